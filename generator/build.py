@@ -1,0 +1,292 @@
+"""Stage 3 — build: parsed files -> one IR :class:`~generator.model.Model`.
+
+Merges the sections of every file, reports names defined twice, computes the document paths
+and path parameters of each operation, and records every cross-reference (types, clauses,
+interfaces, exceptions, open points, ...) as a :class:`~generator.model.Ref` for ``validate``.
+Returns None when the model lacks what every later stage needs (the api and auth sections).
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import model as m
+from . import schema as s
+from .diagnostics import Diagnostics, Position
+from .load import LoadedFile
+
+_VAR = re.compile(r"\{([^{}]*)\}")
+
+
+def _resource_order(rid: str) -> tuple[int, str]:
+    digits = re.sub(r"\D", "", rid)
+    return (int(digits) if digits else 10**6, rid)
+
+
+class _Builder:
+    def __init__(self, diags: Diagnostics) -> None:
+        self.d = diags
+        self.refs: list[m.Ref] = []
+        self.positions: dict[str, Position] = {}
+
+    def define(self, key: str, pos: Position, what: str) -> bool:
+        """Register a model-wide name; report a second definition."""
+        if key in self.positions:
+            first = self.positions[key]
+            self.d.error(
+                "duplicate-definition",
+                f"{what} is defined twice (first at {first})",
+                pos,
+                "rename one of them or remove the duplicate",
+            )
+            return False
+        self.positions[key] = pos
+        return True
+
+    def ref(self, kind: str, names: list[str] | tuple[str, ...], pos: Position, context: str) -> None:
+        for n in names:
+            self.refs.append(m.Ref(kind, n, pos, context))
+
+    def cite(self, clauses: list[str], pos: Position, context: str) -> None:
+        self.ref("clause", clauses, pos, context)
+
+    def type_ref(self, name: str | None, pos: Position, context: str) -> None:
+        if name is not None:
+            self.refs.append(m.Ref("type", name, pos, context))
+
+
+def build(parsed: list[tuple[LoadedFile, s.SpecFile]], diags: Diagnostics) -> m.Model | None:
+    b = _Builder(diags)
+    api: tuple[s.ApiIn, Position] | None = None
+    auth: tuple[s.AuthIn, Position] | None = None
+    clauses: dict[str, m.Clause] = {}
+    open_points: dict[str, m.OpenPoint] = {}
+    exceptions: dict[str, m.ExceptionDef] = {}
+    enums: dict[str, m.Enum] = {}
+    types: dict[str, m.Type] = {}
+    resources: list[m.Resource] = []
+    examples: list[m.Example] = []
+    pending_resources: list[tuple[LoadedFile, int, s.ResourceIn]] = []
+
+    for f, spec in parsed:
+        if spec.api is not None:
+            pos = f.where(("api",))
+            if api is None:
+                api = (spec.api, pos)
+                b.define("api", pos, "the api section")
+            else:
+                b.define("api", pos, "the api section")
+        if spec.auth is not None:
+            pos = f.where(("auth",))
+            if auth is None:
+                auth = (spec.auth, pos)
+            b.define("auth", pos, "the auth section")
+        for i, c in enumerate(spec.clauses):
+            pos = f.where(("clauses", i, "id"))
+            if b.define(f"clause:{c.id}", pos, f"clause {c.id!r}"):
+                clauses[c.id] = m.Clause(c, pos)
+        for i, opt in enumerate(spec.open_points):
+            pos = f.where(("open_points", i, "id"))
+            if b.define(f"open-point:{opt.id}", pos, f"open point {opt.id!r}"):
+                open_points[opt.id] = m.OpenPoint(opt, pos)
+                b.cite(opt.clauses, f.where(("open_points", i, "clauses")), f"open point {opt.id!r}")
+                for j, target in enumerate(opt.affects):
+                    b.ref("element", [target], f.where(("open_points", i, "affects", j)), f"open point {opt.id!r}")
+        for eid, e in spec.exceptions.items():
+            pos = f.where(("exceptions", eid))
+            if b.define(f"exception:{eid}", pos, f"exception {eid!r}"):
+                exceptions[eid] = m.ExceptionDef(eid, e, pos)
+                b.cite(e.clauses, pos, f"exception {eid!r}")
+        for name, en in spec.enums.items():
+            pos = f.where(("enums", name))
+            if b.define(f"type:{name}", pos, f"type or enum {name!r}"):
+                enums[name] = m.Enum(name, en, pos)
+                b.positions[f"enum:{name}"] = pos
+                b.cite(en.clauses, pos, f"enum {name!r}")
+        for name, t in spec.types.items():
+            pos = f.where(("types", name))
+            if not b.define(f"type:{name}", pos, f"type or enum {name!r}"):
+                continue
+            fields = []
+            for fname, fs in t.fields.items():
+                fpos = f.where(("types", name, "fields", fname))
+                fields.append(m.Field(fname, fs, fpos))
+                b.type_ref(
+                    fs.type, f.where(("types", name, "fields", fname, "type")), f"field {fname!r} of type {name!r}"
+                )
+                b.cite(fs.clauses, fpos, f"field {fname!r} of type {name!r}")
+            if t.kind == "simple":
+                b.type_ref(t.base or "string", f.where(("types", name, "base")), f"base of type {name!r}")
+            types[name] = m.Type(name, t, pos, fields)
+            b.cite(t.clauses, pos, f"type {name!r}")
+            if t.root:
+                b.define(f"root:{t.root}", f.where(("types", name, "root")), f"JSON root element {t.root!r}")
+        for i, r in enumerate(spec.resources):
+            pending_resources.append((f, i, r))
+        for i, ex in enumerate(spec.examples):
+            pos = f.where(("examples", i, "name"))
+            if b.define(f"example:{ex.name}", pos, f"example {ex.name!r}"):
+                examples.append(m.Example(ex, pos))
+                b.type_ref(ex.type, f.where(("examples", i, "type")), f"example {ex.name!r}")
+                b.ref("operation", ex.operations, f.where(("examples", i, "operations")), f"example {ex.name!r}")
+
+    if api is None:
+        diags.error(
+            "missing-section",
+            "the model has no 'api' section",
+            Position(parsed[0][0].path, 1, 1) if parsed else None,
+            "add spec/api.yaml",
+        )
+    if auth is None:
+        diags.error(
+            "missing-section",
+            "the model has no 'auth' section",
+            Position(parsed[0][0].path, 1, 1) if parsed else None,
+            "add spec/auth.yaml",
+        )
+    if api is None or auth is None:
+        return None
+
+    api_spec, api_pos = api
+    prefix = _path_prefix(api_spec, api_pos, diags)
+    api_file = next(f for f, sp in parsed if sp.api is api_spec)
+    base_params = []
+    for i, p in enumerate(api_spec.base_parameters):
+        ppos = api_file.where(("api", "base_parameters", i))
+        base_params.append(m.Parameter(p, ppos))
+        b.type_ref(p.type, ppos, f"base parameter {p.name!r}")
+        b.cite(p.clauses, ppos, f"base parameter {p.name!r}")
+    b.cite(api_spec.clauses, api_pos, "the api section")
+    for i, resp in enumerate([*api_spec.common_responses, api_spec.method_not_allowed]):
+        rpos = (
+            api_file.where(("api", "common_responses", i))
+            if i < len(api_spec.common_responses)
+            else api_file.where(("api", "method_not_allowed"))
+        )
+        _response_refs(b, resp, rpos, f"common {resp.status} response")
+
+    for f, i, r in pending_resources:
+        rpos = f.where(("resources", i, "id"))
+        if not b.define(f"resource:{r.id}", rpos, f"resource {r.id!r}"):
+            continue
+        b.cite(r.clauses, rpos, f"resource {r.id!r}")
+        b.ref("open-point", r.open_points, f.where(("resources", i, "open_points")), f"resource {r.id!r}")
+        path = r.path if r.kind == "callback" else prefix + r.path
+        res = m.Resource(r, rpos, path)
+        own_params = [m.Parameter(p, f.where(("resources", i, "parameters", k))) for k, p in enumerate(r.parameters)]
+        for prm in own_params:
+            b.type_ref(prm.spec.type, prm.position, f"parameter {prm.spec.name!r} of resource {r.id!r}")
+            b.cite(prm.spec.clauses, prm.position, f"parameter {prm.spec.name!r}")
+        for j, op in enumerate(r.operations):
+            opath = ("resources", i, "operations", j)
+            opos = f.where((*opath, "operation_id"))
+            b.define(f"operation:{op.operation_id}", opos, f"operationId {op.operation_id!r}")
+            ctx = f"operation {op.operation_id!r}"
+            b.cite(op.clauses, opos, ctx)
+            b.ref("interface", op.interfaces, f.where((*opath, "interfaces")), ctx)
+            b.ref("open-point", op.open_points, f.where((*opath, "open_points")), ctx)
+            b.ref("callback", op.callbacks, f.where((*opath, "callbacks")), ctx)
+            for k, prm_in in enumerate(op.parameters):
+                ppos = f.where((*opath, "parameters", k))
+                b.type_ref(prm_in.type, ppos, f"parameter {prm_in.name!r} of {ctx}")
+                b.cite(prm_in.clauses, ppos, f"parameter {prm_in.name!r} of {ctx}")
+            for k, body in enumerate(op.request):
+                _body_refs(b, body, f.where((*opath, "request", k)), f"request of {ctx}")
+            for k, resp in enumerate(op.responses):
+                _response_refs(b, resp, f.where((*opath, "responses", k)), f"{resp.status} response of {ctx}")
+            params = (base_params if r.kind == "server" else []) + own_params
+            res.operations.append(m.Operation(op, opos, res, params))
+        resources.append(res)
+    resources.sort(key=lambda r: _resource_order(r.spec.id))
+
+    auth_spec, auth_pos = auth
+    auth_file = next(f for f, sp in parsed if sp.auth is auth_spec)
+    b.cite(auth_spec.clauses, auth_pos, "the auth section")
+    for name, sch in auth_spec.schemes.items():
+        pos = auth_file.where(("auth", "schemes", name))
+        b.define(f"scheme:{name}", pos, f"security scheme {name!r}")
+        b.cite(sch.clauses, pos, f"security scheme {name!r}")
+    for i, itf in enumerate(auth_spec.interfaces):
+        pos = auth_file.where(("auth", "interfaces", i, "name"))
+        b.define(f"interface:{itf.name}", pos, f"interface {itf.name!r}")
+        b.cite(itf.clauses, pos, f"interface {itf.name!r}")
+        b.ref("scheme", [itf.scheme], auth_file.where(("auth", "interfaces", i, "scheme")), f"interface {itf.name!r}")
+        b.ref("open-point", itf.open_points, pos, f"interface {itf.name!r}")
+        for scope in itf.required_scopes:
+            for var in re.findall(r"\$\{([^}]*)\}", scope):
+                b.ref("setting", [var], pos, f"scope of interface {itf.name!r}")
+    for i, prof in enumerate(auth_spec.profiles):
+        pos = auth_file.where(("auth", "profiles", i, "name"))
+        b.define(f"profile:{prof.name}", pos, f"validation profile {prof.name!r}")
+        b.cite(prof.clauses, pos, f"validation profile {prof.name!r}")
+    for i, rule in enumerate(auth_spec.validation):
+        pos = auth_file.where(("auth", "validation", i, "id"))
+        b.define(f"auth:{rule.id}", pos, f"auth rule {rule.id!r}")
+        b.cite(rule.clauses, pos, f"auth rule {rule.id!r}")
+        b.ref(
+            "profile", rule.profiles, auth_file.where(("auth", "validation", i, "profiles")), f"auth rule {rule.id!r}"
+        )
+        b.ref("open-point", rule.open_points, pos, f"auth rule {rule.id!r}")
+    for i, ch in enumerate(auth_spec.challenges):
+        pos = auth_file.where(("auth", "challenges", i, "id"))
+        b.define(f"auth:{ch.id}", pos, f"auth challenge {ch.id!r}")
+        b.cite(ch.clauses, pos, f"auth challenge {ch.id!r}")
+        b.ref(
+            "exception",
+            [ch.exception],
+            auth_file.where(("auth", "challenges", i, "exception")),
+            f"auth challenge {ch.id!r}",
+        )
+        b.ref("open-point", ch.open_points, pos, f"auth challenge {ch.id!r}")
+        for var in _VAR.findall(ch.www_authenticate):
+            if var not in ("scope",):
+                b.ref("setting", [var], pos, f"auth challenge {ch.id!r}")
+
+    return m.Model(
+        api=api_spec,
+        api_position=api_pos,
+        auth=auth_spec,
+        auth_position=auth_pos,
+        clauses=clauses,
+        open_points=open_points,
+        exceptions=exceptions,
+        enums=enums,
+        types=types,
+        resources=resources,
+        examples=examples,
+        refs=b.refs,
+        positions=b.positions,
+    )
+
+
+def _body_refs(b: _Builder, body: s.BodyIn, pos: Position, ctx: str) -> None:
+    b.type_ref(body.type, pos, ctx)
+    for part in body.parts:
+        b.type_ref(part.type, pos, f"part {part.name!r} of {ctx}")
+
+
+def _response_refs(b: _Builder, resp: s.ResponseIn, pos: Position, ctx: str) -> None:
+    b.cite(resp.clauses, pos, ctx)
+    b.ref("exception", resp.exceptions, pos, ctx)
+    for body in resp.bodies:
+        _body_refs(b, body, pos, ctx)
+
+
+def _path_prefix(api: s.ApiIn, pos: Position, diags: Diagnostics) -> str:
+    """The part of the base path that stays in every document path, e.g. ``/{storeName}/{boxId}``."""
+    substituted = _VAR.sub(lambda mt: api.base_variables.get(mt.group(1), mt.group(0)), api.base_path)
+    server_path = _VAR.sub("", api.server_url.split("}", 1)[-1]) if api.server_url.startswith("{") else ""
+    if not substituted.startswith(server_path):
+        diags.error(
+            "invalid-value",
+            f"server_url path {server_path!r} is not a prefix of base_path {substituted!r}",
+            pos,
+            "make server_url end with the fixed start of base_path",
+        )
+        return substituted
+    return substituted[len(server_path) :]
+
+
+def element_keys(model: m.Model) -> set[str]:
+    """Every "kind:name" an open point may name in ``affects``."""
+    return set(model.positions)

@@ -1,0 +1,113 @@
+"""Diagnostics: data, not exceptions.
+
+Every stage reports problems as :class:`Diagnostic` values (code, severity, message, file, line,
+column). They are collected, sorted by position and printed as
+``path:line:col: error CODE: message``. Any error blocks emission.
+The codes are declared once, in :data:`CODES`; a stage may only use a declared code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+# The one registry of diagnostic codes: code -> the rule in one sentence.
+CODES: dict[str, str] = {
+    "yaml-syntax": "A model file must be well-formed YAML.",
+    "yaml-duplicate-key": "A mapping must not repeat a key.",
+    "yaml-alias-bomb": "Aliases must not expand a model beyond the node budget.",
+    "yaml-too-deep": "Model nesting must stay within the depth limit.",
+    "yaml-too-large": "A model file must stay within the size limit.",
+    "yaml-unsupported": "Model files use plain YAML: no tags, no complex keys, no multiple documents.",
+    "io-error": "Every model file must be readable UTF-8.",
+    "schema": "Every model element must have the fields its kind requires, and no others.",
+    "duplicate-definition": "A name or id is defined once across the whole model.",
+    "unknown-type": "A type reference must name a primitive, a declared type or a declared enum.",
+    "unknown-clause": "A clause reference must name a clause of the registry.",
+    "unknown-reference": "A reference to a model element (interface, exception, open point, ...) must resolve.",
+    "unsafe-identifier": "Names that become code must be ASCII identifiers, not keywords, in the expected case.",
+    "duplicate-operation-id": "An operationId is used by one operation only.",
+    "undeclared-path-parameter": "Every {variable} in a path is a declared path parameter, and vice versa.",
+    "allow-mismatch": "A resource's Allow value lists exactly the methods it defines.",
+    "duplicate-method": "A resource defines each HTTP method once.",
+    "missing-section": "A model defines its api section.",
+    "invalid-value": "A value must be meaningful for its place (statuses, media types, limits).",
+    "missing-auth": "Every operation names at least one interface allowed to call it (deny by default).",
+    "uncited": "Every operation, type, enum and auth rule cites at least one clause.",
+    "root-collision": "A JSON root element name belongs to one type only.",
+    "example-invalid": "An example names a known type and operation.",
+}
+
+
+@dataclass(frozen=True, order=True)
+class Position:
+    file: str
+    line: int  # 1-based
+    column: int  # 1-based
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    code: str
+    message: str
+    position: Position | None = None
+    severity: Severity = "error"
+    hint: str = ""
+
+    def __post_init__(self) -> None:
+        if self.code not in CODES:
+            raise ValueError(f"undeclared diagnostic code {self.code!r}")
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        p = self.position
+        return (p.file, p.line, p.column, self.code, self.message) if p else ("", 0, 0, self.code, self.message)
+
+    def render(self) -> str:
+        where = f"{self.position}: " if self.position else ""
+        text = f"{where}{self.severity} {self.code}: {self.message}"
+        if self.hint:
+            text += f" ({self.hint})"
+        return text
+
+
+@dataclass
+class Diagnostics:
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def add(self, d: Diagnostic) -> None:
+        self.items.append(d)
+
+    def error(self, code: str, message: str, position: Position | None = None, hint: str = "") -> None:
+        self.items.append(Diagnostic(code, message, position, "error", hint))
+
+    def extend(self, other: Diagnostics) -> None:
+        self.items.extend(other.items)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(d.severity == "error" for d in self.items)
+
+    def sorted(self) -> list[Diagnostic]:
+        seen: set[tuple[str, int, int, str, str]] = set()
+        out = []
+        for d in sorted(self.items, key=Diagnostic.sort_key):
+            if d.sort_key() not in seen:
+                seen.add(d.sort_key())
+                out.append(d)
+        return out
+
+    def render(self) -> str:
+        return "".join(d.render() + "\n" for d in self.sorted())
+
+
+class DiagnosticError(Exception):
+    """Raised by a stage that cannot go on; carries what it found."""
+
+    def __init__(self, diagnostics: Diagnostics) -> None:
+        super().__init__(diagnostics.render())
+        self.diagnostics = diagnostics

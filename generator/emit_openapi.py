@@ -1,0 +1,526 @@
+"""Stage 5a — emit the OpenAPI document: IR -> a dict, built as data, serialised once.
+
+OpenAPI 3.0.3 as 3GPP publishes its APIs: ``info``, ``externalDocs`` naming TS 24.282, ``servers``
+with an ``{apiRoot}`` variable (https only), both security schemes, an operationId on every
+operation. NMS wire names are kept (root-element wrapping: each body type ``T`` with root ``r`` is
+carried by a ``TBody`` schema ``{"r": T}``). Every operation and schema names its clauses in
+``x-nmsgen-clauses`` and in its description; open points in ``x-nmsgen-open-points``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import yaml
+
+from . import model as m
+from . import schema as s
+
+OPENAPI_VERSION = "3.0.3"
+INT64_MAX = 2**63 - 1
+_STATUS_TEXT = {
+    200: "OK",
+    201: "Created",
+    204: "No Content",
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    500: "Internal Server Error",
+}
+
+Json = dict[str, Any]
+
+
+def body_schema_name(type_name: str) -> str:
+    """The component carrying a root-wrapped body of ``type_name``."""
+    return f"{type_name}Body"
+
+
+def _ref(name: str) -> Json:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _cites(clauses: list[str]) -> str:
+    return f"Clauses: {', '.join(clauses)}." if clauses else ""
+
+
+def _describe(text: str, clauses: list[str], open_points: list[str] | None = None, model: m.Model | None = None) -> str:
+    parts = [text.strip()] if text.strip() else []
+    if clauses:
+        parts.append(_cites(clauses))
+    if open_points and model is not None:
+        ops = [
+            f"{o} ({model.open_points[o].spec.status}: {model.open_points[o].spec.title})"
+            for o in open_points
+            if o in model.open_points
+        ]
+        parts.append("Open points: " + "; ".join(ops) + ".")
+    return "\n\n".join(parts)
+
+
+class _Emitter:
+    def __init__(self, model: m.Model) -> None:
+        self.m = model
+        self.lim = model.api.limits
+
+    # ------------------------------------------------------------------ schemas
+
+    def primitive(self, name: str, max_length: int | None = None, pattern: str | None = None) -> Json:
+        lim = self.lim
+        if name == "string":
+            out: Json = {"type": "string", "maxLength": max_length or lim.string}
+        elif name == "anyURI":
+            out = {"type": "string", "format": "uri", "maxLength": max_length or lim.uri}
+        elif name == "dateTime":
+            out = {"type": "string", "format": "date-time", "maxLength": max_length or 64}
+        elif name == "boolean":
+            out = {"type": "boolean"}
+        elif name == "unsignedLong":
+            out = {"type": "integer", "format": "int64", "minimum": 0, "maximum": INT64_MAX}
+        elif name == "unsignedInt":
+            out = {"type": "integer", "format": "int64", "minimum": 0, "maximum": 2**32 - 1}
+        elif name == "unsignedShort":
+            out = {"type": "integer", "format": "int32", "minimum": 0, "maximum": 2**16 - 1}
+        else:  # pragma: no cover - validate rejects unknown primitives first
+            raise ValueError(name)
+        if pattern:
+            out["pattern"] = pattern
+        return out
+
+    def type_ref(self, name: str, max_length: int | None = None, pattern: str | None = None) -> Json:
+        if name in m.PRIMITIVES:
+            return self.primitive(name, max_length, pattern)
+        return _ref(name)
+
+    def field_schema(self, f: m.Field) -> Json:
+        fs = f.spec
+        item = self.type_ref(fs.type, fs.max_length, fs.pattern)
+        if fs.nullable:
+            item = {**item, "nullable": True} if "$ref" not in item else {"allOf": [item], "nullable": True}
+        if fs.array:
+            out: Json = {"type": "array", "items": item, "maxItems": fs.max_items or self.lim.array}
+            if fs.min_items:
+                out["minItems"] = fs.min_items
+        else:
+            out = item
+        extra: Json = {}
+        if fs.access == "read-only":
+            extra["readOnly"] = True
+        elif fs.access == "write-only":
+            extra["writeOnly"] = True
+        if fs.default is not None:
+            extra["default"] = fs.default
+        if "$ref" not in out:
+            if fs.description:
+                extra["description"] = _describe(fs.description, fs.clauses)
+            out = {**out, **extra}
+        elif extra or fs.description:
+            # siblings of $ref are ignored in OpenAPI 3.0: wrap to keep description and access
+            out = {"allOf": [out], "description": _describe(fs.description, fs.clauses), **extra}
+        return out
+
+    def type_schema(self, t: m.Type) -> Json:
+        ts = t.spec
+        base: Json = {"x-nmsgen-clauses": ts.clauses}
+        desc = _describe(ts.description, ts.clauses)
+        if ts.kind == "simple":
+            return {**self.primitive(ts.base or "string", ts.max_length, ts.pattern), "description": desc, **base}
+        if t.is_empty:
+            return {
+                "type": "object",
+                "nullable": True,
+                "additionalProperties": False,
+                "maxProperties": 0,
+                "description": desc + "\n\nEncoded as JSON null (an empty XML element).",
+                **base,
+            }
+        out: Json = {"type": "object", "description": desc}
+        required = [f.name for f in t.fields if f.spec.required]
+        if required:
+            out["required"] = required
+        out["properties"] = {f.name: self.field_schema(f) for f in t.fields}
+        if ts.closed:
+            out["additionalProperties"] = False
+        constraints = [self.choice_schema(c) for c in ts.choices]
+        constraints = [c for c in constraints if c]
+        if len(constraints) == 1:
+            out.update(constraints[0])
+        elif constraints:
+            out["allOf"] = constraints
+        return {**out, **base}
+
+    @staticmethod
+    def choice_schema(c: s.ChoiceIn) -> Json:
+        members = c.members
+        if c.required:
+            return {"oneOf": [{"required": [x]} for x in members]}
+        pairs = [[a, b] for i, a in enumerate(members) for b in members[i + 1 :]]
+        if not pairs:
+            return {}
+        if len(pairs) == 1:
+            return {"not": {"required": pairs[0]}}
+        return {"not": {"anyOf": [{"required": p} for p in pairs]}}
+
+    def enum_schema(self, e: m.Enum) -> Json:
+        values = "\n".join(f"- `{v.value}`: {v.description}" for v in e.spec.values if v.description)
+        desc = _describe(e.spec.description + (f"\n\n{values}" if values else ""), e.spec.clauses)
+        return {
+            "type": "string",
+            "enum": [v.value for v in e.spec.values],
+            "description": desc,
+            "x-nmsgen-clauses": e.spec.clauses,
+        }
+
+    def body_wrapper(self, t: m.Type) -> Json:
+        root = t.spec.root
+        assert root is not None
+        inner = _ref(t.name)
+        return {
+            "type": "object",
+            "required": [root],
+            "properties": {root: inner},
+            "additionalProperties": False,
+            "description": f"The JSON body carrying a {t.name} in its root element `{root}` "
+            f"(OMA NMS JSON encoding).\n\n{_cites(['OMA-COMMON-JSON', *t.spec.clauses[:1]])}",
+            "x-nmsgen-clauses": ["OMA-COMMON-JSON", *t.spec.clauses[:1]],
+        }
+
+    def components_schemas(self) -> Json:
+        out: Json = {}
+        for e in self.m.enums.values():
+            out[e.name] = self.enum_schema(e)
+        for t in self.m.types.values():
+            out[t.name] = self.type_schema(t)
+            if t.spec.root:
+                out[body_schema_name(t.name)] = self.body_wrapper(t)
+        return dict(sorted(out.items()))
+
+    # ------------------------------------------------------------------ operations
+
+    def parameter(self, p: s.ParameterIn) -> Json:
+        schema = self.type_ref(
+            p.type, p.max_length or (self.lim.path_parameter if p.location == "path" else None), p.pattern
+        )
+        if p.array:
+            schema = {"type": "array", "items": schema, "maxItems": p.max_items or self.lim.array}
+        out: Json = {
+            "name": p.name,
+            "in": p.location,
+            "description": _describe(p.description, p.clauses),
+            "required": p.required or p.location == "path",
+            "schema": schema,
+        }
+        if p.array:
+            out["style"] = "form"
+            out["explode"] = True
+        return out
+
+    def body_content(self, body: s.BodyIn, examples: dict[str, Json]) -> tuple[str, Json]:
+        if body.media == "multipart/form-data":
+            props: Json = {}
+            encoding: Json = {}
+            required = []
+            for part in body.parts:
+                if part.type is not None:
+                    one: Json = _ref(body_schema_name(part.type))
+                else:
+                    one = {"type": "string", "format": "binary", "maxLength": self.lim.payload}
+                if part.array:
+                    props[part.name] = {
+                        "type": "array",
+                        "items": one,
+                        "maxItems": self.lim.array,
+                        "description": part.description,
+                    }
+                elif "$ref" in one:
+                    props[part.name] = {"allOf": [one], "description": part.description}
+                else:
+                    props[part.name] = {**one, "description": part.description}
+                encoding[part.name] = {"contentType": part.media}
+                if part.required:
+                    required.append(part.name)
+            schema: Json = {"type": "object", "properties": props}
+            if required:
+                schema["required"] = required
+            content: Json = {"schema": schema, "encoding": encoding}
+        elif body.type is not None:
+            t = self.m.types.get(body.type)
+            name = body_schema_name(body.type) if t is not None and t.spec.root else body.type
+            content = {"schema": _ref(name)}
+        else:
+            content = {"schema": {"type": "string", "format": "binary", "maxLength": self.lim.payload}}
+        if body.type is not None and body.media == "application/json":
+            mine = {k: v for k, v in examples.items() if v["x-type"] == body.type}
+            if mine:
+                content["examples"] = {
+                    k: {kk: vv for kk, vv in v.items() if kk != "x-type"} for k, v in sorted(mine.items())
+                }
+        return body.media, content
+
+    def examples_for(self, op_id: str) -> dict[str, Json]:
+        out: dict[str, Json] = {}
+        for ex in self.m.examples:
+            if op_id in ex.spec.operations:
+                out[ex.spec.name] = {"summary": ex.spec.summary, "value": ex.spec.value, "x-type": ex.spec.type}
+        return out
+
+    def exceptions_text(self, ids: list[str]) -> str:
+        lines = []
+        for i in ids:
+            x = self.m.exceptions.get(i)
+            if x is not None:
+                lines.append(f"- `{i}` ({x.spec.kind} exception): {x.spec.text}")
+        return "\n".join(lines)
+
+    def responses(self, op: m.Operation) -> Json:
+        """Operation responses, then auth answers, 405 and common ones, merged by status."""
+        merged: dict[int, dict[str, Any]] = {}
+
+        def add(
+            status: int,
+            description: str,
+            bodies: list[s.BodyIn],
+            headers: dict[str, s.HeaderIn],
+            exceptions: list[str],
+            clauses: list[str],
+        ) -> None:
+            slot = merged.setdefault(
+                status, {"descriptions": [], "bodies": [], "headers": {}, "exceptions": [], "clauses": []}
+            )
+            if description not in slot["descriptions"]:
+                slot["descriptions"].append(description)
+            for b in bodies:
+                if all((b.media, b.type) != (x.media, x.type) for x in slot["bodies"]):
+                    slot["bodies"].append(b)
+            for k, v in headers.items():
+                prev = slot["headers"].get(k)
+                both = prev is None or (prev.required and v.required)
+                slot["headers"][k] = v.model_copy(update={"required": both})
+            slot["exceptions"] += [x for x in exceptions if x not in slot["exceptions"]]
+            slot["clauses"] += [c for c in clauses if c not in slot["clauses"]]
+
+        for r in op.spec.responses:
+            add(r.status, r.description, r.bodies, r.headers, r.exceptions, r.clauses)
+        auth_rows = self.auth_responses(op)
+        for status, desc, headers, exc, clauses in auth_rows:
+            add(status, desc, [s.BodyIn(media="application/json", type="RequestError")], headers, [exc], clauses)
+        mna = self.m.api.method_not_allowed
+        allow = ", ".join(op.resource.spec.allow)
+        add(mna.status, f"{mna.description} Allow: {allow}.", mna.bodies, mna.headers, mna.exceptions, mna.clauses)
+        for c in self.m.api.common_responses:
+            add(c.status, c.description, c.bodies, c.headers, c.exceptions, c.clauses)
+
+        examples = self.examples_for(op.id)
+        out: Json = {}
+        for status in sorted(merged):
+            slot = merged[status]
+            desc = " ".join(slot["descriptions"])
+            exc_text = self.exceptions_text(slot["exceptions"])
+            if exc_text:
+                desc += "\n\nExceptions:\n" + exc_text
+            resp: Json = {"description": _describe(desc, slot["clauses"])}
+            if slot["headers"]:
+                resp["headers"] = {k: self.header(k, v, op) for k, v in sorted(slot["headers"].items())}
+            if slot["bodies"]:
+                resp["content"] = dict(self.body_content(b, examples) for b in slot["bodies"])
+            if slot["exceptions"]:
+                resp["x-nmsgen-exceptions"] = slot["exceptions"]
+            resp["x-nmsgen-clauses"] = slot["clauses"]
+            out[str(status)] = resp
+        return out
+
+    def header(self, name: str, h: s.HeaderIn, op: m.Operation) -> Json:
+        schema: Json = {"type": "string", "maxLength": h.max_length}
+        if name == "Location":
+            schema["format"] = "uri"
+        if name == "Allow":
+            schema["enum"] = [", ".join(op.resource.spec.allow)]
+        return {"description": h.description, "required": h.required, "schema": schema}
+
+    def auth_responses(self, op: m.Operation) -> list[tuple[int, str, dict[str, s.HeaderIn], str, list[str]]]:
+        rows = []
+        for ch in self.m.auth.challenges:
+            headers: dict[str, s.HeaderIn] = {}
+            if ch.www_authenticate:
+                headers["WWW-Authenticate"] = s.HeaderIn(
+                    description="The Bearer challenge (RFC 6750 section 3), e.g. " + ch.www_authenticate,
+                    required=True,
+                    max_length=1024,
+                )
+            rows.append((ch.status, f"{ch.condition}.", headers, ch.exception, ch.clauses))
+        # a header required by one condition is optional when another answer with that status has none
+        by_status: dict[int, list[bool]] = {}
+        for status, _, headers, _, _ in rows:
+            by_status.setdefault(status, []).append(bool(headers))
+        fixed = []
+        for status, desc, headers, exc, clauses in rows:
+            optional = {k: v.model_copy(update={"required": False}) for k, v in headers.items()}
+            fixed.append((status, desc, headers if all(by_status[status]) else optional, exc, clauses))
+        return fixed
+
+    def security(self, op: m.Operation) -> list[Json]:
+        itfs = {i.name: i for i in self.m.auth.interfaces}
+        out = []
+        for name in op.spec.interfaces:
+            itf = itfs.get(name)
+            if itf is None:
+                continue
+            sch = self.m.auth.schemes[itf.scheme]
+            scopes = [sc for sc in itf.required_scopes if sch.type == "oauth2-client-credentials" and sc in sch.scopes]
+            out.append({itf.scheme: scopes})
+        return out
+
+    def operation(self, op: m.Operation) -> Json:
+        spec = op.spec
+        itf_text = ", ".join(spec.interfaces)
+        desc = (
+            f"{spec.description.strip()}\n\nInterfaces: {itf_text}. OMA NMS scope: oma_rest_nms.{spec.oma_scope}. "
+            f"Conformance (OMA SCR): {spec.conformance}."
+        )
+        out: Json = {
+            "operationId": spec.operation_id,
+            "summary": spec.summary,
+            "description": _describe(desc, spec.clauses, spec.open_points, self.m),
+            "tags": [self.tag_name(op.resource)],
+        }
+        params = [self.parameter(p.spec) for p in op.path_parameters] + [self.parameter(p) for p in spec.parameters]
+        if params:
+            out["parameters"] = params
+        if spec.request:
+            examples = self.examples_for(op.id)
+            out["requestBody"] = {
+                "required": spec.request_required,
+                "content": dict(self.body_content(b, examples) for b in spec.request),
+            }
+            descs = [b.description for b in spec.request if b.description]
+            if descs:
+                out["requestBody"]["description"] = " ".join(descs)
+        out["responses"] = self.responses(op)
+        if spec.callbacks:
+            out["callbacks"] = {
+                self.callback_name(cb): self.callback(self.m.callbacks[cb])
+                for cb in spec.callbacks
+                if cb in self.m.callbacks
+            }
+        if op.resource.spec.kind == "server":
+            out["security"] = self.security(op)
+        out["x-nmsgen-clauses"] = spec.clauses
+        out["x-nmsgen-interfaces"] = spec.interfaces
+        if spec.open_points:
+            out["x-nmsgen-open-points"] = spec.open_points
+        return out
+
+    def callback_name(self, rid: str) -> str:
+        r = self.m.callbacks[rid]
+        return r.operations[0].id[0].lower() + r.operations[0].id[1:] if r.operations else rid
+
+    def callback(self, r: m.Resource) -> Json:
+        item: Json = {}
+        for op in r.operations:
+            o = self.operation(op)
+            o["responses"] = {
+                k: v
+                for k, v in o["responses"].items()
+                if int(k) < 400 or k in {str(x.status) for x in op.spec.responses}
+            }
+            item[op.method.lower()] = o
+        return {r.path: item}
+
+    def tag_name(self, r: m.Resource) -> str:
+        return f"{r.spec.name} ({r.spec.id})"
+
+    def paths(self) -> Json:
+        out: Json = {}
+        for r in self.m.resources:
+            if r.spec.kind != "server":
+                continue
+            item: Json = {
+                "summary": f"{r.spec.name} ({r.spec.id})",
+                "description": _describe(
+                    f"{r.spec.description.strip()}\n\nAllow: {', '.join(r.spec.allow)}.",
+                    r.spec.clauses,
+                    r.spec.open_points,
+                    self.m,
+                ),
+                "x-nmsgen-resource": r.spec.id,
+                "x-nmsgen-allow": r.spec.allow,
+                "x-nmsgen-clauses": r.spec.clauses,
+            }
+            for op in r.operations:
+                item[op.method.lower()] = self.operation(op)
+            out[r.path] = item
+        return dict(sorted(out.items()))
+
+    # ------------------------------------------------------------------ document
+
+    def security_schemes(self) -> Json:
+        out: Json = {}
+        for name, sch in sorted(self.m.auth.schemes.items()):
+            desc = _describe(sch.description, sch.clauses)
+            if sch.type == "http-bearer":
+                out[name] = {"type": "http", "scheme": "bearer", "bearerFormat": sch.bearer_format, "description": desc}
+            else:
+                out[name] = {
+                    "type": "oauth2",
+                    "description": desc,
+                    "flows": {"clientCredentials": {"tokenUrl": sch.token_url, "scopes": dict(sch.scopes)}},
+                }
+            out[name]["x-nmsgen-clauses"] = sch.clauses
+        return out
+
+    def tags(self) -> list[Json]:
+        return [
+            {"name": self.tag_name(r), "description": _describe(r.spec.description, r.spec.clauses)}
+            for r in self.m.resources
+            if r.spec.kind == "server"
+        ]
+
+    def document(self) -> Json:
+        api = self.m.api
+        server_vars = {
+            k: {"default": "https://example.com", "description": v} for k, v in sorted(api.server_variables.items())
+        }
+        info: Json = {
+            "title": api.title,
+            "version": api.version,
+            "description": _describe(api.description, api.clauses),
+        }
+        if api.license:
+            info["license"] = dict(api.license)
+        doc: Json = {
+            "openapi": OPENAPI_VERSION,
+            "info": info,
+            "externalDocs": dict(api.external_docs),
+            "servers": [
+                {
+                    "url": api.server_url,
+                    "description": "The production MCData message store (deployment-specific apiRoot; https only).",
+                    "variables": server_vars,
+                    "x-internal": False,
+                }
+            ],
+            "security": [{name: []} for name in sorted(self.m.auth.schemes)],
+            "tags": self.tags(),
+            "paths": self.paths(),
+            "components": {"schemas": self.components_schemas(), "securitySchemes": self.security_schemes()},
+            "x-nmsgen-clauses": api.clauses,
+        }
+        return doc
+
+
+def build_document(model: m.Model) -> Json:
+    return _Emitter(model).document()
+
+
+def emit(model: m.Model) -> dict[str, str]:
+    """The OpenAPI document as ``{relative path: text}`` (JSON and YAML)."""
+    doc = build_document(model)
+    text_json = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    text_yaml = "# generated from spec/ by nmsgen - do not edit\n" + yaml.dump(
+        doc, Dumper=dumper, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False
+    )
+    return {"openapi/openapi.json": text_json, "openapi/openapi.yaml": text_yaml}

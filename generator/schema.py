@@ -1,0 +1,320 @@
+"""The model's input schema: what a file under ``spec/`` may contain.
+
+Each model file is a mapping with any of these sections: ``api``, ``clauses``, ``open_points``,
+``exceptions``, ``enums``, ``types``, ``resources``, ``auth``, ``examples``. Every element is
+checked here for its fields (unknown fields are errors: ``extra="forbid"``) and plain value
+shapes. Cross-references (types, clauses, interfaces, ...) are checked later, in ``validate``.
+This module is the reference for people editing the spec; ``spec/README.md`` explains it.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+HttpMethod = Literal["GET", "PUT", "POST", "DELETE", "PATCH"]
+
+
+class In(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class Cited(In):
+    clauses: list[str] = Field(default_factory=list, description="ids of the registry clauses realised")
+
+
+# ---------------------------------------------------------------- clauses, open points
+
+
+class ClauseIn(In):
+    id: str
+    source: str  # e.g. "3GPP TS 24.282"
+    clause: str  # e.g. "21.1"
+    kind: Literal["normative", "note", "editors-note", "informative"]
+    status: Literal["stable", "ffs", "unverified"]
+    text: str  # one-line paraphrase
+    evidence: list[str] = Field(default_factory=list)  # where it was read, with reference tags
+
+
+class OpenPointIn(In):
+    id: str
+    title: str
+    status: Literal["open", "ffs", "unverified"]
+    question: str
+    chosen: str  # the behaviour the model takes
+    alternatives: list[str]  # the behaviours it does not take, each with its argument
+    sources: list[str]
+    clauses: list[str]
+    affects: list[str] = Field(default_factory=list)  # "operation:Id", "type:Name", "auth:rule-id", ...
+
+
+# ---------------------------------------------------------------- exceptions, enums, types
+
+
+class ExceptionIn(Cited):
+    kind: Literal["service", "policy"]
+    text: str  # with %1, %2 placeholders
+    variables: list[str] = Field(default_factory=list)  # meaning of %1, %2, ...
+    http_status: int
+    evidence: list[str] = Field(default_factory=list)
+
+
+class EnumValueIn(In):
+    value: str
+    description: str = ""
+
+
+class EnumIn(Cited):
+    description: str
+    values: list[EnumValueIn]
+    evidence: list[str] = Field(default_factory=list)
+
+
+Access = Literal["read-write", "read-only", "write-only"]
+
+
+class FieldIn(Cited):
+    type: str  # primitive (string, anyURI, boolean, unsignedLong, unsignedInt, unsignedShort, dateTime), enum or type
+    description: str
+    required: bool = False
+    array: bool = False  # repeated element: always a JSON array
+    min_items: int | None = None
+    max_items: int | None = None
+    max_length: int | None = None
+    pattern: str | None = None
+    nullable: bool = False
+    access: Access = "read-write"
+    default: str | int | bool | None = None
+
+
+class ChoiceIn(In):
+    """An xsd:choice: at most one member present (exactly one when ``required``)."""
+
+    members: list[str]
+    required: bool = False
+
+
+class TypeIn(Cited):
+    description: str
+    kind: Literal["complex", "simple"] = "complex"
+    base: str | None = None  # simple types: the primitive they restrict
+    max_length: int | None = None  # simple string types
+    pattern: str | None = None
+    root: str | None = None  # JSON root element wrapping request/response bodies of this type
+    fields: dict[str, FieldIn] = Field(default_factory=dict)
+    choices: list[ChoiceIn] = Field(default_factory=list)
+    closed: bool = True  # additionalProperties: false
+    since: str = "OMA-TS-REST_NetAPI_NMS-V1_0-20140715-C"
+    evidence: list[str] = Field(default_factory=list)
+
+
+# ---------------------------------------------------------------- resources
+
+
+class ParameterIn(Cited):
+    name: str
+    location: Literal["path", "query"] = Field(alias="in")
+    type: str
+    description: str
+    required: bool = False
+    array: bool = False  # repeatable query parameter (attrFilter=X&attrFilter=Y)
+    max_items: int | None = None
+    max_length: int | None = None
+    pattern: str | None = None
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, populate_by_name=True)
+
+
+class PartIn(In):
+    """One part of a multipart/form-data body."""
+
+    name: str  # Content-Disposition name
+    description: str
+    type: str | None = None  # model type (sent as application/json, root-wrapped), None = payload
+    media: str = "application/json"
+    required: bool = True
+    array: bool = False  # the part may repeat (one per object)
+
+
+class BodyIn(In):
+    media: str  # application/json, multipart/form-data, or a payload media range such as */*
+    type: str | None = None  # root-wrapped model type for JSON bodies
+    parts: list[PartIn] = Field(default_factory=list)  # multipart/form-data only
+    description: str = ""
+
+
+class HeaderIn(In):
+    description: str
+    required: bool = True
+    max_length: int = 2048
+
+
+class ResponseIn(Cited):
+    status: int
+    description: str
+    bodies: list[BodyIn] = Field(default_factory=list)
+    headers: dict[str, HeaderIn] = Field(default_factory=dict)
+    exceptions: list[str] = Field(default_factory=list)  # for error responses: the exception ids used
+
+
+class OperationIn(Cited):
+    method: HttpMethod
+    operation_id: str
+    summary: str
+    description: str
+    interfaces: list[str]  # which interfaces (auth model) may call it
+    oma_scope: Literal["create", "read", "modify", "subscription"]
+    conformance: Literal["mandatory", "optional", "not-in-2014"]
+    parameters: list[ParameterIn] = Field(default_factory=list)  # query parameters
+    request: list[BodyIn] = Field(default_factory=list)  # alternatives by media type
+    request_required: bool = True
+    responses: list[ResponseIn]
+    callbacks: list[str] = Field(default_factory=list)  # ids of callback resources (R19)
+    open_points: list[str] = Field(default_factory=list)
+
+
+class ResourceIn(Cited):
+    id: str  # R1..R19, R20 bulkUpdate, R21 bulkDelete
+    name: str
+    path: str  # relative to the base path, or the callback expression for callbacks
+    kind: Literal["server", "callback"] = "server"
+    description: str
+    allow: list[HttpMethod]  # the Allow header value of a 405 answer, as the source gives it
+    parameters: list[ParameterIn] = Field(default_factory=list)  # path parameters
+    operations: list[OperationIn]
+    since: str = "OMA-TS-REST_NetAPI_NMS-V1_0-20140715-C"
+    evidence: list[str] = Field(default_factory=list)
+    open_points: list[str] = Field(default_factory=list)
+
+
+# ---------------------------------------------------------------- api
+
+
+class ServerIn(In):
+    url: str
+    description: str
+
+
+class LimitsIn(In):
+    """Default size limits applied where a field does not set its own."""
+
+    string: int = 1024
+    uri: int = 2048
+    array: int = 1000
+    path_parameter: int = 256
+    payload: int = 64 * 1024 * 1024  # bytes of a payload or attachment
+
+
+class ApiIn(In):
+    title: str
+    version: str
+    description: str
+    base_path: str  # e.g. /nms/{apiVersion}/{storeName}/{boxId}
+    base_variables: dict[str, str]  # fixed values of base-path variables that go into the server URL
+    server_url: str  # e.g. {apiRoot}/nms/v1
+    server_variables: dict[str, str]  # variable -> description (default https://example.com)
+    external_docs: dict[str, str]  # description, url
+    clauses: list[str] = Field(default_factory=list)
+    limits: LimitsIn = LimitsIn()
+    base_parameters: list[ParameterIn]  # the path variables of base_path that stay in the paths
+    common_responses: list[ResponseIn] = Field(default_factory=list)  # added to every operation
+    method_not_allowed: ResponseIn  # the 405 answer, documented on every operation with its Allow value
+    license: dict[str, str] = Field(default_factory=dict)
+
+
+# ---------------------------------------------------------------- auth
+
+
+class SecuritySchemeIn(Cited):
+    type: Literal["http-bearer", "oauth2-client-credentials"]
+    description: str
+    bearer_format: str = "JWT"
+    token_url: str = ""
+    scopes: dict[str, str] = Field(default_factory=dict)
+
+
+class InterfaceIn(Cited):
+    name: str  # "MCData-7"
+    description: str
+    scheme: str  # security scheme name
+    caller: str  # who calls over it
+    required_scopes: list[str]  # literal scope values; "${setting}" for deployment-set values
+    box_binding: Literal["claim-equals-box", "any-box"]
+    box_claim: str = ""  # the claim whose value must equal the percent-decoded boxId
+    required_claims: list[str] = Field(default_factory=list)
+    open_points: list[str] = Field(default_factory=list)
+
+
+class ValidationRuleIn(Cited):
+    id: str
+    rule: str  # the rule in one sentence
+    check: Literal[
+        "signature",
+        "algorithm",
+        "expiry",
+        "not-before",
+        "scope",
+        "claims",
+        "type",
+        "audience",
+        "issuer",
+        "critical",
+        "key-source",
+        "box",
+        "interface",
+        "transport",
+    ]
+    parameters: dict[str, str | int | bool | list[str]] = Field(default_factory=dict)
+    profiles: list[str]  # validation profiles that apply the rule
+    open_points: list[str] = Field(default_factory=list)
+
+
+class ProfileIn(Cited):
+    name: str
+    description: str
+
+
+class ChallengeIn(Cited):
+    """How a failure is answered: status, WWW-Authenticate and the NMS error body."""
+
+    id: str
+    condition: str
+    status: int
+    www_authenticate: str = ""  # e.g. 'Bearer realm="{realm}", error="invalid_token"'; "" = no header
+    exception: str  # exception id of the requestError body
+    open_points: list[str] = Field(default_factory=list)
+
+
+class AuthIn(Cited):
+    settings: dict[str, str] = Field(default_factory=dict)  # deployment setting -> description
+    schemes: dict[str, SecuritySchemeIn]
+    interfaces: list[InterfaceIn]
+    profiles: list[ProfileIn]
+    validation: list[ValidationRuleIn]
+    challenges: list[ChallengeIn]
+
+
+# ---------------------------------------------------------------- examples
+
+
+class ExampleIn(In):
+    """A body written by us from the encoding rules, shown in the OpenAPI document and tested."""
+
+    name: str
+    type: str  # the model type; the example is the root-wrapped JSON body
+    summary: str
+    operations: list[str] = Field(default_factory=list)  # operationIds it illustrates (request or response)
+    value: object
+
+
+class SpecFile(In):
+    api: ApiIn | None = None
+    clauses: list[ClauseIn] = Field(default_factory=list)
+    open_points: list[OpenPointIn] = Field(default_factory=list)
+    exceptions: dict[str, ExceptionIn] = Field(default_factory=dict)
+    enums: dict[str, EnumIn] = Field(default_factory=dict)
+    types: dict[str, TypeIn] = Field(default_factory=dict)
+    resources: list[ResourceIn] = Field(default_factory=list)
+    auth: AuthIn | None = None
+    examples: list[ExampleIn] = Field(default_factory=list)

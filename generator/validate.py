@@ -1,0 +1,416 @@
+"""Stage 4 — validate: IR -> diagnostics. One function per rule; its docstring is the rule.
+
+Every rule reads the model and reports; none changes it. Errors block emission.
+"""
+
+from __future__ import annotations
+
+import difflib
+import keyword
+import re
+from collections.abc import Callable, Iterator, Sequence
+
+from . import model as m
+from .diagnostics import Diagnostics, Position
+
+_UPPER_CAMEL = re.compile(r"^[A-Z][A-Za-z0-9]*$")
+_LOWER_CAMEL = re.compile(r"^[a-z][A-Za-z0-9]*$")
+_CLAUSE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+_EXAMPLE = re.compile(r"^[a-z][A-Za-z0-9]*$")
+_VAR = re.compile(r"\{([^{}]*)\}")
+_MEDIA = re.compile(r"^[a-z*]+/[A-Za-z0-9.+*-]+$")
+_HEADER = re.compile(r"^[A-Za-z][A-Za-z0-9-]*$")
+
+Rule = Callable[[m.Model, Diagnostics], None]
+RULES: list[Rule] = []
+
+
+def rule(fn: Rule) -> Rule:
+    RULES.append(fn)
+    return fn
+
+
+def validate(model: m.Model, diags: Diagnostics) -> None:
+    for r in RULES:
+        r(model, diags)
+
+
+def _refs(model: m.Model, kind: str) -> Iterator[m.Ref]:
+    return (r for r in model.refs if r.kind == kind)
+
+
+@rule
+def unknown_type(model: m.Model, d: Diagnostics) -> None:
+    """A type reference must name a primitive, a declared type or a declared enum."""
+    known = set(m.PRIMITIVES) | set(model.types) | set(model.enums)
+    for r in _refs(model, "type"):
+        if r.name not in known:
+            d.error(
+                "unknown-type",
+                f"{r.context} refers to unknown type {r.name!r}",
+                r.position,
+                _suggest(r.name, known, "a primitive, type or enum"),
+            )
+
+
+@rule
+def unknown_clause(model: m.Model, d: Diagnostics) -> None:
+    """A clause reference must name a clause of the registry."""
+    for r in _refs(model, "clause"):
+        if r.name not in model.clauses:
+            d.error(
+                "unknown-clause",
+                f"{r.context} cites unknown clause {r.name!r}",
+                r.position,
+                _suggest(r.name, set(model.clauses), "a clause id of the registry"),
+            )
+
+
+@rule
+def unknown_reference(model: m.Model, d: Diagnostics) -> None:
+    """A reference to an interface, scheme, exception, open point, profile, setting, callback,
+    operation or model element must resolve."""
+    tables: dict[str, set[str]] = {
+        "interface": {i.name for i in model.auth.interfaces},
+        "scheme": set(model.auth.schemes),
+        "exception": set(model.exceptions),
+        "open-point": set(model.open_points),
+        "profile": {p.name for p in model.auth.profiles},
+        "setting": set(model.auth.settings) | {"realm"} & set(model.auth.settings),
+        "callback": set(model.callbacks),
+        "operation": {op.id for r in model.resources for op in r.operations},
+        "element": set(model.positions),
+    }
+    for kind, known in tables.items():
+        for r in _refs(model, kind):
+            if r.name not in known:
+                d.error(
+                    "unknown-reference",
+                    f"{r.context} refers to unknown {kind} {r.name!r}",
+                    r.position,
+                    _suggest(r.name, known, f"a declared {kind}"),
+                )
+
+
+def _ident_ok(name: str, pattern: re.Pattern[str]) -> bool:
+    return name.isascii() and name.isidentifier() and not keyword.iskeyword(name) and bool(pattern.match(name))
+
+
+@rule
+def unsafe_identifier(model: m.Model, d: Diagnostics) -> None:
+    """Names that become code are ASCII identifiers, not Python keywords, in the expected case:
+    types, enums and operationIds UpperCamel; fields and parameters lowerCamel; ids plain."""
+    for t in model.types.values():
+        if not _ident_ok(t.name, _UPPER_CAMEL):
+            d.error(
+                "unsafe-identifier",
+                f"type name {t.name!r} is not an UpperCamel identifier",
+                t.position,
+                "use letters and digits, starting with a capital",
+            )
+        for f in t.fields:
+            if not _ident_ok(f.name, _LOWER_CAMEL):
+                d.error(
+                    "unsafe-identifier",
+                    f"field name {f.name!r} of type {t.name!r} is not a lowerCamel identifier",
+                    f.position,
+                    "use letters and digits, starting with a lower-case letter",
+                )
+    for e in model.enums.values():
+        if not _ident_ok(e.name, _UPPER_CAMEL):
+            d.error(
+                "unsafe-identifier",
+                f"enum name {e.name!r} is not an UpperCamel identifier",
+                e.position,
+                "use letters and digits, starting with a capital",
+            )
+    for r in model.resources:
+        for op in r.operations:
+            if not _ident_ok(op.id, _UPPER_CAMEL):
+                d.error(
+                    "unsafe-identifier",
+                    f"operationId {op.id!r} is not an UpperCamel identifier",
+                    op.position,
+                    "use letters and digits, starting with a capital, e.g. GetObject",
+                )
+            for p in [*op.path_parameters, *_query(op)]:
+                if not _ident_ok(p.spec.name, _LOWER_CAMEL):
+                    d.error(
+                        "unsafe-identifier",
+                        f"parameter name {p.spec.name!r} is not a lowerCamel identifier",
+                        p.position,
+                        "use letters and digits, starting with a lower-case letter",
+                    )
+    for c in model.clauses.values():
+        if not _CLAUSE_ID.match(c.spec.id):
+            d.error(
+                "unsafe-identifier",
+                f"clause id {c.spec.id!r} has characters other than letters, digits, '.', '_' and '-'",
+                c.position,
+                "e.g. 24.282-21.1-R1",
+            )
+    for op_ in model.open_points.values():
+        if not _CLAUSE_ID.match(op_.spec.id):
+            d.error(
+                "unsafe-identifier",
+                f"open point id {op_.spec.id!r} has unsafe characters",
+                op_.position,
+                "e.g. OP-MISSING-TOKEN-STATUS",
+            )
+    for ex in model.examples:
+        if not _ident_ok(ex.spec.name, _EXAMPLE):
+            d.error(
+                "unsafe-identifier",
+                f"example name {ex.spec.name!r} is not a lowerCamel identifier",
+                ex.position,
+                "e.g. objectCreateRequest",
+            )
+
+
+def _query(op: m.Operation) -> list[m.Parameter]:
+    return [m.Parameter(p, op.position) for p in op.spec.parameters]
+
+
+@rule
+def duplicate_operation_id(model: m.Model, d: Diagnostics) -> None:
+    """An operationId is used by one operation only."""
+    seen: dict[str, Position] = {}
+    for r in model.resources:
+        for op in r.operations:
+            if op.id in seen:
+                d.error(
+                    "duplicate-operation-id",
+                    f"operationId {op.id!r} is already used at {seen[op.id]}",
+                    op.position,
+                    "give each operation its own operationId",
+                )
+            else:
+                seen[op.id] = op.position
+
+
+@rule
+def undeclared_path_parameter(model: m.Model, d: Diagnostics) -> None:
+    """Every {variable} of a path is a declared path parameter, and every path parameter is in the path."""
+    for r in model.resources:
+        if r.spec.kind == "callback":
+            continue
+        in_path = _VAR.findall(r.path)
+        declared = [p.spec.name for p in (r.operations[0].path_parameters if r.operations else [])]
+        for var in in_path:
+            if var not in declared:
+                d.error(
+                    "undeclared-path-parameter",
+                    f"path {r.path!r} of resource {r.spec.id!r} uses {{{var}}} but declares no such path parameter",
+                    r.position,
+                    f"add a parameter 'name: {var}, in: path' to the resource",
+                )
+        for name in declared:
+            if name not in in_path:
+                d.error(
+                    "undeclared-path-parameter",
+                    f"path parameter {name!r} does not appear in path {r.path!r}",
+                    r.position,
+                    "remove the parameter or add it to the path",
+                )
+        for p in r.spec.parameters:
+            if p.location != "path":
+                d.error(
+                    "invalid-value",
+                    f"resource parameter {p.name!r} must be 'in: path'",
+                    r.position,
+                    "declare query parameters on the operation",
+                )
+        for op in r.operations:
+            for p in op.spec.parameters:
+                if p.location != "query":
+                    d.error(
+                        "invalid-value",
+                        f"operation parameter {p.name!r} of {op.id!r} must be 'in: query'",
+                        op.position,
+                        "declare path parameters on the resource",
+                    )
+
+
+@rule
+def allow_mismatch(model: m.Model, d: Diagnostics) -> None:
+    """A resource's Allow value lists exactly the methods it defines, each once."""
+    for r in model.resources:
+        methods = [op.method for op in r.operations]
+        for meth in sorted({x for x in methods if methods.count(x) > 1}):
+            d.error(
+                "duplicate-method",
+                f"resource {r.spec.id!r} defines {meth} more than once",
+                r.position,
+                "merge the operations",
+            )
+        if sorted(set(r.spec.allow)) != sorted(set(methods)) or len(r.spec.allow) != len(set(r.spec.allow)):
+            d.error(
+                "allow-mismatch",
+                f"resource {r.spec.id!r} has Allow {', '.join(r.spec.allow)} but defines "
+                f"{', '.join(methods) or 'no method'}",
+                r.position,
+                "the Allow value must list exactly the defined methods",
+            )
+
+
+@rule
+def missing_auth(model: m.Model, d: Diagnostics) -> None:
+    """Every operation names at least one interface allowed to call it (deny by default)."""
+    for r in model.resources:
+        for op in r.operations:
+            if not op.spec.interfaces:
+                d.error(
+                    "missing-auth",
+                    f"operation {op.id!r} names no interface that may call it",
+                    op.position,
+                    "add 'interfaces: [MCData-7]' (and MCData-8 where the MCData server may call it)",
+                )
+
+
+@rule
+def uncited(model: m.Model, d: Diagnostics) -> None:
+    """Every resource, operation, type, enum, exception and auth rule cites at least one clause."""
+    items: list[tuple[str, list[str], Position]] = []
+    items += [(f"resource {r.spec.id!r}", r.spec.clauses, r.position) for r in model.resources]
+    items += [(f"operation {op.id!r}", op.spec.clauses, op.position) for r in model.resources for op in r.operations]
+    items += [(f"type {t.name!r}", t.spec.clauses, t.position) for t in model.types.values()]
+    items += [(f"enum {e.name!r}", e.spec.clauses, e.position) for e in model.enums.values()]
+    items += [(f"exception {x.id!r}", x.spec.clauses, x.position) for x in model.exceptions.values()]
+    a = model.auth
+    items += [
+        (f"auth rule {v.id!r}", v.clauses, model.positions.get(f"auth:{v.id}", model.auth_position))
+        for v in a.validation
+    ]
+    items += [
+        (f"auth challenge {c.id!r}", c.clauses, model.positions.get(f"auth:{c.id}", model.auth_position))
+        for c in a.challenges
+    ]
+    items += [
+        (f"interface {i.name!r}", i.clauses, model.positions.get(f"interface:{i.name}", model.auth_position))
+        for i in a.interfaces
+    ]
+    for what, clauses, pos in items:
+        if not clauses:
+            d.error("uncited", f"{what} cites no clause", pos, "add 'clauses: [...]' naming what it realises")
+
+
+@rule
+def invalid_values(model: m.Model, d: Diagnostics) -> None:
+    """Statuses are HTTP statuses, media types are well-formed, 201 answers carry Location, limits are
+    positive and min_items does not exceed max_items."""
+    for r in model.resources:
+        for op in r.operations:
+            for resp in op.spec.responses:
+                if not 100 <= resp.status <= 599:
+                    d.error(
+                        "invalid-value",
+                        f"{op.id}: {resp.status} is not an HTTP status",
+                        op.position,
+                        "use a status between 100 and 599",
+                    )
+                if resp.status == 201 and r.spec.kind == "server" and "Location" not in resp.headers:
+                    d.error(
+                        "invalid-value",
+                        f"{op.id}: a 201 response must document the Location header",
+                        op.position,
+                        "add headers: {Location: {description: ...}}",
+                    )
+                if resp.status >= 400 and not resp.exceptions and any(b.type == "RequestError" for b in resp.bodies):
+                    d.error(
+                        "invalid-value",
+                        f"{op.id}: error response {resp.status} names no exception",
+                        op.position,
+                        "add 'exceptions: [SVC0002]' or the ids it uses",
+                    )
+                for name in resp.headers:
+                    if not _HEADER.match(name):
+                        d.error("invalid-value", f"{op.id}: header name {name!r} is not a token", op.position)
+                for body in resp.bodies:
+                    _check_body(body.media, body.type, body.parts, f"{op.id} {resp.status}", op.position, d)
+            for body in op.spec.request:
+                _check_body(body.media, body.type, body.parts, f"{op.id} request", op.position, d)
+    for t in model.types.values():
+        for f in t.fields:
+            fs = f.spec
+            for lim in ("min_items", "max_items", "max_length"):
+                v = getattr(fs, lim)
+                if v is not None and v < (0 if lim == "min_items" else 1):
+                    d.error("invalid-value", f"{lim} of field {f.name!r} of {t.name!r} must be positive", f.position)
+            if fs.min_items is not None and fs.max_items is not None and fs.min_items > fs.max_items:
+                d.error("invalid-value", f"field {f.name!r} of {t.name!r}: min_items exceeds max_items", f.position)
+            if (fs.min_items or fs.max_items) and not fs.array:
+                d.error(
+                    "invalid-value",
+                    f"field {f.name!r} of {t.name!r} sets item limits but is not an array",
+                    f.position,
+                    "add 'array: true' or drop the limits",
+                )
+        for ch in t.spec.choices:
+            for mem in ch.members:
+                if mem not in t.spec.fields:
+                    d.error(
+                        "unknown-reference",
+                        f"choice of type {t.name!r} names unknown field {mem!r}",
+                        t.position,
+                        _suggest(mem, set(t.spec.fields), "a field of the type"),
+                    )
+        if t.spec.kind == "simple" and t.spec.fields:
+            d.error(
+                "invalid-value",
+                f"simple type {t.name!r} cannot have fields",
+                t.position,
+                "make it complex or drop the fields",
+            )
+    for chal in model.auth.challenges:
+        if not 400 <= chal.status <= 499:
+            d.error(
+                "invalid-value",
+                f"auth challenge {chal.id!r} answers {chal.status}, not a 4xx status",
+                model.positions.get(f"auth:{chal.id}", model.auth_position),
+            )
+    for rule_ in model.auth.validation:
+        leeway = rule_.parameters.get("max_leeway_seconds")
+        if isinstance(leeway, int) and not 0 <= leeway <= 30:
+            d.error(
+                "invalid-value",
+                f"auth rule {rule_.id!r} allows {leeway} s of leeway; at most 30 s",
+                model.positions.get(f"auth:{rule_.id}", model.auth_position),
+                "TS 33.180 caps clock skew at 30 s",
+            )
+    for i in model.auth.interfaces:
+        if i.box_binding == "claim-equals-box" and not i.box_claim:
+            d.error(
+                "invalid-value",
+                f"interface {i.name!r} binds the box to a claim but names no box_claim",
+                model.positions.get(f"interface:{i.name}", model.auth_position),
+                "e.g. box_claim: mcdata_id",
+            )
+
+
+def _check_body(
+    media: str, type_: str | None, parts: Sequence[object], ctx: str, pos: Position, d: Diagnostics
+) -> None:
+    if not _MEDIA.match(media):
+        d.error("invalid-value", f"{ctx}: {media!r} is not a media type", pos, "e.g. application/json")
+    if media == "application/json" and type_ is None:
+        d.error("invalid-value", f"{ctx}: a JSON body needs a type", pos, "add 'type: <TypeName>'")
+    if media == "multipart/form-data" and not parts:
+        d.error("invalid-value", f"{ctx}: a multipart/form-data body needs parts", pos, "list its parts")
+
+
+@rule
+def callbacks_are_callbacks(model: m.Model, d: Diagnostics) -> None:
+    """Only callback resources may be named in ``callbacks``, and a callback path is a runtime expression."""
+    for r in model.resources:
+        if r.spec.kind == "callback" and not r.spec.path.startswith("{$"):
+            d.error(
+                "invalid-value",
+                f"callback resource {r.spec.id!r} path must be a runtime expression",
+                r.position,
+                "e.g. {$request.body#/nmsSubscription/callbackReference/notifyURL}",
+            )
+
+
+def _suggest(name: str, known: set[str], what: str) -> str:
+    close = difflib.get_close_matches(name, sorted(known), n=1)
+    return f"did you mean {close[0]!r}?" if close else f"expected {what}"
