@@ -180,7 +180,7 @@ def build(parsed: list[tuple[LoadedFile, s.SpecFile]], diags: Diagnostics) -> m.
         for j, op in enumerate(r.operations):
             opath = ("resources", i, "operations", j)
             opos = f.where((*opath, "operation_id"))
-            b.define(f"operation:{op.operation_id}", opos, f"operationId {op.operation_id!r}")
+            b.positions.setdefault(f"operation:{op.operation_id}", opos)  # duplicates: validate.duplicate_operation_id
             ctx = f"operation {op.operation_id!r}"
             b.cite(op.clauses, opos, ctx)
             b.ref("interface", op.interfaces, f.where((*opath, "interfaces")), ctx)

@@ -325,11 +325,29 @@ class _Emitter:
             if slot["headers"]:
                 resp["headers"] = {k: self.header(k, v, op) for k, v in sorted(slot["headers"].items())}
             if slot["bodies"]:
-                resp["content"] = dict(self.body_content(b, examples) for b in slot["bodies"])
+                resp["content"] = self.contents(slot["bodies"], examples)
             if slot["exceptions"]:
                 resp["x-nmsgen-exceptions"] = slot["exceptions"]
-            resp["x-nmsgen-clauses"] = slot["clauses"]
+            if slot["clauses"]:
+                resp["x-nmsgen-clauses"] = slot["clauses"]
             out[str(status)] = resp
+        return out
+
+    def contents(self, bodies: list[s.BodyIn], examples: dict[str, Json]) -> Json:
+        """One entry per media type; several body types under one media type become a oneOf."""
+        out: Json = {}
+        for b in bodies:
+            media, content = self.body_content(b, examples)
+            if media not in out:
+                out[media] = content
+                continue
+            prev = out[media]
+            schemas = prev["schema"]["oneOf"] if "oneOf" in prev["schema"] else [prev["schema"]]
+            merged: Json = {"schema": {"oneOf": [*schemas, content["schema"]]}}
+            exs = {**prev.get("examples", {}), **content.get("examples", {})}
+            if exs:
+                merged["examples"] = dict(sorted(exs.items()))
+            out[media] = merged
         return out
 
     def header(self, name: str, h: s.HeaderIn, op: m.Operation) -> Json:
@@ -515,12 +533,26 @@ def build_document(model: m.Model) -> Json:
     return _Emitter(model).document()
 
 
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
+    """Block style for multi-line text, no anchors/aliases for shared values."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value and not any(c in value for c in "\r\t") and value == value.strip() else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _str)
+
+
 def emit(model: m.Model) -> dict[str, str]:
     """The OpenAPI document as ``{relative path: text}`` (JSON and YAML)."""
     doc = build_document(model)
     text_json = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
-    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
     text_yaml = "# generated from spec/ by nmsgen - do not edit\n" + yaml.dump(
-        doc, Dumper=dumper, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False
+        doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False
     )
     return {"openapi/openapi.json": text_json, "openapi/openapi.yaml": text_yaml}

@@ -263,7 +263,7 @@ def missing_auth(model: m.Model, d: Diagnostics) -> None:
                     "missing-auth",
                     f"operation {op.id!r} names no interface that may call it",
                     op.position,
-                    "add 'interfaces: [MCData-7]' (and MCData-8 where the MCData server may call it)",
+                    "add 'interfaces: [MCData-7]', plus MCData-8 where the MCData server may call it",
                 )
 
 
