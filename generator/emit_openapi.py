@@ -73,7 +73,7 @@ class _Emitter:
         if name == "string":
             out: Json = {"type": "string", "maxLength": max_length or lim.string}
         elif name == "anyURI":
-            out = {"type": "string", "format": "uri", "maxLength": max_length or lim.uri}
+            out = {"type": "string", "format": "uri-reference", "maxLength": max_length or lim.uri}
         elif name == "dateTime":
             out = {"type": "string", "format": "date-time", "maxLength": max_length or 64}
         elif name == "boolean":
@@ -260,10 +260,10 @@ class _Emitter:
                 }
         return body.media, content
 
-    def examples_for(self, op_id: str) -> dict[str, Json]:
+    def examples_for(self, op_id: str, use: str) -> dict[str, Json]:
         out: dict[str, Json] = {}
         for ex in self.m.examples:
-            if op_id in ex.spec.operations:
+            if op_id in ex.spec.operations and ex.spec.use in (use, "both"):
                 out[ex.spec.name] = {"summary": ex.spec.summary, "value": ex.spec.value, "x-type": ex.spec.type}
         return out
 
@@ -313,7 +313,7 @@ class _Emitter:
         for c in self.m.api.common_responses:
             add(c.status, c.description, c.bodies, c.headers, c.exceptions, c.clauses)
 
-        examples = self.examples_for(op.id)
+        examples = self.examples_for(op.id, "response")
         out: Json = {}
         for status in sorted(merged):
             slot = merged[status]
@@ -408,7 +408,7 @@ class _Emitter:
         if params:
             out["parameters"] = params
         if spec.request:
-            examples = self.examples_for(op.id)
+            examples = self.examples_for(op.id, "request")
             out["requestBody"] = {
                 "required": spec.request_required,
                 "content": dict(self.body_content(b, examples) for b in spec.request),

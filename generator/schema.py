@@ -304,7 +304,8 @@ class ExampleIn(In):
     name: str
     type: str  # the model type; the example is the root-wrapped JSON body
     summary: str
-    operations: list[str] = Field(default_factory=list)  # operationIds it illustrates (request or response)
+    use: Literal["request", "response", "both"]  # requests follow write rules, responses read rules
+    operations: list[str] = Field(default_factory=list)  # operationIds it illustrates
     value: object
 
 

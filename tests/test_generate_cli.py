@@ -1,0 +1,82 @@
+"""`nmsgen generate`: determinism across runs and hash seeds, `--check`, `--out`, the README's claims."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT, run_nmsgen
+
+
+def tree(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def test_byte_identical_across_hash_seeds(tmp_path: Path) -> None:
+    outs = []
+    for seed in ("0", "1", "4242"):
+        out = tmp_path / f"out{seed}"
+        r = run_nmsgen("generate", "--out", str(out), env={"PYTHONHASHSEED": seed})
+        assert r.returncode == 0, r.stderr
+        outs.append(tree(out))
+    assert outs[0] == outs[1] == outs[2]
+    assert all(b"\r\n" not in data for data in outs[0].values())
+
+
+def test_generated_folder_is_current() -> None:
+    """The committed generated/ is what spec/ produces today (what CI and new users rely on)."""
+    r = run_nmsgen("generate", "--check")
+    assert r.returncode == 0, r.stderr
+
+
+def test_check_names_each_stale_file(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert run_nmsgen("generate", "--out", str(out)).returncode == 0
+    (out / "openapi" / "openapi.json").write_text("{}\n")
+    (out / "openapi" / "openapi.yaml").unlink()
+    (out / "leftover.txt").write_text("x\n")
+    before = tree(out)
+    r = run_nmsgen("generate", "--check", "--out", str(out))
+    assert r.returncode == 1
+    assert f"{out}/openapi/openapi.json: stale" in r.stderr
+    assert f"{out}/openapi/openapi.yaml: missing" in r.stderr
+    assert f"{out}/leftover.txt: stale: no longer generated" in r.stderr
+    assert tree(out) == before  # --check writes nothing
+
+
+def test_second_run_changes_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert run_nmsgen("generate", "--out", str(out)).returncode == 0
+    r = run_nmsgen("generate", "--out", str(out))
+    assert r.returncode == 0
+    assert "0 written, 0 removed" in r.stdout
+
+
+def test_refuses_foreign_folder(tmp_path: Path) -> None:
+    (tmp_path / "mine.txt").write_text("keep\n")
+    r = run_nmsgen("generate", "--out", str(tmp_path))
+    assert r.returncode == 1
+    assert "Traceback" not in r.stderr and "not empty" in r.stderr
+    assert (tmp_path / "mine.txt").read_text() == "keep\n"
+
+
+@pytest.mark.parametrize("args", [["validate"], ["generate", "--check"]])
+def test_python_dash_m_entry_point(args: list[str]) -> None:
+    r = run_nmsgen(*args)
+    assert r.returncode == 0, r.stderr
+
+
+def test_missing_spec_is_a_clear_error(tmp_path: Path) -> None:
+    r = run_nmsgen("validate", "--spec", str(tmp_path / "nope"))
+    assert r.returncode == 1
+    assert "error io-error" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_readme_opens_with_the_two_commands() -> None:
+    lines = [ln for ln in (ROOT / "README.md").read_text().splitlines() if ln.strip()]
+    first = "\n".join(lines[:12])
+    assert "nmsgen generate" in first and "pytest" in first
+    ci = (ROOT / ".ci" / "run").read_text()
+    test_cmd = next(ln for ln in (ROOT / "README.md").read_text().splitlines() if "pytest" in ln and "pip install" in ln)
+    assert test_cmd.strip().strip("`") in ci
