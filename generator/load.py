@@ -125,6 +125,14 @@ def compose(text: str, display: str, diags: Diagnostics) -> LoadedFile | None:
                 )
                 raise _Abort
             if isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                if _expecting_key(stack):
+                    diags.error(
+                        "yaml-unsupported",
+                        "mapping keys must be plain scalars",
+                        _pos(display, ev.start_mark),
+                        "use a plain name as the key",
+                    )
+                    raise _Abort
                 if len(stack) >= MAX_DEPTH:
                     diags.error(
                         "yaml-too-deep",
@@ -146,6 +154,14 @@ def compose(text: str, display: str, diags: Diagnostics) -> LoadedFile | None:
                 _attach(stack, root, frame[0], display, diags, ev.start_mark, loaded)
                 continue
             if isinstance(ev, yaml.AliasEvent):
+                if _expecting_key(stack):
+                    diags.error(
+                        "yaml-unsupported",
+                        "mapping keys must be plain scalars",
+                        _pos(display, ev.start_mark),
+                        "use a plain name as the key",
+                    )
+                    raise _Abort
                 if ev.anchor not in anchors:
                     diags.error("yaml-syntax", f"unknown alias *{ev.anchor}", _pos(display, ev.start_mark))
                     raise _Abort
@@ -203,6 +219,10 @@ def compose(text: str, display: str, diags: Diagnostics) -> LoadedFile | None:
         return None
     loaded.data = root[0] if root else None
     return loaded
+
+
+def _expecting_key(stack: list[list[Any]]) -> bool:
+    return bool(stack) and isinstance(stack[-1][0], dict) and stack[-1][2] is None
 
 
 def _child_path(stack: list[list[Any]], display: str, diags: Diagnostics, mark: Any) -> NodePath:

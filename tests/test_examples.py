@@ -50,8 +50,10 @@ def body_types(model: Model) -> tuple[set[str], set[str]]:
 
 
 def validator(doc: dict[str, Any], type_name: str, write: bool) -> Any:
-    schema = {"$ref": f"#/components/schemas/{emit_openapi.body_schema_name(type_name)}",
-              "components": doc["components"]}
+    schema = {
+        "$ref": f"#/components/schemas/{emit_openapi.body_schema_name(type_name)}",
+        "components": doc["components"],
+    }
     cls = OAS30WriteValidator if write else OAS30ReadValidator
     return cls(schema, format_checker=FormatChecker())
 

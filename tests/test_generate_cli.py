@@ -78,5 +78,7 @@ def test_readme_opens_with_the_two_commands() -> None:
     first = "\n".join(lines[:12])
     assert "nmsgen generate" in first and "pytest" in first
     ci = (ROOT / ".ci" / "run").read_text()
-    test_cmd = next(ln for ln in (ROOT / "README.md").read_text().splitlines() if "pytest" in ln and "pip install" in ln)
+    test_cmd = next(
+        ln for ln in (ROOT / "README.md").read_text().splitlines() if "pytest" in ln and "pip install" in ln
+    )
     assert test_cmd.strip().strip("`") in ci

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -87,7 +86,7 @@ def test_notification_callback_r19(doc: dict[str, Any]) -> None:
     """R19 is client-side (the notifyURL), so it is a callback of the subscription operations."""
     for op_id in ("CreateSubscription", "UpdateSubscription"):
         op = next(o for _, _, o in operations(doc) if o["operationId"] == op_id)
-        (expr, item), = op["callbacks"]["notifyStorageChanges"].items()
+        ((expr, item),) = op["callbacks"]["notifyStorageChanges"].items()
         assert "notifyURL" in expr
         assert item["post"]["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("NmsEventListBody")
         assert "204" in item["post"]["responses"]
@@ -128,7 +127,9 @@ def test_security_schemes(doc: dict[str, Any]) -> None:
 def test_mcdata8_only_on_its_operations(doc: dict[str, Any]) -> None:
     oauth_name = next(n for n, s in doc["components"]["securitySchemes"].items() if s["type"] == "oauth2")
     mcdata8 = sorted(op["operationId"] for _, _, op in operations(doc) if any(oauth_name in r for r in op["security"]))
-    assert mcdata8 == sorted(op["operationId"] for _, _, op in operations(doc) if "MCData-8" in op["x-nmsgen-interfaces"])
+    assert mcdata8 == sorted(
+        op["operationId"] for _, _, op in operations(doc) if "MCData-8" in op["x-nmsgen-interfaces"]
+    )
     assert mcdata8  # MCData-8 may call at least the deposit operations
 
 
@@ -197,5 +198,3 @@ def test_committed_document_is_current(doc: dict[str, Any]) -> None:
 def test_parses_as_yaml_without_aliases() -> None:
     text = (ROOT / "generated" / "openapi" / "openapi.yaml").read_text()
     assert "&id" not in text and "*id" not in text
-
-

@@ -23,8 +23,14 @@ RULESET = ROOT / ".spectral.yaml"
 def lint(document: Path) -> list[dict[str, Any]]:
     if not SPECTRAL.exists():
         pytest.fail(f"Spectral is not installed at {SPECTRAL}: run `npm ci` (needs node and npm)")
-    r = subprocess.run([str(SPECTRAL), "lint", str(document), "--ruleset", str(RULESET), "-f", "json", "-q"],
-                       capture_output=True, text=True, timeout=300, cwd=ROOT, check=False)
+    r = subprocess.run(
+        [str(SPECTRAL), "lint", str(document), "--ruleset", str(RULESET), "-f", "json", "-q"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+        check=False,
+    )
     start = r.stdout.find("[")
     assert start >= 0, f"no JSON from Spectral (exit {r.returncode}): {r.stdout[-2000:]} {r.stderr[-2000:]}"
     result: list[dict[str, Any]] = json.loads(r.stdout[start:])
@@ -54,5 +60,5 @@ def test_every_disabled_rule_says_why() -> None:
     lines = RULESET.read_text().splitlines()
     for i, line in enumerate(lines):
         if re.search(r':\s*"?off"?\s*$', line):
-            above = [ln.strip() for ln in lines[max(0, i - 6):i]]
+            above = [ln.strip() for ln in lines[max(0, i - 6) : i]]
             assert any(ln.startswith("#") for ln in above), f"rule turned off without a reason: {line.strip()}"
