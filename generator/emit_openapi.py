@@ -276,62 +276,73 @@ class _Emitter:
         return "\n".join(lines)
 
     def responses(self, op: m.Operation) -> Json:
-        """Operation responses, then auth answers, 405 and common ones, merged by status."""
+        """Operation responses, then auth answers, 405 and common ones, merged by status.
+
+        A status reached under several conditions lists each condition with its exception and challenge.
+        """
         merged: dict[int, dict[str, Any]] = {}
 
-        def add(
-            status: int,
-            description: str,
-            bodies: list[s.BodyIn],
-            headers: dict[str, s.HeaderIn],
-            exceptions: list[str],
-            clauses: list[str],
-        ) -> None:
+        def add(resp: s.ResponseIn, challenge: str = "") -> None:
             slot = merged.setdefault(
-                status, {"descriptions": [], "bodies": [], "headers": {}, "exceptions": [], "clauses": []}
+                resp.status, {"conditions": [], "bodies": [], "headers": {}, "exceptions": [], "clauses": []}
             )
-            if description not in slot["descriptions"]:
-                slot["descriptions"].append(description)
-            for b in bodies:
+            condition = resp.description.strip()
+            notes = [f"`{x}`" for x in resp.exceptions] + ([f"WWW-Authenticate: `{challenge}`"] if challenge else [])
+            if notes:
+                condition = f"{condition.rstrip('.')} ({'; '.join(notes)})."
+            if condition not in slot["conditions"]:
+                slot["conditions"].append(condition)
+            for b in resp.bodies:
                 if all((b.media, b.type) != (x.media, x.type) for x in slot["bodies"]):
                     slot["bodies"].append(b)
-            for k, v in headers.items():
+            for k, v in resp.headers.items():
                 prev = slot["headers"].get(k)
-                both = prev is None or (prev.required and v.required)
-                slot["headers"][k] = v.model_copy(update={"required": both})
-            slot["exceptions"] += [x for x in exceptions if x not in slot["exceptions"]]
-            slot["clauses"] += [c for c in clauses if c not in slot["clauses"]]
+                slot["headers"][k] = (
+                    v if prev is None else v.model_copy(update={"required": prev.required and v.required})
+                )
+            slot["exceptions"] += [x for x in resp.exceptions if x not in slot["exceptions"]]
+            slot["clauses"] += [c for c in resp.clauses if c not in slot["clauses"]]
 
         for r in op.spec.responses:
-            add(r.status, r.description, r.bodies, r.headers, r.exceptions, r.clauses)
-        auth_rows = self.auth_responses(op)
-        for status, desc, headers, exc, clauses in auth_rows:
-            add(status, desc, [s.BodyIn(media="application/json", type="RequestError")], headers, [exc], clauses)
+            add(r)
+        for resp, challenge in self.auth_responses(op):
+            add(resp, challenge)
         mna = self.m.api.method_not_allowed
-        allow = ", ".join(op.resource.spec.allow)
-        add(mna.status, f"{mna.description} Allow: {allow}.", mna.bodies, mna.headers, mna.exceptions, mna.clauses)
+        add(mna.model_copy(update={"description": f"{mna.description} Allow: {', '.join(op.resource.spec.allow)}."}))
         for c in self.m.api.common_responses:
-            add(c.status, c.description, c.bodies, c.headers, c.exceptions, c.clauses)
+            add(c)
+        # a header that one condition of a status sends and another does not is optional
+        for status, slot in merged.items():
+            for name in slot["headers"]:
+                if any(name not in r.headers for r in self._all_responses(op, status)):
+                    slot["headers"][name] = slot["headers"][name].model_copy(update={"required": False})
 
         examples = self.examples_for(op.id, "response")
         out: Json = {}
         for status in sorted(merged):
             slot = merged[status]
-            desc = " ".join(slot["descriptions"])
+            conditions = slot["conditions"]
+            desc = conditions[0] if len(conditions) == 1 else "One of:\n" + "\n".join(f"- {c}" for c in conditions)
             exc_text = self.exceptions_text(slot["exceptions"])
             if exc_text:
                 desc += "\n\nExceptions:\n" + exc_text
-            resp: Json = {"description": _describe(desc, slot["clauses"])}
+            entry: Json = {"description": _describe(desc, slot["clauses"])}
             if slot["headers"]:
-                resp["headers"] = {k: self.header(k, v, op) for k, v in sorted(slot["headers"].items())}
+                entry["headers"] = {k: self.header(k, v, op) for k, v in sorted(slot["headers"].items())}
             if slot["bodies"]:
-                resp["content"] = self.contents(slot["bodies"], examples)
+                entry["content"] = self.contents(slot["bodies"], examples)
             if slot["exceptions"]:
-                resp["x-nmsgen-exceptions"] = slot["exceptions"]
+                entry["x-nmsgen-exceptions"] = slot["exceptions"]
             if slot["clauses"]:
-                resp["x-nmsgen-clauses"] = slot["clauses"]
-            out[str(status)] = resp
+                entry["x-nmsgen-clauses"] = slot["clauses"]
+            out[str(status)] = entry
         return out
+
+    def _all_responses(self, op: m.Operation, status: int) -> list[s.ResponseIn]:
+        rows = [r for r in op.spec.responses if r.status == status]
+        rows += [r for r, _ in self.auth_responses(op) if r.status == status]
+        rows += [r for r in [self.m.api.method_not_allowed, *self.m.api.common_responses] if r.status == status]
+        return rows
 
     def contents(self, bodies: list[s.BodyIn], examples: dict[str, Json]) -> Json:
         """One entry per media type; several body types under one media type become a oneOf."""
@@ -358,26 +369,31 @@ class _Emitter:
             schema["enum"] = [", ".join(op.resource.spec.allow)]
         return {"description": h.description, "required": h.required, "schema": schema}
 
-    def auth_responses(self, op: m.Operation) -> list[tuple[int, str, dict[str, s.HeaderIn], str, list[str]]]:
+    def auth_responses(self, op: m.Operation) -> list[tuple[s.ResponseIn, str]]:
+        """The auth model's failure answers that apply to ``op``, with their challenge."""
+        reserved = set(op.spec.interfaces) != {i.name for i in self.m.auth.interfaces}
         rows = []
         for ch in self.m.auth.challenges:
+            if ch.applies_to == "reserved-operations" and not reserved:
+                continue
             headers: dict[str, s.HeaderIn] = {}
             if ch.www_authenticate:
                 headers["WWW-Authenticate"] = s.HeaderIn(
-                    description="The Bearer challenge (RFC 6750 section 3), e.g. " + ch.www_authenticate,
+                    description="The Bearer challenge of RFC 6750 section 3; its value for each condition is "
+                    "given in the response description.",
                     required=True,
                     max_length=1024,
                 )
-            rows.append((ch.status, f"{ch.condition}.", headers, ch.exception, ch.clauses))
-        # a header required by one condition is optional when another answer with that status has none
-        by_status: dict[int, list[bool]] = {}
-        for status, _, headers, _, _ in rows:
-            by_status.setdefault(status, []).append(bool(headers))
-        fixed = []
-        for status, desc, headers, exc, clauses in rows:
-            optional = {k: v.model_copy(update={"required": False}) for k, v in headers.items()}
-            fixed.append((status, desc, headers if all(by_status[status]) else optional, exc, clauses))
-        return fixed
+            resp = s.ResponseIn(
+                status=ch.status,
+                description=ch.condition,
+                bodies=[s.BodyIn(media="application/json", type="RequestError")],
+                headers=headers,
+                exceptions=[ch.exception],
+                clauses=ch.clauses,
+            )
+            rows.append((resp, ch.www_authenticate))
+        return rows
 
     def security(self, op: m.Operation) -> list[Json]:
         itfs = {i.name: i for i in self.m.auth.interfaces}

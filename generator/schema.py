@@ -283,6 +283,7 @@ class ChallengeIn(Cited):
     status: int
     www_authenticate: str = ""  # e.g. 'Bearer realm="{realm}", error="invalid_token"'; "" = no header
     exception: str  # exception id of the requestError body
+    applies_to: Literal["every-operation", "reserved-operations"] = "every-operation"  # reserved: not all interfaces
     open_points: list[str] = Field(default_factory=list)
 
 

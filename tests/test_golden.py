@@ -1,0 +1,60 @@
+"""Golden output: the minimal model's generated tree, compared as file sets both ways.
+
+`pytest --regen` rewrites tests/golden/minimal from the current output.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator import pipeline
+
+from .conftest import FIXTURES, REGEN_HINT, ROOT
+
+GOLDEN = ROOT / "tests" / "golden" / "minimal"
+pytestmark = pytest.mark.clause("OMA-COMMON-JSON")
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_minimal_model_matches_golden(tmp_path: Path, regen: bool) -> None:
+    out = tmp_path / "out"
+    result = pipeline.generate(FIXTURES / "minimal", out)
+    assert not result.diagnostics.has_errors, result.diagnostics.render()
+    if regen:
+        shutil.rmtree(GOLDEN, ignore_errors=True)
+        shutil.copytree(out, GOLDEN)
+    got, want = tree(out), tree(GOLDEN)
+    assert sorted(set(got) - set(want)) == [], f"new files not in the golden; {REGEN_HINT}"
+    assert sorted(set(want) - set(got)) == [], f"golden files no longer generated; {REGEN_HINT}"
+    changed = sorted(k for k in got if got[k] != want[k])
+    assert changed == [], f"changed: {changed}; {REGEN_HINT}"
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(alphabet=st.characters(blacklist_categories=["Cs"]), min_size=1, max_size=80))
+def test_model_text_lands_verbatim_and_inert(tmp_path: Path, text: str) -> None:
+    """Any description text (quotes, newlines, Jinja syntax, YAML syntax) is data in both documents."""
+    model = tmp_path / "m"
+    shutil.rmtree(model, ignore_errors=True)
+    shutil.copytree(FIXTURES / "minimal", model)
+    data = yaml.safe_load((model / "types.yaml").read_text())
+    data["types"]["Thing"]["description"] = text
+    # allow_unicode=False: PyYAML writes raw NEL/LS characters that its own parser folds
+    (model / "types.yaml").write_text(yaml.safe_dump(data, allow_unicode=False))
+    result = pipeline.check(model)
+    assert result.model is not None and not result.diagnostics.has_errors, result.diagnostics.render()
+    files = pipeline.emit(result.model)
+    doc_json = json.loads(files["openapi/openapi.json"])
+    doc_yaml = yaml.safe_load(files["openapi/openapi.yaml"])
+    assert doc_json == doc_yaml
+    assert doc_json["components"]["schemas"]["Thing"]["description"].startswith(text.strip())
