@@ -126,7 +126,9 @@ def build(parsed: list[tuple[LoadedFile, s.SpecFile]], diags: Diagnostics) -> m.
         for i, ex in enumerate(spec.examples):
             pos = f.where(("examples", i, "name"))
             if b.define(f"example:{ex.name}", pos, f"example {ex.name!r}"):
-                examples.append(m.Example(ex, pos))
+                vpath = ("examples", i, "value")
+                located = {k[len(vpath) :]: v for k, v in f.positions.items() if k[: len(vpath)] == vpath}
+                examples.append(m.Example(ex, pos, located))
                 b.type_ref(ex.type, f.where(("examples", i, "type")), f"example {ex.name!r}")
                 b.ref("operation", ex.operations, f.where(("examples", i, "operations")), f"example {ex.name!r}")
 

@@ -37,7 +37,8 @@ CODES: dict[str, str] = {
     "missing-auth": "Every operation names at least one interface allowed to call it (deny by default).",
     "uncited": "Every operation, type, enum and auth rule cites at least one clause.",
     "root-collision": "A JSON root element name belongs to one type only.",
-    "example-invalid": "An example names a known type and operation.",
+    "example-invalid": "An example is a valid body of its type (write rules for requests, read rules for responses).",
+    "openapi-invalid": "The emitted OpenAPI document passes openapi-spec-validator.",
 }
 
 

@@ -564,9 +564,8 @@ def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 _Dumper.add_representer(str, _str)
 
 
-def emit(model: m.Model) -> dict[str, str]:
-    """The OpenAPI document as ``{relative path: text}`` (JSON and YAML)."""
-    doc = build_document(model)
+def emit(model: m.Model, doc: Json) -> dict[str, str]:
+    """The OpenAPI document ``doc`` of ``model`` as ``{relative path: text}`` (JSON and YAML)."""
     text_json = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
     text_yaml = "# generated from spec/ by nmsgen - do not edit\n" + yaml.dump(
         doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False

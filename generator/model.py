@@ -114,6 +114,14 @@ class Resource:
 class Example:
     spec: s.ExampleIn
     position: Position
+    value_positions: dict[tuple[str | int, ...], Position] = field(default_factory=dict)  # path in value -> where
+
+    def where(self, path: tuple[str | int, ...]) -> Position:
+        """Position of ``path`` inside the example value, or of its nearest located ancestor."""
+        p = path
+        while p and p not in self.value_positions:
+            p = p[:-1]
+        return self.value_positions.get(p, self.position)
 
 
 @dataclass

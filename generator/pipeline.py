@@ -1,9 +1,16 @@
-"""The pipeline, as a table of contents: load -> parse -> build -> validate -> emit -> write."""
+"""The pipeline, as a table of contents:
+
+    load -> parse -> build -> validate -> emit (in memory) -> verify -> write
+
+Each stage lives in its own module and hands the next one a typed value; diagnostics collect
+along the way, and any error stops the run before anything is written.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from . import emit_openapi
 from .build import build
@@ -12,13 +19,20 @@ from .load import load
 from .model import Model
 from .parse import parse
 from .validate import validate
+from .verify import verify
 from .write import Plan, plan, with_manifest, write
 
 
 @dataclass
-class CheckResult:
+class Result:
     diagnostics: Diagnostics
-    model: Model | None
+    model: Model | None = None
+    files: dict[str, bytes] = field(default_factory=dict)
+    plan: Plan | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.model is not None and not self.diagnostics.has_errors
 
     @property
     def summary(self) -> str:
@@ -31,43 +45,38 @@ class CheckResult:
         )
 
 
-def check(spec: Path) -> CheckResult:
-    """load -> parse -> build -> validate."""
+def check(spec: Path) -> Result:
+    """Everything but writing: load -> parse -> build -> validate -> emit -> verify."""
     diags = Diagnostics()
     files = load(spec, diags)
     parsed = parse(files, diags)
     if diags.has_errors:
-        return CheckResult(diags, None)
+        return Result(diags)
     model = build(parsed, diags)
-    if model is not None:
-        validate(model, diags)
-    return CheckResult(diags, model)
+    if model is None:
+        return Result(diags)
+    validate(model, diags)
+    if diags.has_errors:
+        return Result(diags, model)
+    document = emit_openapi.build_document(model)
+    verify(model, document, diags)
+    return Result(diags, model, with_manifest(emit(model, document)))
 
 
-@dataclass
-class GenerateResult:
-    diagnostics: Diagnostics
-    plan: Plan | None
-    files: dict[str, bytes]
-
-
-def emit(model: Model) -> dict[str, str]:
-    """IR -> every generated file, in memory."""
+def emit(model: Model, document: dict[str, Any]) -> dict[str, str]:
+    """IR (and its OpenAPI document) -> every generated file, in memory."""
     files: dict[str, str] = {}
-    files.update(emit_openapi.emit(model))
+    files.update(emit_openapi.emit(model, document))
     files["README.md"] = GENERATED_README
     return files
 
 
-def generate(spec: Path, out: Path, check_only: bool = False) -> GenerateResult:
-    """load -> parse -> build -> validate -> emit -> (check | write)."""
-    checked = check(spec)
-    if checked.model is None or checked.diagnostics.has_errors:
-        return GenerateResult(checked.diagnostics, None, {})
-    files = with_manifest(emit(checked.model))
-    if check_only:
-        return GenerateResult(checked.diagnostics, plan(files, out), files)
-    return GenerateResult(checked.diagnostics, write(files, out), files)
+def generate(spec: Path, out: Path, check_only: bool = False) -> Result:
+    """check, then compare with ``out`` (``check_only``) or write it."""
+    result = check(spec)
+    if result.ok:
+        result.plan = plan(result.files, out) if check_only else write(result.files, out)
+    return result
 
 
 GENERATED_README = """\

@@ -53,8 +53,7 @@ def test_model_text_lands_verbatim_and_inert(tmp_path: Path, text: str) -> None:
     (model / "types.yaml").write_text(yaml.safe_dump(data, allow_unicode=False))
     result = pipeline.check(model)
     assert result.model is not None and not result.diagnostics.has_errors, result.diagnostics.render()
-    files = pipeline.emit(result.model)
-    doc_json = json.loads(files["openapi/openapi.json"])
-    doc_yaml = yaml.safe_load(files["openapi/openapi.yaml"])
+    doc_json = json.loads(result.files["openapi/openapi.json"])
+    doc_yaml = yaml.safe_load(result.files["openapi/openapi.yaml"])
     assert doc_json == doc_yaml
     assert doc_json["components"]["schemas"]["Thing"]["description"].startswith(text.strip())
