@@ -45,3 +45,18 @@ def minimal_model(tmp_path: Path) -> Path:
     dst = tmp_path / "model"
     shutil.copytree(FIXTURES / "minimal", dst)
     return dst
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A test may only cite clauses of the registry: a typo in a clause marker is a failure."""
+    from generator import pipeline  # noqa: PLC0415 - the registry is read once, at collection
+
+    result = pipeline.check(ROOT / "spec")
+    registry = set(result.model.clauses) if result.model else set()
+    unknown = sorted(
+        {(item.nodeid, c) for item in items for m in item.iter_markers("clause") for c in m.args if c not in registry}
+    )
+    if unknown:
+        raise pytest.UsageError(
+            "tests cite clauses that are not in the registry: " + ", ".join(f"{n} -> {c}" for n, c in unknown)
+        )

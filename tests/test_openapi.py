@@ -61,6 +61,7 @@ def test_passes_openapi_spec_validator(doc: dict[str, Any]) -> None:
     validate(doc)
 
 
+@pytest.mark.clause("24.282-21.1-R3", "24.282-21.1-R6", "OMA-NMS-5.2")
 def test_3gpp_envelope(doc: dict[str, Any]) -> None:
     assert doc["openapi"].startswith("3.0.")
     assert doc["info"]["title"] and doc["info"]["version"]
@@ -72,6 +73,7 @@ def test_3gpp_envelope(doc: dict[str, Any]) -> None:
         assert not re.search(r"http://", json.dumps(server))
 
 
+@pytest.mark.clause("24.282-21.1-CR3", "OMA-NMS-5.2", "OMA-COMMON-HTTP-405")
 @pytest.mark.parametrize("rid", sorted(NMS_RESOURCES, key=lambda r: int(r[1:])))
 def test_every_nms_resource_and_method(doc: dict[str, Any], rid: str) -> None:
     rel, allow = NMS_RESOURCES[rid]
@@ -82,6 +84,7 @@ def test_every_nms_resource_and_method(doc: dict[str, Any], rid: str) -> None:
         assert item[meth]["responses"]["405"]["headers"]["Allow"]["schema"]["enum"] == [allow]
 
 
+@pytest.mark.clause("OMA-NMS-6.17", "OMA-NMS-6.18", "OMA-NMS-6.19")
 def test_notification_callback_r19(doc: dict[str, Any]) -> None:
     """R19 is client-side (the notifyURL), so it is a callback of the subscription operations."""
     for op_id in ("CreateSubscription", "UpdateSubscription"):
@@ -92,6 +95,7 @@ def test_notification_callback_r19(doc: dict[str, Any]) -> None:
         assert "204" in item["post"]["responses"]
 
 
+@pytest.mark.clause("24.282-21.1-CR3", "24.282-21.1-N3")
 def test_21_resources(doc: dict[str, Any]) -> None:
     server = {item["x-nmsgen-resource"] for item in doc["paths"].values()}
     callbacks = {"R19"} if any("callbacks" in o for _, _, o in operations(doc)) else set()
@@ -104,6 +108,7 @@ def test_operation_ids_unique_and_present(doc: dict[str, Any]) -> None:
     assert all(re.fullmatch(r"[A-Z][A-Za-z0-9]+", i) for i in ids)
 
 
+@pytest.mark.clause("24.282-21.1-R8", "RFC6750-3-R1", "RFC6750-3.1-R2", "RFC6750-3.1-R3")
 def test_every_operation_documents_auth_and_errors(doc: dict[str, Any]) -> None:
     for path, meth, op in operations(doc):
         responses = op["responses"]
@@ -114,6 +119,7 @@ def test_every_operation_documents_auth_and_errors(doc: dict[str, Any]) -> None:
         assert op["security"], f"{op['operationId']} has no security requirement"
 
 
+@pytest.mark.clause("24.282-21.1-R7", "24.282-21.1-CR1", "24.282-21.1-CR5", "RFC8725-3.1")
 def test_security_schemes(doc: dict[str, Any]) -> None:
     schemes = doc["components"]["securitySchemes"]
     bearer = [s for s in schemes.values() if s["type"] == "http"]
@@ -124,6 +130,7 @@ def test_security_schemes(doc: dict[str, Any]) -> None:
         assert "RFC8725" in s["description"]
 
 
+@pytest.mark.clause("23.282-7.13.1-R4", "23.282-7.13.1-R5", "24.282-21.1-CR1")
 def test_mcdata8_only_on_its_operations(doc: dict[str, Any]) -> None:
     oauth_name = next(n for n, s in doc["components"]["securitySchemes"].items() if s["type"] == "oauth2")
     mcdata8 = sorted(op["operationId"] for _, _, op in operations(doc) if any(oauth_name in r for r in op["security"]))
@@ -147,6 +154,7 @@ def test_every_operation_and_schema_cites_clauses(doc: dict[str, Any]) -> None:
         assert "Clauses: " in schema["description"], name
 
 
+@pytest.mark.clause("OMA-COMMON-JSON")
 def test_objects_closed_and_bounded(doc: dict[str, Any]) -> None:
     def walk(node: Any, where: str) -> None:
         if isinstance(node, dict):
@@ -170,6 +178,7 @@ def test_objects_closed_and_bounded(doc: dict[str, Any]) -> None:
             assert schema.get("additionalProperties") is False, f"{name} is open"
 
 
+@pytest.mark.clause("OMA-COMMON-JSON")
 def test_root_element_wrapping(doc: dict[str, Any]) -> None:
     schemas = doc["components"]["schemas"]
     assert schemas["ObjectBody"]["required"] == ["object"]
@@ -178,6 +187,7 @@ def test_root_element_wrapping(doc: dict[str, Any]) -> None:
     assert schemas["Empty"]["nullable"] is True
 
 
+@pytest.mark.clause("24.282-21.1-EN1", "24.282-21.1-EN2")
 def test_open_points_are_visible(doc: dict[str, Any]) -> None:
     marked = [op for _, _, op in operations(doc) if op.get("x-nmsgen-open-points")]
     assert marked
