@@ -188,16 +188,16 @@ def build(parsed: list[tuple[LoadedFile, s.SpecFile]], diags: Diagnostics) -> m.
             b.ref("interface", op.interfaces, f.where((*opath, "interfaces")), ctx)
             b.ref("open-point", op.open_points, f.where((*opath, "open_points")), ctx)
             b.ref("callback", op.callbacks, f.where((*opath, "callbacks")), ctx)
-            for k, prm_in in enumerate(op.parameters):
-                ppos = f.where((*opath, "parameters", k))
-                b.type_ref(prm_in.type, ppos, f"parameter {prm_in.name!r} of {ctx}")
-                b.cite(prm_in.clauses, ppos, f"parameter {prm_in.name!r} of {ctx}")
+            query = [m.Parameter(p, f.where((*opath, "parameters", k))) for k, p in enumerate(op.parameters)]
+            for prm in query:
+                b.type_ref(prm.spec.type, prm.position, f"parameter {prm.spec.name!r} of {ctx}")
+                b.cite(prm.spec.clauses, prm.position, f"parameter {prm.spec.name!r} of {ctx}")
             for k, body in enumerate(op.request):
                 _body_refs(b, body, f.where((*opath, "request", k)), f"request of {ctx}")
             for k, resp in enumerate(op.responses):
                 _response_refs(b, resp, f.where((*opath, "responses", k)), f"{resp.status} response of {ctx}")
             params = (base_params if r.kind == "server" else []) + own_params
-            res.operations.append(m.Operation(op, opos, res, params))
+            res.operations.append(m.Operation(op, opos, res, params, query))
         resources.append(res)
     resources.sort(key=lambda r: _resource_order(r.spec.id))
 
@@ -287,8 +287,3 @@ def _path_prefix(api: s.ApiIn, pos: Position, diags: Diagnostics) -> str:
         )
         return substituted
     return substituted[len(server_path) :]
-
-
-def element_keys(model: m.Model) -> set[str]:
-    """Every "kind:name" an open point may name in ``affects``."""
-    return set(model.positions)

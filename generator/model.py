@@ -92,6 +92,7 @@ class Operation:
     position: Position
     resource: Resource
     path_parameters: list[Parameter]  # base parameters first, then the resource's
+    query_parameters: list[Parameter]
 
     @property
     def id(self) -> str:

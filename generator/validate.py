@@ -76,7 +76,7 @@ def unknown_reference(model: m.Model, d: Diagnostics) -> None:
         "exception": set(model.exceptions),
         "open-point": set(model.open_points),
         "profile": {p.name for p in model.auth.profiles},
-        "setting": set(model.auth.settings) | {"realm"} & set(model.auth.settings),
+        "setting": set(model.auth.settings),
         "callback": set(model.callbacks),
         "operation": {op.id for r in model.resources for op in r.operations},
         "element": set(model.positions),
@@ -133,7 +133,7 @@ def unsafe_identifier(model: m.Model, d: Diagnostics) -> None:
                     op.position,
                     "use letters and digits, starting with a capital, e.g. GetObject",
                 )
-            for p in [*op.path_parameters, *_query(op)]:
+            for p in [*op.path_parameters, *op.query_parameters]:
                 if not _ident_ok(p.spec.name, _LOWER_CAMEL):
                     d.error(
                         "unsafe-identifier",
@@ -165,10 +165,6 @@ def unsafe_identifier(model: m.Model, d: Diagnostics) -> None:
                 ex.position,
                 "e.g. objectCreateRequest",
             )
-
-
-def _query(op: m.Operation) -> list[m.Parameter]:
-    return [m.Parameter(p, op.position) for p in op.spec.parameters]
 
 
 @rule
@@ -221,12 +217,12 @@ def undeclared_path_parameter(model: m.Model, d: Diagnostics) -> None:
                     "declare query parameters on the operation",
                 )
         for op in r.operations:
-            for p in op.spec.parameters:
-                if p.location != "query":
+            for qp in op.query_parameters:
+                if qp.spec.location != "query":
                     d.error(
                         "invalid-value",
-                        f"operation parameter {p.name!r} of {op.id!r} must be 'in: query'",
-                        op.position,
+                        f"operation parameter {qp.spec.name!r} of {op.id!r} must be 'in: query'",
+                        qp.position,
                         "declare path parameters on the resource",
                     )
 
