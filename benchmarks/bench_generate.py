@@ -185,7 +185,7 @@ def environment() -> dict[str, str]:
     usable_cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     env = {
         "date (UTC)": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S"),
-        "nmsgen": metadata.version("nmsgen"),
+        "nmsgen": f"{metadata.version('nmsgen')}, {git_state()}",
         "openapi-generator-cli (PyPI)": metadata.version("openapi-generator-cli"),
         "OpenAPI Generator jar": first_line(og.stdout),
         "datamodel-code-generator": first_line(dmc.stdout),
@@ -199,6 +199,16 @@ def environment() -> dict[str, str]:
         if os.environ.get(var):
             env[var] = os.environ[var]
     return env
+
+
+def git_state() -> str:
+    """The commit measured, and whether the code or model differ from it (nmsgen runs the working tree)."""
+    head = capture(["git", "rev-parse", "--short", "HEAD"])
+    if head.returncode != 0:
+        return "not a git checkout"
+    dirty = capture(["git", "status", "--porcelain", "--", "generator", "spec", "templates", "pyproject.toml"])
+    changes = "with uncommitted changes in generator/, spec/ or templates/" if dirty.stdout.strip() else "clean"
+    return f"commit {head.stdout.strip()} ({changes})"
 
 
 def load_average() -> str:
@@ -242,7 +252,7 @@ def notable_lines(log: Path, out: Path) -> list[str]:
     """The distinct warning/error lines of a tool's output (most tools log plenty of INFO besides).
 
     Indented lines are continuations (a Python warning's source line, a Java stack frame) and are left
-    out, except OpenAPI Generator's validation items ("\t-attribute ... is repeated").
+    out, except OpenAPI Generator's validation items (a tab, then "-attribute ... is repeated").
     """
     seen: dict[str, int] = {}
     for line in log.read_text(errors="replace").splitlines():
@@ -337,7 +347,9 @@ def report(outcomes: list[Outcome], validation: str, runs: int, env: dict[str, s
     lines = [
         "# nmsgen generation benchmark",
         "",
-        f"Median wall time of {runs} cold runs per tool: nmsgen is " + " and ".join(headline) + ".",
+        f"Median wall time of {runs} cold runs per tool: nmsgen is " + " and ".join(headline) + "."
+        if headline
+        else "No peer could be timed: see the failures below.",
         "",
         "nmsgen builds the OpenAPI document from the YAML model; the peers take that document and generate code "
         "from it. Read the ratios as the cost of one generation step of the same toolchain, not as equal work "

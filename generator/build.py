@@ -233,6 +233,7 @@ def build(parsed: list[tuple[LoadedFile, s.SpecFile]], diags: Diagnostics) -> m.
         pos = auth_file.where(("auth", "challenges", i, "id"))
         b.define(f"auth:{ch.id}", pos, f"auth challenge {ch.id!r}")
         b.cite(ch.clauses, pos, f"auth challenge {ch.id!r}")
+        b.type_ref(m.ERROR_BODY_TYPE, pos, f"the body of auth challenge {ch.id!r}")
         b.ref(
             "exception",
             [ch.exception],

@@ -39,6 +39,20 @@ def body_schema_name(type_name: str) -> str:
     return f"{type_name}Body"
 
 
+def body_types(model: m.Model) -> set[str]:
+    """Types carried as (root-wrapped) bodies or multipart parts by some operation or callback."""
+    out: set[str] = set()
+    for r in model.resources:
+        for op in r.operations:
+            for b in [*op.spec.request, *(b for resp in op.spec.responses for b in resp.bodies)]:
+                out.update(x for x in [b.type, *(p.type for p in b.parts)] if x)
+    for resp in [*model.api.common_responses, model.api.method_not_allowed]:
+        out.update(b.type for b in resp.bodies if b.type)
+    if model.auth.challenges:
+        out.add(m.ERROR_BODY_TYPE)  # every auth failure answers with a requestError body
+    return out
+
+
 def _ref(name: str) -> Json:
     return {"$ref": f"#/components/schemas/{name}"}
 
@@ -190,11 +204,12 @@ class _Emitter:
 
     def components_schemas(self) -> Json:
         out: Json = {}
+        bodies = body_types(self.m)
         for e in self.m.enums.values():
             out[e.name] = self.enum_schema(e)
         for t in self.m.types.values():
             out[t.name] = self.type_schema(t)
-            if t.spec.root:
+            if t.spec.root and t.name in bodies:
                 out[body_schema_name(t.name)] = self.body_wrapper(t)
         return dict(sorted(out.items()))
 
@@ -387,7 +402,7 @@ class _Emitter:
             resp = s.ResponseIn(
                 status=ch.status,
                 description=ch.condition,
-                bodies=[s.BodyIn(media="application/json", type="RequestError")],
+                bodies=[s.BodyIn(media="application/json", type=m.ERROR_BODY_TYPE)],
                 headers=headers,
                 exceptions=[ch.exception],
                 clauses=ch.clauses,

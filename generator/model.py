@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from . import schema as s
 from .diagnostics import Position
 
+ERROR_BODY_TYPE = "RequestError"  # the NMS error body (OMA REST_NetAPI_Common), used by every failure answer
 PRIMITIVES = ("string", "anyURI", "boolean", "unsignedLong", "unsignedInt", "unsignedShort", "dateTime")
 
 

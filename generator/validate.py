@@ -311,7 +311,7 @@ def invalid_values(model: m.Model, d: Diagnostics) -> None:
                         op.position,
                         "add headers: {Location: {description: ...}}",
                     )
-                if resp.status >= 400 and not resp.exceptions and any(b.type == "RequestError" for b in resp.bodies):
+                if resp.status >= 400 and not resp.exceptions and any(b.type == m.ERROR_BODY_TYPE for b in resp.bodies):
                     d.error(
                         "invalid-value",
                         f"{op.id}: error response {resp.status} names no exception",
@@ -396,14 +396,40 @@ def _check_body(
 
 @rule
 def callbacks_are_callbacks(model: m.Model, d: Diagnostics) -> None:
-    """Only callback resources may be named in ``callbacks``, and a callback path is a runtime expression."""
-    for r in model.resources:
-        if r.spec.kind == "callback" and not r.spec.path.startswith("{$"):
+    """A callback's path is a runtime expression into the request body of the one operation that
+    attaches it (so its operationId stays unique in the document and the expression resolves)."""
+    users: dict[str, list[m.Operation]] = {}
+    for op in model.operations:
+        for cb in op.spec.callbacks:
+            users.setdefault(cb, []).append(op)
+    for r in model.callbacks.values():
+        ops = users.get(r.spec.id, [])
+        expr = re.fullmatch(r"\{\$request\.body#/([^/}]+)(?:/[^}]*)?\}", r.spec.path)
+        if expr is None:
             d.error(
                 "invalid-value",
-                f"callback resource {r.spec.id!r} path must be a runtime expression",
+                f"callback resource {r.spec.id!r} path {r.spec.path!r} is not a request-body runtime expression",
                 r.position,
                 "e.g. {$request.body#/nmsSubscription/callbackReference/notifyURL}",
+            )
+            continue
+        if len(ops) != 1:
+            d.error(
+                "invalid-value",
+                f"callback resource {r.spec.id!r} is attached to {len(ops)} operations "
+                f"({', '.join(o.id for o in ops) or 'none'}); a callback belongs to exactly one",
+                r.position,
+                "attach it to the operation whose request carries the callback URL",
+            )
+            continue
+        roots = {model.types[b.type].spec.root for b in ops[0].spec.request if b.type in model.types}
+        if expr.group(1) not in roots:
+            d.error(
+                "invalid-value",
+                f"callback resource {r.spec.id!r} reads #/{expr.group(1)} but the request of "
+                f"{ops[0].id!r} has root {', '.join(sorted(x for x in roots if x)) or 'none'}",
+                r.position,
+                "point the expression into that operation's request body",
             )
 
 

@@ -64,11 +64,6 @@ def test_every_body_type_has_an_example(model: Model) -> None:
     assert sorted((req | resp) - have) == []
 
 
-def test_every_root_type_has_an_example(model: Model) -> None:
-    have = {e.spec.type for e in model.examples}
-    assert sorted(t.name for t in model.root_types() if t.name not in have) == []
-
-
 def _cases(model: Model) -> list[tuple[str, str, bool]]:
     """(example, type, write?): requests follow the write rules, responses the read rules."""
     modes = {"request": [True], "response": [False], "both": [True, False]}
