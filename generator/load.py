@@ -124,15 +124,17 @@ def compose(text: str, display: str, diags: Diagnostics) -> LoadedFile | None:
                     "write plain values without tags",
                 )
                 raise _Abort
+            if isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent, yaml.AliasEvent)) and _expecting_key(
+                stack
+            ):
+                diags.error(
+                    "yaml-unsupported",
+                    "mapping keys must be plain scalars",
+                    _pos(display, ev.start_mark),
+                    "use a plain name as the key",
+                )
+                raise _Abort
             if isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-                if _expecting_key(stack):
-                    diags.error(
-                        "yaml-unsupported",
-                        "mapping keys must be plain scalars",
-                        _pos(display, ev.start_mark),
-                        "use a plain name as the key",
-                    )
-                    raise _Abort
                 if len(stack) >= MAX_DEPTH:
                     diags.error(
                         "yaml-too-deep",
@@ -154,14 +156,6 @@ def compose(text: str, display: str, diags: Diagnostics) -> LoadedFile | None:
                 _attach(stack, root, frame[0], display, diags, ev.start_mark, loaded)
                 continue
             if isinstance(ev, yaml.AliasEvent):
-                if _expecting_key(stack):
-                    diags.error(
-                        "yaml-unsupported",
-                        "mapping keys must be plain scalars",
-                        _pos(display, ev.start_mark),
-                        "use a plain name as the key",
-                    )
-                    raise _Abort
                 if ev.anchor not in anchors:
                     diags.error("yaml-syntax", f"unknown alias *{ev.anchor}", _pos(display, ev.start_mark))
                     raise _Abort
