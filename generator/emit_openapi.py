@@ -19,17 +19,6 @@ from . import schema as s
 
 OPENAPI_VERSION = "3.0.3"
 INT64_MAX = 2**63 - 1
-_STATUS_TEXT = {
-    200: "OK",
-    201: "Created",
-    204: "No Content",
-    400: "Bad Request",
-    401: "Unauthorized",
-    403: "Forbidden",
-    404: "Not Found",
-    405: "Method Not Allowed",
-    500: "Internal Server Error",
-}
 
 Json = dict[str, Any]
 
@@ -262,9 +251,7 @@ class _Emitter:
                 schema["required"] = required
             content: Json = {"schema": schema, "encoding": encoding}
         elif body.type is not None:
-            t = self.m.types.get(body.type)
-            name = body_schema_name(body.type) if t is not None and t.spec.root else body.type
-            content = {"schema": _ref(name)}
+            content = {"schema": _ref(body_schema_name(body.type))}  # validate: every body type has a root
         else:
             content = {"schema": {"type": "string", "format": "binary", "maxLength": self.lim.payload}}
         if body.type is not None and body.media == "application/json":

@@ -395,6 +395,23 @@ def _check_body(
 
 
 @rule
+def body_types_have_roots(model: m.Model, d: Diagnostics) -> None:
+    """A type sent as a JSON body or form part has a JSON root element (NMS wraps every body in one)."""
+    for r in model.resources:
+        for op in r.operations:
+            bodies = [*op.spec.request, *(b for resp in op.spec.responses for b in resp.bodies)]
+            for name in sorted({x for b in bodies for x in [b.type, *(p.type for p in b.parts)] if x}):
+                t = model.types.get(name)
+                if t is not None and not t.spec.root:
+                    d.error(
+                        "invalid-value",
+                        f"{op.id} carries {name!r} as a body, but {name!r} has no JSON root element",
+                        op.position,
+                        f"add 'root: <element name>' to type {name!r}",
+                    )
+
+
+@rule
 def callbacks_are_callbacks(model: m.Model, d: Diagnostics) -> None:
     """A callback's path is a runtime expression into the request body of the one operation that
     attaches it (so its operationId stays unique in the document and the expression resolves)."""
