@@ -53,8 +53,8 @@ def check(spec: Path) -> Result:
     if diags.has_errors:
         return Result(diags)
     model = build(parsed, diags)
-    if model is None:
-        return Result(diags)
+    if model is None or diags.has_errors:  # duplicates: rules would judge an arbitrary copy
+        return Result(diags, model)
     validate(model, diags)
     if diags.has_errors:
         return Result(diags, model)
