@@ -19,6 +19,7 @@ from . import schema as s
 
 OPENAPI_VERSION = "3.0.3"
 INT64_MAX = 2**63 - 1
+CHOICES_KEY = "x-nmsgen-choices"  # xsd:choice groups of a type: [{"members": [...], "required": bool}]
 
 Json = dict[str, Any]
 
@@ -153,6 +154,8 @@ class _Emitter:
             out.update(constraints[0])
         elif constraints:
             out["allOf"] = constraints
+        if ts.choices:  # the same groups, machine-readable (generated models enforce them from this)
+            out[CHOICES_KEY] = [{"members": c.members, "required": c.required} for c in ts.choices]
         return {**out, **base}
 
     @staticmethod

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import emit_openapi
+from . import emit_models, emit_openapi
 from .build import build
 from .diagnostics import Diagnostics
 from .load import load
@@ -67,6 +67,7 @@ def emit(model: Model, document: dict[str, Any]) -> dict[str, str]:
     """IR (and its OpenAPI document) -> every generated file, in memory."""
     files: dict[str, str] = {}
     files.update(emit_openapi.emit(model, document))
+    files.update(emit_models.emit(model, document))
     files["README.md"] = GENERATED_README
     return files
 
@@ -88,5 +89,7 @@ Edit the model and regenerate; `nmsgen generate --check` fails when this folder 
 | path | what |
 |---|---|
 | `openapi/openapi.yaml`, `openapi/openapi.json` | the OpenAPI 3.0 document of the MCData message store |
+| `mcdata_store/models.py` | pydantic v2 models of every NMS type and body (datamodel-code-generator) |
+| `mcdata_store/_base.py` | their base class: xsd:choice groups enforced, `to_wire()` writes the NMS JSON encoding |
 | `.nmsgen-manifest` | the list of generated files with their SHA-256; marks this folder as nmsgen's |
 """

@@ -210,6 +210,7 @@ class ApiIn(In):
     title: str
     version: str
     description: str
+    package: str = "mcdata_store"  # the generated Python package (models, store interface, server)
     base_path: str  # e.g. /nms/{apiVersion}/{storeName}/{boxId}
     base_variables: dict[str, str]  # fixed values of base-path variables that go into the server URL
     server_url: str  # e.g. {apiRoot}/nms/v1

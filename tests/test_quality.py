@@ -18,17 +18,22 @@ def run(*cmd: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_ruff_check() -> None:
-    r = run("ruff", "check", "generator", "tests")
+    r = run("ruff", "check", "generator", "tests", "generated")
     assert r.returncode == 0, r.stdout + r.stderr
 
 
 def test_ruff_format() -> None:
-    r = run("ruff", "format", "--check", "generator", "tests")
+    r = run("ruff", "format", "--check", "generator", "tests", "generated")
     assert r.returncode == 0, r.stdout + r.stderr
 
 
 def test_mypy_strict() -> None:
     r = run("mypy", "--strict", "generator")
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_generated_code_passes_mypy_strict() -> None:
+    r = run("mypy", "--strict", "generated/mcdata_store")
     assert r.returncode == 0, r.stdout + r.stderr
 
 

@@ -1,0 +1,35 @@
+# generated from spec/ by nmsgen - do not edit
+"""Base class of every generated NMS model.
+
+* Enforces the xsd:choice groups of the model (``x-nmsgen-choices`` in the OpenAPI document): at most
+  one member present, exactly one when the group is required. Presence is by field, not by value,
+  because an empty element is ``null`` on the wire (``{"resetBox": null}`` is a present member).
+* :meth:`NmsModel.to_wire` writes the NMS JSON encoding: only the members that were set, by name.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Self
+
+from pydantic import BaseModel, model_validator
+
+CHOICES_KEY = "x-nmsgen-choices"
+
+
+class NmsModel(BaseModel):
+    @model_validator(mode="after")
+    def _check_choices(self) -> Self:
+        extra = self.model_config.get("json_schema_extra")
+        groups: Any = extra.get(CHOICES_KEY, []) if isinstance(extra, dict) else []
+        for group in groups:
+            members = list(group["members"])
+            present = [m for m in members if m in self.model_fields_set]
+            if len(present) > 1:
+                raise ValueError(f"at most one of {', '.join(members)} may be present, not {', '.join(present)}")
+            if group["required"] and not present:
+                raise ValueError(f"exactly one of {', '.join(members)} must be present")
+        return self
+
+    def to_wire(self) -> dict[str, Any]:
+        """The NMS JSON encoding of this value (members that were set; numbers as numbers)."""
+        return self.model_dump(mode="json", exclude_unset=True)
