@@ -40,6 +40,7 @@ def environment() -> jinja2.Environment:
         autoescape=False,
     )
     env.filters["pyrepr"] = repr
+    env.filters["tuple"] = tuple
     env.filters["docstring"] = _docstring
     env.filters["comment"] = _comment
     return env

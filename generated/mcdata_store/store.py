@@ -1,0 +1,326 @@
+# generated from spec/ by nmsgen - do not edit
+"""The message store interface: one method per operation of the API, NMS types in and out.
+
+The generated server (``server.py``) does HTTP, authentication and error mapping, then calls the
+store; the store does semantics. Implement :class:`MessageStore`; when the spec grows, a type
+checker names the methods to add. A store signals a refusal by raising :class:`StoreError` with an
+NMS exception id (the server answers with a ``requestError`` and the exception's HTTP status).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from . import models
+from ._base import NmsModel
+
+
+@dataclass(frozen=True)
+class Context:
+    """Who calls, on which box, as the server established it before calling the store."""
+
+    store_name: str
+    box_id: str  # the boxId path variable, percent-decoded once
+    interface: str  # MCData-7 or MCData-8
+    subject: str  # the caller: the MCData ID (MCData-7) or the client id (MCData-8)
+    box_url: str  # absolute URL of the box, for building resourceURLs: https://host/nms/v1/{storeName}/{boxId}
+
+
+@dataclass(frozen=True)
+class Payload:
+    """Binary content: an object payload, a payload part, or an uploaded attachment."""
+
+    content: bytes
+    media_type: str = "application/octet-stream"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An operation outcome when the operation has several (status and body chosen by the store)."""
+
+    status: int
+    body: NmsModel | None = None
+    location: str | None = None  # for 201 answers without a resourceURL in the body
+
+
+@dataclass
+class StoreError(Exception):
+    """A refusal: the NMS exception id, its %1, %2, ... values, and links (e.g. rel "folder")."""
+
+    exception_id: str
+    variables: list[str] = field(default_factory=list)
+    status: int | None = None  # default: the exception's HTTP status from the model
+    links: list[tuple[str, str]] = field(default_factory=list)  # (rel, href)
+
+    def __str__(self) -> str:
+        return f"{self.exception_id} {self.variables}"
+
+
+class MessageStore(Protocol):
+    def create_object(
+        self, ctx: Context, body: models.Object, attachments: Payload | None
+    ) -> models.Reference | models.Object:
+        """Create (store) an object with its payload. (POST /nms/v1/{storeName}/{boxId}/objects; CreateObject).
+
+        Outcomes: 201 models.Reference or models.Object.
+        Clauses: OMA-NMS-6.1, 24.282-21.1-CR3, 23.282-7.13.1-R4, 23.282-7.13.1-R5, 23.282-7.13.3.8-R1, 23.282-7.13.3.16-R1.
+        """
+        ...
+
+    def get_object(self, ctx: Context, object_id: str) -> models.Object:
+        """Retrieve a stored object. (GET /nms/v1/{storeName}/{boxId}/objects/{objectId}; GetObject).
+
+        Outcomes: 200 models.Object.
+        Clauses: OMA-NMS-6.2, 24.282-21.1-CR3, 23.282-7.13.1-R4.
+        """
+        ...
+
+    def delete_object(self, ctx: Context, object_id: str) -> None:
+        """Delete a stored object. (DELETE /nms/v1/{storeName}/{boxId}/objects/{objectId}; DeleteObject).
+
+        Outcomes: 204.
+        Clauses: OMA-NMS-6.2, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4.
+        """
+        ...
+
+    def get_object_flags(self, ctx: Context, object_id: str) -> models.FlagList:
+        """Retrieve the flags of a stored object. (GET /nms/v1/{storeName}/{boxId}/objects/{objectId}/flags; GetObjectFlags).
+
+        Outcomes: 200 models.FlagList.
+        Clauses: OMA-NMS-6.3, 24.282-21.1-CR3, 23.282-7.13.1-R4.
+        """
+        ...
+
+    def replace_object_flags(self, ctx: Context, object_id: str, body: models.FlagList) -> models.FlagList:
+        """Create or update the flags of a stored object. (PUT /nms/v1/{storeName}/{boxId}/objects/{objectId}/flags; ReplaceObjectFlags).
+
+        Outcomes: 200 models.FlagList.
+        Clauses: OMA-NMS-6.3, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4.
+        """
+        ...
+
+    def get_object_flag(self, ctx: Context, object_id: str, flag_name: str) -> Answer:
+        """Test whether a flag is set on a stored object. (GET /nms/v1/{storeName}/{boxId}/objects/{objectId}/flags/{flagName}; GetObjectFlag).
+
+        Outcomes: 204; 404 models.Empty.
+        Clauses: OMA-NMS-6.4, 24.282-21.1-CR3, 23.282-7.13.1-R4.
+        """
+        ...
+
+    def set_object_flag(self, ctx: Context, object_id: str, flag_name: str) -> Answer:
+        """Set a flag on a stored object. (PUT /nms/v1/{storeName}/{boxId}/objects/{objectId}/flags/{flagName}; SetObjectFlag).
+
+        Outcomes: 201 models.Empty; 204.
+        Clauses: OMA-NMS-6.4, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4.
+        """
+        ...
+
+    def delete_object_flag(self, ctx: Context, object_id: str, flag_name: str) -> Answer:
+        """Clear a flag of a stored object. (DELETE /nms/v1/{storeName}/{boxId}/objects/{objectId}/flags/{flagName}; DeleteObjectFlag).
+
+        Outcomes: 204; 404 models.Empty.
+        Clauses: OMA-NMS-6.4, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4.
+        """
+        ...
+
+    def get_object_payload(self, ctx: Context, object_id: str) -> Payload:
+        """Download the payload of a stored object. (GET /nms/v1/{storeName}/{boxId}/objects/{objectId}/payload; GetObjectPayload).
+
+        Outcomes: 200 payload.
+        Clauses: OMA-NMS-6.5, 24.282-21.1-CR3, 23.282-7.13.1-R4.
+        """
+        ...
+
+    def get_object_payload_part(self, ctx: Context, object_id: str, payload_part_id: str) -> Payload:
+        """Download one payload part of a stored object. (GET /nms/v1/{storeName}/{boxId}/objects/{objectId}/payloadParts/{payloadPartId}; GetObjectPayloadPart).
+
+        Outcomes: 200 payload.
+        Clauses: OMA-NMS-6.6, 24.282-21.1-CR3, 23.282-7.13.1-R4.
+        """
+        ...
+
+    def search_objects(
+        self, ctx: Context, body: models.SelectionCriteria
+    ) -> models.ObjectList | models.ObjectReferenceList:
+        """Search stored objects. (POST /nms/v1/{storeName}/{boxId}/objects/operations/search; SearchObjects).
+
+        Outcomes: 200 models.ObjectList or models.ObjectReferenceList.
+        Clauses: OMA-NMS-6.7, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.10.
+        """
+        ...
+
+    def get_object_id_by_path(self, ctx: Context, path: str) -> models.Reference:
+        """Resolve one object path to its resource URL. (GET /nms/v1/{storeName}/{boxId}/objects/operations/pathToId; GetObjectIdByPath).
+
+        Outcomes: 200 models.Reference.
+        Clauses: OMA-NMS-6.8, 24.282-21.1-CR3, 23.282-7.13.1-R4.
+        """
+        ...
+
+    def get_object_ids_by_paths(self, ctx: Context, body: models.PathList) -> models.BulkResponseList:
+        """Resolve several object paths to their resource URLs. (POST /nms/v1/{storeName}/{boxId}/objects/operations/pathToId; GetObjectIdsByPaths).
+
+        Outcomes: 200 models.BulkResponseList.
+        Clauses: OMA-NMS-6.8, 24.282-21.1-CR3, 23.282-7.13.1-R4.
+        """
+        ...
+
+    def bulk_create_objects(
+        self, ctx: Context, body: models.ObjectList, attachments: list[Payload | None]
+    ) -> models.BulkResponseList:
+        """Create (store) several objects in one request. (POST /nms/v1/{storeName}/{boxId}/objects/operations/bulkCreation; BulkCreateObjects).
+
+        Outcomes: 200 models.BulkResponseList.
+        Clauses: OMA-NMS-6.9, 24.282-21.1-CR3, 23.282-7.13.1-R4, 23.282-7.13.1-R5, 23.282-7.13.3.8-R1, 23.282-7.13.3.16-R1.
+        """
+        ...
+
+    def create_folder(self, ctx: Context, body: models.Folder) -> models.Reference | models.Folder:
+        """Create a folder. (POST /nms/v1/{storeName}/{boxId}/folders; CreateFolder).
+
+        Outcomes: 201 models.Reference or models.Folder.
+        Clauses: OMA-NMS-6.10, 24.282-21.1-CR3, 23.282-7.13.1-R4, 23.282-7.13.1-R5, 23.282-7.13.3.16-R1, OMA-NMS-5.1.4.
+        """
+        ...
+
+    def get_folder(
+        self,
+        ctx: Context,
+        folder_id: str,
+        from_cursor: str | None,
+        max_entries: int | None,
+        list_filter: models.ListFilterEnum | None,
+        path: models.YesEnum | None,
+        attr_filter: list[str],
+    ) -> models.Folder:
+        """Retrieve a folder, optionally with its subfolders and objects. (GET /nms/v1/{storeName}/{boxId}/folders/{folderId}; GetFolder).
+
+        Outcomes: 200 models.Folder.
+        Clauses: OMA-NMS-6.11, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.10.
+        """
+        ...
+
+    def delete_folder(self, ctx: Context, folder_id: str) -> None:
+        """Delete a folder and everything in it. (DELETE /nms/v1/{storeName}/{boxId}/folders/{folderId}; DeleteFolder).
+
+        Outcomes: 204.
+        Clauses: OMA-NMS-6.11, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4.
+        """
+        ...
+
+    def get_folder_name(self, ctx: Context, folder_id: str) -> models.FolderName:
+        """Retrieve the name of a folder. (GET /nms/v1/{storeName}/{boxId}/folders/{folderId}/folderName; GetFolderName).
+
+        Outcomes: 200 models.FolderName.
+        Clauses: OMA-NMS-6.12, 24.282-21.1-CR3, 23.282-7.13.1-R4.
+        """
+        ...
+
+    def rename_folder(self, ctx: Context, folder_id: str, body: models.FolderName) -> models.FolderName:
+        """Rename a folder. (PUT /nms/v1/{storeName}/{boxId}/folders/{folderId}/folderName; RenameFolder).
+
+        Outcomes: 200 models.FolderName.
+        Clauses: OMA-NMS-6.12, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4.
+        """
+        ...
+
+    def search_folders(
+        self, ctx: Context, body: models.SelectionCriteria
+    ) -> models.FolderList | models.FolderReferenceList:
+        """Search folders. (POST /nms/v1/{storeName}/{boxId}/folders/operations/search; SearchFolders).
+
+        Outcomes: 200 models.FolderList or models.FolderReferenceList.
+        Clauses: OMA-NMS-6.13, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.10.
+        """
+        ...
+
+    def get_folder_id_by_path(self, ctx: Context, path: str | None) -> models.Reference:
+        """Resolve one folder path (or the root folder) to its resource URL. (GET /nms/v1/{storeName}/{boxId}/folders/operations/pathToId; GetFolderIdByPath).
+
+        Outcomes: 200 models.Reference.
+        Clauses: OMA-NMS-6.14, 24.282-21.1-CR3, 23.282-7.13.1-R4, 23.282-7.13.1-R5.
+        """
+        ...
+
+    def get_folder_ids_by_paths(self, ctx: Context, body: models.PathList) -> models.BulkResponseList:
+        """Resolve several folder paths to their resource URLs. (POST /nms/v1/{storeName}/{boxId}/folders/operations/pathToId; GetFolderIdsByPaths).
+
+        Outcomes: 200 models.BulkResponseList.
+        Clauses: OMA-NMS-6.14, 24.282-21.1-CR3, 23.282-7.13.1-R4, 23.282-7.13.1-R5.
+        """
+        ...
+
+    def copy_to_folder(self, ctx: Context, body: models.TargetSourceRef) -> models.BulkResponseList:
+        """Copy objects and folders into a folder. (POST /nms/v1/{storeName}/{boxId}/folders/operations/copyToFolder; CopyToFolder).
+
+        Outcomes: 200 models.BulkResponseList.
+        Clauses: OMA-NMS-6.15, 24.282-21.1-CR3, 23.282-7.13.1-R4.
+        """
+        ...
+
+    def move_to_folder(self, ctx: Context, body: models.TargetSourceRef) -> models.BulkResponseList:
+        """Move objects and folders into a folder. (POST /nms/v1/{storeName}/{boxId}/folders/operations/moveToFolder; MoveToFolder).
+
+        Outcomes: 200 models.BulkResponseList.
+        Clauses: OMA-NMS-6.16, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4.
+        """
+        ...
+
+    def list_subscriptions(self, ctx: Context) -> models.NmsSubscriptionList:
+        """List the subscriptions of the box. (GET /nms/v1/{storeName}/{boxId}/subscriptions; ListSubscriptions).
+
+        Outcomes: 200 models.NmsSubscriptionList.
+        Clauses: OMA-NMS-6.17, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4.
+        """
+        ...
+
+    def create_subscription(self, ctx: Context, body: models.NmsSubscription) -> models.NmsSubscription:
+        """Subscribe to notifications about changes in the box. (POST /nms/v1/{storeName}/{boxId}/subscriptions; CreateSubscription).
+
+        Outcomes: 201 models.NmsSubscription.
+        Clauses: OMA-NMS-6.17, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4.
+        """
+        ...
+
+    def get_subscription(self, ctx: Context, subscription_id: str) -> models.NmsSubscription:
+        """Retrieve a subscription. (GET /nms/v1/{storeName}/{boxId}/subscriptions/{subscriptionId}; GetSubscription).
+
+        Outcomes: 200 models.NmsSubscription.
+        Clauses: OMA-NMS-6.18, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4.
+        """
+        ...
+
+    def update_subscription(
+        self, ctx: Context, subscription_id: str, body: models.NmsSubscriptionUpdate
+    ) -> models.NmsSubscription:
+        """Extend or restart a subscription. (POST /nms/v1/{storeName}/{boxId}/subscriptions/{subscriptionId}; UpdateSubscription).
+
+        Outcomes: 200 models.NmsSubscription.
+        Clauses: OMA-NMS-6.18, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4.
+        """
+        ...
+
+    def delete_subscription(self, ctx: Context, subscription_id: str) -> None:
+        """End a subscription. (DELETE /nms/v1/{storeName}/{boxId}/subscriptions/{subscriptionId}; DeleteSubscription).
+
+        Outcomes: 204.
+        Clauses: OMA-NMS-6.18, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4.
+        """
+        ...
+
+    def bulk_update_objects(self, ctx: Context, body: models.BulkUpdate) -> models.BulkResponseList:
+        """Add or remove a flag on several objects. (POST /nms/v1/{storeName}/{boxId}/objects/operations/bulkUpdate; BulkUpdateObjects).
+
+        Outcomes: 200 models.BulkResponseList.
+        Clauses: OMA-NMS-LATER-bulkUpdate, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4.
+        """
+        ...
+
+    def bulk_delete_objects(self, ctx: Context, body: models.BulkDelete) -> models.BulkResponseList:
+        """Delete several objects. (DELETE /nms/v1/{storeName}/{boxId}/objects/operations/bulkDelete; BulkDeleteObjects).
+
+        Outcomes: 200 models.BulkResponseList.
+        Clauses: OMA-NMS-LATER-bulkDelete, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4.
+        """
+        ...

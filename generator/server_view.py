@@ -1,0 +1,231 @@
+"""What the server and store templates read: per-operation names, Python types and outcomes.
+
+Derived once from the IR so that templates contain no logic: snake_case names, parameter
+annotations, how the request body arrives (JSON, multipart, none), what the store returns
+(a model, a union, ``None``, a :class:`Payload`, or an ``Answer`` when the operation has several
+outcomes), and the auth and error tables as plain Python data.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import model as m
+from .emit_openapi import body_schema_name
+
+_PY_PRIMITIVE = {
+    "string": "str",
+    "anyURI": "str",
+    "dateTime": "str",
+    "boolean": "bool",
+    "unsignedLong": "int",
+    "unsignedInt": "int",
+    "unsignedShort": "int",
+}
+
+
+def snake(name: str) -> str:
+    """GetObjectIdByPath -> get_object_id_by_path; fromCursor -> from_cursor."""
+    s = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name)
+    s = re.sub(r"(?<=[A-Z])([A-Z][a-z])", r"_\1", s)
+    return s.lower()
+
+
+def py_type(model: m.Model, type_name: str) -> str:
+    return _PY_PRIMITIVE.get(type_name) or f"models.{type_name}"
+
+
+@dataclass
+class Param:
+    name: str  # wire name
+    py: str  # Python name
+    annotation: str
+    required: bool
+    array: bool
+    location: str
+    parse: str = ""  # the server's expression that reads and checks a query parameter
+
+
+@dataclass
+class Outcome:
+    status: int
+    bodies: list[str]  # body classes (root-wrapped), e.g. ["ReferenceBody", "ObjectBody"]
+    inner: list[str]  # the NMS types the store returns, e.g. ["models.Reference", "models.Object"]
+    payload: bool  # a binary payload instead of JSON
+    location: bool  # the answer carries a Location header
+
+    @property
+    def inner_names(self) -> list[str]:
+        return [i.removeprefix("models.") for i in self.inner]
+
+
+@dataclass
+class OperationView:
+    id: str
+    method: str
+    name: str  # the store method and route function
+    path: str  # FastAPI path, including the server URL's path
+    summary: str
+    clauses: list[str]
+    interfaces: list[str]
+    path_params: list[Param]
+    query_params: list[Param]
+    request: str  # "none", "json", "multipart", "json-or-multipart", "optional-json"
+    request_body: str  # JSON body class, e.g. "SelectionCriteriaBody" ("" when none)
+    request_inner: str  # the NMS type handed to the store, e.g. "models.SelectionCriteria"
+    request_root: str  # its JSON root element
+    parts: list[dict[str, Any]]  # multipart parts: name, body class, inner, array, required
+    outcomes: list[Outcome]
+    returns: str  # the store method's return annotation
+    answer: bool  # the store returns an Answer (several outcomes)
+    store_args: list[str] = field(default_factory=list)  # the store method's parameters after ctx
+    call_args: list[str] = field(default_factory=list)  # keyword arguments of the server's store call
+
+    @property
+    def root_part(self) -> dict[str, Any]:
+        return next(p for p in self.parts if p["body"])
+
+    @property
+    def payload_parts(self) -> list[dict[str, Any]]:
+        return [p for p in self.parts if not p["body"]]
+
+    @property
+    def success_statuses(self) -> list[int]:
+        return [o.status for o in self.outcomes]
+
+
+def _outcomes(model: m.Model, op: m.Operation) -> list[Outcome]:
+    out = []
+    for r in op.spec.responses:
+        types = [b.type for b in r.bodies if b.type and b.type != m.ERROR_BODY_TYPE]
+        payload = any(b.type is None and b.media != "multipart/form-data" for b in r.bodies)
+        if r.status >= 300 and not types:
+            continue  # an error answer: raised by the store as a StoreError
+        out.append(
+            Outcome(
+                r.status,
+                [body_schema_name(t) for t in types],
+                [py_type(model, t) for t in types],
+                payload,
+                "Location" in r.headers,
+            )
+        )
+    return out
+
+
+def _returns(outcomes: list[Outcome]) -> tuple[str, bool]:
+    if len(outcomes) != 1:
+        return "Answer", True
+    o = outcomes[0]
+    if o.payload:
+        return "Payload", False
+    if not o.inner:
+        return "None", False
+    return " | ".join(o.inner), False
+
+
+def operation_view(model: m.Model, op: m.Operation, server_path: str) -> OperationView:
+    def param(p: m.Parameter) -> Param:
+        ann = py_type(model, p.spec.type)
+        if p.spec.array:
+            ann = f"list[{ann}]"
+        return Param(
+            p.spec.name,
+            snake(p.spec.name),
+            ann,
+            p.spec.required or p.spec.location == "path",
+            p.spec.array,
+            p.spec.location,
+        )
+
+    def parse(q: Param, p: m.Parameter) -> str:
+        t = p.spec.type
+        if q.array:
+            return f"_query_list(request, {q.name!r}, {p.spec.max_items or model.api.limits.array})"
+        if t in model.enums:
+            return f"_query_enum(request, {q.name!r}, models.{t})"
+        if t in ("unsignedInt", "unsignedLong", "unsignedShort"):
+            maximum = {"unsignedShort": 2**16 - 1, "unsignedInt": 2**32 - 1, "unsignedLong": 2**63 - 1}[t]
+            return f"_query_int(request, {q.name!r}, {maximum})"
+        if q.required:
+            return f"_query_required(request, {q.name!r})"
+        return f"_query_str(request, {q.name!r})"
+
+    base = {bp.name for bp in model.api.base_parameters}
+    path_params = [param(p) for p in op.path_parameters if p.spec.name not in base]
+    query = [param(p) for p in op.query_parameters]
+    for q, p in zip(query, op.query_parameters, strict=True):
+        q.parse = parse(q, p)
+    media = {b.media: b for b in op.spec.request}
+    json_body = media.get("application/json")
+    multipart = media.get("multipart/form-data")
+    if json_body and multipart:
+        request = "json-or-multipart"
+    elif multipart:
+        request = "multipart"
+    elif json_body:
+        request = "json" if op.spec.request_required else "optional-json"
+    else:
+        request = "none"
+    body_type = json_body.type if json_body and json_body.type else ""
+    parts: list[dict[str, Any]] = []
+    if multipart:
+        for part in multipart.parts:
+            parts.append(
+                {
+                    "name": part.name,
+                    "py": snake(part.name.replace("-", "_")),
+                    "array": part.array,
+                    "annotation": "list[Payload | None]" if part.array else "Payload | None",
+                    "required": part.required,
+                    "body": body_schema_name(part.type) if part.type else "",
+                    "inner": py_type(model, part.type) if part.type else "Payload",
+                    "root": model.types[part.type].spec.root if part.type else "",
+                }
+            )
+    outcomes = _outcomes(model, op)
+    returns, answer = _returns(outcomes)
+    view = OperationView(
+        id=op.id,
+        method=op.method,
+        name=snake(op.id),
+        path=server_path + op.resource.path,
+        summary=op.spec.summary,
+        clauses=op.spec.clauses,
+        interfaces=op.spec.interfaces,
+        path_params=path_params,
+        query_params=query,
+        request=request,
+        request_body=body_schema_name(body_type) if body_type else "",
+        request_inner=py_type(model, body_type) if body_type else "",
+        request_root=(model.types[body_type].spec.root or "") if body_type else "",
+        parts=parts,
+        outcomes=outcomes,
+        returns=returns,
+        answer=answer,
+    )
+    args = [f"{p.py}: {p.annotation}" for p in path_params]
+    if request in ("json", "json-or-multipart") and body_type:
+        args.append(f"body: {view.request_inner}")
+    elif request == "multipart":
+        args.append(f"body: {view.root_part['inner']}")
+    args += [f"{part['py']}: {part['annotation']}" for part in view.payload_parts]
+    for q in query:
+        ann = q.annotation if q.required else (q.annotation if q.array else f"{q.annotation} | None")
+        args.append(f"{q.py}: {ann}")
+    view.store_args = args
+    view.call_args = [f"{a.split(':')[0]}={a.split(':')[0]}" for a in args]
+    return view
+
+
+def server_path(model: m.Model) -> str:
+    """The path part of the server URL ('{apiRoot}/nms/v1' -> '/nms/v1')."""
+    url = model.api.server_url
+    return url.split("}", 1)[1] if url.startswith("{") else url
+
+
+def operations(model: m.Model) -> list[OperationView]:
+    prefix = server_path(model)
+    return [operation_view(model, op, prefix) for op in model.operations]

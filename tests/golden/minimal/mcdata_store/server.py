@@ -1,0 +1,369 @@
+# generated from spec/ by nmsgen - do not edit
+"""The FastAPI application of the message store: HTTP, auth and error mapping around a MessageStore.
+
+``create_app(store, auth)`` routes every operation of the document. Each route authenticates the
+caller with the clause-21 rules (``auth.py``) before anything else, parses and validates the request
+against the generated models, calls the store in a worker thread and writes the NMS JSON encoding.
+Every failure is an NMS ``requestError``: invalid input 400 SVC0002, unknown resource 404 SVC0004,
+unsupported method 405 with the exact ``Allow`` value of the resource, store refusals with their
+exception's status, anything unexpected 500 SVC0001 without internals.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote, unquote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
+from pydantic import BaseModel, ValidationError
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from . import models
+from .auth import AuthFailure, AuthSettings, TokenValidator, bearer_token
+from .store import Answer, Context, MessageStore, Payload, StoreError
+
+# exception id -> (kind, text with %1.., HTTP status) (spec/exceptions.yaml)
+EXCEPTIONS: dict[str, tuple[str, str, int]] = {
+    "SVC0001": ("service", "A service error occurred. Error code is %1", 400),
+    "SVC0004": ("service", "No valid addresses provided in message part %1", 404),
+    "SVC2003": ("service", "Invalid access token", 401),
+    "POL0001": ("policy", "A policy error occurred. Error code is %1", 403),
+}
+# NMS type -> (its root-wrapped body class, root element)
+BODIES: dict[str, tuple[type[BaseModel], str]] = {
+    "RequestError": (models.RequestErrorBody, "requestError"),
+    "Thing": (models.ThingBody, "thing"),
+}
+# operationId -> interfaces allowed to call it (deny by default: every route is listed)
+OPERATION_INTERFACES: dict[str, tuple[str, ...]] = {
+    "CreateThing": ("MCData-7", "MCData-8"),
+    "GetThing": ("MCData-7",),
+    "DeleteThing": ("MCData-7",),
+}
+# operationId -> {status: (body types, payload?, Location?)} of its outcomes
+OUTCOMES: dict[str, dict[int, tuple[tuple[str, ...], bool, bool]]] = {
+    "CreateThing": {201: (("Thing",), False, True)},
+    "GetThing": {200: (("Thing",), False, False)},
+    "DeleteThing": {204: ((), False, False)},
+}
+# resource path -> its Allow value (OMA NMS)
+ALLOW: dict[str, str] = {
+    "/nms/v1/{storeName}/{boxId}/things": "POST",
+    "/nms/v1/{storeName}/{boxId}/things/{thingId}": "GET, DELETE",
+}
+ALL_METHODS = ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE")
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_json_bytes: int = 1024 * 1024
+    max_body_bytes: int = 67108864
+    max_parts: int = 1000
+
+
+class BadRequest(Exception):
+    """Invalid input: answered 400 SVC0002 naming the offending part."""
+
+    def __init__(self, part: str) -> None:
+        super().__init__(part)
+        self.part = part
+
+
+def _text(exception_id: str, variables: list[str]) -> str:
+    text = EXCEPTIONS[exception_id][1]
+    for i, value in enumerate(variables, 1):
+        text = text.replace(f"%{i}", value)
+    return text
+
+
+def error_body(exception_id: str, variables: list[str], links: Sequence[tuple[str, str]] = ()) -> dict[str, Any]:
+    kind = EXCEPTIONS[exception_id][0]
+    detail: dict[str, Any] = {"messageId": exception_id, "text": _text(exception_id, variables)}
+    if variables:
+        detail["variables"] = list(variables)
+    err: dict[str, Any] = {}
+    if links:
+        err["link"] = [{"rel": rel, "href": href} for rel, href in links]
+    err["serviceException" if kind == "service" else "policyException"] = detail
+    return {"requestError": err}
+
+
+def _json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
+    return Response(
+        json.dumps(body, ensure_ascii=False), status_code=status, headers=headers, media_type="application/json"
+    )
+
+
+def error_response(
+    exception_id: str,
+    variables: list[str],
+    status: int | None = None,
+    headers: dict[str, str] | None = None,
+    links: Sequence[tuple[str, str]] = (),
+) -> Response:
+    return _json_response(status or EXCEPTIONS[exception_id][2], error_body(exception_id, variables, links), headers)
+
+
+def _wrap(inner: Any) -> dict[str, Any]:
+    """An NMS value in its root element, as the NMS JSON encoding."""
+    cls, root = BODIES[type(inner).__name__]
+    return cls(**{root: inner}).to_wire()  # type: ignore[attr-defined, no-any-return]
+
+
+def _reply(op_id: str, request: Request, result: Any) -> Response:
+    outcomes = OUTCOMES[op_id]
+    if isinstance(result, Answer):
+        status, body, location = result.status, result.body, result.location
+    else:
+        (status,) = outcomes
+        body, location = result, None
+    if status not in outcomes:
+        raise RuntimeError(f"the store answered {op_id} with {status}, which the API does not define")
+    types, payload, wants_location = outcomes[status]
+    headers: dict[str, str] = {}
+    if wants_location:
+        headers["Location"] = location or getattr(body, "resourceURL", None) or str(request.url)
+    if payload:
+        if not isinstance(body, Payload):
+            raise RuntimeError(f"the store answered {op_id} without a Payload")
+        return Response(body.content, status_code=status, media_type=body.media_type, headers=headers)
+    if body is None or type(body).__name__ == "Empty":
+        if "Empty" in types:
+            return _json_response(status, {"empty": None}, headers)
+        if types:
+            raise RuntimeError(f"the store answered {op_id} {status} without a body")
+        return Response(status_code=status, headers=headers)
+    if type(body).__name__ not in types:
+        raise RuntimeError(f"the store answered {op_id} {status} with a {type(body).__name__}")
+    return _json_response(status, _wrap(body), headers)
+
+
+async def _read(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared is not None and (not declared.isdigit() or int(declared) > limit):
+        raise BadRequest("body (too large)")
+    data = bytearray()
+    async for chunk in request.stream():
+        data += chunk
+        if len(data) > limit:
+            raise BadRequest("body (too large)")
+    return bytes(data)
+
+
+async def _json(request: Request, cls: type[BaseModel], limits: Limits, *, optional: bool = False) -> Any:
+    """The root element's value of a JSON body of ``cls`` (a root-wrapped body class)."""
+    raw = await _read(request, limits.max_json_bytes)
+    if optional and not raw.strip():
+        return None
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media != "application/json":
+        raise BadRequest("Content-Type (application/json expected)")
+    try:
+        body = cls.model_validate_json(raw)
+    except ValidationError as e:
+        raise BadRequest(_where(e)) from e
+    (root,) = type(body).model_fields
+    return getattr(body, root)
+
+
+def _where(e: ValidationError) -> str:
+    first = e.errors()[0]
+    return "/".join(str(p) for p in first["loc"]) or "body"
+
+
+async def _multipart(request: Request, limits: Limits) -> list[tuple[str, Any]]:
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media != "multipart/form-data":
+        raise BadRequest("Content-Type (multipart/form-data expected)")
+    declared = request.headers.get("content-length")
+    if declared is not None and (not declared.isdigit() or int(declared) > limits.max_body_bytes):
+        raise BadRequest("body (too large)")
+    try:
+        form = await request.form(
+            max_files=limits.max_parts, max_fields=limits.max_parts, max_part_size=limits.max_json_bytes
+        )
+    except Exception as e:  # the multipart parser's errors: malformed bodies
+        raise BadRequest("multipart body") from e
+    return list(form.multi_items())
+
+
+async def _part_payload(value: Any) -> Payload | None:
+    if isinstance(value, str):
+        return Payload(value.encode(), "text/plain") if value else None
+    content = await value.read()
+    if not content:
+        return None  # an object without payload: an empty part (OMA NMS 6.9.5)
+    return Payload(content, value.content_type or "application/octet-stream")
+
+
+async def _part_json(value: Any, cls: type[BaseModel]) -> Any:
+    raw = value.encode() if isinstance(value, str) else await value.read()
+    try:
+        body = cls.model_validate_json(raw)
+    except ValidationError as e:
+        raise BadRequest("root-fields/" + _where(e)) from e
+    (root,) = type(body).model_fields
+    return getattr(body, root)
+
+
+def _query_int(request: Request, name: str, maximum: int) -> int | None:
+    value = request.query_params.get(name)
+    if value is None:
+        return None
+    if not value.isdigit() or int(value) > maximum:
+        raise BadRequest(name)
+    return int(value)
+
+
+def _query_str(request: Request, name: str, required: bool = False) -> str | None:
+    value = request.query_params.get(name)
+    if (value is None and required) or (value is not None and len(value) > 1024):
+        raise BadRequest(name)
+    return value
+
+
+def _query_required(request: Request, name: str) -> str:
+    value = _query_str(request, name, required=True)
+    assert value is not None
+    return value
+
+
+def _query_enum(request: Request, name: str, enum: Any) -> Any:
+    value = request.query_params.get(name)
+    if value is None:
+        return None
+    try:
+        return enum(value)
+    except ValueError as e:
+        raise BadRequest(name) from e
+
+
+def _query_list(request: Request, name: str, max_items: int) -> list[str]:
+    values = request.query_params.getlist(name)
+    if len(values) > max_items or any(len(v) > 1024 for v in values):
+        raise BadRequest(name)
+    return values
+
+
+_BASE = re.compile("^/nms/v1/([^/?]+)/([^/?]+)(?:/|$)")
+
+
+def base_variables(request: Request) -> tuple[str, str]:
+    """storeName and boxId as sent, percent-decoded exactly once (from the raw path, whatever the ASGI
+    server did to the decoded one)."""
+    raw = request.scope.get("raw_path")
+    if isinstance(raw, bytes):
+        found = _BASE.match(raw.decode("latin-1"))
+        if found is None:
+            raise BadRequest("Request-URI")
+        try:
+            return unquote(found.group(1), errors="strict"), unquote(found.group(2), errors="strict")
+        except UnicodeDecodeError as e:
+            raise BadRequest("Request-URI") from e
+    return request.path_params["storeName"], request.path_params["boxId"]
+
+
+def create_app(store: MessageStore, auth: AuthSettings, limits: Limits = Limits()) -> FastAPI:
+    """The message store application: every operation of the API, on ``store``."""
+    validator = TokenValidator(auth)
+    app = FastAPI(title="Minimal store", version="0.0.1", openapi_url=None, docs_url=None, redoc_url=None)
+
+    def context(request: Request, op_id: str) -> Context:
+        """Authenticate and authorize the caller of ``op_id`` (deny by default) and name the box."""
+        store_name, box_id = base_variables(request)
+        token = bearer_token(request.headers.getlist("authorization"), "access_token" in request.query_params, False)
+        caller = validator.authorize(token, OPERATION_INTERFACES[op_id], box_id)
+        base = str(request.base_url).rstrip("/")
+        box_url = f"{base}/nms/v1/{quote(store_name, safe='')}/{quote(box_id, safe='')}"
+        return Context(store_name, box_id, caller.interface, caller.subject, box_url)
+
+    @app.exception_handler(AuthFailure)
+    async def _auth_failure(request: Request, exc: AuthFailure) -> Response:
+        return error_response(
+            exc.exception_id,
+            [exc.detail] if exc.detail else [],
+            exc.status,
+            {"WWW-Authenticate": exc.www_authenticate(auth.realm)}
+            if CHALLENGES_WITH_HEADER.get(exc.challenge)
+            else None,
+        )
+
+    @app.exception_handler(StoreError)
+    async def _store_error(request: Request, exc: StoreError) -> Response:
+        if exc.exception_id not in EXCEPTIONS:
+            return error_response("SVC0001", ["500"], 500)
+        return error_response(exc.exception_id, exc.variables, exc.status, links=exc.links)
+
+    @app.exception_handler(BadRequest)
+    async def _bad_request(request: Request, exc: BadRequest) -> Response:
+        return error_response("SVC0002", [exc.part], 400)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        return error_response("SVC0002", ["request"], 400)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 404:
+            return error_response("SVC0004", ["Request-URI"], 404)
+        return error_response("SVC0001", [str(exc.status_code)], exc.status_code)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> Response:
+        return error_response("SVC0001", ["500"], 500)
+
+    def not_allowed(allow: str) -> Callable[[Request], Awaitable[Response]]:
+        async def handler(request: Request) -> Response:
+            return error_response("SVC0001", ["405"], 405, {"Allow": allow})
+
+        return handler
+
+    @app.api_route("/nms/v1/{storeName}/{boxId}/things", methods=["POST"], include_in_schema=False)
+    async def create_thing(request: Request) -> Response:
+        """Create a thing. (CreateThing; clauses C-1)."""
+        ctx = context(request, "CreateThing")
+        body = await _json(request, models.ThingBody, limits)
+        result = await run_in_threadpool(store.create_thing, ctx, body=body)
+        return _reply("CreateThing", request, result)
+
+    @app.api_route("/nms/v1/{storeName}/{boxId}/things/{thingId}", methods=["GET"], include_in_schema=False)
+    async def get_thing(request: Request) -> Response:
+        """Read a thing. (GetThing; clauses C-1)."""
+        ctx = context(request, "GetThing")
+        thing_id: str = request.path_params["thingId"]
+        colour = _query_enum(request, "colour", models.Colour)
+        result = await run_in_threadpool(store.get_thing, ctx, thing_id=thing_id, colour=colour)
+        return _reply("GetThing", request, result)
+
+    @app.api_route("/nms/v1/{storeName}/{boxId}/things/{thingId}", methods=["DELETE"], include_in_schema=False)
+    async def delete_thing(request: Request) -> Response:
+        """Delete a thing. (DeleteThing; clauses C-1)."""
+        ctx = context(request, "DeleteThing")
+        thing_id: str = request.path_params["thingId"]
+        await run_in_threadpool(store.delete_thing, ctx, thing_id=thing_id)
+        return _reply("DeleteThing", request, None)
+
+    app.add_api_route(
+        "/nms/v1/{storeName}/{boxId}/things",
+        not_allowed("POST"),
+        methods=["GET", "HEAD", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"],
+        include_in_schema=False,
+    )
+    app.add_api_route(
+        "/nms/v1/{storeName}/{boxId}/things/{thingId}",
+        not_allowed("GET, DELETE"),
+        methods=["HEAD", "POST", "PUT", "PATCH", "OPTIONS", "TRACE"],
+        include_in_schema=False,
+    )
+    return app
+
+
+# challenge id -> whether its answer carries WWW-Authenticate
+CHALLENGES_WITH_HEADER: dict[str, bool] = {"missing-token": True, "box-mismatch": True, "wrong-interface": True}

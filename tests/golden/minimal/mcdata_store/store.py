@@ -1,0 +1,83 @@
+# generated from spec/ by nmsgen - do not edit
+"""The message store interface: one method per operation of the API, NMS types in and out.
+
+The generated server (``server.py``) does HTTP, authentication and error mapping, then calls the
+store; the store does semantics. Implement :class:`MessageStore`; when the spec grows, a type
+checker names the methods to add. A store signals a refusal by raising :class:`StoreError` with an
+NMS exception id (the server answers with a ``requestError`` and the exception's HTTP status).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from . import models
+from ._base import NmsModel
+
+
+@dataclass(frozen=True)
+class Context:
+    """Who calls, on which box, as the server established it before calling the store."""
+
+    store_name: str
+    box_id: str  # the boxId path variable, percent-decoded once
+    interface: str  # MCData-7 or MCData-8
+    subject: str  # the caller: the MCData ID (MCData-7) or the client id (MCData-8)
+    box_url: str  # absolute URL of the box, for building resourceURLs: https://host/nms/v1/{storeName}/{boxId}
+
+
+@dataclass(frozen=True)
+class Payload:
+    """Binary content: an object payload, a payload part, or an uploaded attachment."""
+
+    content: bytes
+    media_type: str = "application/octet-stream"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An operation outcome when the operation has several (status and body chosen by the store)."""
+
+    status: int
+    body: NmsModel | None = None
+    location: str | None = None  # for 201 answers without a resourceURL in the body
+
+
+@dataclass
+class StoreError(Exception):
+    """A refusal: the NMS exception id, its %1, %2, ... values, and links (e.g. rel "folder")."""
+
+    exception_id: str
+    variables: list[str] = field(default_factory=list)
+    status: int | None = None  # default: the exception's HTTP status from the model
+    links: list[tuple[str, str]] = field(default_factory=list)  # (rel, href)
+
+    def __str__(self) -> str:
+        return f"{self.exception_id} {self.variables}"
+
+
+class MessageStore(Protocol):
+    def create_thing(self, ctx: Context, body: models.Thing) -> models.Thing:
+        """Create a thing. (POST /nms/v1/{storeName}/{boxId}/things; CreateThing).
+
+        Outcomes: 201 models.Thing.
+        Clauses: C-1.
+        """
+        ...
+
+    def get_thing(self, ctx: Context, thing_id: str, colour: models.Colour | None) -> models.Thing:
+        """Read a thing. (GET /nms/v1/{storeName}/{boxId}/things/{thingId}; GetThing).
+
+        Outcomes: 200 models.Thing.
+        Clauses: C-1.
+        """
+        ...
+
+    def delete_thing(self, ctx: Context, thing_id: str) -> None:
+        """Delete a thing. (DELETE /nms/v1/{storeName}/{boxId}/things/{thingId}; DeleteThing).
+
+        Outcomes: 204.
+        Clauses: C-1.
+        """
+        ...
