@@ -85,3 +85,117 @@ def generate(spec: Path, out: Path, check_only: bool) -> None:
         sys.stderr.write(f"{out} is out of date: run `nmsgen generate`\n")
         sys.exit(1)
     click.echo(f"{out}: {len(p.changed)} written, {len(p.stale)} removed, {len(p.unchanged)} unchanged")
+
+
+@main.command(
+    epilog="""\b
+Token keys: point the store at your identity management server (IdMS, TS 33.180 annex B):
+  --jwks-url https://idms.example.org/.well-known/jwks.json   fetched once at start-up (https only)
+  --jwks keys.json                                            a JWK set exported from the IdMS
+  --pem-key idms-public.pem --algorithm ES256                 one PEM public key bound to one algorithm
+The allowed algorithms come only from --algorithm (never from the token). MCData-8 callers (MCData
+servers, client credentials) are accepted only when --all-accounts-scope names the scope your
+authorization server puts into their tokens."""
+)
+@click.option(
+    "--db",
+    type=click.Path(path_type=Path),
+    default=Path("store.sqlite"),
+    show_default=True,
+    help="SQLite file of the reference store (created if missing).",
+)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=8443, show_default=True)
+@click.option(
+    "--cert", type=click.Path(path_type=Path, exists=True, dir_okay=False), help="TLS certificate chain (PEM)."
+)
+@click.option("--key", type=click.Path(path_type=Path, exists=True, dir_okay=False), help="TLS private key (PEM).")
+@click.option(
+    "--insecure-dev-http", is_flag=True, help="DEVELOPMENT ONLY: serve plain HTTP without TLS. Never use on a network."
+)
+@click.option(
+    "--jwks",
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    help="JWK set file with the token verification keys.",
+)
+@click.option("--jwks-url", help="https URL of the JWK set of the identity management server.")
+@click.option(
+    "--pem-key",
+    "pem_keys",
+    multiple=True,
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    help="PEM public key verifying tokens (repeatable; needs exactly one --algorithm).",
+)
+@click.option(
+    "--algorithm",
+    "algorithms",
+    multiple=True,
+    default=("ES256",),
+    show_default=True,
+    help="Allowed JWS algorithm (repeatable). 'none' is never allowed.",
+)
+@click.option("--realm", default="mcdata-message-store", show_default=True, help="realm of the Bearer challenges.")
+@click.option(
+    "--profile",
+    type=click.Choice(["3gpp", "rfc9068"]),
+    default="3gpp",
+    show_default=True,
+    help="Token validation profile: 3gpp (TS 33.180) or rfc9068 (adds typ, iss, aud, jti, ...).",
+)
+@click.option("--issuer", help="Expected iss (required by rfc9068).")
+@click.option("--audience", help="This store's identifier that aud must contain (required by rfc9068).")
+@click.option("--all-accounts-scope", help="The scope that lets MCData servers (MCData-8) reach every box.")
+@click.option(
+    "--leeway",
+    type=click.IntRange(0, 30),
+    default=30,
+    show_default=True,
+    help="Clock-skew leeway for exp/nbf/iat in seconds (at most 30).",
+)
+def serve(
+    db: Path,
+    host: str,
+    port: int,
+    cert: Path | None,
+    key: Path | None,
+    insecure_dev_http: bool,
+    jwks: Path | None,
+    jwks_url: str | None,
+    pem_keys: tuple[Path, ...],
+    algorithms: tuple[str, ...],
+    realm: str,
+    profile: str,
+    issuer: str | None,
+    audience: str | None,
+    all_accounts_scope: str | None,
+    leeway: int,
+) -> None:
+    """Run the generated server on the SQLite reference store over HTTPS (TLS 1.2 or 1.3)."""
+    from . import serve as serving  # noqa: PLC0415 - keeps uvicorn and FastAPI out of `generate`
+
+    if not (jwks or jwks_url or pem_keys):
+        sys.stderr.write("serve: error: no token keys: give --jwks, --jwks-url or --pem-key\n")
+        sys.exit(2)
+    options = serving.ServeOptions(
+        db,
+        host,
+        port,
+        cert,
+        key,
+        insecure_dev_http,
+        jwks,
+        jwks_url,
+        pem_keys,
+        tuple(algorithms),
+        realm,
+        "rfc9068" if profile == "rfc9068" else "3gpp",
+        issuer,
+        audience,
+        all_accounts_scope,
+        leeway,
+    )
+    try:
+        serving.run(options)
+    except serving.ServeError as e:
+        sys.stderr.write(f"serve: error: {e}\n")
+        sys.exit(2)

@@ -1100,7 +1100,7 @@ class Folder(NmsModel):
     path: Annotated[
         str | None,
         Field(
-            description='Path of the folder (folder names from the root joined by "/"). On GET /folders/{folderId} only when requested with path=Yes.',
+            description='Path of the folder (folder names from the root joined by "/"). On GET /folders/{folderId} only when requested with path=Yes. The root folder\'s path is rendered as null (an empty element; TS14 D.43).',
             max_length=4096,
         ),
     ] = None

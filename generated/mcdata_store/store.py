@@ -40,7 +40,7 @@ class Answer:
     """An operation outcome when the operation has several (status and body chosen by the store)."""
 
     status: int
-    body: NmsModel | None = None
+    body: NmsModel | None = None  # None for no body, and for the Empty dummy ({"empty": null}) the server writes
     location: str | None = None  # for 201 answers without a resourceURL in the body
 
 
@@ -63,7 +63,7 @@ class MessageStore(Protocol):
     ) -> models.Reference | models.Object:
         """Create (store) an object with its payload. (POST /nms/v1/{storeName}/{boxId}/objects; CreateObject).
 
-        Outcomes: 201 models.Reference or models.Object.
+        Outcomes: 201 Reference or Object.
         Clauses: OMA-NMS-6.1, 24.282-21.1-CR3, 23.282-7.13.1-R4, 23.282-7.13.1-R5, 23.282-7.13.3.8-R1, 23.282-7.13.3.16-R1.
         """
         ...
@@ -71,7 +71,7 @@ class MessageStore(Protocol):
     def get_object(self, ctx: Context, object_id: str) -> models.Object:
         """Retrieve a stored object. (GET /nms/v1/{storeName}/{boxId}/objects/{objectId}; GetObject).
 
-        Outcomes: 200 models.Object.
+        Outcomes: 200 Object.
         Clauses: OMA-NMS-6.2, 24.282-21.1-CR3, 23.282-7.13.1-R4.
         """
         ...
@@ -87,7 +87,7 @@ class MessageStore(Protocol):
     def get_object_flags(self, ctx: Context, object_id: str) -> models.FlagList:
         """Retrieve the flags of a stored object. (GET /nms/v1/{storeName}/{boxId}/objects/{objectId}/flags; GetObjectFlags).
 
-        Outcomes: 200 models.FlagList.
+        Outcomes: 200 FlagList.
         Clauses: OMA-NMS-6.3, 24.282-21.1-CR3, 23.282-7.13.1-R4.
         """
         ...
@@ -95,7 +95,7 @@ class MessageStore(Protocol):
     def replace_object_flags(self, ctx: Context, object_id: str, body: models.FlagList) -> models.FlagList:
         """Create or update the flags of a stored object. (PUT /nms/v1/{storeName}/{boxId}/objects/{objectId}/flags; ReplaceObjectFlags).
 
-        Outcomes: 200 models.FlagList.
+        Outcomes: 200 FlagList.
         Clauses: OMA-NMS-6.3, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4.
         """
         ...
@@ -103,7 +103,7 @@ class MessageStore(Protocol):
     def get_object_flag(self, ctx: Context, object_id: str, flag_name: str) -> Answer:
         """Test whether a flag is set on a stored object. (GET /nms/v1/{storeName}/{boxId}/objects/{objectId}/flags/{flagName}; GetObjectFlag).
 
-        Outcomes: 204; 404 models.Empty.
+        Outcomes: 204; 404 Empty.
         Clauses: OMA-NMS-6.4, 24.282-21.1-CR3, 23.282-7.13.1-R4.
         """
         ...
@@ -111,7 +111,7 @@ class MessageStore(Protocol):
     def set_object_flag(self, ctx: Context, object_id: str, flag_name: str) -> Answer:
         """Set a flag on a stored object. (PUT /nms/v1/{storeName}/{boxId}/objects/{objectId}/flags/{flagName}; SetObjectFlag).
 
-        Outcomes: 201 models.Empty; 204.
+        Outcomes: 201 Empty; 204.
         Clauses: OMA-NMS-6.4, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4.
         """
         ...
@@ -119,7 +119,7 @@ class MessageStore(Protocol):
     def delete_object_flag(self, ctx: Context, object_id: str, flag_name: str) -> Answer:
         """Clear a flag of a stored object. (DELETE /nms/v1/{storeName}/{boxId}/objects/{objectId}/flags/{flagName}; DeleteObjectFlag).
 
-        Outcomes: 204; 404 models.Empty.
+        Outcomes: 204; 404 Empty.
         Clauses: OMA-NMS-6.4, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4.
         """
         ...
@@ -145,7 +145,7 @@ class MessageStore(Protocol):
     ) -> models.ObjectList | models.ObjectReferenceList:
         """Search stored objects. (POST /nms/v1/{storeName}/{boxId}/objects/operations/search; SearchObjects).
 
-        Outcomes: 200 models.ObjectList or models.ObjectReferenceList.
+        Outcomes: 200 ObjectList or ObjectReferenceList.
         Clauses: OMA-NMS-6.7, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.10.
         """
         ...
@@ -153,7 +153,7 @@ class MessageStore(Protocol):
     def get_object_id_by_path(self, ctx: Context, path: str) -> models.Reference:
         """Resolve one object path to its resource URL. (GET /nms/v1/{storeName}/{boxId}/objects/operations/pathToId; GetObjectIdByPath).
 
-        Outcomes: 200 models.Reference.
+        Outcomes: 200 Reference.
         Clauses: OMA-NMS-6.8, 24.282-21.1-CR3, 23.282-7.13.1-R4.
         """
         ...
@@ -161,7 +161,7 @@ class MessageStore(Protocol):
     def get_object_ids_by_paths(self, ctx: Context, body: models.PathList) -> models.BulkResponseList:
         """Resolve several object paths to their resource URLs. (POST /nms/v1/{storeName}/{boxId}/objects/operations/pathToId; GetObjectIdsByPaths).
 
-        Outcomes: 200 models.BulkResponseList.
+        Outcomes: 200 BulkResponseList.
         Clauses: OMA-NMS-6.8, 24.282-21.1-CR3, 23.282-7.13.1-R4.
         """
         ...
@@ -171,7 +171,7 @@ class MessageStore(Protocol):
     ) -> models.BulkResponseList:
         """Create (store) several objects in one request. (POST /nms/v1/{storeName}/{boxId}/objects/operations/bulkCreation; BulkCreateObjects).
 
-        Outcomes: 200 models.BulkResponseList.
+        Outcomes: 200 BulkResponseList.
         Clauses: OMA-NMS-6.9, 24.282-21.1-CR3, 23.282-7.13.1-R4, 23.282-7.13.1-R5, 23.282-7.13.3.8-R1, 23.282-7.13.3.16-R1.
         """
         ...
@@ -179,7 +179,7 @@ class MessageStore(Protocol):
     def create_folder(self, ctx: Context, body: models.Folder) -> models.Reference | models.Folder:
         """Create a folder. (POST /nms/v1/{storeName}/{boxId}/folders; CreateFolder).
 
-        Outcomes: 201 models.Reference or models.Folder.
+        Outcomes: 201 Reference or Folder.
         Clauses: OMA-NMS-6.10, 24.282-21.1-CR3, 23.282-7.13.1-R4, 23.282-7.13.1-R5, 23.282-7.13.3.16-R1, OMA-NMS-5.1.4.
         """
         ...
@@ -196,7 +196,7 @@ class MessageStore(Protocol):
     ) -> models.Folder:
         """Retrieve a folder, optionally with its subfolders and objects. (GET /nms/v1/{storeName}/{boxId}/folders/{folderId}; GetFolder).
 
-        Outcomes: 200 models.Folder.
+        Outcomes: 200 Folder.
         Clauses: OMA-NMS-6.11, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.10.
         """
         ...
@@ -212,7 +212,7 @@ class MessageStore(Protocol):
     def get_folder_name(self, ctx: Context, folder_id: str) -> models.FolderName:
         """Retrieve the name of a folder. (GET /nms/v1/{storeName}/{boxId}/folders/{folderId}/folderName; GetFolderName).
 
-        Outcomes: 200 models.FolderName.
+        Outcomes: 200 FolderName.
         Clauses: OMA-NMS-6.12, 24.282-21.1-CR3, 23.282-7.13.1-R4.
         """
         ...
@@ -220,7 +220,7 @@ class MessageStore(Protocol):
     def rename_folder(self, ctx: Context, folder_id: str, body: models.FolderName) -> models.FolderName:
         """Rename a folder. (PUT /nms/v1/{storeName}/{boxId}/folders/{folderId}/folderName; RenameFolder).
 
-        Outcomes: 200 models.FolderName.
+        Outcomes: 200 FolderName.
         Clauses: OMA-NMS-6.12, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4.
         """
         ...
@@ -230,7 +230,7 @@ class MessageStore(Protocol):
     ) -> models.FolderList | models.FolderReferenceList:
         """Search folders. (POST /nms/v1/{storeName}/{boxId}/folders/operations/search; SearchFolders).
 
-        Outcomes: 200 models.FolderList or models.FolderReferenceList.
+        Outcomes: 200 FolderList or FolderReferenceList.
         Clauses: OMA-NMS-6.13, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.10.
         """
         ...
@@ -238,7 +238,7 @@ class MessageStore(Protocol):
     def get_folder_id_by_path(self, ctx: Context, path: str | None) -> models.Reference:
         """Resolve one folder path (or the root folder) to its resource URL. (GET /nms/v1/{storeName}/{boxId}/folders/operations/pathToId; GetFolderIdByPath).
 
-        Outcomes: 200 models.Reference.
+        Outcomes: 200 Reference.
         Clauses: OMA-NMS-6.14, 24.282-21.1-CR3, 23.282-7.13.1-R4, 23.282-7.13.1-R5.
         """
         ...
@@ -246,7 +246,7 @@ class MessageStore(Protocol):
     def get_folder_ids_by_paths(self, ctx: Context, body: models.PathList) -> models.BulkResponseList:
         """Resolve several folder paths to their resource URLs. (POST /nms/v1/{storeName}/{boxId}/folders/operations/pathToId; GetFolderIdsByPaths).
 
-        Outcomes: 200 models.BulkResponseList.
+        Outcomes: 200 BulkResponseList.
         Clauses: OMA-NMS-6.14, 24.282-21.1-CR3, 23.282-7.13.1-R4, 23.282-7.13.1-R5.
         """
         ...
@@ -254,7 +254,7 @@ class MessageStore(Protocol):
     def copy_to_folder(self, ctx: Context, body: models.TargetSourceRef) -> models.BulkResponseList:
         """Copy objects and folders into a folder. (POST /nms/v1/{storeName}/{boxId}/folders/operations/copyToFolder; CopyToFolder).
 
-        Outcomes: 200 models.BulkResponseList.
+        Outcomes: 200 BulkResponseList.
         Clauses: OMA-NMS-6.15, 24.282-21.1-CR3, 23.282-7.13.1-R4.
         """
         ...
@@ -262,7 +262,7 @@ class MessageStore(Protocol):
     def move_to_folder(self, ctx: Context, body: models.TargetSourceRef) -> models.BulkResponseList:
         """Move objects and folders into a folder. (POST /nms/v1/{storeName}/{boxId}/folders/operations/moveToFolder; MoveToFolder).
 
-        Outcomes: 200 models.BulkResponseList.
+        Outcomes: 200 BulkResponseList.
         Clauses: OMA-NMS-6.16, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4.
         """
         ...
@@ -270,7 +270,7 @@ class MessageStore(Protocol):
     def list_subscriptions(self, ctx: Context) -> models.NmsSubscriptionList:
         """List the subscriptions of the box. (GET /nms/v1/{storeName}/{boxId}/subscriptions; ListSubscriptions).
 
-        Outcomes: 200 models.NmsSubscriptionList.
+        Outcomes: 200 NmsSubscriptionList.
         Clauses: OMA-NMS-6.17, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4.
         """
         ...
@@ -278,7 +278,7 @@ class MessageStore(Protocol):
     def create_subscription(self, ctx: Context, body: models.NmsSubscription) -> models.NmsSubscription:
         """Subscribe to notifications about changes in the box. (POST /nms/v1/{storeName}/{boxId}/subscriptions; CreateSubscription).
 
-        Outcomes: 201 models.NmsSubscription.
+        Outcomes: 201 NmsSubscription.
         Clauses: OMA-NMS-6.17, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4.
         """
         ...
@@ -286,7 +286,7 @@ class MessageStore(Protocol):
     def get_subscription(self, ctx: Context, subscription_id: str) -> models.NmsSubscription:
         """Retrieve a subscription. (GET /nms/v1/{storeName}/{boxId}/subscriptions/{subscriptionId}; GetSubscription).
 
-        Outcomes: 200 models.NmsSubscription.
+        Outcomes: 200 NmsSubscription.
         Clauses: OMA-NMS-6.18, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4.
         """
         ...
@@ -296,7 +296,7 @@ class MessageStore(Protocol):
     ) -> models.NmsSubscription:
         """Extend or restart a subscription. (POST /nms/v1/{storeName}/{boxId}/subscriptions/{subscriptionId}; UpdateSubscription).
 
-        Outcomes: 200 models.NmsSubscription.
+        Outcomes: 200 NmsSubscription.
         Clauses: OMA-NMS-6.18, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4.
         """
         ...
@@ -312,7 +312,7 @@ class MessageStore(Protocol):
     def bulk_update_objects(self, ctx: Context, body: models.BulkUpdate) -> models.BulkResponseList:
         """Add or remove a flag on several objects. (POST /nms/v1/{storeName}/{boxId}/objects/operations/bulkUpdate; BulkUpdateObjects).
 
-        Outcomes: 200 models.BulkResponseList.
+        Outcomes: 200 BulkResponseList.
         Clauses: OMA-NMS-LATER-bulkUpdate, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4.
         """
         ...
@@ -320,7 +320,7 @@ class MessageStore(Protocol):
     def bulk_delete_objects(self, ctx: Context, body: models.BulkDelete) -> models.BulkResponseList:
         """Delete several objects. (DELETE /nms/v1/{storeName}/{boxId}/objects/operations/bulkDelete; BulkDeleteObjects).
 
-        Outcomes: 200 models.BulkResponseList.
+        Outcomes: 200 BulkResponseList.
         Clauses: OMA-NMS-LATER-bulkDelete, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4.
         """
         ...

@@ -22,6 +22,8 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from pydantic import BaseModel, ValidationError
+from python_multipart.exceptions import MultipartParseError
+from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -178,35 +180,82 @@ def _where(e: ValidationError) -> str:
     return "/".join(str(p) for p in first["loc"]) or "body"
 
 
-async def _multipart(request: Request, limits: Limits) -> list[tuple[str, Any]]:
-    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if media != "multipart/form-data":
-        raise BadRequest("Content-Type (multipart/form-data expected)")
-    declared = request.headers.get("content-length")
-    if declared is not None and (not declared.isdigit() or int(declared) > limits.max_body_bytes):
-        raise BadRequest("body (too large)")
+@dataclass
+class Part:
+    """One part of a multipart/form-data body, with its own headers and raw bytes."""
+
+    name: str
+    content_type: str
+    data: bytes
+
+
+async def _multipart(request: Request, limits: Limits) -> list[Part]:
+    """The parts of a multipart/form-data body. Unlike form parsing, a part without a filename keeps its
+    Content-Type and bytes (NMS sends its payload part so: name="attachments", no filename)."""
+    media, options = parse_options_header(request.headers.get("content-type", ""))
+    boundary = options.get(b"boundary")
+    if media.lower() != b"multipart/form-data" or not boundary:
+        raise BadRequest("Content-Type (multipart/form-data with a boundary expected)")
+    raw = await _read(request, limits.max_body_bytes)
+    parts: list[Part] = []
+    headers: dict[str, str] = {}
+    field: list[bytes] = []
+    value: list[bytes] = []
+    data = bytearray()
+
+    def on_part_begin() -> None:
+        headers.clear()
+        data.clear()
+
+    def on_header_field(b: bytes, start: int, end: int) -> None:
+        field.append(b[start:end])
+
+    def on_header_value(b: bytes, start: int, end: int) -> None:
+        value.append(b[start:end])
+
+    def on_header_end() -> None:
+        headers[b"".join(field).decode("latin-1").lower()] = b"".join(value).decode("latin-1")
+        field.clear()
+        value.clear()
+
+    def on_part_data(b: bytes, start: int, end: int) -> None:
+        data.extend(b[start:end])
+
+    def on_part_end() -> None:
+        if len(parts) >= limits.max_parts:
+            raise BadRequest("multipart body (too many parts)")
+        _, disposition = parse_options_header(headers.get("content-disposition", ""))
+        name = disposition.get(b"name", b"").decode("utf-8", "replace")
+        parts.append(Part(name, headers.get("content-type", ""), bytes(data)))
+
+    parser = MultipartParser(
+        boundary,
+        {
+            "on_part_begin": on_part_begin,
+            "on_header_field": on_header_field,
+            "on_header_value": on_header_value,
+            "on_header_end": on_header_end,
+            "on_part_data": on_part_data,
+            "on_part_end": on_part_end,
+        },
+    )
     try:
-        form = await request.form(
-            max_files=limits.max_parts, max_fields=limits.max_parts, max_part_size=limits.max_json_bytes
-        )
-    except Exception as e:  # the multipart parser's errors: malformed bodies
+        parser.write(raw)
+        parser.finalize()
+    except (ValueError, MultipartParseError) as e:
         raise BadRequest("multipart body") from e
-    return list(form.multi_items())
+    return parts
 
 
-async def _part_payload(value: Any) -> Payload | None:
-    if isinstance(value, str):
-        return Payload(value.encode(), "text/plain") if value else None
-    content = await value.read()
-    if not content:
+def _part_payload(part: Part) -> Payload | None:
+    if not part.data:
         return None  # an object without payload: an empty part (OMA NMS 6.9.5)
-    return Payload(content, value.content_type or "application/octet-stream")
+    return Payload(part.data, part.content_type or "application/octet-stream")
 
 
-async def _part_json(value: Any, cls: type[BaseModel]) -> Any:
-    raw = value.encode() if isinstance(value, str) else await value.read()
+def _part_json(part: Part, cls: type[BaseModel]) -> Any:
     try:
-        body = cls.model_validate_json(raw)
+        body = cls.model_validate_json(part.data)
     except ValidationError as e:
         raise BadRequest("root-fields/" + _where(e)) from e
     (root,) = type(body).model_fields

@@ -40,7 +40,7 @@ class Answer:
     """An operation outcome when the operation has several (status and body chosen by the store)."""
 
     status: int
-    body: NmsModel | None = None
+    body: NmsModel | None = None  # None for no body, and for the Empty dummy ({"empty": null}) the server writes
     location: str | None = None  # for 201 answers without a resourceURL in the body
 
 
@@ -61,7 +61,7 @@ class MessageStore(Protocol):
     def create_thing(self, ctx: Context, body: models.Thing) -> models.Thing:
         """Create a thing. (POST /nms/v1/{storeName}/{boxId}/things; CreateThing).
 
-        Outcomes: 201 models.Thing.
+        Outcomes: 201 Thing.
         Clauses: C-1.
         """
         ...
@@ -69,7 +69,7 @@ class MessageStore(Protocol):
     def get_thing(self, ctx: Context, thing_id: str, colour: models.Colour | None) -> models.Thing:
         """Read a thing. (GET /nms/v1/{storeName}/{boxId}/things/{thingId}; GetThing).
 
-        Outcomes: 200 models.Thing.
+        Outcomes: 200 Thing.
         Clauses: C-1.
         """
         ...

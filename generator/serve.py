@@ -1,0 +1,114 @@
+"""``nmsgen serve``: the generated server on the SQLite reference store, over TLS (1.2 minimum).
+
+Everything here is deployment glue: settings from the command line -> AuthSettings, a TLS context
+with a floor of TLS 1.2 (TS 33.210 section 6.2: TLS 1.0 and 1.1 shall not be supported), uvicorn.
+"""
+
+from __future__ import annotations
+
+import ssl
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+INSECURE_FLAG = "--insecure-dev-http"
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    db: Path
+    host: str
+    port: int
+    cert: Path | None
+    key: Path | None
+    insecure_dev_http: bool
+    jwks: Path | None
+    jwks_url: str | None
+    pem_keys: tuple[Path, ...]
+    algorithms: tuple[str, ...]
+    realm: str
+    profile: Literal["3gpp", "rfc9068"]
+    issuer: str | None
+    audience: str | None
+    all_accounts_scope: str | None
+    leeway: int
+
+
+class ServeError(Exception):
+    pass
+
+
+def tls_context(cert: Path, key: Path) -> ssl.SSLContext:
+    """A server context that refuses anything older than TLS 1.2."""
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+    try:
+        ctx.load_cert_chain(str(cert), str(key))
+    except (OSError, ssl.SSLError) as e:
+        raise ServeError(f"cannot load the certificate {cert} and key {key}: {e}") from e
+    return ctx
+
+
+def auth_settings(o: ServeOptions) -> Any:
+    from mcdata_store.auth import AuthSettings, key_from_pem, keys_from_jwks, keys_from_jwks_url  # noqa: PLC0415
+
+    keys = []
+    default_alg = o.algorithms[0] if len(o.algorithms) == 1 else None
+    try:
+        if o.jwks:
+            keys += keys_from_jwks(o.jwks, default_alg)
+        if o.jwks_url:
+            keys += keys_from_jwks_url(o.jwks_url, default_alg)
+        for pem in o.pem_keys:
+            if default_alg is None:
+                raise ServeError("a PEM key needs exactly one --algorithm to bind it to")
+            keys.append(key_from_pem(pem, default_alg))
+        return AuthSettings(
+            keys=keys,
+            algorithms=list(o.algorithms),
+            realm=o.realm,
+            profile=o.profile,
+            issuer=o.issuer,
+            audience=o.audience,
+            all_accounts_scope=o.all_accounts_scope,
+            leeway_seconds=o.leeway,
+        )
+    except ServeError:
+        raise
+    except (OSError, ValueError, KeyError) as e:
+        raise ServeError(f"token validation settings: {e}") from e
+
+
+def run(o: ServeOptions) -> None:
+    import uvicorn  # noqa: PLC0415
+
+    from mcdata_store.server import create_app  # noqa: PLC0415
+    from refstore.sqlite import SqliteStore  # noqa: PLC0415
+
+    if o.insecure_dev_http:
+        if o.cert or o.key:
+            raise ServeError(f"{INSECURE_FLAG} and --cert/--key exclude each other")
+    elif not (o.cert and o.key):
+        raise ServeError(f"--cert and --key are required (TLS); {INSECURE_FLAG} serves plain HTTP for development")
+    settings = auth_settings(o)
+    ctx = tls_context(o.cert, o.key) if o.cert and o.key else None
+    store = SqliteStore(o.db)
+    app = create_app(store, settings)
+    config = uvicorn.Config(app, host=o.host, port=o.port, log_level="info", server_header=False)
+    config.load()
+    if ctx is not None:
+        config.ssl = ctx
+    scheme = "https" if ctx else "http"
+    host = f"[{o.host}]" if ":" in o.host else o.host
+    if o.insecure_dev_http:
+        sys.stderr.write(
+            "WARNING: plain HTTP without TLS: development only, never on a network (TS 24.282 21.1 "
+            "requires HTTP over TLS)\n"
+        )
+    sys.stderr.write(
+        f"nmsgen serve: listening on {scheme}://{host}:{o.port}/nms/v1/{{storeName}}/{{boxId}} "
+        f"(store {o.db}, profile {o.profile})\n"
+    )
+    sys.stderr.flush()
+    uvicorn.Server(config).run()

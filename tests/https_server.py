@@ -1,0 +1,63 @@
+"""The generated server on the reference store, served by uvicorn over real TLS in a thread."""
+
+from __future__ import annotations
+
+import socket
+import ssl
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import trustme
+import uvicorn
+
+from generator.serve import tls_context
+from mcdata_store.server import create_app
+from refstore import SqliteStore
+
+from .support import Keys
+
+
+@dataclass
+class Running:
+    base_url: str  # https://localhost:PORT/nms/v1/myStore
+    ca_file: Path
+    store: SqliteStore
+
+    def client_context(self) -> ssl.SSLContext:
+        return ssl.create_default_context(cafile=str(self.ca_file))
+
+
+@contextmanager
+def https_server(tmp: Path, keys: Keys, **settings: Any) -> Iterator[Running]:
+    ca = trustme.CA()
+    cert = ca.issue_cert("localhost", "127.0.0.1")
+    cert.private_key_and_cert_chain_pem.write_to_path(str(tmp / "server.pem"))
+    cert.private_key_pem.write_to_path(str(tmp / "server.key"))
+    ca.cert_pem.write_to_path(str(tmp / "ca.pem"))
+    store = SqliteStore(tmp / "store.sqlite")
+    app = create_app(store, keys.settings(**settings))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
+    config.load()
+    config.ssl = tls_context(tmp / "server.pem", tmp / "server.key")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.02)
+    try:
+        yield Running(f"https://localhost:{port}/nms/v1/myStore", tmp / "ca.pem", store)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        store.close()

@@ -1,0 +1,236 @@
+"""`nmsgen serve`: the generated server on the reference store over TLS (TS 24.282 21.1, TS 33.210 6.2).
+
+TLS 1.0 and 1.1 are refused (the client is allowed to offer them, and a control server shows it can),
+TLS 1.2 and 1.3 are accepted; plain HTTP only behind the loudly named development flag.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import ssl
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import jwt
+import pytest
+import trustme
+
+from .conftest import ROOT
+from .support import ALICE, Keys, user_token
+
+pytestmark = pytest.mark.clause("24.282-21.1-R3", "24.282-21.1-R6", "33.210-6.2-R1")
+KEYS = Keys()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def ca() -> trustme.CA:
+    return trustme.CA()
+
+
+@pytest.fixture(scope="module")
+def pki(ca: trustme.CA, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    d = tmp_path_factory.mktemp("pki")
+    cert = ca.issue_cert("localhost", "127.0.0.1")
+    cert.private_key_pem.write_to_path(str(d / "server.key"))
+    cert.private_key_and_cert_chain_pem.write_to_path(str(d / "server.pem"))
+    ca.cert_pem.write_to_path(str(d / "ca.pem"))
+    jwk = jwt.algorithms.ECAlgorithm.to_jwk(KEYS.ec.public_key(), as_dict=True)
+    (d / "jwks.json").write_text(json.dumps({"keys": [{**jwk, "kid": "k1", "alg": "ES256", "use": "sig"}]}))
+    return {"cert": d / "server.pem", "key": d / "server.key", "ca": d / "ca.pem", "jwks": d / "jwks.json", "dir": d}
+
+
+def start(args: list[str], cwd: Path) -> tuple[subprocess.Popen[str], str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", *args],
+        cwd=cwd,
+        env=env,
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+    )
+    assert proc.stderr is not None
+    lines = []
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        line = proc.stderr.readline()
+        if not line:
+            break
+        lines.append(line)
+        if "Uvicorn running" in line or "Application startup complete" in line:
+            return proc, "".join(lines)
+    proc.kill()
+    raise AssertionError("server did not start:\n" + "".join(lines))
+
+
+@pytest.fixture(scope="module")
+def server(pki: dict[str, Path]) -> Iterator[tuple[int, str]]:
+    port = free_port()
+    proc, banner = start(
+        [
+            "--db",
+            str(pki["dir"] / "store.sqlite"),
+            "--port",
+            str(port),
+            "--cert",
+            str(pki["cert"]),
+            "--key",
+            str(pki["key"]),
+            "--jwks",
+            str(pki["jwks"]),
+        ],
+        pki["dir"],
+    )
+    yield port, banner
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def handshake(port: int, version: ssl.TLSVersion, cafile: Path) -> str:
+    ctx = ssl.create_default_context(cafile=str(cafile))
+    ctx.set_ciphers("DEFAULT:@SECLEVEL=0")  # let the client offer old TLS, so a refusal is the server's
+    ctx.minimum_version = ctx.maximum_version = version
+    with (
+        socket.create_connection(("127.0.0.1", port), timeout=5) as s,
+        ctx.wrap_socket(s, server_hostname="localhost") as t,
+    ):
+        return str(t.version())
+
+
+def test_prints_where_it_listens(server: tuple[int, str]) -> None:
+    port, banner = server
+    assert f"listening on https://127.0.0.1:{port}/nms/v1/" in banner
+
+
+@pytest.mark.parametrize("version", [ssl.TLSVersion.TLSv1_2, ssl.TLSVersion.TLSv1_3], ids=["TLSv1.2", "TLSv1.3"])
+def test_tls_1_2_and_1_3_accepted(server: tuple[int, str], pki: dict[str, Path], version: ssl.TLSVersion) -> None:
+    assert handshake(server[0], version, pki["ca"]) == {"TLSv1_2": "TLSv1.2", "TLSv1_3": "TLSv1.3"}[version.name]
+
+
+@pytest.mark.filterwarnings("ignore:ssl.TLSVersion.TLSv1:DeprecationWarning")
+@pytest.mark.parametrize("version", [ssl.TLSVersion.TLSv1, ssl.TLSVersion.TLSv1_1], ids=["TLSv1.0", "TLSv1.1"])
+def test_tls_1_0_and_1_1_refused(
+    server: tuple[int, str], pki: dict[str, Path], ca: trustme.CA, version: ssl.TLSVersion
+) -> None:
+    # control: the same client completes an old-TLS handshake with a server that allows it
+    permissive = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    permissive.set_ciphers("DEFAULT:@SECLEVEL=0")
+    permissive.minimum_version = ssl.TLSVersion.TLSv1
+    ca.issue_cert("localhost").configure_cert(permissive)
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+
+    def serve_once() -> None:
+        conn, _ = listener.accept()
+        try:
+            with permissive.wrap_socket(conn, server_side=True) as t:
+                t.recv(1)
+        except (ssl.SSLError, OSError):
+            pass
+
+    thread = threading.Thread(target=serve_once, daemon=True)
+    thread.start()
+    try:
+        control = handshake(port, version, pki["ca"])
+    except ssl.SSLError:
+        pytest.skip(f"this OpenSSL cannot offer {version.name} at all")
+    finally:
+        listener.close()
+    assert control.startswith("TLSv1")
+    with pytest.raises((ssl.SSLError, ConnectionResetError)):
+        handshake(server[0], version, pki["ca"])
+
+
+def test_https_request_with_a_real_token(server: tuple[int, str], pki: dict[str, Path]) -> None:
+    port = server[0]
+    tok = user_token(KEYS, ALICE)
+    with httpx.Client(verify=ssl.create_default_context(cafile=str(pki["ca"]))) as client:
+        r = client.get(
+            f"https://localhost:{port}/nms/v1/myStore/{ALICE}/objects/nope", headers={"Authorization": f"Bearer {tok}"}
+        )
+        assert r.status_code == 404
+        assert r.json()["requestError"]["serviceException"]["messageId"] == "SVC0004"
+        r = client.get(f"https://localhost:{port}/nms/v1/myStore/{ALICE}/objects/nope")
+        assert r.status_code == 401
+
+
+def test_plain_http_to_the_tls_port_gets_no_http_answer(server: tuple[int, str]) -> None:
+    with socket.create_connection(("127.0.0.1", server[0]), timeout=5) as s:
+        s.sendall(b"GET /nms/v1/s/b/objects/o HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        data = s.recv(100)
+    assert not data.startswith(b"HTTP/")
+
+
+def test_refuses_to_start_without_tls(pki: dict[str, Path]) -> None:
+    r = subprocess.run(
+        [sys.executable, "-m", "generator", "serve", "--jwks", str(pki["jwks"]), "--port", str(free_port())],
+        cwd=pki["dir"],
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert r.returncode == 2
+    assert "--cert and --key are required" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_refuses_to_start_without_token_keys(pki: dict[str, Path]) -> None:
+    r = subprocess.run(
+        [sys.executable, "-m", "generator", "serve", "--cert", str(pki["cert"]), "--key", str(pki["key"])],
+        cwd=pki["dir"],
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert r.returncode == 2 and "no token keys" in r.stderr
+
+
+def test_dev_http_flag_is_loud(pki: dict[str, Path]) -> None:
+    port = free_port()
+    proc, banner = start(
+        [
+            "--db",
+            str(pki["dir"] / "dev.sqlite"),
+            "--port",
+            str(port),
+            "--insecure-dev-http",
+            "--jwks",
+            str(pki["jwks"]),
+        ],
+        pki["dir"],
+    )
+    try:
+        assert "WARNING: plain HTTP without TLS" in banner
+        assert f"listening on http://127.0.0.1:{port}" in banner
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_help_says_how_to_use_the_idms_keys() -> None:
+    r = subprocess.run(
+        [sys.executable, "-m", "generator", "serve", "--help"],
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert r.returncode == 0
+    assert "--jwks-url" in r.stdout and "identity management server" in r.stdout
