@@ -19,7 +19,7 @@ from datamodel_code_generator.enums import DataModelType, InputFileType
 from datamodel_code_generator.format import Formatter, PythonVersion
 
 from . import model as m
-from .emit_openapi import CHOICES_KEY
+from .emit_openapi import CHOICES_KEY, NULLABLE_KEY
 from .render import format_python, render
 
 HEADER = "# generated from spec/ by nmsgen - do not edit"
@@ -44,7 +44,7 @@ def generate_models(document: dict[str, Any], package: str) -> str:
             output_model_type=DataModelType.PydanticV2BaseModel,
             target_python_version=PythonVersion.PY_311,
             base_class=f"{package}._base.NmsModel",
-            model_extra_keys={CHOICES_KEY},
+            model_extra_keys={CHOICES_KEY, NULLABLE_KEY},
             use_annotated=True,
             use_standard_collections=True,
             use_union_operator=True,
@@ -66,7 +66,7 @@ def emit(model: m.Model, document: dict[str, Any]) -> dict[str, str]:
     return format_python(
         {
             f"{package}/__init__.py": render("models/__init__.py.jinja", title=model.api.title, has_server=False),
-            f"{package}/_base.py": render("models/_base.py.jinja", choices_key=CHOICES_KEY),
+            f"{package}/_base.py": render("models/_base.py.jinja", choices_key=CHOICES_KEY, nullable_key=NULLABLE_KEY),
             f"{package}/models.py": generate_models(document, package),
             f"{package}/py.typed": "",
         },

@@ -20,6 +20,7 @@ from . import schema as s
 OPENAPI_VERSION = "3.0.3"
 INT64_MAX = 2**63 - 1
 CHOICES_KEY = "x-nmsgen-choices"  # xsd:choice groups of a type: [{"members": [...], "required": bool}]
+NULLABLE_KEY = "x-nmsgen-nullable"  # the members of a type that may be JSON null (the others may not)
 
 Json = dict[str, Any]
 
@@ -156,7 +157,14 @@ class _Emitter:
             out["allOf"] = constraints
         if ts.choices:  # the same groups, machine-readable (generated models enforce them from this)
             out[CHOICES_KEY] = [{"members": c.members, "required": c.required} for c in ts.choices]
+        nullable = [f.name for f in t.fields if f.spec.nullable or self._is_empty_type(f.spec.type)]
+        if nullable:
+            out[NULLABLE_KEY] = nullable
         return {**out, **base}
+
+    def _is_empty_type(self, name: str) -> bool:
+        t = self.m.types.get(name)
+        return t is not None and t.is_empty
 
     @staticmethod
     def choice_schema(c: s.ChoiceIn) -> Json:
@@ -184,11 +192,13 @@ class _Emitter:
         root = t.spec.root
         assert root is not None
         inner = _ref(t.name)
+        nullable = {NULLABLE_KEY: [root]} if t.is_empty else {}  # {"empty": null}
         return {
             "type": "object",
             "required": [root],
             "properties": {root: inner},
             "additionalProperties": False,
+            **nullable,
             "description": f"The JSON body carrying a {t.name} in its root element `{root}` "
             f"(OMA NMS JSON encoding).\n\n{_cites(['OMA-COMMON-JSON', *t.spec.clauses[:1]])}",
             "x-nmsgen-clauses": ["OMA-COMMON-JSON", *t.spec.clauses[:1]],

@@ -65,15 +65,21 @@ def emit(model: m.Model) -> dict[str, str]:
     methods = ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE")
     not_allowed = [(path, value, [x for x in methods if x not in value.split(", ")]) for path, value in allow.items()]
     auth = _auth_data(model)
+    exceptions = {x.id: (x.spec.kind, x.spec.text, x.spec.http_status) for x in model.exceptions.values()}
     files = {
         f"{package}/store.py": render(
-            "server/store.py.jinja", operations=ops, interfaces=[i.name for i in model.auth.interfaces]
+            "server/store.py.jinja",
+            operations=ops,
+            interfaces=[i.name for i in model.auth.interfaces],
+            exceptions=exceptions,
+            string_limit=model.api.limits.string,
+            variable_limit=min(256, model.api.limits.string),
+            uri_limit=model.api.limits.uri,
         ),
         f"{package}/auth.py": render("server/auth.py.jinja", **auth),
         f"{package}/server.py": render(
             "server/server.py.jinja",
             operations=ops,
-            exceptions={x.id: (x.spec.kind, x.spec.text, x.spec.http_status) for x in model.exceptions.values()},
             bodies=[{"name": t, "body": body_schema_name(t), "root": model.types[t].spec.root} for t in bodies],
             allow=allow,
             not_allowed=not_allowed,

@@ -33,7 +33,7 @@ from typing import Any, Literal
 from urllib.parse import quote, unquote, urlsplit
 
 from mcdata_store import models
-from mcdata_store.store import Answer, Context, MessageStore, Payload, StoreError
+from mcdata_store.store import EXCEPTIONS, Answer, Context, MessageStore, Payload, StoreError, request_error
 
 from .schema import SCHEMA_VERSION, STATEMENTS
 
@@ -45,24 +45,10 @@ SORT_VALUE_CHARS = 48  # attribute values sort by their first 48 characters (kee
 MAX_FOLDER_PATH = 4096 - 64  # room for "/" + an object id under the deepest folder (Reference.path <= 4096)
 BUSY_RETRIES = 3
 
-# The exceptions this store raises: text (with %1, %2 placeholders) and HTTP status (spec/exceptions.yaml).
-# Used for the failure items of bulk answers; single refusals are StoreErrors rendered by the server.
-EXCEPTIONS: dict[str, tuple[str, int]] = {
-    "SVC0002": ("Invalid input value for message part %1", 400),
-    "SVC0004": ("No valid addresses provided in message part %1", 404),
-    "SVC1009": (
-        "Folder's path is missing. When more than one root folder exists, folder's path must be provided.",
-        400,
-    ),
-    "SVC2008": ("Unknown %1 %2", 404),
-    "POL0001": ("A policy error occurred. Error code is %1", 403),
-    "POL1030": ("Renaming this folder is not allowed.", 403),
-    "POL1031": ("Attempt to create objects or folders under %1 is prohibited", 403),
-}
-
 # App. I: attributes whose values compare case-insensitively
 CASE_INSENSITIVE_ATTRIBUTES = frozenset({"direction", "message-context"})
 READ_ONLY_FOLDER_ATTRIBUTES = frozenset({"name", "root"})  # App. J: server-maintained
+MAX_CLIENT_FOLDER_ATTRIBUTES = 1000 - len(READ_ONLY_FOLDER_ATTRIBUTES)  # AttributeList holds at most 1000
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _CREATION_CURSOR = re.compile(r"cc-([0-9]{1,19})")
@@ -165,18 +151,9 @@ def _attribute_list(pairs: Iterable[tuple[str, list[str]]]) -> models.AttributeL
 
 def _failure(err: StoreError) -> models.Response:
     """A bulk answer item for a refusal (text with its placeholders, variables apart, as in TS14 App. D)."""
-    text, status = EXCEPTIONS[err.exception_id]
-    status = err.status or status
-    detail: dict[str, Any] = {"messageId": err.exception_id, "text": text}
-    if err.variables:
-        detail["variables"] = list(err.variables)
-    error: dict[str, Any] = {}
-    if err.links:
-        error["link"] = [{"rel": rel, "href": href} for rel, href in err.links]
-    error["policyException" if err.exception_id.startswith("POL") else "serviceException"] = detail
-    return models.Response(
-        code=status, reason=HTTPStatus(status).phrase, failure=models.RequestError.model_validate(error)
-    )
+    status = err.status or EXCEPTIONS[err.exception_id][2]
+    failure = request_error(err.exception_id, err.variables, err.links, expand=False)
+    return models.Response(code=status, reason=HTTPStatus(status).phrase, failure=failure)
 
 
 def _success(status: int, reference: models.Reference) -> models.Response:
@@ -1275,6 +1252,8 @@ class SqliteStore:
         attributes = body.attributes.attribute or []
         if any(a.name.casefold() in READ_ONLY_FOLDER_ATTRIBUTES for a in attributes):
             raise _bad("attributes")  # Name and Root are maintained by the server (App. J)
+        if len(attributes) > MAX_CLIENT_FOLDER_ATTRIBUTES:
+            raise _bad("attributes")  # room for Name and Root within the model's list limit
         with self._tx(ctx, write=True) as tx:
             parent = self._parent_for_create(tx, body.parentFolder, body.parentFolderPath, required=True)
             if name is not None:

@@ -116,3 +116,13 @@ def test_enums_and_defaults() -> None:
     assert crit.to_wire() == {"type": "Date"}  # defaults are not written
     with pytest.raises(ValidationError):
         models.SearchCriterion.model_validate({"type": "Conversation", "value": ""})
+
+
+def test_null_only_where_the_model_allows_it() -> None:
+    """An optional member is absent, not null; null is allowed for empty elements and nullable fields."""
+    sub = {"callbackReference": {"notifyURL": "https://c.example.test/n"}}
+    with pytest.raises(ValidationError, match="clientCorrelator must not be null"):
+        models.NmsSubscription.model_validate({**sub, "clientCorrelator": None})
+    assert models.NmsSubscription.model_validate(sub).to_wire() == sub
+    assert models.Reference.model_validate({"resourceURL": "https://s/f/1", "path": None}).to_wire()["path"] is None
+    assert models.EmptyBody.model_validate({"empty": None}).to_wire() == {"empty": None}

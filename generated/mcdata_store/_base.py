@@ -4,6 +4,8 @@
 * Enforces the xsd:choice groups of the model (``x-nmsgen-choices`` in the OpenAPI document): at most
   one member present, exactly one when the group is required. Presence is by field, not by value,
   because an empty element is ``null`` on the wire (``{"resetBox": null}`` is a present member).
+* Refuses JSON null for a member the model does not make nullable (``x-nmsgen-nullable``): an optional
+  member is absent, not null (``{"clientCorrelator": null}`` is invalid input).
 * :meth:`NmsModel.to_wire` writes the NMS JSON encoding: only the members that were set, by name.
 """
 
@@ -14,9 +16,21 @@ from typing import Any, Self
 from pydantic import BaseModel, model_validator
 
 CHOICES_KEY = "x-nmsgen-choices"
+NULLABLE_KEY = "x-nmsgen-nullable"
 
 
 class NmsModel(BaseModel):
+    @model_validator(mode="before")
+    @classmethod
+    def _refuse_null(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            extra = cls.model_config.get("json_schema_extra")
+            nullable: Any = extra.get(NULLABLE_KEY, []) if isinstance(extra, dict) else []
+            for name, value in data.items():
+                if value is None and name not in nullable:
+                    raise ValueError(f"{name} must not be null (leave it out instead)")
+        return data
+
     @model_validator(mode="after")
     def _check_choices(self) -> Self:
         extra = self.model_config.get("json_schema_extra")

@@ -142,6 +142,7 @@ class EmptyBody(NmsModel):
 
     model_config = ConfigDict(
         extra="forbid",
+        json_schema_extra={"x-nmsgen-nullable": ["empty"]},
     )
     empty: Empty | None
 
@@ -425,6 +426,7 @@ class Reference(NmsModel):
 
     model_config = ConfigDict(
         extra="forbid",
+        json_schema_extra={"x-nmsgen-nullable": ["path"]},
     )
     resourceURL: Annotated[str, Field(description="Resource URL of the referenced object or folder.", max_length=2048)]
     path: Annotated[
@@ -649,7 +651,8 @@ class NmsEvent(NmsModel):
                     ],
                     "required": True,
                 }
-            ]
+            ],
+            "x-nmsgen-nullable": ["resetBox"],
         },
     )
     deletedObject: Annotated[DeletedObject | None, Field(description="An object deleted by the user.")] = None
@@ -1071,7 +1074,10 @@ class Folder(NmsModel):
 
     model_config = ConfigDict(
         extra="forbid",
-        json_schema_extra={"x-nmsgen-choices": [{"members": ["parentFolder", "parentFolderPath"], "required": False}]},
+        json_schema_extra={
+            "x-nmsgen-choices": [{"members": ["parentFolder", "parentFolderPath"], "required": False}],
+            "x-nmsgen-nullable": ["path"],
+        },
     )
     parentFolder: Annotated[
         str | None,

@@ -29,43 +29,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from . import models
 from .auth import AuthFailure, AuthSettings, TokenValidator, bearer_token
-from .store import Answer, Context, MessageStore, Payload, StoreError
+from .store import EXCEPTIONS, Answer, Context, MessageStore, Payload, StoreError, request_error
 
-# exception id -> (kind, text with %1.., HTTP status) (spec/exceptions.yaml)
-EXCEPTIONS: dict[str, tuple[str, str, int]] = {
-    "SVC1009": (
-        "service",
-        "Folder's path is missing. When more than one root folder exists, folder's path must be provided.",
-        400,
-    ),
-    "POL1030": ("policy", "Renaming this folder is not allowed.", 403),
-    "POL1031": ("policy", "Attempt to create objects or folders under %1 is prohibited", 403),
-    "SVC0001": ("service", "A service error occurred. Error code is %1", 400),
-    "SVC0002": ("service", "Invalid input value for message part %1", 400),
-    "SVC0003": ("service", "Invalid input value for message part %1, valid values are %2", 400),
-    "SVC0004": ("service", "No valid addresses provided in message part %1", 404),
-    "SVC0005": ("service", "Correlator %1 specified in message part %2 is a duplicate", 409),
-    "SVC0006": ("service", "Group %1 in message part %2 is not a valid group", 400),
-    "SVC0007": ("service", "Invalid charging information", 400),
-    "SVC0008": ("service", "Overlapped criteria %1", 400),
-    "SVC2000": ("service", "Service error with description", 400),
-    "SVC2001": ("service", "No server resources available to process the request", 503),
-    "SVC2002": ("service", "Requested information not available", 404),
-    "SVC2003": ("service", "Invalid access token", 401),
-    "SVC2008": ("service", "Unknown %1 %2", 404),
-    "POL0001": ("policy", "A policy error occurred. Error code is %1", 403),
-    "POL0002": ("policy", "Privacy verification failed for address %1, request is refused", 403),
-    "POL0003": ("policy", "Too many addresses specified in message part %1", 403),
-    "POL0004": ("policy", "Unlimited notification request not supported", 403),
-    "POL0006": ("policy", "Group specified in message part %1 not allowed", 403),
-    "POL0007": ("policy", "Nested groups specified in message part %1 not allowed", 403),
-    "POL0008": ("policy", "Charging is not supported", 403),
-    "POL0009": ("policy", "Invalid frequency requested", 403),
-    "POL0010": ("policy", "Requested information unavailable as the retention time interval has expired", 404),
-    "POL0011": ("policy", "Media type not supported", 403),
-    "POL0012": ("policy", "Too many description entries specified in message part %1", 403),
-    "POL0013": ("policy", "Duplicated addresses %1", 400),
-}
 # NMS type -> (its root-wrapped body class, root element)
 BODIES: dict[str, tuple[type[BaseModel], str]] = {
     "BulkDelete": (models.BulkDeleteBody, "bulkDelete"),
@@ -199,23 +164,8 @@ class BadRequest(Exception):
         self.part = part
 
 
-def _text(exception_id: str, variables: list[str]) -> str:
-    text = EXCEPTIONS[exception_id][1]
-    for i, value in enumerate(variables, 1):
-        text = text.replace(f"%{i}", value)
-    return text
-
-
 def error_body(exception_id: str, variables: list[str], links: Sequence[tuple[str, str]] = ()) -> dict[str, Any]:
-    kind = EXCEPTIONS[exception_id][0]
-    detail: dict[str, Any] = {"messageId": exception_id, "text": _text(exception_id, variables)}
-    if variables:
-        detail["variables"] = list(variables)
-    err: dict[str, Any] = {}
-    if links:
-        err["link"] = [{"rel": rel, "href": href} for rel, href in links]
-    err["serviceException" if kind == "service" else "policyException"] = detail
-    return {"requestError": err}
+    return {"requestError": request_error(exception_id, variables, links).to_wire()}
 
 
 def _json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:

@@ -29,15 +29,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from . import models
 from .auth import AuthFailure, AuthSettings, TokenValidator, bearer_token
-from .store import Answer, Context, MessageStore, Payload, StoreError
+from .store import EXCEPTIONS, Answer, Context, MessageStore, Payload, StoreError, request_error
 
-# exception id -> (kind, text with %1.., HTTP status) (spec/exceptions.yaml)
-EXCEPTIONS: dict[str, tuple[str, str, int]] = {
-    "SVC0001": ("service", "A service error occurred. Error code is %1", 400),
-    "SVC0004": ("service", "No valid addresses provided in message part %1", 404),
-    "SVC2003": ("service", "Invalid access token", 401),
-    "POL0001": ("policy", "A policy error occurred. Error code is %1", 403),
-}
 # NMS type -> (its root-wrapped body class, root element)
 BODIES: dict[str, tuple[type[BaseModel], str]] = {
     "RequestError": (models.RequestErrorBody, "requestError"),
@@ -78,23 +71,8 @@ class BadRequest(Exception):
         self.part = part
 
 
-def _text(exception_id: str, variables: list[str]) -> str:
-    text = EXCEPTIONS[exception_id][1]
-    for i, value in enumerate(variables, 1):
-        text = text.replace(f"%{i}", value)
-    return text
-
-
 def error_body(exception_id: str, variables: list[str], links: Sequence[tuple[str, str]] = ()) -> dict[str, Any]:
-    kind = EXCEPTIONS[exception_id][0]
-    detail: dict[str, Any] = {"messageId": exception_id, "text": _text(exception_id, variables)}
-    if variables:
-        detail["variables"] = list(variables)
-    err: dict[str, Any] = {}
-    if links:
-        err["link"] = [{"rel": rel, "href": href} for rel, href in links]
-    err["serviceException" if kind == "service" else "policyException"] = detail
-    return {"requestError": err}
+    return {"requestError": request_error(exception_id, variables, links).to_wire()}
 
 
 def _json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:

@@ -9,6 +9,7 @@ NMS exception id (the server answers with a ``requestError`` and the exception's
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -55,6 +56,44 @@ class StoreError(Exception):
 
     def __str__(self) -> str:
         return f"{self.exception_id} {self.variables}"
+
+
+# exception id -> (kind, text with %1.., HTTP status) (spec/exceptions.yaml)
+EXCEPTIONS: dict[str, tuple[str, str, int]] = {
+    "SVC0001": ("service", "A service error occurred. Error code is %1", 400),
+    "SVC0004": ("service", "No valid addresses provided in message part %1", 404),
+    "SVC2003": ("service", "Invalid access token", 401),
+    "POL0001": ("policy", "A policy error occurred. Error code is %1", 403),
+}
+MAX_TEXT = 1024  # the model's limit for ServiceException/PolicyException text and variables
+MAX_VARIABLE = 256  # a variable echoed into an answer is clipped to this many characters
+MAX_HREF = 2048
+
+
+def _clip(value: str, limit: int) -> str:
+    return value if len(value) <= limit else value[: limit - 1] + "\u2026"
+
+
+def request_error(
+    exception_id: str, variables: Sequence[str] = (), links: Sequence[tuple[str, str]] = (), *, expand: bool = True
+) -> models.RequestError:
+    """A valid requestError for an exception of the model: values echoed from the request are clipped to the
+    model's limits and over-long links left out, so an error answer always matches the document.
+    ``expand`` substitutes %1, %2, ... in the text (bulk answer items keep the placeholders, as TS14 App. D)."""
+    kind, text, _ = EXCEPTIONS[exception_id]
+    values = [_clip(v, MAX_VARIABLE) for v in variables]
+    if expand:
+        for i, value in enumerate(values, 1):
+            text = text.replace(f"%{i}", value)
+    detail: dict[str, object] = {"messageId": exception_id, "text": _clip(text, MAX_TEXT)}
+    if values:
+        detail["variables"] = values
+    error: dict[str, object] = {}
+    kept = [{"rel": rel, "href": href} for rel, href in links if len(href) <= MAX_HREF]
+    if kept:
+        error["link"] = kept
+    error["serviceException" if kind == "service" else "policyException"] = detail
+    return models.RequestError.model_validate(error)
 
 
 class MessageStore(Protocol):
