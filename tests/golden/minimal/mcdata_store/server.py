@@ -77,7 +77,10 @@ def error_body(exception_id: str, variables: list[str], links: Sequence[tuple[st
 
 def _json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
     return Response(
-        json.dumps(body, ensure_ascii=False), status_code=status, headers=headers, media_type="application/json"
+        json.dumps(body, ensure_ascii=False, separators=(",", ":")),
+        status_code=status,
+        headers=headers,
+        media_type="application/json",
     )
 
 
