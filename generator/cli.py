@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from . import pipeline
-from .write import WriteError
+from . import emit_openapi, pipeline
+from .write import WriteError, write_file
 
 DEFAULT_SPEC = Path("spec")
 DEFAULT_OUT = Path("generated")
@@ -199,3 +199,38 @@ def serve(
     except serving.ServeError as e:
         sys.stderr.write(f"serve: error: {e}\n")
         sys.exit(2)
+
+
+@main.command()
+@click.option(
+    "--spec",
+    "spec",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_SPEC,
+    show_default=True,
+    help="Model folder (or one YAML file).",
+)
+@click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default="yaml", show_default=True)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="File to write (atomically); standard output when absent.",
+)
+def openapi(spec: Path, fmt: str, output: Path | None) -> None:
+    """Write only the OpenAPI document (validated and self-checked), e.g. to publish it."""
+    result = pipeline.check(spec)
+    sys.stderr.write(result.diagnostics.render())
+    if not result.ok or result.model is None:
+        sys.stderr.write("nothing written: the model has errors\n")
+        sys.exit(1)
+    text = emit_openapi.emit(result.model, result.document)[f"openapi/openapi.{fmt}"]
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        write_file(output, text.encode())
+    except OSError as e:
+        sys.stderr.write(f"{output}: error write: {e.strerror}\n")
+        sys.exit(1)
+    click.echo(f"{output}: written")

@@ -27,6 +27,7 @@ from .write import Plan, plan, with_manifest, write
 class Result:
     diagnostics: Diagnostics
     model: Model | None = None
+    document: dict[str, Any] = field(default_factory=dict)  # the OpenAPI document, verified
     files: dict[str, bytes] = field(default_factory=dict)
     plan: Plan | None = None
 
@@ -46,7 +47,7 @@ class Result:
 
 
 def check(spec: Path) -> Result:
-    """Everything but writing: load -> parse -> build -> validate -> emit -> verify."""
+    """The model and its document: load -> parse -> build -> validate -> OpenAPI document -> verify."""
     diags = Diagnostics()
     files = load(spec, diags)
     parsed = parse(files, diags)
@@ -60,7 +61,7 @@ def check(spec: Path) -> Result:
         return Result(diags, model)
     document = emit_openapi.build_document(model)
     verify(model, document, diags)
-    return Result(diags, model, with_manifest(emit(model, document)))
+    return Result(diags, model, document)
 
 
 def emit(model: Model, document: dict[str, Any]) -> dict[str, str]:
@@ -74,9 +75,10 @@ def emit(model: Model, document: dict[str, Any]) -> dict[str, str]:
 
 
 def generate(spec: Path, out: Path, check_only: bool = False) -> Result:
-    """check, then compare with ``out`` (``check_only``) or write it."""
+    """check, emit every file in memory, then compare with ``out`` (``check_only``) or write it."""
     result = check(spec)
-    if result.ok:
+    if result.ok and result.model is not None:
+        result.files = with_manifest(emit(result.model, result.document))
         result.plan = plan(result.files, out) if check_only else write(result.files, out)
     return result
 

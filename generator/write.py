@@ -145,6 +145,22 @@ def _exchange(a: Path, b: Path) -> bool:
     return bool(rc == 0)
 
 
+def write_file(path: Path, data: bytes) -> None:
+    """One file, atomically: a temporary sibling, fsync, rename; a crash leaves the old file or the new one."""
+    if path.is_symlink():
+        raise WriteError(f"refusing to write {path}: it is a symbolic link")
+    tmp = path.with_name(f".{path.name}{_STAGING}{os.getpid()}")
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    _fsync_dir(path.parent.absolute())
+
+
 def write(files: dict[str, bytes], out: Path, crash_after: int | None = None) -> Plan:
     """Make ``out`` hold exactly ``files``. ``crash_after`` (tests only) aborts after N new files."""
     out = out.absolute()

@@ -82,3 +82,20 @@ def test_readme_opens_with_the_two_commands() -> None:
         ln for ln in (ROOT / "README.md").read_text().splitlines() if "pytest" in ln and "pip install" in ln
     )
     assert test_cmd.strip().strip("`") in ci
+
+
+def test_openapi_command_writes_only_the_document(tmp_path: Path) -> None:
+    out = tmp_path / "doc.json"
+    r = run_nmsgen("openapi", "--format", "json", "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    assert out.read_bytes() == (ROOT / "generated" / "openapi" / "openapi.json").read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["doc.json"]  # no temporary file left
+    r = run_nmsgen("openapi")
+    assert r.stdout == (ROOT / "generated" / "openapi" / "openapi.yaml").read_text()
+
+
+def test_openapi_command_refuses_a_bad_model(tmp_path: Path) -> None:
+    (tmp_path / "m.yaml").write_text("types: [\n")
+    out = tmp_path / "doc.json"
+    r = run_nmsgen("openapi", "--spec", str(tmp_path / "m.yaml"), "-o", str(out))
+    assert r.returncode == 1 and "error yaml-syntax" in r.stderr and not out.exists()
