@@ -59,8 +59,8 @@ def test_model_text_lands_verbatim_and_inert(tmp_path: Path, text: str) -> None:
     doc_yaml = yaml.safe_load(files["openapi/openapi.yaml"])
     assert doc_json == doc_yaml
     assert doc_json["components"]["schemas"]["Thing"]["description"].startswith(text.strip())
-    for path, text in files.items():
+    for path, source in files.items():
         if path.endswith(".py"):
-            tree = ast.parse(text, filename=path)  # model text never breaks out of its literal
+            tree = ast.parse(source, filename=path)  # model text never breaks out of its literal
             calls = {n.func.id for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
             assert not calls & {"eval", "exec", "__import__", "open", "print"}, path
