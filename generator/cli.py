@@ -120,6 +120,11 @@ authorization server puts into their tokens."""
 )
 @click.option("--jwks-url", help="https URL of the JWK set of the identity management server.")
 @click.option(
+    "--jwks-ca",
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    help="CA certificate(s) to verify the --jwks-url server with (default: the system trust store).",
+)
+@click.option(
     "--pem-key",
     "pem_keys",
     multiple=True,
@@ -161,6 +166,7 @@ def serve(
     insecure_dev_http: bool,
     jwks: Path | None,
     jwks_url: str | None,
+    jwks_ca: Path | None,
     pem_keys: tuple[Path, ...],
     algorithms: tuple[str, ...],
     realm: str,
@@ -185,6 +191,7 @@ def serve(
         insecure_dev_http,
         jwks,
         jwks_url,
+        jwks_ca,
         pem_keys,
         tuple(algorithms),
         realm,

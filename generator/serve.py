@@ -25,6 +25,7 @@ class ServeOptions:
     insecure_dev_http: bool
     jwks: Path | None
     jwks_url: str | None
+    jwks_ca: Path | None
     pem_keys: tuple[Path, ...]
     algorithms: tuple[str, ...]
     realm: str
@@ -59,7 +60,7 @@ def auth_settings(o: ServeOptions) -> Any:
         if o.jwks:
             keys += keys_from_jwks(o.jwks, default_alg)
         if o.jwks_url:
-            keys += keys_from_jwks_url(o.jwks_url, default_alg)
+            keys += keys_from_jwks_url(o.jwks_url, default_alg, ca_file=o.jwks_ca)
         for pem in o.pem_keys:
             if default_alg is None:
                 raise ServeError("a PEM key needs exactly one --algorithm to bind it to")

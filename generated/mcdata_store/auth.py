@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import re
+import ssl
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -124,12 +125,20 @@ def keys_from_jwks(jwks: Mapping[str, Any] | str | Path, default_algorithm: str 
     return out
 
 
-def keys_from_jwks_url(url: str, default_algorithm: str | None = None, timeout: float = 10.0) -> list[VerificationKey]:
-    """Fetch a JWK set over HTTPS (certificate verification on) once, at start-up."""
+def keys_from_jwks_url(
+    url: str, default_algorithm: str | None = None, timeout: float = 10.0, ca_file: Path | None = None
+) -> list[VerificationKey]:
+    """Fetch a JWK set over HTTPS once, at start-up. The certificate is always verified: against the
+    system's trust store, or against ``ca_file`` (e.g. the CA of a mission-critical IdMS)."""
     if not url.startswith("https://"):
         raise ValueError("the JWKS URL must be https://")
-    client = jwt.PyJWKClient(url, cache_keys=False, timeout=int(timeout))
-    return keys_from_jwks(client.fetch_data(), default_algorithm)
+    context = ssl.create_default_context(cafile=str(ca_file) if ca_file else None)
+    client = jwt.PyJWKClient(url, cache_keys=False, timeout=timeout, ssl_context=context)
+    try:
+        data = client.fetch_data()
+    except jwt.PyJWKClientError as e:
+        raise ValueError(f"cannot fetch the JWK set from {url}: {e}") from e
+    return keys_from_jwks(data, default_algorithm)
 
 
 def key_from_pem(pem: bytes | str | Path, algorithm: str, kid: str | None = None) -> VerificationKey:
