@@ -13,14 +13,7 @@ from .write import WriteError, write_file
 DEFAULT_SPEC = Path("spec")
 DEFAULT_OUT = Path("generated")
 
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-def main() -> None:
-    """nmsgen: the MCData message store API (3GPP TS 24.282 clause 21, OMA NMS) as code."""
-
-
-@main.command()
-@click.option(
+spec_option = click.option(
     "--spec",
     "spec",
     type=click.Path(path_type=Path),
@@ -28,6 +21,15 @@ def main() -> None:
     show_default=True,
     help="Model folder (or one YAML file).",
 )
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """nmsgen: the MCData message store API (3GPP TS 24.282 clause 21, OMA NMS) as code."""
+
+
+@main.command()
+@spec_option
 def validate(spec: Path) -> None:
     """Check the model; print diagnostics as file:line:col: error CODE: message."""
     result = pipeline.check(spec)
@@ -38,14 +40,7 @@ def validate(spec: Path) -> None:
 
 
 @main.command()
-@click.option(
-    "--spec",
-    "spec",
-    type=click.Path(path_type=Path),
-    default=DEFAULT_SPEC,
-    show_default=True,
-    help="Model folder (or one YAML file).",
-)
+@spec_option
 @click.option(
     "--out",
     "out",
@@ -209,14 +204,7 @@ def serve(
 
 
 @main.command()
-@click.option(
-    "--spec",
-    "spec",
-    type=click.Path(path_type=Path),
-    default=DEFAULT_SPEC,
-    show_default=True,
-    help="Model folder (or one YAML file).",
-)
+@spec_option
 @click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default="yaml", show_default=True)
 @click.option(
     "-o",
