@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import emit_models, emit_openapi, emit_server
+from . import emit_client, emit_models, emit_openapi, emit_server
 from .build import build
 from .diagnostics import Diagnostics
 from .load import load
@@ -70,6 +70,7 @@ def emit(model: Model, document: dict[str, Any]) -> dict[str, str]:
     files.update(emit_openapi.emit(model, document))
     files.update(emit_models.emit(model, document))
     files.update(emit_server.emit(model))
+    files.update(emit_client.emit(model))
     files["README.md"] = GENERATED_README
     return files
 

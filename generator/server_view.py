@@ -46,6 +46,7 @@ class Param:
     array: bool
     location: str
     parse: str = ""  # the server's expression that reads and checks a query parameter
+    client_value: str = ""  # the client's expression that puts it into the query
 
 
 @dataclass
@@ -82,6 +83,10 @@ class OperationView:
     answer: bool  # the store returns an Answer (several outcomes)
     store_args: list[str] = field(default_factory=list)  # the store method's parameters after ctx
     call_args: list[str] = field(default_factory=list)  # keyword arguments of the server's store call
+    # the client's method (emit_client fills these)
+    client_args: list[str] = field(default_factory=list)
+    client_path: str = ""  # Python expression of the path below the box
+    client_kwargs: str = ""  # the rest of the request: body, files, params
 
     @property
     def root_part(self) -> dict[str, Any]:

@@ -1,0 +1,215 @@
+"""Stage 5e — emit the typed clients: IR -> ``<package>/client.py`` (sync and async, one template macro).
+
+Everything a template needs is computed here: argument lists, the request path expression, how the
+body is sent, the return annotation, and cursor iterators for the operations that page (a request
+``fromCursor`` and an answer ``cursor``, OMA NMS 5.1.10).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import model as m
+from . import server_view as sv
+from .emit_openapi import body_schema_name, body_types
+from .render import format_python, render
+
+
+@dataclass
+class Iterator_:
+    name: str
+    op: str
+    what: str
+    args: str
+    item: str
+    call: str
+    items: str
+    cursor: str
+
+
+def _path_expr(op: sv.OperationView, prefix: str) -> str:
+    rel = op.path[len(prefix) :]
+    out: list[str] = []
+    for piece in rel.replace("}", "{").split("{"):
+        if not piece:
+            continue
+        if piece in {p.name for p in op.path_params}:
+            py = next(p.py for p in op.path_params if p.name == piece)
+            out.append(f"_seg({py})")
+        else:
+            out.append(repr(piece))
+    return " + ".join(out) or "''"
+
+
+def _client(op: sv.OperationView, prefix: str) -> None:
+    """Fill the client fields of ``op``."""
+    args = [f"{p.py}: str" for p in op.path_params]
+    if op.request in ("json", "json-or-multipart"):
+        args.append(f"body: {op.request_inner}")
+    elif op.request == "multipart":
+        args.append(f"body: {op.root_part['inner']}")
+    keyword = [f"{p['py']}: {p['annotation']}" + (" = ()" if p["array"] else " = None") for p in op.payload_parts]
+    keyword = [k.replace("list[Payload | None] = ()", "tuple[Payload | None, ...] = ()") for k in keyword]
+    for q in op.query_params:
+        if q.required:
+            keyword.append(f"{q.py}: {q.annotation}")
+        else:
+            keyword.append(f"{q.py}: {q.annotation} | None = None")
+    required_kw = [k for k in keyword if "=" not in k]
+    optional_kw = [k for k in keyword if "=" in k]
+    if required_kw:
+        args += required_kw
+    if optional_kw:
+        args += ["*", *optional_kw]
+    for q in op.query_params:
+        q.client_value = f"{q.py}.value" if q.annotation.startswith("models.") else q.py
+    kwargs = ""
+    json_kw = ""
+    if op.request_root:
+        json_kw = f'content=_json_body({op.request_root!r}, body), headers={{"Content-Type": "application/json"}}'
+    if op.request == "json":
+        kwargs = ", " + json_kw
+    elif op.request == "optional-json":
+        kwargs = ', content=b\'{"empty":null}\', headers={"Content-Type": "application/json"}'
+    elif op.request in ("multipart", "json-or-multipart"):
+        root = op.root_part
+        parts = [f'({root["name"]!r}, (None, _json_body({root["root"]!r}, body), "application/json"))']
+        for p in op.payload_parts:
+            if p["array"]:
+                parts.append(
+                    f'*(({p["name"]!r}, (None, x.content, x.media_type) if x is not None else (None, b"", '
+                    f'"application/octet-stream")) for x in {p["py"]})'
+                )
+            else:
+                parts.append(
+                    f"*([({p['name']!r}, (None, {p['py']}.content, {p['py']}.media_type))] "
+                    f"if {p['py']} is not None else [])"
+                )
+        files = "files=[" + ", ".join(parts) + "]"
+        if op.request == "json-or-multipart":
+            cond = " or ".join(f"{p['py']} is not None" for p in op.payload_parts) or "False"
+            kwargs = (
+                f", **({{{files.replace('files=', chr(34) + 'files' + chr(34) + ': ', 1)}}} if {cond} else "
+                f'{{"content": _json_body({op.request_root!r}, body), "headers": {{"Content-Type": '
+                f'"application/json"}}}})'
+            )
+        else:
+            kwargs = ", " + files
+    if op.query_params:
+        kwargs += ", params=params"
+    op.client_args = args
+    op.client_path = _path_expr(op, prefix)
+    op.client_kwargs = kwargs
+
+
+def _item_paths(model: m.Model, type_name: str) -> list[tuple[str, str | None, str]]:
+    """Where the entries of a page are: (field, nested array field or None, item type)."""
+    t = model.types[type_name]
+    out: list[tuple[str, str | None, str]] = []
+    for f in t.fields:
+        ft = model.types.get(f.spec.type)
+        if f.spec.array and ft is not None and ft.spec.kind == "complex":
+            out.append((f.name, None, f.spec.type))
+        elif ft is not None and f.spec.type.endswith("ReferenceList"):
+            inner = next((g for g in ft.fields if g.spec.array), None)
+            if inner is not None:
+                out.append((f.name, inner.name, inner.spec.type))
+    return out
+
+
+def _iterators(model: m.Model, ops: list[sv.OperationView], async_: bool) -> list[Iterator_]:
+    out = []
+    for op in ops:
+        if len(op.outcomes) != 1:
+            continue
+        pages = [i.removeprefix("models.") for i in op.outcomes[0].inner]
+        if not any("cursor" in model.types[p].spec.fields for p in pages):
+            continue
+        request_type = model.types.get(op.request_inner.removeprefix("models."))
+        body_cursor = request_type is not None and "fromCursor" in request_type.spec.fields
+        query_cursor = any(q.name == "fromCursor" for q in op.query_params)
+        if not (body_cursor or query_cursor):
+            continue
+        aw = "await " if async_ else ""
+        paths = {p: _item_paths(model, p) for p in pages}
+        item_types = sorted({t for ps in paths.values() for _, _, t in ps})
+        exprs = []
+        for page_type, ps in paths.items():
+            parts = []
+            for fld, nested, _ in ps:
+                if nested is None:
+                    parts.append(f"*(page.{fld} or [])")
+                else:
+                    parts.append(f"*((page.{fld}.{nested} or []) if page.{fld} is not None else [])")
+            exprs.append((page_type, "[" + ", ".join(parts) + "]"))
+        if len(exprs) == 1:
+            items = exprs[0][1]
+        else:
+            items = " if ".join([exprs[0][1], f"isinstance(page, models.{exprs[0][0]}) else {exprs[1][1]}"])
+        cursor_types = [p for p in pages if "cursor" in model.types[p].spec.fields]
+        cursor = (
+            "page.cursor"
+            if len(cursor_types) == len(pages)
+            else f"page.cursor if isinstance(page, models.{cursor_types[0]}) else None"
+        )
+        path_args = [p.py for p in op.path_params]
+        if body_cursor:
+            args = ", ".join([*(f"{p}: str" for p in path_args), f"body: {op.request_inner}"])
+            call = (
+                f"page = {aw}self.{op.name}({''.join(p + ', ' for p in path_args)}"
+                f"body.model_copy(update={{'fromCursor': cursor}}) if cursor else body)"
+            )
+        else:
+            args = ", ".join([*(f"{p}: str" for p in path_args), "**query: Any"])
+            call = f"page = {aw}self.{op.name}({''.join(p + ', ' for p in path_args)}from_cursor=cursor, **query)"
+        out.append(
+            Iterator_(
+                name=f"iter_{op.name}",
+                op=op.id,
+                what=" or ".join(item_types) + " entry",
+                args=args,
+                item=" | ".join(f"models.{t}" for t in item_types),
+                call=call,
+                items=items,
+                cursor=cursor,
+            )
+        )
+    return out
+
+
+def emit(model: m.Model) -> dict[str, str]:
+    ops = sv.operations(model)
+    prefix = sv.server_path(model)
+    base = prefix + "/{storeName}/{boxId}"
+    for op in ops:
+        _client(op, base)
+    bodies = sorted(body_types(model))
+    user_scope = next(
+        (sc for i in model.auth.interfaces if i.box_binding == "claim-equals-box" for sc in i.required_scopes), ""
+    )
+    statuses = sorted(
+        {r.status for op in model.operations for r in op.spec.responses if r.status >= 400}
+        | {c.status for c in model.auth.challenges}
+        | {model.api.method_not_allowed.status}
+        | {r.status for r in model.api.common_responses}
+    )
+    names = {
+        400: "BadRequest",
+        401: "Unauthorized",
+        403: "Forbidden",
+        404: "NotFound",
+        405: "MethodNotAllowed",
+        409: "Conflict",
+        500: "ServerError",
+    }
+    text = render(
+        "client/client.py.jinja",
+        operations=ops,
+        bodies=[{"name": t, "body": body_schema_name(t), "root": model.types[t].spec.root} for t in bodies],
+        server_path=prefix,
+        user_scope=user_scope,
+        error_classes=[(s, names.get(s, f"Http{s}Error")) for s in statuses],
+        iterators=_iterators(model, ops, False),
+        iterators_async=_iterators(model, ops, True),
+    )
+    return format_python({f"{model.api.package}/client.py": text}, model.api.package)

@@ -1,0 +1,342 @@
+# generated from spec/ by nmsgen - do not edit
+"""Typed clients of the message store API: :class:`MessageStoreClient` (sync) and
+:class:`AsyncMessageStoreClient` (async), one method per operation, NMS models in and out.
+
+* The base URL is ``{apiRoot}``; the client adds ``/nms/v1/{storeName}/{boxId}``.
+* TLS is always verified (``ca_bundle`` names extra CAs); ``http://`` is refused. Only the explicitly named
+  test switch ``insecure_http_for_tests`` allows plain HTTP.
+* Failures raise :class:`NmsApiError` subclasses carrying the HTTP status and the ``requestError``
+  (message id, text, variables).
+* Tokens: pass ``auth=`` :class:`BearerTokenAuth` (MCData-7: a user's MCData access token, refreshed through
+  a callback) or :class:`ClientCredentialsAuth` (MCData-8: OAuth 2.0 client credentials, RFC 6749 section 4.4).
+"""
+
+from __future__ import annotations
+
+import json
+import ssl
+from collections.abc import AsyncIterator, Callable, Generator, Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+import httpx_auth
+from pydantic import BaseModel
+
+from . import models
+from ._base import NmsModel
+from .store import Answer, Payload
+
+# operationId -> {status: (body types, payload?)} of its outcomes
+OUTCOMES: dict[str, dict[int, tuple[tuple[str, ...], bool]]] = {
+    "CreateThing": {201: (("Thing",), False)},
+    "GetThing": {200: (("Thing",), False)},
+    "DeleteThing": {204: ((), False)},
+}
+# JSON root element -> (body class, NMS type)
+ROOTS: dict[str, tuple[type[BaseModel], str]] = {
+    "requestError": (models.RequestErrorBody, "RequestError"),
+    "thing": (models.ThingBody, "Thing"),
+}
+USER_SCOPE = "3gpp:mc:data_service"  # the scope of a user's MCData access token (MCData-7)
+
+
+class NmsApiError(Exception):
+    """An answer that is not a success of the operation: the HTTP status and the NMS requestError."""
+
+    def __init__(self, status: int, error: models.RequestError | None, www_authenticate: str = "") -> None:
+        self.status = status
+        self.error = error
+        self.www_authenticate = www_authenticate
+        detail = (error.serviceException or error.policyException) if error is not None else None
+        self.message_id = detail.messageId if detail is not None else ""
+        self.text = detail.text if detail is not None else ""
+        self.variables = [v.root for v in detail.variables or []] if detail is not None else []
+        super().__init__(f"{status} {self.message_id}: {self.text}".strip())
+
+
+class Unauthorized(NmsApiError):
+    """HTTP 401."""
+
+
+class Forbidden(NmsApiError):
+    """HTTP 403."""
+
+
+class NotFound(NmsApiError):
+    """HTTP 404."""
+
+
+class MethodNotAllowed(NmsApiError):
+    """HTTP 405."""
+
+
+ERRORS: dict[int, type[NmsApiError]] = {401: Unauthorized, 403: Forbidden, 404: NotFound, 405: MethodNotAllowed}
+
+
+class TokenError(Exception):
+    """The token endpoint refused to issue a token (RFC 6749 section 5.2): ``error`` is its error code."""
+
+    def __init__(self, error: str, description: str) -> None:
+        super().__init__(f"{error}: {description}" if description else error)
+        self.error = error
+        self.description = description
+
+
+class BearerTokenAuth(httpx.Auth):
+    """MCData-7: the user's MCData access token (from the identity management server), sent as a Bearer
+    token. On ``401 invalid_token`` the ``refresh`` callback is asked once for a new token and the request
+    is retried."""
+
+    def __init__(self, token: str | Callable[[], str], refresh: Callable[[], str] | None = None) -> None:
+        self._token = token if callable(token) else (lambda: token)
+        self._refresh = refresh
+        self._current: str | None = None
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        if self._current is None:
+            self._current = self._token()
+        request.headers["Authorization"] = f"Bearer {self._current}"
+        response = yield request
+        if self._refresh is not None and _invalid_token(response):
+            self._current = self._refresh()
+            request.headers["Authorization"] = f"Bearer {self._current}"
+            yield request
+
+
+class ClientCredentialsAuth(httpx.Auth):
+    """MCData-8: an OAuth 2.0 client credentials grant (RFC 6749 section 4.4) through httpx-auth: the token
+    request authenticates the client (HTTP Basic), asks for ``scope``, and the token is cached until
+    ``early_expiry`` seconds before it expires. On ``401 invalid_token`` the cached token is dropped and the
+    request retried once with a fresh one. Refusals of the token endpoint raise :class:`TokenError`."""
+
+    requires_response_body = True
+
+    def __init__(
+        self,
+        token_url: str,
+        client_id: str,
+        client_secret: str,
+        scope: str,
+        *,
+        ca_bundle: str | Path | None = None,
+        early_expiry: float = 30.0,
+        timeout: float = 30.0,
+        insecure_http_for_tests: bool = False,
+    ) -> None:
+        _check_url(token_url, insecure_http_for_tests)
+        self._client = httpx.Client(verify=_tls(ca_bundle), timeout=timeout)
+        self._grant = httpx_auth.OAuth2ClientCredentials(
+            token_url,
+            client_id=client_id,
+            client_secret=client_secret,
+            scope=scope,
+            early_expiry=early_expiry,
+            client=self._client,
+        )
+
+    def _authorized(self, request: httpx.Request) -> httpx.Request:
+        try:
+            return next(self._grant.auth_flow(request))  # the cached token, or a new one from the token endpoint
+        except httpx_auth.InvalidGrantRequest as e:
+            raise TokenError(*_grant_error(e)) from e
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        response = yield self._authorized(request)
+        if _invalid_token(response):  # revoked or rotated keys: one retry with a fresh token
+            httpx_auth.OAuth2.token_cache.clear()
+            yield self._authorized(request)
+
+    def close(self) -> None:
+        self._client.close()
+
+
+def _grant_error(e: Exception) -> tuple[str, str]:
+    text = str(e)
+    code = text.split(":", 1)[0].strip() if ":" in text else "invalid_request"
+    known = (
+        "invalid_request",
+        "invalid_client",
+        "invalid_grant",
+        "unauthorized_client",
+        "unsupported_grant_type",
+        "invalid_scope",
+    )
+    found = next((k for k in known if k in text), code)
+    return found, text
+
+
+def _invalid_token(response: httpx.Response) -> bool:
+    return response.status_code == 401 and 'error="invalid_token"' in response.headers.get("www-authenticate", "")
+
+
+def _check_url(url: str, insecure_http_for_tests: bool) -> None:
+    if url.startswith("https://"):
+        return
+    if url.startswith("http://") and insecure_http_for_tests:
+        return
+    raise ValueError(f"{url!r}: only https:// URLs are allowed (TLS, TS 24.282 clause 21.1)")
+
+
+def _tls(ca_bundle: str | Path | None) -> ssl.SSLContext:
+    """Certificate verification is always on; ``ca_bundle`` adds the CAs to trust (e.g. a private PKI)."""
+    context = ssl.create_default_context()
+    if ca_bundle is not None:
+        context.load_verify_locations(cafile=str(ca_bundle))
+    return context
+
+
+def _seg(value: str) -> str:
+    return quote(value, safe="")
+
+
+def _json_body(root: str, value: BaseModel) -> bytes:
+    """``{root: value}`` in the NMS JSON encoding (a simple type such as FolderName is a bare value)."""
+    wire = value.to_wire() if isinstance(value, NmsModel) else value.model_dump(mode="json")
+    return json.dumps({root: wire}, separators=(",", ":")).encode()
+
+
+def _decode(op_id: str, response: httpx.Response) -> Any:
+    """The operation's outcome, or a raised NmsApiError."""
+    outcomes = OUTCOMES[op_id]
+    status = response.status_code
+    if status not in outcomes:
+        error = None
+        try:
+            error = models.RequestErrorBody.model_validate_json(response.content).requestError
+        except ValueError:
+            pass
+        raise ERRORS.get(status, NmsApiError)(status, error, response.headers.get("www-authenticate", ""))
+    types, payload = outcomes[status]
+    if payload:
+        return Payload(response.content, response.headers.get("content-type", "application/octet-stream"))
+    body: Any = None
+    if types and response.content:
+        data = json.loads(response.content)
+        (root,) = data
+        cls, type_name = ROOTS[root]
+        if type_name not in types:
+            raise NmsApiError(status, None)
+        body = getattr(cls.model_validate(data), root)
+        if type_name == "Empty":
+            body = None
+    if len(outcomes) > 1:
+        return Answer(status, body, response.headers.get("location"))
+    return body
+
+
+class _Base:
+    def __init__(
+        self,
+        api_root: str,
+        store_name: str,
+        box_id: str,
+        *,
+        auth: httpx.Auth,
+        ca_bundle: str | Path | None = None,
+        timeout: float = 30.0,
+        insecure_http_for_tests: bool = False,
+        transport: Any = None,
+    ) -> None:
+        _check_url(api_root, insecure_http_for_tests)
+        self.box_url = f"{api_root.rstrip('/')}/nms/v1/{_seg(store_name)}/{_seg(box_id)}"
+        self._options: dict[str, Any] = {"auth": auth, "timeout": timeout, "verify": _tls(ca_bundle)}
+        if transport is not None:
+            self._options["transport"] = transport
+
+
+def _multipart(parts: list[tuple[str, tuple[None, bytes, str]]]) -> dict[str, Any]:
+    return {"files": parts}
+
+
+class MessageStoreClient(_Base):
+    """Synchronous client of the message store: one method per operation."""
+
+    def __init__(self, api_root: str, store_name: str, box_id: str, **options: Any) -> None:
+        super().__init__(api_root, store_name, box_id, **options)
+        self._http = httpx.Client(**self._options)
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> MessageStoreClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _call(self, op_id: str, method: str, path: str, **kw: Any) -> Any:
+        response = self._http.request(method, self.box_url + path, **kw)
+        return _decode(op_id, response)
+
+    def create_thing(self, body: models.Thing) -> models.Thing:
+        """Create a thing. (CreateThing; clauses C-1)."""
+        return self._call(  # type: ignore[no-any-return]
+            "CreateThing",
+            "POST",
+            "/things",
+            content=_json_body("thing", body),
+            headers={"Content-Type": "application/json"},
+        )
+
+    def get_thing(self, thing_id: str, *, colour: models.Colour | None = None) -> models.Thing:
+        """Read a thing. (GetThing; clauses C-1)."""
+        params: dict[str, Any] = {}
+        if colour is not None:
+            params["colour"] = colour.value
+        return self._call(  # type: ignore[no-any-return]
+            "GetThing", "GET", "/things/" + _seg(thing_id), params=params
+        )
+
+    def delete_thing(self, thing_id: str) -> None:
+        """Delete a thing. (DeleteThing; clauses C-1)."""
+        return self._call(  # type: ignore[no-any-return]
+            "DeleteThing", "DELETE", "/things/" + _seg(thing_id)
+        )
+
+
+class AsyncMessageStoreClient(_Base):
+    """Asynchronous client of the message store: one method per operation."""
+
+    def __init__(self, api_root: str, store_name: str, box_id: str, **options: Any) -> None:
+        super().__init__(api_root, store_name, box_id, **options)
+        self._http = httpx.AsyncClient(**self._options)
+
+    async def close(self) -> None:
+        await self._http.aclose()
+
+    async def __aenter__(self) -> AsyncMessageStoreClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    async def _call(self, op_id: str, method: str, path: str, **kw: Any) -> Any:
+        response = await self._http.request(method, self.box_url + path, **kw)
+        return _decode(op_id, response)
+
+    async def create_thing(self, body: models.Thing) -> models.Thing:
+        """Create a thing. (CreateThing; clauses C-1)."""
+        return await self._call(  # type: ignore[no-any-return]
+            "CreateThing",
+            "POST",
+            "/things",
+            content=_json_body("thing", body),
+            headers={"Content-Type": "application/json"},
+        )
+
+    async def get_thing(self, thing_id: str, *, colour: models.Colour | None = None) -> models.Thing:
+        """Read a thing. (GetThing; clauses C-1)."""
+        params: dict[str, Any] = {}
+        if colour is not None:
+            params["colour"] = colour.value
+        return await self._call(  # type: ignore[no-any-return]
+            "GetThing", "GET", "/things/" + _seg(thing_id), params=params
+        )
+
+    async def delete_thing(self, thing_id: str) -> None:
+        """Delete a thing. (DeleteThing; clauses C-1)."""
+        return await self._call(  # type: ignore[no-any-return]
+            "DeleteThing", "DELETE", "/things/" + _seg(thing_id)
+        )
