@@ -351,3 +351,43 @@ def test_token_endpoint_errors_are_clear(running: Running, idms: tuple[str, Toke
                 client.get_folder_id_by_path(path="/")
         assert e.value.error == code
         auth.close()
+
+
+@pytest.mark.clause("RFC6749-4.4.3-R1", "33.180-B.12-R1")
+def test_client_credentials_token_expiry_and_refresh(running: Running, idms: tuple[str, TokenEndpoint, Path]) -> None:
+    url, endpoint, ca = idms
+    endpoint.lifetime = 32  # with early_expiry=30 the cached token counts as expired after about 2 s
+    auth = ClientCredentialsAuth(url, "mcdata-server-exp", "s3cret", ALL_ACCOUNTS, ca_bundle=ca)
+    with MessageStoreClient(
+        api_root(running), "myStore", "erin@example.test", auth=auth, ca_bundle=running.ca_file
+    ) as client:
+        client.get_folder_id_by_path(path="/")
+        client.get_folder_id_by_path(path="/")
+        assert endpoint.issued == 1  # cached
+        time.sleep(2.5)
+        client.get_folder_id_by_path(path="/")
+        assert endpoint.issued == 2  # refreshed shortly before expiry
+    auth.close()
+
+
+@pytest.mark.clause("RFC6750-3.1-R2", "RFC9068-4-R1")
+def test_rejected_token_is_retried_once_then_raised(tmp_path: Path, idms: tuple[str, TokenEndpoint, Path]) -> None:
+    """A store that wants another audience refuses every token of this endpoint: one fresh token, then 401."""
+    url, endpoint, ca = idms
+    with https_server(
+        tmp_path,
+        KEYS,
+        all_accounts_scope=ALL_ACCOUNTS,
+        profile="rfc9068",
+        issuer="https://idms.example.test",
+        audience="https://other-store.example.test",
+    ) as strict:
+        auth = ClientCredentialsAuth(url, "mcdata-server-aud", "s3cret", ALL_ACCOUNTS, ca_bundle=ca)
+        with MessageStoreClient(
+            api_root(strict), "myStore", "erin@example.test", auth=auth, ca_bundle=strict.ca_file
+        ) as client:
+            with pytest.raises(Unauthorized) as e:
+                client.get_folder_id_by_path(path="/")
+        auth.close()
+    assert 'error="invalid_token"' in e.value.www_authenticate
+    assert endpoint.issued == 2  # the first token and exactly one retry
