@@ -33,14 +33,14 @@ class Running:
 
 
 @contextmanager
-def https_server(tmp: Path, keys: Keys, **settings: Any) -> Iterator[Running]:
+def https_server(tmp: Path, signing: Keys, **settings: Any) -> Iterator[Running]:
     ca = trustme.CA()
     cert = ca.issue_cert("localhost", "127.0.0.1")
     cert.private_key_and_cert_chain_pem.write_to_path(str(tmp / "server.pem"))
     cert.private_key_pem.write_to_path(str(tmp / "server.key"))
     ca.cert_pem.write_to_path(str(tmp / "ca.pem"))
     store = SqliteStore(tmp / "store.sqlite")
-    app = create_app(store, keys.settings(**settings))
+    app = create_app(store, signing.settings(**settings))
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
