@@ -391,3 +391,60 @@ def test_rejected_token_is_retried_once_then_raised(tmp_path: Path, idms: tuple[
         auth.close()
     assert 'error="invalid_token"' in e.value.www_authenticate
     assert endpoint.issued == 2  # the first token and exactly one retry
+
+
+def mcdata8_scenario(c: Any, user: Any) -> None:
+    """Every MCData-8 operation (the deposit set), then the user reads back exactly what was deposited."""
+    folder = c.create_folder(models.Folder(parentFolderPath="/", name="SDS", attributes=models.AttributeList()))
+    assert c.get_folder_id_by_path(path="/SDS").resourceURL == folder.resourceURL
+    assert (
+        c.get_folder_ids_by_paths(models.PathList(path=["/SDS"])).response[0].success.resourceURL == folder.resourceURL
+    )
+    attrs = models.AttributeList(attribute=[models.Attribute(name="Message-Context", value=["pager-message"])])
+    one = c.create_object(
+        models.Object(parentFolder=folder.resourceURL, flags=models.FlagList(), attributes=attrs),
+        attachments=Payload(b"SDS body", "text/plain"),
+    )
+    made = c.bulk_create_objects(
+        models.ObjectList(
+            object=[models.Object(parentFolder=folder.resourceURL, flags=models.FlagList(), attributes=attrs)]
+        ),
+        attachments=(Payload(b"second", "text/plain"),),
+    )
+    second = made.response[0].success.resourceURL
+    for url, content in ((one.resourceURL, b"SDS body"), (second, b"second")):
+        object_id = url.rsplit("/", 1)[1]
+        got = user.get_object(object_id)
+        assert got.attributes.attribute[0].value[0].root == "pager-message"
+        assert user.get_object_payload(object_id).content == content
+
+
+@pytest.mark.clause("23.282-7.13.1-R5", "23.282-7.13.3.8-R1")
+def test_mcdata8_every_operation_sync_and_async(running: Running, idms: tuple[str, TokenEndpoint, Path]) -> None:
+    url, _, ca = idms
+    box = "grace@example.test"
+    user_auth = BearerTokenAuth(user_token(KEYS, box))
+    auth = ClientCredentialsAuth(url, "mcdata-server-2", "s3cret", ALL_ACCOUNTS, ca_bundle=ca)
+    with (
+        MessageStoreClient(api_root(running), "myStore", box, auth=auth, ca_bundle=running.ca_file) as c,
+        MessageStoreClient(api_root(running), "myStore", box, auth=user_auth, ca_bundle=running.ca_file) as u,
+    ):
+        mcdata8_scenario(Sync(c), Sync(u))
+    loop = asyncio.new_event_loop()
+    ac = AsyncMessageStoreClient(
+        api_root(running), "myStore", "heidi@example.test", auth=auth, ca_bundle=running.ca_file
+    )
+    au = AsyncMessageStoreClient(
+        api_root(running),
+        "myStore",
+        "heidi@example.test",
+        auth=BearerTokenAuth(user_token(KEYS, "heidi@example.test")),
+        ca_bundle=running.ca_file,
+    )
+    try:
+        mcdata8_scenario(Async(ac, loop), Async(au, loop))
+    finally:
+        loop.run_until_complete(ac.close())
+        loop.run_until_complete(au.close())
+        loop.close()
+    auth.close()
