@@ -152,6 +152,19 @@ authorization server puts into their tokens."""
     show_default=True,
     help="Clock-skew leeway for exp/nbf/iat in seconds (at most 30).",
 )
+@click.option(
+    "--dev",
+    is_flag=True,
+    help="DEVELOPMENT ONLY: a token service at /dev/token (client credentials) and /dev/user-token, signed with "
+    "a development key; without --cert/--key also a development CA and certificate. Never use in production.",
+)
+@click.option(
+    "--dev-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path(".nmsgen-dev"),
+    show_default=True,
+    help="Where --dev keeps its key, client secret and certificates.",
+)
 def serve(
     db: Path,
     host: str,
@@ -170,11 +183,13 @@ def serve(
     audience: str | None,
     all_accounts_scope: str | None,
     leeway: int,
+    dev: bool,
+    dev_dir: Path,
 ) -> None:
     """Run the generated server on the SQLite reference store over HTTPS (TLS 1.2 or 1.3)."""
     from . import serve as serving  # noqa: PLC0415 - keeps uvicorn and FastAPI out of `generate`
 
-    if not (jwks or jwks_url or pem_keys):
+    if not (jwks or jwks_url or pem_keys or dev):
         sys.stderr.write("serve: error: no token keys: give --jwks, --jwks-url or --pem-key\n")
         sys.exit(2)
     options = serving.ServeOptions(
@@ -195,6 +210,8 @@ def serve(
         audience,
         all_accounts_scope,
         leeway,
+        dev,
+        dev_dir,
     )
     try:
         serving.run(options)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ssl
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -34,6 +34,8 @@ class ServeOptions:
     audience: str | None
     all_accounts_scope: str | None
     leeway: int
+    dev: bool = False  # the development token service (and certificate), never for production
+    dev_dir: Path = Path(".nmsgen-dev")
 
 
 class ServeError(Exception):
@@ -51,10 +53,10 @@ def tls_context(cert: Path, key: Path) -> ssl.SSLContext:
     return ctx
 
 
-def auth_settings(o: ServeOptions) -> Any:
+def auth_settings(o: ServeOptions, extra_keys: tuple[Any, ...] = ()) -> Any:
     from mcdata_store.auth import AuthSettings, key_from_pem, keys_from_jwks, keys_from_jwks_url  # noqa: PLC0415
 
-    keys = []
+    keys = list(extra_keys)
     default_alg = o.algorithms[0] if len(o.algorithms) == 1 else None
     try:
         if o.jwks:
@@ -84,18 +86,34 @@ def auth_settings(o: ServeOptions) -> Any:
 def run(o: ServeOptions) -> None:
     import uvicorn  # noqa: PLC0415
 
+    from mcdata_store.auth import VerificationKey  # noqa: PLC0415
     from mcdata_store.server import create_app  # noqa: PLC0415
     from refstore.sqlite import SqliteStore  # noqa: PLC0415
 
+    from .devtokens import DevTokens, dev_certificate  # noqa: PLC0415
+
+    cert, key, ca = o.cert, o.key, None
+    dev = None
+    extra: tuple[Any, ...] = ()
+    if o.dev:
+        dev = DevTokens.load(o.dev_dir, o.all_accounts_scope or "nmsgen-dev-all-accounts")
+        o = replace(
+            o, all_accounts_scope=dev.all_accounts_scope, algorithms=tuple(dict.fromkeys((*o.algorithms, "ES256")))
+        )
+        extra = (VerificationKey(dev.public_key(), "ES256", "nmsgen-dev"),)
+        if not (cert or key or o.insecure_dev_http):
+            ca, cert, key = dev_certificate(o.dev_dir, o.host)
     if o.insecure_dev_http:
-        if o.cert or o.key:
+        if cert or key:
             raise ServeError(f"{INSECURE_FLAG} and --cert/--key exclude each other")
-    elif not (o.cert and o.key):
+    elif not (cert and key):
         raise ServeError(f"--cert and --key are required (TLS); {INSECURE_FLAG} serves plain HTTP for development")
-    settings = auth_settings(o)
-    ctx = tls_context(o.cert, o.key) if o.cert and o.key else None
+    settings = auth_settings(o, extra)
+    ctx = tls_context(cert, key) if cert and key else None
     store = SqliteStore(o.db)
     app = create_app(store, settings)
+    if dev is not None:
+        app.mount("/dev", dev.app())
     config = uvicorn.Config(app, host=o.host, port=o.port, log_level="info", server_header=False)
     config.load()
     if ctx is not None:
@@ -107,6 +125,12 @@ def run(o: ServeOptions) -> None:
             "WARNING: plain HTTP without TLS: development only, never on a network (TS 24.282 21.1 "
             "requires HTTP over TLS)\n"
         )
+    if dev is not None:
+        sys.stderr.write(
+            "WARNING: DEVELOPMENT token service enabled (--dev): anyone with the printed client secret "
+            "gets tokens for every box. Never use in production.\n"
+        )
+        sys.stderr.write(dev.summary(f"{scheme}://{host}:{o.port}", ca))
     sys.stderr.write(
         f"nmsgen serve: listening on {scheme}://{host}:{o.port}/nms/v1/{{storeName}}/{{boxId}} "
         f"(store {o.db}, profile {o.profile})\n"

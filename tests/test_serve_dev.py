@@ -1,0 +1,118 @@
+"""`nmsgen serve --dev`: the development token service and certificate — the README's two-minute walk-through,
+run as written: start the server, read what it prints, use the generated client on both interfaces.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import ssl
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from mcdata_store import models
+from mcdata_store.client import BearerTokenAuth, ClientCredentialsAuth, Forbidden, MessageStoreClient
+
+from .conftest import ROOT
+
+pytestmark = pytest.mark.clause("24.282-21.1-CR1", "24.282-21.1-R7")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def dev_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    tmp = tmp_path_factory.mktemp("dev")
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", "--dev", "--port", str(port), "--db", str(tmp / "store.sqlite")],
+        cwd=tmp,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+    )
+    assert proc.stderr is not None
+    banner = ""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and "Application startup complete" not in banner:
+        line = proc.stderr.readline()
+        if not line:
+            break
+        banner += line
+    info = dict(re.findall(r"^  ([^:]+): (\S+)", banner, re.MULTILINE))
+    info["banner"] = banner
+    info["root"] = f"https://localhost:{port}"
+    try:
+        yield info
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_dev_mode_is_loud(dev_server: dict[str, str]) -> None:
+    assert "WARNING: DEVELOPMENT token service enabled" in dev_server["banner"]
+    assert Path(dev_server["CA to trust"]).is_file()
+
+
+def test_walkthrough_both_interfaces(dev_server: dict[str, str]) -> None:
+    root, ca = dev_server["root"], dev_server["CA to trust"]
+    server_auth = ClientCredentialsAuth(
+        dev_server["token URL (MCData-8, client credentials)"],
+        dev_server["client id"],
+        dev_server["client secret"],
+        dev_server["all-accounts scope"],
+        ca_bundle=ca,
+    )
+    with MessageStoreClient(root, "myStore", "alice@example.org", auth=server_auth, ca_bundle=ca) as mcdata_server:
+        folder = mcdata_server.create_folder(
+            models.Folder(parentFolderPath="/", name="Inbox", attributes=models.AttributeList())
+        )
+        mcdata_server.create_object(
+            models.Object(parentFolder=folder.resourceURL, flags=models.FlagList(), attributes=models.AttributeList())
+        )
+    server_auth.close()
+    token = httpx.post(
+        f"{root}/dev/user-token",
+        data={"mcdata_id": "alice@example.org"},
+        verify=ssl.create_default_context(cafile=ca),
+        auth=(dev_server["client id"], dev_server["client secret"]),
+    ).json()["access_token"]
+    with MessageStoreClient(root, "myStore", "alice@example.org", auth=BearerTokenAuth(token), ca_bundle=ca) as alice:
+        found = alice.search_objects(models.SelectionCriteria(maxEntries=10))
+        assert isinstance(found, models.ObjectList) and len(found.object or []) == 1
+    with MessageStoreClient(root, "myStore", "bob@example.org", auth=BearerTokenAuth(token), ca_bundle=ca) as mallory:
+        with pytest.raises(Forbidden):
+            mallory.search_objects(models.SelectionCriteria(maxEntries=10))
+
+
+def test_dev_token_service_needs_the_client_secret(dev_server: dict[str, str]) -> None:
+    ca = dev_server["CA to trust"]
+    r = httpx.post(
+        f"{dev_server['root']}/dev/user-token",
+        data={"mcdata_id": "x@example.org"},
+        verify=ssl.create_default_context(cafile=ca),
+        auth=(dev_server["client id"], "guess"),
+    )
+    assert r.status_code == 401 and r.json() == {"error": "invalid_client"}
+
+
+def test_no_token_service_without_dev(tmp_path: Path) -> None:
+    from .https_server import https_server  # noqa: PLC0415
+    from .support import Keys  # noqa: PLC0415
+
+    with https_server(tmp_path, Keys()) as store:
+        root = store.base_url.removesuffix("/nms/v1/myStore")
+        r = httpx.post(f"{root}/dev/token", verify=store.client_context())
+        assert r.status_code == 404
