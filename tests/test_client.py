@@ -256,10 +256,12 @@ class TokenEndpoint:
         self.secret = secret
         self.lifetime = lifetime
         self.issued = 0
+        self.delay = 0.0
         app = FastAPI()
 
         @app.post("/token")
         async def token(request: Request) -> JSONResponse:
+            await asyncio.sleep(self.delay)
             form = await request.form()
             auth = request.headers.get("authorization", "")
             try:
@@ -447,4 +449,34 @@ def test_mcdata8_every_operation_sync_and_async(running: Running, idms: tuple[st
         loop.run_until_complete(ac.close())
         loop.run_until_complete(au.close())
         loop.close()
+    auth.close()
+
+
+def test_async_token_fetch_does_not_block_the_event_loop(
+    running: Running, idms: tuple[str, TokenEndpoint, Path]
+) -> None:
+    url, endpoint, ca = idms
+    endpoint.delay = 0.5
+    auth = ClientCredentialsAuth(url, "mcdata-server-slow", "s3cret", ALL_ACCOUNTS, ca_bundle=ca)
+
+    async def main() -> int:
+        ticks = 0
+        done = asyncio.Event()
+
+        async def ticker() -> None:
+            nonlocal ticks
+            while not done.is_set():
+                await asyncio.sleep(0.01)
+                ticks += 1
+
+        async with AsyncMessageStoreClient(
+            api_root(running), "myStore", "ivan@example.test", auth=auth, ca_bundle=running.ca_file
+        ) as client:
+            task = asyncio.create_task(ticker())
+            await client.get_folder_id_by_path(path="/")
+            done.set()
+            await task
+        return ticks
+
+    assert asyncio.run(main()) >= 20  # the loop kept running during the 0.5 s token request
     auth.close()

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import json
 import ssl
-from collections.abc import AsyncIterator, Callable, Generator, Iterator
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Generator, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+import anyio.to_thread
 import httpx
 import httpx_auth
 from pydantic import BaseModel
@@ -209,6 +210,13 @@ class ClientCredentialsAuth(httpx.Auth):
         if _invalid_token(response):  # revoked or rotated keys: one retry with a fresh token
             httpx_auth.OAuth2.token_cache.clear()
             yield self._authorized(request)
+
+    async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        # the token request is blocking: it runs in a worker thread, never on the event loop
+        response = yield await anyio.to_thread.run_sync(self._authorized, request)
+        if _invalid_token(response):
+            httpx_auth.OAuth2.token_cache.clear()
+            yield await anyio.to_thread.run_sync(self._authorized, request)
 
     def close(self) -> None:
         self._client.close()
