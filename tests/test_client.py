@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import json
+import re
 import socket
 import threading
 import time
@@ -38,6 +40,7 @@ from mcdata_store.client import (
 )
 from mcdata_store.store import Answer, Payload
 
+from .conftest import ROOT
 from .https_server import Running, https_server
 from .support import ALICE, ALL_ACCOUNTS, BOB, Keys, user_token
 
@@ -56,14 +59,30 @@ def api_root(r: Running) -> str:
     return r.base_url.removesuffix("/nms/v1/myStore")
 
 
+DOC = json.loads((ROOT / "generated" / "openapi" / "openapi.json").read_text())
+
+
+def operations_of(interface: str) -> set[str]:
+    """The client method names of the document's operations that ``interface`` may call."""
+    return {
+        re.sub(r"(?<!^)(?=[A-Z])", "_", op["operationId"]).lower()
+        for item in DOC["paths"].values()
+        for op in item.values()
+        if isinstance(op, dict) and interface in op.get("x-nmsgen-interfaces", [])
+    }
+
+
 class Sync:
     def __init__(self, client: MessageStoreClient) -> None:
         self.client = client
+        self.called: set[str] = set()
 
     def __getattr__(self, name: str) -> Callable[..., Any]:
+        self.called.add(name)
         return getattr(self.client, name)  # type: ignore[no-any-return]
 
     def collect(self, name: str, *args: Any, **kw: Any) -> list[Any]:
+        self.called.add(name.removeprefix("iter_"))
         return list(getattr(self.client, name)(*args, **kw))
 
 
@@ -73,12 +92,16 @@ class Async:
     def __init__(self, client: AsyncMessageStoreClient, loop: asyncio.AbstractEventLoop) -> None:
         self.client = client
         self.loop = loop
+        self.called: set[str] = set()
 
     def __getattr__(self, name: str) -> Callable[..., Any]:
+        self.called.add(name)
         method = getattr(self.client, name)
         return lambda *a, **kw: self.loop.run_until_complete(method(*a, **kw))
 
     def collect(self, name: str, *args: Any, **kw: Any) -> list[Any]:
+        self.called.add(name.removeprefix("iter_"))
+
         async def gather() -> list[Any]:
             return [x async for x in getattr(self.client, name)(*args, **kw)]
 
@@ -186,7 +209,9 @@ def test_sync_client_every_operation(running: Running) -> None:
     with MessageStoreClient(
         api_root(running), "myStore", ALICE, auth=BearerTokenAuth(user_token(KEYS, ALICE)), ca_bundle=running.ca_file
     ) as client:
-        scenario(Sync(client))
+        adapter = Sync(client)
+        scenario(adapter)
+    assert sorted(operations_of("MCData-7") - adapter.called) == []
 
 
 def test_async_client_every_operation(running: Running) -> None:
@@ -198,8 +223,10 @@ def test_async_client_every_operation(running: Running) -> None:
         auth=BearerTokenAuth(user_token(KEYS, "carol@example.test")),
         ca_bundle=running.ca_file,
     )
+    adapter = Async(client, loop)
     try:
-        scenario(Async(client, loop))
+        scenario(adapter)
+        assert sorted(operations_of("MCData-7") - adapter.called) == []
     finally:
         loop.run_until_complete(client.close())
         loop.close()
@@ -431,7 +458,9 @@ def test_mcdata8_every_operation_sync_and_async(running: Running, idms: tuple[st
         MessageStoreClient(api_root(running), "myStore", box, auth=auth, ca_bundle=running.ca_file) as c,
         MessageStoreClient(api_root(running), "myStore", box, auth=user_auth, ca_bundle=running.ca_file) as u,
     ):
-        mcdata8_scenario(Sync(c), Sync(u))
+        server = Sync(c)
+        mcdata8_scenario(server, Sync(u))
+    assert sorted(operations_of("MCData-8") - server.called) == []
     loop = asyncio.new_event_loop()
     ac = AsyncMessageStoreClient(
         api_root(running), "myStore", "heidi@example.test", auth=auth, ca_bundle=running.ca_file
