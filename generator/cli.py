@@ -8,11 +8,20 @@ from pathlib import Path
 import click
 
 from . import emit_openapi, pipeline
+from . import trace as tracing
 from .write import WriteError, write_file
 
 DEFAULT_SPEC = Path("spec")
 DEFAULT_OUT = Path("generated")
 
+tests_option = click.option(
+    "--tests",
+    "tests",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("tests"),
+    show_default=True,
+    help="Test folder whose pytest.mark.clause markers feed the traceability matrix (skipped if absent).",
+)
 spec_option = click.option(
     "--spec",
     "spec",
@@ -55,10 +64,11 @@ def validate(spec: Path) -> None:
     is_flag=True,
     help="Write nothing; exit 1 and name each stale file when the output folder is out of date.",
 )
-def generate(spec: Path, out: Path, check_only: bool) -> None:
-    """Generate the OpenAPI document (and later artifacts) from the model."""
+@tests_option
+def generate(spec: Path, out: Path, check_only: bool, tests: Path) -> None:
+    """Generate the OpenAPI document, models, store interface, auth, server, clients and traceability matrix."""
     try:
-        result = pipeline.generate(spec, out, check_only)
+        result = pipeline.generate(spec, out, check_only, tests if tests.is_dir() else None)
     except WriteError as e:
         sys.stderr.write(f"{out}: error write: {e}\n")
         sys.exit(1)
@@ -246,3 +256,48 @@ def openapi(spec: Path, fmt: str, output: Path | None) -> None:
         sys.stderr.write(f"{output}: error write: {e.strerror}\n")
         sys.exit(1)
     click.echo(f"{output}: written")
+
+
+@main.command(name="trace")
+@click.argument("clause", required=False)
+@spec_option
+@tests_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["summary", "md", "csv", "json"]),
+    default="summary",
+    show_default=True,
+    help="What to print: the coverage summary or the whole matrix.",
+)
+@click.option(
+    "--junit",
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    help="A JUnit XML report of the last test run, to add pass/fail counts per clause.",
+)
+def trace_command(clause: str | None, spec: Path, tests: Path, fmt: str, junit: Path | None) -> None:
+    """Traceability: exit 1 when a normative clause that is not open (FFS/unverified) is unrealised or untested."""
+    result = pipeline.check(spec)
+    sys.stderr.write(result.diagnostics.render())
+    if not result.ok or result.model is None:
+        sys.exit(1)
+    files = pipeline.emit(result.model, result.document)
+    matrix = tracing.compute(result.model, files, result.document, tests if tests.is_dir() else None, Path.cwd())
+    if junit is not None:
+        tracing.add_results(matrix, junit)
+    if clause is not None:
+        row = matrix.row(clause)
+        if row is None:
+            sys.stderr.write(f"trace: error: {clause!r} is not a clause of the registry\n")
+            sys.exit(2)
+        click.echo(tracing.chain(row))
+        sys.exit(0 if row.kind != "normative" or (row.realised and row.tested) else 1)
+    if fmt != "summary":
+        click.echo({"md": tracing.to_markdown, "csv": tracing.to_csv, "json": tracing.to_json}[fmt](matrix), nl=False)
+    failing = tracing.failing(matrix)
+    if fmt == "summary":
+        click.echo(tracing.summary_text(matrix))
+    for row in failing:
+        what = " and ".join(x for x, ok in (("unrealised", row.realised), ("untested", row.tested)) if not ok)
+        sys.stderr.write(f"trace: {row.clause} ({row.source} {row.section}) is normative and {what}\n")
+    sys.exit(1 if failing else 0)

@@ -49,6 +49,7 @@ def _auth_data(model: m.Model) -> dict[str, Any]:
         "interfaces": a.interfaces,
         "interfaces_data": interfaces,
         "challenges": a.challenges,
+        "rules": a.validation,
         "challenges_data": {c.id: (c.status, c.www_authenticate, c.exception) for c in a.challenges},
     }
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import emit_client, emit_models, emit_openapi, emit_server
+from . import emit_client, emit_models, emit_openapi, emit_server, trace
 from .build import build
 from .diagnostics import Diagnostics
 from .load import load
@@ -64,22 +64,24 @@ def check(spec: Path) -> Result:
     return Result(diags, model, document)
 
 
-def emit(model: Model, document: dict[str, Any]) -> dict[str, str]:
-    """IR (and its OpenAPI document) -> every generated file, in memory."""
+def emit(model: Model, document: dict[str, Any], tests: Path | None = None) -> dict[str, str]:
+    """IR (and its OpenAPI document) -> every generated file, in memory; the traceability matrix last, as it
+    reads the others (and the clause markers of the tests in ``tests``)."""
     files: dict[str, str] = {}
     files.update(emit_openapi.emit(model, document))
     files.update(emit_models.emit(model, document))
     files.update(emit_server.emit(model))
     files.update(emit_client.emit(model))
+    files.update(trace.emit(trace.compute(model, files, document, tests, Path.cwd())))
     files["README.md"] = GENERATED_README
     return files
 
 
-def generate(spec: Path, out: Path, check_only: bool = False) -> Result:
+def generate(spec: Path, out: Path, check_only: bool = False, tests: Path | None = None) -> Result:
     """check, emit every file in memory, then compare with ``out`` (``check_only``) or write it."""
     result = check(spec)
     if result.ok and result.model is not None:
-        result.files = with_manifest(emit(result.model, result.document))
+        result.files = with_manifest(emit(result.model, result.document, tests))
         result.plan = plan(result.files, out) if check_only else write(result.files, out)
     return result
 
@@ -95,5 +97,6 @@ Edit the model and regenerate; `nmsgen generate --check` fails when this folder 
 | `openapi/openapi.yaml`, `openapi/openapi.json` | the OpenAPI 3.0 document of the MCData message store |
 | `mcdata_store/models.py` | pydantic v2 models of every NMS type and body (datamodel-code-generator) |
 | `mcdata_store/_base.py` | their base class: xsd:choice groups enforced, `to_wire()` writes the NMS JSON encoding |
+| `trace/trace.md`, `.csv`, `.json` | traceability: clause -> model elements -> generated artifacts -> tests |
 | `.nmsgen-manifest` | the list of generated files with their SHA-256; marks this folder as nmsgen's |
 """

@@ -67,6 +67,127 @@ CHALLENGES: dict[str, tuple[int, str, str]] = {
     "wrong-interface": (403, 'Bearer realm="{realm}"', "POL0001"),
 }
 
+# The model's rules, with the clauses each realises (spec/auth.yaml): what this module enforces and why.
+RULES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "tls": (
+        "Requests are served over TLS only (no plaintext listener, https server URLs), TLS 1.2 or 1.3 directly over TCP; SSL, TLS 1.0/1.1 and DTLS 1.0 are refused; applies to MCData-7 and MCData-8.",
+        ("24.282-21.1-R3", "24.482-A.2.1-R1", "24.482-A.2.1-R2", "33.180-6.1.2-R1", "33.210-6.2-R1"),
+    ),
+    "bearer-header": (
+        "The token is taken only from the Authorization header with the Bearer scheme (scheme name compared case-insensitively, b64token syntax); a token in the URI query or a form body is not accepted, and a request using more than one method or a malformed credential is answered invalid-request.",
+        ("24.282-21.1-R7", "24.282-21.1-CR5", "33.180-B.10-R1", "RFC6750-2.1-R1", "RFC6750-2.3-R1", "RFC6750-3.1-R1"),
+    ),
+    "signature": (
+        "The token is a JWS-signed JWT whose signature verifies with one of the configured keys (setting jwks); unsigned tokens and tokens that fail verification are answered invalid-token.",
+        ("24.282-21.1-R8", "24.282-21.1-CR4", "33.179-B.1.2.0-F1", "33.180-B.2.2.1-F2", "RFC9068-4-R1"),
+    ),
+    "algorithm": (
+        'The JWS algorithm must be in the allow-list of the setting allowed_algorithms, never taken from the token header alone, and each key is used only with its own algorithm; "none" is always refused (answer invalid-token).',
+        ("RFC8725-3.1", "RFC8725-3.2", "RFC9068-2.1-R1", "33.180-B.2.2.1-F2"),
+    ),
+    "expiry": (
+        "The exp claim is required and the current time must be before exp plus the leeway (setting leeway_seconds, at most 30 s); an expired or exp-less token is answered invalid-token.",
+        ("33.180-B.12-R1", "33.180-B.10-R3", "33.180-B.2.1-F1", "33.180-B.2.2.2-F1", "RFC7519-4.1.4", "RFC9068-4-R1"),
+    ),
+    "not-before": (
+        "When present, nbf must not be later than now plus the leeway, and iat must not lie in the future beyond the leeway; otherwise invalid-token.",
+        ("RFC7519-4.1.5", "RFC7519-4.1.4"),
+    ),
+    "scope": (
+        "The scope claim (space-delimited, case-sensitive, order-free) must contain every required scope of the interface: 3gpp:mc:data_service on MCData-7, the setting all_accounts_scope on MCData-8; otherwise insufficient-scope.",
+        (
+            "RFC6749-3.3-R1",
+            "RFC6750-3.1-R3",
+            "33.180-B.2.2.2-F1",
+            "33.180-B.4.2.2-F1",
+            "33.180-B.10-R3",
+            "24.282-21.1-CR1",
+        ),
+    ),
+    "claims": (
+        "Every required claim of the interface is present and well-typed (MCData-7 mcdata_id a non-empty string, scope a string, exp a NumericDate; MCData-8 scope and exp); a token lacking one is answered invalid-token and never falls back to sub or a default box.",
+        ("33.180-B.2.2.2-F1", "33.180-B.2.2.3-F1", "33.180-B.2.1-F2", "24.282-21.1-N1"),
+    ),
+    "claims-rfc9068": (
+        "In the rfc9068 profile the RFC 9068 required claims iss, exp, aud, sub, client_id, iat and jti must also be present; sub of a client-credentials token identifies the client and is never used as a box owner.",
+        ("RFC9068-2.2-R1", "RFC9068-4-R1"),
+    ),
+    "type": (
+        "The verified JWS header typ must be at+jwt or application/at+jwt (compared case-insensitively); anything else, or no typ, is answered invalid-token. Not applied in the 3gpp profile.",
+        ("RFC9068-2.1-R1", "RFC9068-4-R1", "RFC8725-3.11", "33.180-B.2.2-F4"),
+    ),
+    "audience": (
+        "aud must contain the configured audience (setting audience); mandatory in the rfc9068 profile, in the 3gpp profile applied only when the setting is set; otherwise invalid-token.",
+        ("RFC8725-3.9", "RFC9068-4-R1", "33.180-B.2.2-F4"),
+    ),
+    "issuer": (
+        "iss must equal the configured issuer exactly (setting issuer, no prefix or case-folded match); mandatory in the rfc9068 profile, in the 3gpp profile applied only when the setting is set; otherwise invalid-token.",
+        ("RFC8725-3.8", "RFC9068-4-R1", "33.180-B.2.2-F4"),
+    ),
+    "critical": (
+        "A token whose JWS header carries crit naming any extension is refused (this store understands no JWS extensions); answer invalid-token.",
+        ("RFC7515-4.1.11",),
+    ),
+    "key-source": (
+        "Verification keys come only from the statically configured key set (setting jwks); kid may only select among those keys, and jku, x5u, jwk and x5c header parameters are never fetched or trusted.",
+        ("RFC8725-3.10", "RFC9068-4-R1"),
+    ),
+    "box": (
+        "MCData-7: the mcdata_id claim must equal the boxId path variable after exactly one percent-decoding, compared exactly (no case folding, trimming or Unicode normalisation); otherwise box-mismatch, with no side effect. MCData-8: the token names no user and boxId names the user's box (any box).",
+        (
+            "23.282-7.13.1-R2",
+            "23.282-7.13.1-R3",
+            "23.282-5.10-R2",
+            "23.282-5.10-R3",
+            "24.282-21.1-N1",
+            "24.282-21.1-N2",
+            "24.282-21.1-CR2",
+            "33.180-B.2.2.3-F1",
+        ),
+    ),
+    "interface": (
+        "An operation reserved to one interface refuses callers of the other (wrong-interface). A token that carries mcdata_id is a user (MCData-7) token even if its scope contains the all-accounts scope string, and never gets MCData-8 access (token kind confusion); an MCData-8 token must carry all_accounts_scope and no mcdata_id.",
+        ("RFC8725-3.12", "23.282-7.13.1-R4", "23.282-7.13.1-R5", "24.282-21.1-N1", "24.282-21.1-N2", "24.282-21.1-CR1"),
+    ),
+}
+INTERFACE_CLAUSES: dict[str, tuple[str, ...]] = {
+    "MCData-7": (
+        "23.282-7.13.1-R4",
+        "23.282-7.13.1-R2",
+        "23.282-7.13.1-R3",
+        "23.282-5.10-R2",
+        "24.282-21.1-R3",
+        "24.282-21.1-R7",
+        "24.282-21.1-N1",
+        "33.180-B.2.2.3-F1",
+        "33.180-B.4.2.2-F1",
+    ),
+    "MCData-8": (
+        "23.282-7.13.1-R5",
+        "23.282-7.13.3.8-R1",
+        "24.282-21.1-CR1",
+        "24.282-21.1-CR2",
+        "24.282-21.1-N2",
+        "24.282-21.1-CR5",
+    ),
+}
+CHALLENGE_CLAUSES: dict[str, tuple[str, ...]] = {
+    "missing-token": ("RFC6750-3-R1", "RFC6750-3-R2", "24.482-A.2.3-R1", "24.282-21.1-R8", "23.282-7.13-R4"),
+    "invalid-request": ("RFC6750-3.1-R1", "RFC6750-3-R3", "RFC6750-2.1-R1"),
+    "invalid-token": (
+        "RFC6750-3.1-R2",
+        "RFC6750-3-R1",
+        "RFC9068-4-R1",
+        "33.180-B.10-R3",
+        "33.180-B.12-R1",
+        "24.482-A.2.3-R2",
+        "24.282-21.1-R8",
+    ),
+    "insufficient-scope": ("RFC6750-3.1-R3", "RFC6750-3-R1", "33.180-B.10-R3"),
+    "box-mismatch": ("23.282-7.13.1-R2", "23.282-7.13.1-R3", "23.282-5.10-R3"),
+    "wrong-interface": ("RFC8725-3.12", "23.282-7.13.1-R4", "23.282-7.13.1-R5"),
+}
+
 _B64TOKEN = re.compile(r"^[A-Za-z0-9\-._~+/]+=*$")  # RFC 6750 section 2.1
 
 

@@ -61,6 +61,20 @@ CHALLENGES: dict[str, tuple[int, str, str]] = {
     "wrong-interface": (403, 'Bearer realm="{realm}"', "POL0001"),
 }
 
+# The model's rules, with the clauses each realises (spec/auth.yaml): what this module enforces and why.
+RULES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "exp": ("exp is required.", ("C-1",)),
+}
+INTERFACE_CLAUSES: dict[str, tuple[str, ...]] = {
+    "MCData-7": ("C-1",),
+    "MCData-8": ("C-1",),
+}
+CHALLENGE_CLAUSES: dict[str, tuple[str, ...]] = {
+    "missing-token": ("C-1",),
+    "box-mismatch": ("C-1",),
+    "wrong-interface": ("C-1",),
+}
+
 _B64TOKEN = re.compile(r"^[A-Za-z0-9\-._~+/]+=*$")  # RFC 6750 section 2.1
 
 
