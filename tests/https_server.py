@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import ssl
 import threading
 import time
@@ -19,7 +18,7 @@ from generator.serve import tls_context
 from mcdata_store.server import create_app
 from refstore import SqliteStore
 
-from .support import Keys
+from .support import Keys, free_port
 
 
 @dataclass
@@ -41,9 +40,7 @@ def https_server(tmp: Path, signing: Keys, **settings: Any) -> Iterator[Running]
     ca.cert_pem.write_to_path(str(tmp / "ca.pem"))
     store = SqliteStore(tmp / "store.sqlite")
     app = create_app(store, signing.settings(**settings))
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
     config.load()
     config.ssl = tls_context(tmp / "server.pem", tmp / "server.key")

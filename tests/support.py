@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -86,3 +87,19 @@ class RecordingStore:
             raise StoreError("SVC0004", ["Request-URI"])
 
         return method
+
+
+def free_port() -> int:
+    """A free TCP port on the loopback interface."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def example_body(op: dict[str, Any]) -> dict[str, Any]:
+    """httpx keyword arguments sending the first JSON request example the document gives ``op`` (if any)."""
+    rb = op.get("requestBody")
+    if not rb or "application/json" not in rb["content"]:
+        return {}
+    examples = rb["content"]["application/json"].get("examples", {})
+    return {"json": next(iter(sorted(examples.items())))[1]["value"]} if examples else {}

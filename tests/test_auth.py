@@ -24,7 +24,19 @@ from fastapi.testclient import TestClient
 from mcdata_store.server import create_app
 
 from .conftest import ROOT
-from .support import ALICE, ALL_ACCOUNTS, AUDIENCE, BOB, ISSUER, Keys, RecordingStore, server_token, token, user_token
+from .support import (
+    ALICE,
+    ALL_ACCOUNTS,
+    AUDIENCE,
+    BOB,
+    ISSUER,
+    Keys,
+    RecordingStore,
+    example_body,
+    server_token,
+    token,
+    user_token,
+)
 
 DOC = json.loads((ROOT / "generated" / "openapi" / "openapi.json").read_text())
 SERVER_PATH = "/nms/v1"
@@ -102,7 +114,7 @@ def test_z7_1_another_users_box(
 def test_own_box_reaches_the_store(
     client: TestClient, store: RecordingStore, path: str, meth: str, op: dict[str, Any]
 ) -> None:
-    r = call(client, meth, path, user_token(KEYS, ALICE), box=ALICE, **_minimal_body(op))
+    r = call(client, meth, path, user_token(KEYS, ALICE), box=ALICE, **example_body(op))
     assert r.status_code not in (401, 403), r.text
     assert store.calls or r.status_code == 400  # reached the store, or refused as invalid input first
 
@@ -114,7 +126,7 @@ def test_s8_server_token_by_interface(
 ) -> None:
     """S8-1 any box with the all-accounts scope; S8-2 without it; S8-6 on an MCData-7-only operation."""
     mcdata8 = "MCData-8" in op["x-nmsgen-interfaces"]
-    r = call(client, meth, path, server_token(KEYS), box=BOB, **_minimal_body(op))
+    r = call(client, meth, path, server_token(KEYS), box=BOB, **example_body(op))
     if mcdata8:
         assert r.status_code not in (401, 403), r.text  # S8-1
         r2 = call(client, meth, path, server_token(KEYS, scope="some:other"), box=BOB)
@@ -436,17 +448,3 @@ def test_mcdata8_refused_when_no_all_accounts_scope_is_configured(store: Recordi
 def test_auth19_settings_refused(overrides: dict[str, Any], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         KEYS.settings(**overrides)
-
-
-def _minimal_body(op: dict[str, Any]) -> dict[str, Any]:
-    """A valid request body for ``op`` from the document's own examples, if it takes one."""
-    rb = op.get("requestBody")
-    if not rb:
-        return {}
-    content = rb["content"]
-    if "application/json" in content:
-        examples = content["application/json"].get("examples", {})
-        if examples:
-            return {"json": next(iter(sorted(examples.items())))[1]["value"]}
-        return {}
-    return {}

@@ -23,7 +23,7 @@ from mcdata_store.server import create_app
 from refstore import SqliteStore
 
 from .conftest import ROOT
-from .support import ALICE, BOB, Keys, user_token
+from .support import ALICE, BOB, Keys, example_body, user_token
 
 pytestmark = pytest.mark.clause("23.282-7.13.1-R2", "23.282-7.13.1-R3", "24.282-21.1-N1")
 
@@ -123,17 +123,6 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     w.store.close()
 
 
-def _body(op: dict[str, Any]) -> dict[str, Any]:
-    rb = op.get("requestBody")
-    if not rb:
-        return {}
-    content = rb["content"]
-    if "application/json" in content:
-        examples = content["application/json"].get("examples", {})
-        return {"json": next(iter(sorted(examples.items())))[1]["value"]} if examples else {}
-    return {}
-
-
 WITH_IDS = [(p, m, o) for p, m, o in OPS if re.search(r"\{(objectId|folderId|subscriptionId)\}", p)]
 
 
@@ -143,7 +132,7 @@ def test_z7_2_bobs_ids_in_alices_box(world: World, path: str, meth: str, op: dic
     rel = path.split("{boxId}", 1)[1]
     for name, value in world.ids.items():
         rel = rel.replace("{" + name + "}", quote(value, safe=""))
-    r = world.client.request(meth.upper(), box_url(ALICE) + rel, headers=world.alice, **_body(op))
+    r = world.client.request(meth.upper(), box_url(ALICE) + rel, headers=world.alice, **example_body(op))
     assert r.status_code in (400, 404), f"{op['operationId']}: {r.status_code} {r.text[:300]}"
     assert not any(s in r.text for s in world.secrets()[3:])
     assert world.snapshot() == before

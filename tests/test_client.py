@@ -12,7 +12,6 @@ import asyncio
 import base64
 import json
 import re
-import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -42,7 +41,7 @@ from mcdata_store.store import Answer, Payload
 
 from .conftest import ROOT
 from .https_server import Running, https_server
-from .support import ALICE, ALL_ACCOUNTS, BOB, Keys, user_token
+from .support import ALICE, ALL_ACCOUNTS, BOB, Keys, free_port, user_token
 
 pytestmark = pytest.mark.clause("24.282-21.1-CR3", "24.282-21.1-R7", "24.282-21.1-CR1", "RFC6749-4.4.2-R1")
 KEYS = Keys()
@@ -333,9 +332,7 @@ def idms(tmp_path: Path) -> Iterator[tuple[str, TokenEndpoint, Path]]:
     cert.private_key_and_cert_chain_pem.write_to_path(str(tmp_path / "idms.pem"))
     cert.private_key_pem.write_to_path(str(tmp_path / "idms.key"))
     ca.cert_pem.write_to_path(str(tmp_path / "idms-ca.pem"))
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     config = uvicorn.Config(endpoint.app, host="127.0.0.1", port=port, log_level="warning")
     config.load()
     config.ssl = tls_context(tmp_path / "idms.pem", tmp_path / "idms.key")

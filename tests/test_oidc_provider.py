@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -25,7 +24,7 @@ from mcdata_store.client import ClientCredentialsAuth, Forbidden, MessageStoreCl
 
 from .conftest import ROOT
 from .https_server import https_server
-from .support import Keys
+from .support import Keys, free_port
 
 pytestmark = pytest.mark.clause("24.282-21.1-CR1", "RFC6749-4.4-R1", "RFC6749-4.4.2-R1", "RFC9068-2.2-R1")
 
@@ -34,12 +33,6 @@ SCOPE = "mcdata-ms-all-accounts"
 CLIENT_ID = "mcdata-server-1"
 SECRET = "a-long-client-secret-for-the-test"
 PROVIDER = ROOT / "tests" / "oidc" / "provider.mjs"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def start_provider(tmp: Path, ttl: int) -> tuple[subprocess.Popen[str], int, Path]:

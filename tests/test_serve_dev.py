@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import ssl
 import subprocess
 import sys
@@ -21,14 +20,9 @@ from mcdata_store import models
 from mcdata_store.client import BearerTokenAuth, ClientCredentialsAuth, Forbidden, MessageStoreClient
 
 from .conftest import ROOT
+from .support import free_port
 
 pytestmark = pytest.mark.clause("24.282-21.1-CR1", "24.282-21.1-R7")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")

@@ -23,16 +23,10 @@ import pytest
 import trustme
 
 from .conftest import ROOT
-from .support import ALICE, Keys, user_token
+from .support import ALICE, Keys, free_port, user_token
 
 pytestmark = pytest.mark.clause("24.282-21.1-R3", "24.282-21.1-R6", "33.210-6.2-R1")
 KEYS = Keys()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
