@@ -97,6 +97,10 @@ Edit the model and regenerate; `nmsgen generate --check` fails when this folder 
 | `openapi/openapi.yaml`, `openapi/openapi.json` | the OpenAPI 3.0 document of the MCData message store |
 | `mcdata_store/models.py` | pydantic v2 models of every NMS type and body (datamodel-code-generator) |
 | `mcdata_store/_base.py` | their base class: xsd:choice groups enforced, `to_wire()` writes the NMS JSON encoding |
+| `mcdata_store/store.py` | the store interface (`MessageStore`, one typed method per operation) and `request_error()` |
+| `mcdata_store/auth.py` | clause-21 token validation and authorization, from spec/auth.yaml |
+| `mcdata_store/server.py` | the FastAPI application: `create_app(store, auth_settings)` |
+| `mcdata_store/client.py` | typed clients, sync and async, with MCData-7 and MCData-8 token handling |
 | `trace/trace.md`, `.csv`, `.json` | traceability: clause -> model elements -> generated artifacts -> tests |
 | `.nmsgen-manifest` | the list of generated files with their SHA-256; marks this folder as nmsgen's |
 """
