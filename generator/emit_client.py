@@ -184,9 +184,6 @@ def emit(model: m.Model) -> dict[str, str]:
     for op in ops:
         _client(op, base)
     bodies = sorted(body_types(model))
-    user_scope = next(
-        (sc for i in model.auth.interfaces if i.box_binding == "claim-equals-box" for sc in i.required_scopes), ""
-    )
     statuses = sorted(
         {r.status for op in model.operations for r in op.spec.responses if r.status >= 400}
         | {c.status for c in model.auth.challenges}
@@ -207,7 +204,6 @@ def emit(model: m.Model) -> dict[str, str]:
         operations=ops,
         bodies=[{"name": t, "body": body_schema_name(t), "root": model.types[t].spec.root} for t in bodies],
         server_path=prefix,
-        user_scope=user_scope,
         error_classes=[(s, names.get(s, f"Http{s}Error")) for s in statuses],
         iterators=_iterators(model, ops, False),
         iterators_async=_iterators(model, ops, True),

@@ -145,7 +145,7 @@ def compose(text: str, display: str, diags: Diagnostics) -> LoadedFile | None:
                     raise _Abort
                 charge(1, ev.start_mark)
                 container: Any = {} if isinstance(ev, yaml.MappingStartEvent) else []
-                path = _child_path(stack, display, diags, ev.start_mark)
+                path = _child_path(stack)
                 loaded.positions.setdefault(path, _frame_pos(stack, display, ev.start_mark))
                 stack.append([container, path, None, None, ev.anchor, budget[0]])
                 continue
@@ -153,7 +153,7 @@ def compose(text: str, display: str, diags: Diagnostics) -> LoadedFile | None:
                 frame = stack.pop()
                 if frame[4]:
                     anchors[frame[4]] = (frame[0], budget[0] - frame[5] + 1)
-                _attach(stack, root, frame[0], display, diags, ev.start_mark, loaded)
+                _attach(stack, root, frame[0])
                 continue
             if isinstance(ev, yaml.AliasEvent):
                 if ev.anchor not in anchors:
@@ -161,9 +161,9 @@ def compose(text: str, display: str, diags: Diagnostics) -> LoadedFile | None:
                     raise _Abort
                 value, size = anchors[ev.anchor]
                 charge(size, ev.start_mark)
-                path = _child_path(stack, display, diags, ev.start_mark)
+                path = _child_path(stack)
                 loaded.positions.setdefault(path, _frame_pos(stack, display, ev.start_mark))
-                _attach(stack, root, value, display, diags, ev.start_mark, loaded)
+                _attach(stack, root, value)
                 continue
             if isinstance(ev, yaml.ScalarEvent):
                 charge(1, ev.start_mark)
@@ -193,11 +193,11 @@ def compose(text: str, display: str, diags: Diagnostics) -> LoadedFile | None:
                     if ev.anchor:
                         anchors[ev.anchor] = (key, 1)
                     continue
-                path = _child_path(stack, display, diags, ev.start_mark)
+                path = _child_path(stack)
                 loaded.positions.setdefault(path, _frame_pos(stack, display, ev.start_mark))
                 if ev.anchor:
                     anchors[ev.anchor] = (value, 1)
-                _attach(stack, root, value, display, diags, ev.start_mark, loaded)
+                _attach(stack, root, value)
                 continue
     except _Abort:
         return None
@@ -219,7 +219,7 @@ def _expecting_key(stack: list[list[Any]]) -> bool:
     return bool(stack) and isinstance(stack[-1][0], dict) and stack[-1][2] is None
 
 
-def _child_path(stack: list[list[Any]], display: str, diags: Diagnostics, mark: Any) -> NodePath:
+def _child_path(stack: list[list[Any]]) -> NodePath:
     if not stack:
         return ()
     frame = stack[-1]
@@ -234,9 +234,7 @@ def _frame_pos(stack: list[list[Any]], display: str, mark: Any) -> Position:
     return _pos(display, mark)
 
 
-def _attach(
-    stack: list[list[Any]], root: list[Any], value: Any, display: str, diags: Diagnostics, mark: Any, loaded: LoadedFile
-) -> None:
+def _attach(stack: list[list[Any]], root: list[Any], value: Any) -> None:
     if not stack:
         root.append(value)
         return

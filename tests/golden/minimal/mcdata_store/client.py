@@ -40,7 +40,6 @@ ROOTS: dict[str, tuple[type[BaseModel], str]] = {
     "requestError": (models.RequestErrorBody, "RequestError"),
     "thing": (models.ThingBody, "Thing"),
 }
-USER_SCOPE = "3gpp:mc:data_service"  # the scope of a user's MCData access token (MCData-7)
 
 
 class NmsApiError(Exception):
@@ -252,10 +251,6 @@ class _Base:
         self._options: dict[str, Any] = {"auth": auth, "timeout": timeout, "verify": _tls(ca_bundle)}
         if transport is not None:
             self._options["transport"] = transport
-
-
-def _multipart(parts: list[tuple[str, tuple[None, bytes, str]]]) -> dict[str, Any]:
-    return {"files": parts}
 
 
 class MessageStoreClient(_Base):
