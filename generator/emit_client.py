@@ -207,5 +207,8 @@ def emit(model: m.Model) -> dict[str, str]:
         error_classes=[(s, names.get(s, f"Http{s}Error")) for s in statuses],
         iterators=_iterators(model, ops, False),
         iterators_async=_iterators(model, ops, True),
+        client_credentials_clauses=next(
+            (sc.clauses for sc in model.auth.schemes.values() if sc.type == "oauth2-client-credentials"), []
+        ),
     )
     return format_python({f"{model.api.package}/client.py": text}, model.api.package)

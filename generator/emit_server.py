@@ -73,6 +73,7 @@ def emit(model: m.Model) -> dict[str, str]:
             operations=ops,
             interfaces=[i.name for i in model.auth.interfaces],
             exceptions=exceptions,
+            exception_clauses=[(x.id, x.spec.clauses) for x in model.exceptions.values()],
             string_limit=model.api.limits.string,
             variable_limit=min(256, model.api.limits.string),
             uri_limit=model.api.limits.uri,
@@ -90,6 +91,8 @@ def emit(model: m.Model) -> dict[str, str]:
             string_limit=model.api.limits.string,
             server_path=prefix,
             base_pattern="^" + re.escape(prefix) + "/([^/?]+)/([^/?]+)(?:/|$)",
+            not_allowed_clauses=model.api.method_not_allowed.clauses,
+            app_clauses=list(dict.fromkeys([*model.api.clauses, *model.auth.clauses])),
             challenges_with_header={c.id: bool(c.www_authenticate) for c in model.auth.challenges},
         ),
     }

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import emit_client, emit_models, emit_openapi, emit_server, trace
+from . import emit_client, emit_conformance, emit_models, emit_openapi, emit_server, trace
 from .build import build
 from .diagnostics import Diagnostics
 from .load import load
@@ -72,6 +72,7 @@ def emit(model: Model, document: dict[str, Any], tests: Path | None = None) -> d
     files.update(emit_models.emit(model, document))
     files.update(emit_server.emit(model))
     files.update(emit_client.emit(model))
+    files.update(emit_conformance.emit(model))
     files.update(trace.emit(trace.compute(model, files, document, tests, Path.cwd())))
     files["README.md"] = GENERATED_README
     return files
@@ -101,6 +102,7 @@ Edit the model and regenerate; `nmsgen generate --check` fails when this folder 
 | `mcdata_store/auth.py` | clause-21 token validation and authorization, from spec/auth.yaml |
 | `mcdata_store/server.py` | the FastAPI application: `create_app(store, auth_settings)` |
 | `mcdata_store/client.py` | typed clients, sync and async, with MCData-7 and MCData-8 token handling |
+| `conformance/` | the conformance kit: a pytest suite to run against any store (`--base-url`, tokens, CA bundle) |
 | `trace/trace.md`, `.csv`, `.json` | traceability: clause -> model elements -> generated artifacts -> tests |
 | `.nmsgen-manifest` | the list of generated files with their SHA-256; marks this folder as nmsgen's |
 """

@@ -35,6 +35,9 @@ class ClauseIn(In):
     status: Literal["stable", "ffs", "unverified"]
     text: str  # one-line paraphrase
     evidence: list[str] = Field(default_factory=list)  # where it was read, with reference tags
+    # why no artifact or test of nmsgen can realise it (another entity's duty, a scope sentence, ...);
+    # ``nmsgen trace`` lists it as open with this reason instead of failing
+    outside: str = ""
 
 
 class OpenPointIn(In):

@@ -31,6 +31,7 @@ class Row:
     kind: str
     status: str
     text: str
+    outside: str = ""  # why nmsgen cannot realise or test it (from the registry), "" when it can
     elements: list[Location] = field(default_factory=list)
     artifacts: list[Location] = field(default_factory=list)
     tests: list[Location] = field(default_factory=list)
@@ -94,7 +95,10 @@ def _openapi_artifacts(path: str, text: str, document: dict[str, Any]) -> list[t
     def line_of(needle: str) -> int:
         return next((i for i, ln in enumerate(lines, 1) if ln.strip() == needle), 0)
 
-    out = []
+    out = [
+        (c, {"file": path, "symbol": "document (info, servers, base path)", "line": 1})
+        for c in document.get("x-nmsgen-clauses", [])
+    ]
     for p, item in document.get("paths", {}).items():
         for method, op in item.items():
             if isinstance(op, dict) and "operationId" in op:
@@ -129,28 +133,41 @@ def _marker_args(node: ast.AST) -> list[str]:
     return ids
 
 
+def _citations(rel: str, text: str) -> tuple[list[tuple[str, Location]], list[Location]]:
+    cited: list[tuple[str, Location]] = []
+    uncited: list[Location] = []
+    tree = ast.parse(text)
+    module_ids = []
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "pytestmark" for t in stmt.targets):
+            module_ids += _marker_args(stmt.value)
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name.startswith("test"):
+            ids = sorted(set(module_ids + [i for d in node.decorator_list for i in _marker_args(d)]))
+            loc = {"file": rel, "symbol": node.name}  # no line: editing a test elsewhere changes nothing here
+            if ids:
+                cited += [(i, loc) for i in ids]
+            else:
+                uncited.append(loc)
+    return cited, uncited
+
+
 def test_citations(tests_dir: Path, root: Path) -> tuple[list[tuple[str, Location]], list[Location]]:
     """(clause, test) for every clause marker in tests_dir, and the tests that cite no clause."""
     cited: list[tuple[str, Location]] = []
     uncited: list[Location] = []
+    generated = {m.parent for m in tests_dir.rglob(".nmsgen-manifest")}  # golden copies of generated trees
     for path in sorted(tests_dir.rglob("test_*.py")):
+        if any(g in path.parents for g in generated):
+            continue
         rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        module_ids = []
-        for stmt in tree.body:
-            if isinstance(stmt, ast.Assign) and any(
-                isinstance(t, ast.Name) and t.id == "pytestmark" for t in stmt.targets
-            ):
-                module_ids += _marker_args(stmt.value)
-        for node in ast.walk(tree):
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name.startswith("test"):
-                ids = sorted(set(module_ids + [i for d in node.decorator_list for i in _marker_args(d)]))
-                loc = {"file": rel, "symbol": node.name}  # no line: editing a test elsewhere changes nothing here
-                if ids:
-                    cited += [(i, loc) for i in ids]
-                else:
-                    uncited.append(loc)
+        c, u = _citations(rel, path.read_text(encoding="utf-8"))
+        cited += c
+        uncited += u
     return cited, uncited
+
+
+KIT = "conformance/"  # the generated conformance kit: tests, not realisations
 
 
 def junit_results(report: Path) -> dict[tuple[str, str], dict[str, int]]:
@@ -170,7 +187,7 @@ def compute(
     model: m.Model, files: dict[str, str], document: dict[str, Any], tests_dir: Path | None, root: Path
 ) -> Trace:
     rows = {
-        cid: Row(cid, c.spec.source, c.spec.clause, c.spec.kind, c.spec.status, c.spec.text)
+        cid: Row(cid, c.spec.source, c.spec.clause, c.spec.kind, c.spec.status, c.spec.text, c.spec.outside)
         for cid, c in model.clauses.items()
     }
     for ref in model.refs:
@@ -186,7 +203,7 @@ def compute(
     found: list[tuple[str, Location]] = []
     without: list[str] = []
     for path, text in sorted(files.items()):
-        if path.startswith("trace/") or not (path.endswith(".py") or path.endswith("openapi.yaml")):
+        if path.startswith(("trace/", "docs/", KIT)) or not (path.endswith(".py") or path.endswith("openapi.yaml")):
             continue
         hits = (
             _openapi_artifacts(path, text, document)
@@ -199,22 +216,37 @@ def compute(
     for cid, loc in found:
         if cid in rows and loc not in rows[cid].artifacts:
             rows[cid].artifacts.append(loc)
+    cited: list[tuple[str, Location]] = []
     uncited: list[Location] = []
+    for path, text in sorted(files.items()):
+        if path.startswith(KIT) and path.rsplit("/", 1)[-1].startswith("test_") and path.endswith(".py"):
+            c, u = _citations("generated/" + path, text)
+            cited += c
+            uncited += u
     if tests_dir is not None and tests_dir.is_dir():
-        cited, uncited = test_citations(tests_dir, root)
-        for cid, loc in cited:
-            if cid in rows and loc not in rows[cid].tests:
-                rows[cid].tests.append(loc)
+        c, u = test_citations(tests_dir, root)
+        cited += c
+        uncited += u
+    for cid, loc in cited:
+        if cid in rows and loc not in rows[cid].tests:
+            rows[cid].tests.append(loc)
     return Trace(list(rows.values()), uncited, without)
 
 
 def add_results(trace: Trace, report: Path) -> None:
+    """Pass/fail/skip counts per clause from a JUnit report. A report's test file matches a test of the matrix
+    when it is a suffix of the test's path (the conformance kit runs from its own folder)."""
     results = junit_results(report)
+    by_name: dict[str, list[tuple[str, dict[str, int]]]] = {}
+    for (file, name), counts in results.items():
+        by_name.setdefault(name, []).append((file, counts))
     for row in trace.rows:
         totals = {"passed": 0, "failed": 0, "skipped": 0}
         for t in row.tests:
-            for k, v in results.get((t["file"], t["symbol"]), {}).items():
-                totals[k] += v
+            for file, counts in by_name.get(t["symbol"], []):
+                if t["file"] == file or t["file"].endswith("/" + file):
+                    for k, v in counts.items():
+                        totals[k] += v
         row.results = totals
 
 
@@ -225,11 +257,12 @@ def summary(trace: Trace) -> dict[str, Any]:
         k["clauses"] += 1
         k["realised"] += r.realised
         k["tested"] += r.tested
-    gaps = [r.clause for r in trace.rows if r.kind == "normative" and not (r.realised and r.tested)]
+    gaps = [r.clause for r in trace.rows if r.kind == "normative" and not (r.realised and r.tested) and not r.outside]
     return {
         "by_kind": dict(sorted(kinds.items())),
         "normative_gaps": gaps,
         "open": [r.clause for r in trace.rows if r.status in ("ffs", "unverified")],
+        "outside": [r.clause for r in trace.rows if r.outside],
         "tests_citing_no_clause": len(trace.uncited_tests),
         "generated_files_citing_no_clause": trace.files_without_clauses,
     }
@@ -251,6 +284,7 @@ def to_json(trace: Trace) -> str:
                 "status": r.status,
                 "text": r.text,
                 "open_points": r.open_points,
+                **({"outside": r.outside} if r.outside else {}),
                 "model": r.elements,
                 "artifacts": r.artifacts,
                 "tests": r.tests,
@@ -276,6 +310,7 @@ def to_csv(trace: Trace) -> str:
             "realised",
             "tested",
             "open_points",
+            "outside",
             "model",
             "artifacts",
             "tests",
@@ -295,6 +330,7 @@ def to_csv(trace: Trace) -> str:
                 "yes" if r.realised else "no",
                 "yes" if r.tested else "no",
                 " ".join(r.open_points),
+                r.outside,
                 "; ".join(_loc(x) for x in r.elements),
                 "; ".join(_loc(x) for x in r.artifacts),
                 "; ".join(_loc(x) for x in r.tests),
@@ -326,6 +362,7 @@ def to_markdown(trace: Trace) -> str:
     lines += [
         "",
         f"Normative clauses not realised or not tested: {len(s['normative_gaps'])}. "
+        f"Outside what nmsgen can realise (reason given): {len(s['outside'])}. "
         f"Open (FFS or unverified): {len(s['open'])}. Tests citing no clause: {s['tests_citing_no_clause']}.",
         "",
         "## Clauses",
@@ -340,8 +377,9 @@ def to_markdown(trace: Trace) -> str:
         tests = "<br>".join(_md(_loc(t)) for t in r.tests[:6]) + (
             f"<br>… {len(r.tests) - 6} more" if len(r.tests) > 6 else ""
         )
+        status = f"{r.status}<br>outside: {_md(r.outside)}" if r.outside else r.status
         lines.append(
-            f"| **{r.clause}**<br>{_md(r.source)} {_md(r.section)}: {_md(r.text)} | {r.kind} | {r.status} "
+            f"| **{r.clause}**<br>{_md(r.source)} {_md(r.section)}: {_md(r.text)} | {r.kind} | {status} "
             f"| {arts or '—'} | {tests or '—'} | {' '.join(r.open_points) or '—'} |"
         )
     return "\n".join(lines) + "\n"
@@ -352,8 +390,13 @@ def emit(trace: Trace) -> dict[str, str]:
 
 
 def failing(trace: Trace) -> list[Row]:
-    """Normative clauses that are stable (not FFS, not unverified) and not both realised and tested."""
-    return [r for r in trace.rows if r.kind == "normative" and r.status == "stable" and not (r.realised and r.tested)]
+    """Normative clauses that are stable (not FFS, not unverified), not outside nmsgen's reach (a reason in the
+    registry), and not both realised and tested."""
+    return [
+        r
+        for r in trace.rows
+        if r.kind == "normative" and r.status == "stable" and not r.outside and not (r.realised and r.tested)
+    ]
 
 
 def summary_text(trace: Trace) -> str:
@@ -363,7 +406,8 @@ def summary_text(trace: Trace) -> str:
         for kind, v in s["by_kind"].items()
     ]
     lines.append(
-        f"open (FFS or unverified): {len(s['open'])}; stable normative gaps: {len(failing(trace))}; "
+        f"open (FFS or unverified): {len(s['open'])}; outside nmsgen (with reason): {len(s['outside'])}; "
+        f"stable normative gaps: {len(failing(trace))}; "
         f"tests citing no clause: {s['tests_citing_no_clause']}"
     )
     return "\n".join(lines)
@@ -377,6 +421,8 @@ def chain(row: Row) -> str:
         out += [f"    {_loc(x)}" for x in items]
     if row.open_points:
         out.append(f"  open points: {', '.join(row.open_points)}")
+    if row.outside:
+        out.append(f"  outside nmsgen: {row.outside}")
     if row.results:
         out.append(
             f"  last run: {row.results['passed']} passed, {row.results['failed']} failed, "

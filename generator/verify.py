@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from jsonschema import FormatChecker  # type: ignore[import-untyped]
+from jsonschema import FormatChecker
 from openapi_schema_validator import OAS30ReadValidator, OAS30WriteValidator
 from openapi_spec_validator import validate as validate_openapi
 from openapi_spec_validator.validation.exceptions import OpenAPIValidationError

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ssl
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +32,9 @@ class Running:
 
 
 @contextmanager
-def https_server(tmp: Path, signing: Keys, **settings: Any) -> Iterator[Running]:
+def https_server(
+    tmp: Path, signing: Keys, wrap: Callable[[Any], Any] | None = None, **settings: Any
+) -> Iterator[Running]:
     ca = trustme.CA()
     cert = ca.issue_cert("localhost", "127.0.0.1")
     cert.private_key_and_cert_chain_pem.write_to_path(str(tmp / "server.pem"))
@@ -40,6 +42,8 @@ def https_server(tmp: Path, signing: Keys, **settings: Any) -> Iterator[Running]
     ca.cert_pem.write_to_path(str(tmp / "ca.pem"))
     store = SqliteStore(tmp / "store.sqlite")
     app = create_app(store, signing.settings(**settings))
+    if wrap is not None:  # a deliberately broken variant, for tests that must catch it
+        app = wrap(app)
     port = free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
     config.load()

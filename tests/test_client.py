@@ -365,7 +365,7 @@ def test_mcdata8_client_credentials(running: Running, idms: tuple[str, TokenEndp
     auth.close()
 
 
-@pytest.mark.clause("RFC6749-5.2-R2", "RFC6749-5.2-R3")
+@pytest.mark.clause("RFC6749-5.2-R1", "RFC6749-5.2-R2", "RFC6749-5.2-R3")
 def test_token_endpoint_errors_are_clear(running: Running, idms: tuple[str, TokenEndpoint, Path]) -> None:
     url, _, ca = idms
     for secret, scope, code in (("wrong", ALL_ACCOUNTS, "invalid_client"), ("s3cret", "other", "invalid_scope")):
@@ -379,7 +379,7 @@ def test_token_endpoint_errors_are_clear(running: Running, idms: tuple[str, Toke
         auth.close()
 
 
-@pytest.mark.clause("RFC6749-4.4.3-R1", "33.180-B.12-R1")
+@pytest.mark.clause("RFC6749-4.4.3-R1", "33.180-B.12-R1", "33.180-B.10-R2")
 def test_client_credentials_token_expiry_and_refresh(running: Running, idms: tuple[str, TokenEndpoint, Path]) -> None:
     url, endpoint, ca = idms
     endpoint.lifetime = 32  # with early_expiry=30 the cached token counts as expired after about 2 s

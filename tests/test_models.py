@@ -126,3 +126,42 @@ def test_null_only_where_the_model_allows_it() -> None:
     assert models.NmsSubscription.model_validate(sub).to_wire() == sub
     assert models.Reference.model_validate({"resourceURL": "https://s/f/1", "path": None}).to_wire()["path"] is None
     assert models.EmptyBody.model_validate({"empty": None}).to_wire() == {"empty": None}
+
+
+NOTIFY_EXAMPLES = ("nmsEventListNotification", "nmsEventListFolderChanges", "nmsEventListResetBox")
+
+
+@pytest.mark.clause(
+    "OMA-NMS-5.3.2.24",
+    "OMA-NMS-5.3.2.25",
+    "OMA-NMS-5.3.2.26",
+    "OMA-NMS-5.3.2.27",
+    "OMA-NMS-5.3.2.28",
+    "OMA-NMS-5.3.2.29",
+    "OMA-NMS-5.3.4",
+    "OMA-COMMON-Link",
+)
+def test_notification_bodies_round_trip_and_refuse_missing_members(model: Model) -> None:
+    """The NmsEventList examples (every event kind, links, resetBox) parse with the generated models and come
+    back byte-identical on the wire; an event without its mandatory resourceURL, a link without rel, and an
+    event with two choices at once are refused."""
+    values = {e.spec.name: e.spec.value for e in model.examples if e.spec.name in NOTIFY_EXAMPLES}
+    assert sorted(values) == sorted(NOTIFY_EXAMPLES)
+    kinds: set[str] = set()
+    for value in values.values():
+        parsed = models.NmsEventListBody.model_validate(value)
+        assert parsed.to_wire() == value
+        kinds |= {k for event in value["nmsEventList"]["nmsEvent"] for k in event}
+    assert kinds >= {"changedObject", "deletedObject", "changedFolder", "deletedFolder", "resetBox"}
+    good = values["nmsEventListNotification"]
+    broken_event = {"nmsEventList": {**good["nmsEventList"], "nmsEvent": [{"deletedObject": {"lastModSeq": 1}}]}}
+    broken_link = {"nmsEventList": {**good["nmsEventList"], "link": [{"href": "https://x.example/s"}]}}
+    two_choices = {
+        "nmsEventList": {
+            **good["nmsEventList"],
+            "nmsEvent": [{"deletedObject": {"resourceURL": "u"}, "deletedFolder": {"resourceURL": "v"}}],
+        }
+    }
+    for bad in (broken_event, broken_link, two_choices):
+        with pytest.raises(ValidationError):
+            models.NmsEventListBody.model_validate(bad)

@@ -37,6 +37,11 @@ def test_generated_code_passes_mypy_strict() -> None:
     assert r.returncode == 0, r.stdout + r.stderr
 
 
+def test_generated_conformance_kit_passes_mypy_strict() -> None:
+    r = run("mypy", "--strict", "generated/conformance")
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
 BANNED = {
     r"\byaml\.load\((?![^)]*Loader=_?[A-Za-z.]*(CSafeLoader|SafeLoader))": "yaml.load without a safe loader",
     r"\bLoader=yaml\.(Full|Unsafe)?Loader\b": "an unsafe YAML loader",

@@ -122,3 +122,30 @@ def test_matrix_covers_the_registry() -> None:
     assert [c["id"] for c in data["clauses"]] == list(result.model.clauses)
     assert tracing.summary  # the summary is part of the JSON
     assert set(data["summary"]["by_kind"]) <= {"normative", "note", "editors-note", "informative"}
+
+
+def test_outside_reason_turns_a_gap_into_a_listed_open_clause(project: Path) -> None:
+    """A normative clause nothing realises fails the trace until the registry says why nmsgen cannot realise
+    it; then it is listed (with the reason) and the trace passes."""
+    clauses = yaml.safe_load((project / "model" / "clauses.yaml").read_text())
+    clauses["clauses"].append(
+        {"id": "C-9", "source": "Test", "clause": "9", "kind": "normative", "status": "stable", "text": "UE config."}
+    )
+    (project / "model" / "clauses.yaml").write_text(yaml.safe_dump(clauses))
+    code, _, err = trace(project)
+    assert code == 1 and "C-9 (Test 9) is normative and unrealised and untested" in err
+    clauses["clauses"][-1]["outside"] = "Configuration of the UE, not of the store."
+    (project / "model" / "clauses.yaml").write_text(yaml.safe_dump(clauses))
+    code, out, err = trace(project)
+    assert code == 0, err
+    assert "outside nmsgen (with reason): 1" in out
+    r = run_nmsgen("trace", "C-9", "--spec", "model", "--tests", "tests", cwd=project)
+    assert r.returncode == 0 and "outside nmsgen: Configuration of the UE, not of the store." in r.stdout
+
+
+@pytest.mark.clause("24.282-21.1-CR3")
+def test_the_project_itself_has_no_stable_normative_gap() -> None:
+    """CI's gate: every stable normative clause of spec/ is realised and tested, or outside with a reason."""
+    r = run_nmsgen("trace", cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    assert "stable normative gaps: 0" in r.stdout

@@ -171,7 +171,9 @@ class ClientCredentialsAuth(httpx.Auth):
     """MCData-8: an OAuth 2.0 client credentials grant (RFC 6749 section 4.4) through httpx-auth: the token
     request authenticates the client (HTTP Basic), asks for ``scope``, and the token is cached until
     ``early_expiry`` seconds before it expires. On ``401 invalid_token`` the cached token is dropped and the
-    request retried once with a fresh one. Refusals of the token endpoint raise :class:`TokenError`."""
+    request retried once with a fresh one. Refusals of the token endpoint raise :class:`TokenError`.
+
+    Clauses: 24.282-21.1-CR1, 24.282-21.1-CR5, 24.282-21.1-EN1, RFC6749-4.4-R1, RFC6749-4.4.2-R1, RFC6749-4.4.3-R1, RFC6749-5.2-R1, RFC6749-5.2-R2, RFC6749-5.2-R3, 33.180-B.10-R2, RFC8725-3.1."""
 
     requires_response_body = True
 
@@ -360,7 +362,7 @@ class MessageStoreClient(_Base):
         )
 
     def get_object(self, object_id: str) -> models.Object:
-        """Retrieve a stored object. (GetObject; clauses OMA-NMS-6.2, 24.282-21.1-CR3, 23.282-7.13.1-R4)."""
+        """Retrieve a stored object. (GetObject; clauses OMA-NMS-6.2, 24.282-21.1-CR3, 23.282-7.13.1-R4, 23.282-7.13-R1)."""
         return self._call(  # type: ignore[no-any-return]
             "GetObject", "GET", "/objects/" + _seg(object_id)
         )
@@ -422,7 +424,7 @@ class MessageStoreClient(_Base):
         )
 
     def search_objects(self, body: models.SelectionCriteria) -> models.ObjectList | models.ObjectReferenceList:
-        """Search stored objects. (SearchObjects; clauses OMA-NMS-6.7, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.10)."""
+        """Search stored objects. (SearchObjects; clauses OMA-NMS-6.7, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.10, 23.282-7.13-R5)."""
         return self._call(  # type: ignore[no-any-return]
             "SearchObjects",
             "POST",
@@ -578,7 +580,7 @@ class MessageStoreClient(_Base):
         )
 
     def list_subscriptions(self) -> models.NmsSubscriptionList:
-        """List the subscriptions of the box. (ListSubscriptions; clauses OMA-NMS-6.17, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4)."""
+        """List the subscriptions of the box. (ListSubscriptions; clauses OMA-NMS-6.17, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4, 23.282-7.13-R5)."""
         return self._call(  # type: ignore[no-any-return]
             "ListSubscriptions", "GET", "/subscriptions"
         )
@@ -721,7 +723,7 @@ class AsyncMessageStoreClient(_Base):
         )
 
     async def get_object(self, object_id: str) -> models.Object:
-        """Retrieve a stored object. (GetObject; clauses OMA-NMS-6.2, 24.282-21.1-CR3, 23.282-7.13.1-R4)."""
+        """Retrieve a stored object. (GetObject; clauses OMA-NMS-6.2, 24.282-21.1-CR3, 23.282-7.13.1-R4, 23.282-7.13-R1)."""
         return await self._call(  # type: ignore[no-any-return]
             "GetObject", "GET", "/objects/" + _seg(object_id)
         )
@@ -783,7 +785,7 @@ class AsyncMessageStoreClient(_Base):
         )
 
     async def search_objects(self, body: models.SelectionCriteria) -> models.ObjectList | models.ObjectReferenceList:
-        """Search stored objects. (SearchObjects; clauses OMA-NMS-6.7, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.10)."""
+        """Search stored objects. (SearchObjects; clauses OMA-NMS-6.7, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.10, 23.282-7.13-R5)."""
         return await self._call(  # type: ignore[no-any-return]
             "SearchObjects",
             "POST",
@@ -939,7 +941,7 @@ class AsyncMessageStoreClient(_Base):
         )
 
     async def list_subscriptions(self) -> models.NmsSubscriptionList:
-        """List the subscriptions of the box. (ListSubscriptions; clauses OMA-NMS-6.17, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4)."""
+        """List the subscriptions of the box. (ListSubscriptions; clauses OMA-NMS-6.17, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4, 23.282-7.13-R5)."""
         return await self._call(  # type: ignore[no-any-return]
             "ListSubscriptions", "GET", "/subscriptions"
         )

@@ -7,6 +7,8 @@ against the generated models, calls the store in a worker thread and writes the 
 Every failure is an NMS ``requestError``: invalid input 400 SVC0002, unknown resource 404 SVC0004,
 unsupported method 405 with the exact ``Allow`` value of the resource, store refusals with their
 exception's status, anything unexpected 500 SVC0001 without internals.
+
+Clauses: 24.282-21.1-CR3, OMA-NMS-5.2, OMA-NMS-6, 23.282-7.13.1-R1, 24.282-21.1-R6, 24.282-21.1-R7, 24.282-21.1-R8, 24.282-21.1-CR1, 24.282-21.1-CR4, 23.282-7.13-R4, 23.282-7.13.1-R2.
 """
 
 from __future__ import annotations
@@ -448,6 +450,7 @@ def create_app(store: MessageStore, auth: AuthSettings, limits: Limits = Limits(
     async def _unexpected(request: Request, exc: Exception) -> Response:
         return error_response("SVC0001", ["500"], 500)
 
+    # OMA-COMMON-HTTP-405: 405 with the exact Allow header of the resource
     def not_allowed(allow: str) -> Callable[[Request], Awaitable[Response]]:
         async def handler(request: Request) -> Response:
             return error_response("SVC0001", ["405"], 405, {"Allow": allow})
@@ -476,7 +479,7 @@ def create_app(store: MessageStore, auth: AuthSettings, limits: Limits = Limits(
 
     @app.api_route("/nms/v1/{storeName}/{boxId}/objects/{objectId}", methods=["GET"], include_in_schema=False)
     async def get_object(request: Request) -> Response:
-        """Retrieve a stored object. (GetObject; clauses OMA-NMS-6.2, 24.282-21.1-CR3, 23.282-7.13.1-R4)."""
+        """Retrieve a stored object. (GetObject; clauses OMA-NMS-6.2, 24.282-21.1-CR3, 23.282-7.13.1-R4, 23.282-7.13-R1)."""
         ctx = context(request, "GetObject")
         object_id: str = request.path_params["objectId"]
         result = await run_in_threadpool(store.get_object, ctx, object_id=object_id)
@@ -566,7 +569,7 @@ def create_app(store: MessageStore, auth: AuthSettings, limits: Limits = Limits(
 
     @app.api_route("/nms/v1/{storeName}/{boxId}/objects/operations/search", methods=["POST"], include_in_schema=False)
     async def search_objects(request: Request) -> Response:
-        """Search stored objects. (SearchObjects; clauses OMA-NMS-6.7, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.10)."""
+        """Search stored objects. (SearchObjects; clauses OMA-NMS-6.7, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.10, 23.282-7.13-R5)."""
         ctx = context(request, "SearchObjects")
         body = await _json(request, models.SelectionCriteriaBody, limits)
         result = await run_in_threadpool(store.search_objects, ctx, body=body)
@@ -709,7 +712,7 @@ def create_app(store: MessageStore, auth: AuthSettings, limits: Limits = Limits(
 
     @app.api_route("/nms/v1/{storeName}/{boxId}/subscriptions", methods=["GET"], include_in_schema=False)
     async def list_subscriptions(request: Request) -> Response:
-        """List the subscriptions of the box. (ListSubscriptions; clauses OMA-NMS-6.17, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4)."""
+        """List the subscriptions of the box. (ListSubscriptions; clauses OMA-NMS-6.17, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4, 23.282-7.13-R5)."""
         ctx = context(request, "ListSubscriptions")
         result = await run_in_threadpool(store.list_subscriptions, ctx)
         return _reply("ListSubscriptions", request, result)

@@ -58,7 +58,35 @@ class StoreError(Exception):
         return f"{self.exception_id} {self.variables}"
 
 
-# exception id -> (kind, text with %1.., HTTP status) (spec/exceptions.yaml)
+# exception id -> (kind, text with %1.., HTTP status) (spec/exceptions.yaml); clauses:
+#   SVC1009: OMA-NMS-7
+#   POL1030: OMA-NMS-7
+#   POL1031: OMA-NMS-7
+#   SVC0001: OMA-COMMON-Exceptions, OMA-COMMON-ServiceException
+#   SVC0002: OMA-COMMON-Exceptions, OMA-COMMON-ServiceException
+#   SVC0003: OMA-COMMON-Exceptions, OMA-COMMON-ServiceException
+#   SVC0004: OMA-COMMON-Exceptions, OMA-COMMON-ServiceException
+#   SVC0005: OMA-COMMON-Exceptions, OMA-COMMON-ServiceException
+#   SVC0006: OMA-COMMON-Exceptions, OMA-COMMON-ServiceException
+#   SVC0007: OMA-COMMON-Exceptions, OMA-COMMON-ServiceException
+#   SVC0008: OMA-COMMON-Exceptions, OMA-COMMON-ServiceException
+#   SVC2000: OMA-COMMON-Exceptions, OMA-COMMON-ServiceException
+#   SVC2001: OMA-COMMON-Exceptions, OMA-COMMON-ServiceException
+#   SVC2002: OMA-COMMON-Exceptions, OMA-COMMON-ServiceException
+#   SVC2003: OMA-COMMON-Exceptions, OMA-COMMON-ServiceException, RFC6750-3.1-R2
+#   SVC2008: OMA-COMMON-Exceptions, OMA-COMMON-ServiceException
+#   POL0001: OMA-COMMON-Exceptions, OMA-COMMON-PolicyException
+#   POL0002: OMA-COMMON-Exceptions, OMA-COMMON-PolicyException
+#   POL0003: OMA-COMMON-Exceptions, OMA-COMMON-PolicyException
+#   POL0004: OMA-COMMON-Exceptions, OMA-COMMON-PolicyException
+#   POL0006: OMA-COMMON-Exceptions, OMA-COMMON-PolicyException
+#   POL0007: OMA-COMMON-Exceptions, OMA-COMMON-PolicyException
+#   POL0008: OMA-COMMON-Exceptions, OMA-COMMON-PolicyException
+#   POL0009: OMA-COMMON-Exceptions, OMA-COMMON-PolicyException
+#   POL0010: OMA-COMMON-Exceptions, OMA-COMMON-PolicyException
+#   POL0011: OMA-COMMON-Exceptions, OMA-COMMON-PolicyException
+#   POL0012: OMA-COMMON-Exceptions, OMA-COMMON-PolicyException
+#   POL0013: OMA-COMMON-Exceptions, OMA-COMMON-PolicyException
 EXCEPTIONS: dict[str, tuple[str, str, int]] = {
     "SVC1009": (
         "service",
@@ -139,7 +167,7 @@ class MessageStore(Protocol):
         """Retrieve a stored object. (GET /nms/v1/{storeName}/{boxId}/objects/{objectId}; GetObject).
 
         Outcomes: 200 Object.
-        Clauses: OMA-NMS-6.2, 24.282-21.1-CR3, 23.282-7.13.1-R4.
+        Clauses: OMA-NMS-6.2, 24.282-21.1-CR3, 23.282-7.13.1-R4, 23.282-7.13-R1.
         """
         ...
 
@@ -213,7 +241,7 @@ class MessageStore(Protocol):
         """Search stored objects. (POST /nms/v1/{storeName}/{boxId}/objects/operations/search; SearchObjects).
 
         Outcomes: 200 ObjectList or ObjectReferenceList.
-        Clauses: OMA-NMS-6.7, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.10.
+        Clauses: OMA-NMS-6.7, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.10, 23.282-7.13-R5.
         """
         ...
 
@@ -338,7 +366,7 @@ class MessageStore(Protocol):
         """List the subscriptions of the box. (GET /nms/v1/{storeName}/{boxId}/subscriptions; ListSubscriptions).
 
         Outcomes: 200 NmsSubscriptionList.
-        Clauses: OMA-NMS-6.17, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4.
+        Clauses: OMA-NMS-6.17, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4, 23.282-7.13-R5.
         """
         ...
 

@@ -109,7 +109,9 @@ class ClientCredentialsAuth(httpx.Auth):
     """MCData-8: an OAuth 2.0 client credentials grant (RFC 6749 section 4.4) through httpx-auth: the token
     request authenticates the client (HTTP Basic), asks for ``scope``, and the token is cached until
     ``early_expiry`` seconds before it expires. On ``401 invalid_token`` the cached token is dropped and the
-    request retried once with a fresh one. Refusals of the token endpoint raise :class:`TokenError`."""
+    request retried once with a fresh one. Refusals of the token endpoint raise :class:`TokenError`.
+
+    Clauses: C-1."""
 
     requires_response_body = True
 

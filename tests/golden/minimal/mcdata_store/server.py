@@ -7,6 +7,8 @@ against the generated models, calls the store in a worker thread and writes the 
 Every failure is an NMS ``requestError``: invalid input 400 SVC0002, unknown resource 404 SVC0004,
 unsupported method 405 with the exact ``Allow`` value of the resource, store refusals with their
 exception's status, anything unexpected 500 SVC0001 without internals.
+
+Clauses: C-1.
 """
 
 from __future__ import annotations
@@ -349,6 +351,7 @@ def create_app(store: MessageStore, auth: AuthSettings, limits: Limits = Limits(
     async def _unexpected(request: Request, exc: Exception) -> Response:
         return error_response("SVC0001", ["500"], 500)
 
+    # C-1: 405 with the exact Allow header of the resource
     def not_allowed(allow: str) -> Callable[[Request], Awaitable[Response]]:
         async def handler(request: Request) -> Response:
             return error_response("SVC0001", ["405"], 405, {"Allow": allow})

@@ -58,7 +58,11 @@ class StoreError(Exception):
         return f"{self.exception_id} {self.variables}"
 
 
-# exception id -> (kind, text with %1.., HTTP status) (spec/exceptions.yaml)
+# exception id -> (kind, text with %1.., HTTP status) (spec/exceptions.yaml); clauses:
+#   SVC0001: C-1
+#   SVC0004: C-1
+#   SVC2003: C-1
+#   POL0001: C-1
 EXCEPTIONS: dict[str, tuple[str, str, int]] = {
     "SVC0001": ("service", "A service error occurred. Error code is %1", 400),
     "SVC0004": ("service", "No valid addresses provided in message part %1", 404),
