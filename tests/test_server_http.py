@@ -161,3 +161,17 @@ def test_store_refusals_use_the_exception_registry() -> None:
     err = r.json()["requestError"]
     assert err["policyException"]["text"] == "Attempt to create objects or folders under /Trash is prohibited"
     assert err["link"] == [{"rel": "folder", "href": "https://s/f/1"}]
+
+
+@pytest.mark.clause("OMA-NMS-6")
+def test_xml_bodies_are_refused_as_the_open_point_chose() -> None:
+    """OP-XML-BODIES: JSON only. An XML body is invalid input naming Content-Type, before the store is asked."""
+    store = RecordingStore()
+    r = app(store).post(
+        url("/{storeName}/{boxId}/folders"),
+        content=b"<folder><name>x</name></folder>",
+        headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/xml"},
+    )
+    assert r.status_code == 400
+    assert r.json()["requestError"]["serviceException"]["variables"] == ["Content-Type (application/json expected)"]
+    assert store.calls == []
