@@ -258,6 +258,37 @@ def openapi(spec: Path, fmt: str, output: Path | None) -> None:
     click.echo(f"{output}: written")
 
 
+@main.command(name="docs")
+@spec_option
+@tests_option
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("site"),
+    show_default=True,
+    help="Folder to write index.html into (created if missing).",
+)
+def docs_command(spec: Path, tests: Path, output: Path) -> None:
+    """Write the API reference as one self-contained HTML file (no network, no CDN) to publish: every
+    operation, schema and open point, and the traceability matrix. generated/docs/index.html is the same
+    file, kept current by `nmsgen generate`."""
+    result = pipeline.check(spec)
+    sys.stderr.write(result.diagnostics.render())
+    if not result.ok or result.model is None:
+        sys.stderr.write("nothing written: the model has errors\n")
+        sys.exit(1)
+    files = pipeline.emit(result.model, result.document, tests if tests.is_dir() else None)
+    target = output / "index.html"
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+        write_file(target, files["docs/index.html"].encode())
+    except OSError as e:
+        sys.stderr.write(f"{target}: error write: {e.strerror}\n")
+        sys.exit(1)
+    click.echo(f"{target}: written")
+
+
 @main.command(name="trace")
 @click.argument("clause", required=False)
 @spec_option

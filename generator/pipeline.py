@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import emit_client, emit_conformance, emit_models, emit_openapi, emit_server, trace
+from . import emit_client, emit_conformance, emit_docs, emit_models, emit_openapi, emit_server, trace
 from .build import build
 from .diagnostics import Diagnostics
 from .load import load
@@ -65,15 +65,17 @@ def check(spec: Path) -> Result:
 
 
 def emit(model: Model, document: dict[str, Any], tests: Path | None = None) -> dict[str, str]:
-    """IR (and its OpenAPI document) -> every generated file, in memory; the traceability matrix last, as it
-    reads the others (and the clause markers of the tests in ``tests``)."""
+    """IR (and its OpenAPI document) -> every generated file, in memory; the traceability matrix and the HTML
+    docs last, as they read the others (and the clause markers of the tests in ``tests``)."""
     files: dict[str, str] = {}
     files.update(emit_openapi.emit(model, document))
     files.update(emit_models.emit(model, document))
     files.update(emit_server.emit(model))
     files.update(emit_client.emit(model))
     files.update(emit_conformance.emit(model))
-    files.update(trace.emit(trace.compute(model, files, document, tests, Path.cwd())))
+    matrix = trace.compute(model, files, document, tests, Path.cwd())
+    files.update(trace.emit(matrix))
+    files.update(emit_docs.emit(model, document, matrix))
     files["README.md"] = GENERATED_README
     return files
 
@@ -103,6 +105,7 @@ Edit the model and regenerate; `nmsgen generate --check` fails when this folder 
 | `mcdata_store/server.py` | the FastAPI application: `create_app(store, auth_settings)` |
 | `mcdata_store/client.py` | typed clients, sync and async, with MCData-7 and MCData-8 token handling |
 | `conformance/` | the conformance kit: a pytest suite to run against any store (`--base-url`, tokens, CA bundle) |
+| `docs/index.html` | the API reference: one self-contained HTML file (operations, schemas, open points, the matrix) |
 | `trace/trace.md`, `.csv`, `.json` | traceability: clause -> model elements -> generated artifacts -> tests |
 | `.nmsgen-manifest` | the list of generated files with their SHA-256; marks this folder as nmsgen's |
 """

@@ -272,6 +272,9 @@ def _loc(loc: Location) -> str:
     return f"{loc['file']}:{loc['line']} {loc['symbol']}" if "line" in loc else f"{loc['file']}::{loc['symbol']}"
 
 
+location_text = _loc  # "file:line symbol" of an artifact, "file::test" of a test
+
+
 def to_json(trace: Trace) -> str:
     data = {
         "summary": summary(trace),

@@ -138,6 +138,7 @@ def test_s8_server_token_by_interface(
         assert store.calls == []
 
 
+@pytest.mark.clause("24.282-21.1-R8", "24.282-21.1-CR4")
 def test_every_route_carries_the_auth_check() -> None:
     """Each generated route authenticates first: its first statement calls context(request, <its operationId>)."""
     tree = ast.parse((ROOT / "generated" / "mcdata_store" / "server.py").read_text())
@@ -261,6 +262,7 @@ def test_auth9_expiry_and_leeway(client: TestClient, store: RecordingStore) -> N
     assert r.status_code == 404 and store.calls == ["get_object"]  # within 30 s leeway: accepted
 
 
+@pytest.mark.clause("33.180-B.12-R1", "RFC7519-4.1.4")
 def test_leeway_over_30_seconds_is_refused() -> None:
     with pytest.raises(ValueError, match="leeway"):
         KEYS.settings(leeway_seconds=31)
@@ -308,6 +310,7 @@ def test_auth14_type(store: RecordingStore) -> None:
     assert _get(client, user_token(KEYS, headers={"typ": "application/at+jwt"})).status_code == 404
 
 
+@pytest.mark.clause("33.180-B.2.2-F4")
 def test_3gpp_profile_accepts_tokens_without_aud_iss_typ(client: TestClient, store: RecordingStore) -> None:
     """The 3gpp profile (TS 33.180 as read) does not require aud, iss or typ (OP-TOKEN-CLAIMS)."""
     r = _get(client, user_token(KEYS, drop=("aud", "iss", "jti", "iat"), headers={"typ": "JWT"}))
@@ -422,6 +425,7 @@ def test_s8_7_user_token_with_the_all_accounts_scope_stays_in_its_box(
     assert r.status_code == 403 and store.calls == []
 
 
+@pytest.mark.clause("24.282-21.1-CR1")
 def test_mcdata8_refused_when_no_all_accounts_scope_is_configured(store: RecordingStore) -> None:
     client = TestClient(
         create_app(store, KEYS.settings(all_accounts_scope=None)),  # type: ignore[arg-type]

@@ -96,6 +96,7 @@ def test_invalid_input_is_400_svc0002_never_422(body: bytes, headers: dict[str, 
     assert store.calls == []
 
 
+@pytest.mark.clause("OMA-COMMON-ServiceException")
 def test_invalid_query_parameters_are_400() -> None:
     client = app()
     base = url("/{storeName}/{boxId}/folders/{folderId}")
@@ -131,6 +132,7 @@ class Exploding:
         return method
 
 
+@pytest.mark.clause("OMA-COMMON-RequestError")
 def test_500_reveals_nothing() -> None:
     r = app(Exploding()).get(url("/{storeName}/{boxId}/objects/{objectId}"), headers=AUTH)
     assert_request_error(r, "SVC0001", 500)

@@ -149,3 +149,12 @@ def test_the_project_itself_has_no_stable_normative_gap() -> None:
     r = run_nmsgen("trace", cwd=ROOT)
     assert r.returncode == 0, r.stderr
     assert "stable normative gaps: 0" in r.stdout
+
+
+def test_readme_shows_the_current_coverage_line() -> None:
+    r = run_nmsgen("trace", cwd=ROOT)
+    lines = r.stdout.strip().splitlines()
+    readme = (ROOT / "README.md").read_text()
+    assert next(line for line in lines if line.startswith("normative:")) in readme
+    counts = lines[-1].rsplit("; tests citing no clause", 1)[0]  # that count moves with every tooling test
+    assert counts in readme, "README's coverage block is stale: paste the last lines of `nmsgen trace`"

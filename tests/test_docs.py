@@ -1,0 +1,140 @@
+"""Published documentation: generated/docs/index.html is one self-contained HTML file (no network, no CDN)
+that a real headless browser (Debian's chromium) renders, whose every in-page link resolves, and that shows
+every operation, schema, open point and clause of the model."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+import yaml
+
+from .conftest import FIXTURES, ROOT, run_nmsgen
+
+DOCS = ROOT / "generated" / "docs" / "index.html"
+DOC = json.loads((ROOT / "generated" / "openapi" / "openapi.json").read_text())
+TRACE = json.loads((ROOT / "generated" / "trace" / "trace.json").read_text())
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+         "--host-resolver-rules=MAP * ~NOTFOUND"]  # fmt: skip
+
+
+class Elements(HTMLParser):
+    """Ids, in-page links, and for each operation section the open-point flags it shows."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: set[str] = set()
+        self.links: list[str] = []
+        self.root: dict[str, str | None] = {}
+        self.section: str | None = None
+        self.flags: dict[str, set[str]] = {}
+        self.resources: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "html":
+            self.root = a
+        if a.get("id"):
+            self.ids.add(str(a["id"]))
+        if tag == "section" and a.get("data-operation"):
+            self.section = a["data-operation"]
+            self.flags[str(self.section)] = set()
+        href = a.get("href") or ""
+        if tag == "a" and href.startswith("#"):
+            self.links.append(href[1:])
+            if self.section and href.startswith("#openpoint-"):
+                self.flags[self.section].add(href.removeprefix("#openpoint-"))
+        if tag in ("script", "img", "link", "iframe", "source") and (a.get("src") or (tag == "link" and href)):
+            self.resources.append(f"{tag} {a.get('src') or href}")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "section":
+            self.section = None
+
+
+def rendered_dom(path: Path) -> str:
+    if CHROMIUM is None:
+        pytest.fail("chromium is needed for the docs test: apt-get install chromium (.ci/run installs it)")
+    r = subprocess.run(
+        [CHROMIUM, *FLAGS, "--dump-dom", path.as_uri()], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert r.returncode == 0, r.stderr[-2000:]
+    return r.stdout
+
+
+@pytest.mark.clause("24.282-21.1-CR3", "OMA-NMS-6")
+def test_docs_render_in_a_real_browser_and_every_link_resolves(tmp_path: Path) -> None:
+    dom = rendered_dom(DOCS)
+    page = Elements()
+    page.feed(dom)
+    # the page's own script ran in the browser and checked every in-page link against the rendered DOM
+    assert page.root.get("data-rendered") == "yes"
+    assert page.root.get("data-broken-links") == ""
+    assert int(page.root.get("data-links") or 0) == len(page.links) > 500
+    # and the same check again, here, on the DOM the browser produced
+    assert sorted({link for link in page.links if link not in page.ids}) == []
+    assert page.resources == [], "the page loads nothing from outside itself"
+    shot = tmp_path / "docs.png"
+    subprocess.run(
+        [CHROMIUM or "", *FLAGS, "--window-size=1280,900", f"--screenshot={shot}", DOCS.as_uri()],
+        capture_output=True, timeout=120, check=True,
+    )  # fmt: skip
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000
+
+
+@pytest.mark.clause("24.282-21.1-CR3", "24.282-21.1-EN1", "24.282-21.1-EN2")
+def test_docs_show_every_operation_schema_clause_and_open_point() -> None:
+    page = Elements()
+    page.feed(DOCS.read_text())
+    ops = {
+        op["operationId"]: op
+        for item in DOC["paths"].values()
+        for op in item.values()
+        if isinstance(op, dict) and "operationId" in op
+    }
+    assert set(page.flags) == set(ops)
+    for op_id, op in ops.items():
+        assert {f"operation-{op_id}"} <= page.ids
+        assert page.flags[op_id] == set(op.get("x-nmsgen-open-points", [])), op_id  # each open point flagged
+        for clause in op["x-nmsgen-clauses"]:
+            assert f"clause-{clause}" in page.ids
+    assert {f"schema-{name}" for name in DOC["components"]["schemas"]} <= page.ids
+    assert {f"clause-{row['id']}" for row in TRACE["clauses"]} <= page.ids
+    open_points = yaml.safe_load((ROOT / "spec" / "open-points.yaml").read_text())["open_points"]
+    assert {f"openpoint-{p['id']}" for p in open_points} <= page.ids
+    assert not re.search(r"""(src|href)\s*=\s*["'](https?:)?//""", DOCS.read_text())
+
+
+def test_nmsgen_docs_writes_the_same_file(tmp_path: Path) -> None:
+    r = run_nmsgen("docs", "-o", str(tmp_path / "site"))
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "site" / "index.html").read_bytes() == DOCS.read_bytes()
+
+
+def test_model_text_is_escaped(tmp_path: Path) -> None:
+    model = tmp_path / "model"
+    shutil.copytree(FIXTURES / "minimal", model)
+    api = yaml.safe_load((model / "api.yaml").read_text())
+    api["api"]["description"] = 'Tricky <script>alert("x")</script> & <b>bold</b>'
+    (model / "api.yaml").write_text(yaml.safe_dump(api))
+    r = run_nmsgen("docs", "--spec", str(model), "-o", str(tmp_path / "site"), cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    html = (tmp_path / "site" / "index.html").read_text()
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" in html
+    assert 'alert("x")' not in html
+
+
+def test_bad_model_writes_no_docs(tmp_path: Path) -> None:
+    model = tmp_path / "model"
+    shutil.copytree(FIXTURES / "minimal", model)
+    (model / "api.yaml").write_text("api: [unclosed\n")
+    r = run_nmsgen("docs", "--spec", str(model), "-o", str(tmp_path / "site"), cwd=tmp_path)
+    assert r.returncode == 1
+    assert "api.yaml:" in r.stderr and "Traceback" not in r.stderr
+    assert not (tmp_path / "site").exists()
