@@ -48,10 +48,20 @@ class Row:
 
 
 @dataclass
+class OpenPointRow:
+    id: str
+    title: str
+    status: str
+    clauses: list[str]
+    artifacts: list[Location] = field(default_factory=list)  # where it is named, or realised through its clauses
+
+
+@dataclass
 class Trace:
     rows: list[Row]
     uncited_tests: list[Location]
     files_without_clauses: list[str]
+    open_points: list[OpenPointRow] = field(default_factory=list)
 
     def row(self, clause: str) -> Row | None:
         return next((r for r in self.rows if r.clause == clause), None)
@@ -230,7 +240,47 @@ def compute(
     for cid, loc in cited:
         if cid in rows and loc not in rows[cid].tests:
             rows[cid].tests.append(loc)
-    return Trace(list(rows.values()), uncited, without)
+    points = []
+    for op in model.open_points.values():
+        point = OpenPointRow(op.spec.id, op.spec.title, op.spec.status, list(op.spec.clauses))
+        named = re.compile(rf"(?<![\w-]){re.escape(op.spec.id)}(?![\w-])")
+        for path, text in sorted(files.items()):
+            if path.startswith(("trace/", "docs/", KIT)) or not (path.endswith(".py") or path.endswith("openapi.yaml")):
+                continue
+            hits = (
+                _python_artifacts(path, text, named)
+                if path.endswith(".py")
+                else _openapi_open_points(path, text, document, op.spec.id)
+            )
+            point.artifacts += [loc for _, loc in hits if loc not in point.artifacts]
+        for cid in op.spec.clauses:
+            if cid in rows:
+                point.artifacts += [a for a in rows[cid].artifacts if a not in point.artifacts]
+        points.append(point)
+    return Trace(list(rows.values()), uncited, without, points)
+
+
+def _openapi_open_points(path: str, text: str, document: dict[str, Any], point: str) -> list[tuple[str, Location]]:
+    """OpenAPI operations and schemas whose x-nmsgen-open-points name ``point``."""
+    lines = text.splitlines()
+    out: list[tuple[str, Location]] = []
+    for p, item in document.get("paths", {}).items():
+        for method, op in item.items():
+            if isinstance(op, dict) and point in op.get("x-nmsgen-open-points", []):
+                line = next(
+                    (i for i, ln in enumerate(lines, 1) if ln.strip() == f"operationId: {op['operationId']}"), 0
+                )
+                out.append(
+                    (
+                        point,
+                        {"file": path, "symbol": f"operation {op['operationId']} ({method.upper()} {p})", "line": line},
+                    )
+                )
+    for name, schema in document.get("components", {}).get("schemas", {}).items():
+        if point in schema.get("x-nmsgen-open-points", []):
+            line = next((i for i, ln in enumerate(lines, 1) if ln.strip() == f"{name}:"), 0)
+            out.append((point, {"file": path, "symbol": f"schema {name}", "line": line}))
+    return out
 
 
 def add_results(trace: Trace, report: Path) -> None:
@@ -296,6 +346,10 @@ def to_json(trace: Trace) -> str:
             for r in trace.rows
         ],
         "tests_citing_no_clause": trace.uncited_tests,
+        "open_points": [
+            {"id": p.id, "title": p.title, "status": p.status, "clauses": p.clauses, "artifacts": p.artifacts}
+            for p in trace.open_points
+        ],
     }
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
@@ -385,6 +439,21 @@ def to_markdown(trace: Trace) -> str:
             f"| **{r.clause}**<br>{_md(r.source)} {_md(r.section)}: {_md(r.text)} | {r.kind} | {status} "
             f"| {arts or '—'} | {tests or '—'} | {' '.join(r.open_points) or '—'} |"
         )
+    lines += [
+        "",
+        "## Open points and the artifacts they touch",
+        "",
+        "FFS and unverified points first, each with the generated artifacts that name it or realise its clauses.",
+        "",
+        "| open point | status | clauses | artifacts |",
+        "|---|---|---|---|",
+    ]
+    order = {"ffs": 0, "unverified": 1, "open": 2}
+    for p in sorted(trace.open_points, key=lambda p: (order.get(p.status, 3), p.id)):
+        arts = "<br>".join(_md(_loc(a)) for a in p.artifacts[:10]) + (
+            f"<br>… {len(p.artifacts) - 10} more" if len(p.artifacts) > 10 else ""
+        )
+        lines.append(f"| **{p.id}**: {_md(p.title)} | {p.status} | {' '.join(p.clauses)} | {arts or '—'} |")
     return "\n".join(lines) + "\n"
 
 

@@ -158,3 +158,16 @@ def test_readme_shows_the_current_coverage_line() -> None:
     assert next(line for line in lines if line.startswith("normative:")) in readme
     counts = lines[-1].rsplit("; tests citing no clause", 1)[0]  # that count moves with every tooling test
     assert counts in readme, "README's coverage block is stale: paste the last lines of `nmsgen trace`"
+
+
+@pytest.mark.clause("24.282-21.1-EN2")
+def test_ffs_open_points_are_listed_with_the_artifacts_they_touch() -> None:
+    data = json.loads((ROOT / "generated" / "trace" / "trace.json").read_text())
+    points = {p["id"]: p for p in data["open_points"]}
+    user_id = points["OP-MCDATA8-USER-ID"]
+    assert user_id["status"] == "ffs"
+    files = {a["file"] for a in user_id["artifacts"]}
+    assert {"mcdata_store/auth.py", "openapi/openapi.yaml"} <= files
+    md = (ROOT / "generated" / "trace" / "trace.md").read_text()
+    section = md.split("## Open points and the artifacts they touch", 1)[1]
+    assert section.index("**OP-MCDATA8-USER-ID**") < section.index("**OP-XML-BODIES**")  # FFS before open
