@@ -36,6 +36,7 @@ class ServeOptions:
     leeway: int
     dev: bool = False  # the development token service (and certificate), never for production
     dev_dir: Path = Path(".nmsgen-dev")
+    notify_ca: Path | None = None  # CA bundle for the subscriptions' notifyURL servers (None: system trust store)
 
 
 class ServeError(Exception):
@@ -88,6 +89,7 @@ def run(o: ServeOptions) -> None:
 
     from mcdata_store.auth import VerificationKey  # noqa: PLC0415
     from mcdata_store.server import create_app  # noqa: PLC0415
+    from refstore.notify import NotifySettings  # noqa: PLC0415
     from refstore.sqlite import SqliteStore  # noqa: PLC0415
 
     from .devtokens import DevTokens, dev_certificate  # noqa: PLC0415
@@ -110,7 +112,7 @@ def run(o: ServeOptions) -> None:
         raise ServeError(f"--cert and --key are required (TLS); {INSECURE_FLAG} serves plain HTTP for development")
     settings = auth_settings(o, extra)
     ctx = tls_context(cert, key) if cert and key else None
-    store = SqliteStore(o.db)
+    store = SqliteStore(o.db, notify=NotifySettings(ca_file=o.notify_ca))  # delivers in background threads
     app = create_app(store, settings)
     if dev is not None:
         app.mount("/dev", dev.app())
@@ -136,4 +138,7 @@ def run(o: ServeOptions) -> None:
         f"(store {o.db}, profile {o.profile})\n"
     )
     sys.stderr.flush()
-    uvicorn.Server(config).run()
+    try:
+        uvicorn.Server(config).run()
+    finally:
+        store.close()  # stops the notification threads

@@ -1,0 +1,300 @@
+"""Notifications over HTTPS end to end: the generated server over TLS on the reference store, which
+POSTs NmsEventLists to a TLS notification receiver (its CA given to the store as the notify CA bundle).
+
+Every wait is on a condition (the receiver's, or the store's state) with a generous timeout; nothing
+asserts on timing.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+import pytest
+
+from mcdata_store.store import Context
+from refstore import SqliteStore
+from refstore.notify import NotifySettings
+
+from .https_server import Running, https_server
+from .notify_receiver import Receiver, receiver
+from .support import Keys, user_token
+from .sync_client import SyncClient, read_state
+
+KEYS = Keys()
+WAIT = 60.0
+
+
+@pytest.fixture(scope="module")
+def rec(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Receiver]:
+    with receiver(tmp_path_factory.mktemp("receiver")) as r:
+        yield r
+
+
+@pytest.fixture(scope="module")
+def running(tmp_path_factory: pytest.TempPathFactory, rec: Receiver) -> Iterator[Running]:
+    settings = NotifySettings(ca_file=rec.ca_file, retry_base=0.05, retry_max=0.2, max_attempts=3, poll_interval=0.2)
+    with https_server(tmp_path_factory.mktemp("store"), KEYS, {"notify": settings}) as r:
+        yield r
+
+
+class Box:
+    """One user's box over HTTPS, and the store's view of it."""
+
+    def __init__(self, running: Running, user: str) -> None:
+        self.user = user
+        self.url = f"{running.base_url}/{quote(user, safe='')}"
+        self.http = httpx.Client(
+            verify=running.client_context(), headers={"Authorization": f"Bearer {user_token(KEYS, user)}"}
+        )
+        self.store: SqliteStore = running.store
+        self.ctx = Context("myStore", user, "MCData-7", user, self.url)
+
+    def call(self, method: str, rel: str, expect: int, **kw: Any) -> httpx.Response:
+        r = self.http.request(method, self.url + rel, **kw)
+        assert r.status_code == expect, f"{method} {rel}: {r.status_code} {r.text[:300]}"
+        return r
+
+    def folder(self, name: str, parent: str = "/") -> str:
+        body = {"folder": {"parentFolderPath": parent, "name": name, "attributes": {}}}
+        return str(self.call("POST", "/folders", 201, json=body).headers["location"])
+
+    def obj(self, folder_path: str = "/", flags: tuple[str, ...] = (), **fields: Any) -> str:
+        root = {"object": {"parentFolderPath": folder_path, "flags": {"flag": list(flags)}, "attributes": {}, **fields}}
+        files = {"root-fields": (None, json.dumps(root), "application/json")}
+        return str(self.call("POST", "/objects", 201, files=files).headers["location"])
+
+    def rel(self, url: str) -> str:
+        return url.removeprefix(self.url)
+
+    def move(self, target: str, objects: tuple[str, ...] = (), folders: tuple[str, ...] = ()) -> None:
+        body = {
+            "targetSourceRef": {
+                "targetRef": {"resourceURL": target},
+                "sourceRefs": {
+                    "folders": {"folderReference": [{"resourceURL": u} for u in folders]},
+                    "objects": {"objectReference": [{"resourceURL": u} for u in objects]},
+                },
+            }
+        }
+        r = self.call("POST", "/folders/operations/moveToFolder", 200, json=body).json()
+        assert all(item["code"] == 200 for item in r["bulkResponseList"]["response"]), r
+
+    def token(self) -> str:
+        return self.store.current_restart_token(self.ctx)
+
+    def subscription(self, sub_url: str, expect: int = 200) -> httpx.Response:
+        return self.call("GET", self.rel(sub_url), expect)
+
+
+def received(rec: Receiver, name: str) -> list[dict[str, Any]]:
+    with rec.changed:
+        return list(rec.received.get(name, []))
+
+
+def last_token(rec: Receiver, name: str) -> Callable[[], str | None]:
+    def get() -> str | None:
+        got = rec.received.get(name, [])
+        return got[-1]["nmsEventList"]["restartToken"] if got else None
+
+    return get
+
+
+def wait_caught_up(rec: Receiver, name: str, box: Box) -> list[dict[str, Any]]:
+    token = box.token()
+    assert rec.wait_for(lambda: last_token(rec, name)() == token, WAIT), (token, received(rec, name)[-1:])
+    return received(rec, name)
+
+
+def wait_until(check: Callable[[], bool], timeout: float = WAIT) -> bool:
+    """Poll the store's state (a condition in another process's terms) until true or the timeout."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
+@pytest.mark.clause("OMA-NMS-6.19", "OMA-NMS-6.17", "OMA-NMS-5.1.4", "OMA-NMS-5.3.2.24", "24.282-21.1-R3")
+def test_changes_are_notified_over_https_in_index_order(running: Running, rec: Receiver) -> None:
+    box = Box(running, "n1@example.test")
+    client = SyncClient(box.http, box.url)
+    sub = client.subscribe(rec.url("n1"))
+    inbox = box.folder("Inbox")
+    archive = box.folder("Archive")
+    first = box.obj("/Inbox", ("\\Seen",), correlationId="c-1")
+    second = box.obj("/")
+    box.call("PUT", box.rel(first) + "/flags/%5CFlagged", 201, json={"empty": None})
+    box.move(archive, objects=(first,))
+    box.call("DELETE", box.rel(second), 204)
+    box.call("PUT", box.rel(inbox) + "/folderName", 200, json={"name": "In"})
+
+    notes = wait_caught_up(rec, "n1", box)
+    for note in notes:
+        client.apply(note)
+        events = note["nmsEventList"]
+        assert events["callbackData"] == "sync"  # echoed (TS14 5.3.2.24)
+        assert events["link"] == [{"rel": "nmsSubscription", "href": sub["resourceURL"]}]
+    assert [n["nmsEventList"]["index"] for n in notes] == list(range(1, len(notes) + 1))
+    assert client.gaps == []
+    assert (client.objects, client.folders) == read_state(box.http, box.url)
+    assert client.objects[first][1] == ("\\Seen", "\\Flagged") and client.objects[first][0] == archive
+    assert second not in client.objects and client.folders[inbox][1] == "In"
+    seqs = [e[k]["lastModSeq"] for n in notes for e in n["nmsEventList"]["nmsEvent"] for k in e]
+    assert seqs == sorted(seqs) and len(seqs) == len(set(seqs))  # strictly increasing across the stream
+    got = box.subscription(sub["resourceURL"]).json()["nmsSubscription"]
+    assert got["index"] == len(notes) + 1 and got["restartToken"] == box.token()  # the next index, the current point
+    deleted = [e for n in notes for e in n["nmsEventList"]["nmsEvent"] if "deletedObject" in e]
+    assert [e["deletedObject"]["resourceURL"] for e in deleted] == [second]
+
+
+@pytest.mark.clause("OMA-NMS-5.1.4", "OMA-NMS-6.17", "OMA-NMS-5.3.2.27", "OMA-NMS-5.3.2.25")
+def test_events_since_a_restart_token_are_compressed_to_their_net_effect(running: Running, rec: Receiver) -> None:
+    box = Box(running, "n2@example.test")
+    start = box.token()
+    team = box.folder("Team")
+    kept = box.obj("/")
+    for flag in ("%5CSeen", "%5CFlagged", "%24Forwarded"):
+        box.call("PUT", box.rel(kept) + f"/flags/{flag}", 201, json={"empty": None})
+    box.call("DELETE", box.rel(kept) + "/flags/%5CFlagged", 204)
+    box.move(team, objects=(kept,))
+    gone = box.obj("/Team")
+    box.call("DELETE", box.rel(gone), 204)
+    end = box.token()
+
+    client = SyncClient(box.http, box.url, restart_token=start)
+    client.subscribe(rec.url("n2"))
+    notes = wait_caught_up(rec, "n2", box)
+    assert len(notes) == 1 and notes[0]["nmsEventList"]["restartToken"] == end
+    events = notes[0]["nmsEventList"]["nmsEvent"]
+    assert [next(iter(e)) for e in events] == ["changedFolder", "changedObject", "deletedObject"]
+    assert events[1]["changedObject"]["flags"]["flag"] == ["\\Seen", "$Forwarded"]  # one event, the final state
+    assert events[1]["changedObject"]["parentFolder"] == team
+    assert events[2]["deletedObject"]["resourceURL"] == gone  # created and deleted: only the deletion
+    client.apply(notes[0])
+    assert (client.objects, client.folders) == read_state(box.http, box.url)
+
+
+@pytest.mark.clause("OMA-NMS-5.1.4", "OMA-NMS-5.3.2.29", "OMA-NMS-6.18")
+def test_reset_box_when_the_changes_cannot_be_produced(running: Running, rec: Receiver) -> None:
+    box = Box(running, "n3@example.test")
+    old = box.token()
+    victim = box.obj("/")
+    box.call("DELETE", box.rel(victim), 204)
+    box.obj("/")
+    assert box.store.purge_tombstones(box.ctx) == 1  # the deletion since `old` is forgotten
+
+    client = SyncClient(box.http, box.url, restart_token=old)
+    client.subscribe(rec.url("n3"))
+    notes = wait_caught_up(rec, "n3", box)
+    assert [n["nmsEventList"]["nmsEvent"] for n in notes] == [[{"resetBox": None}]]
+    for note in notes:
+        client.apply(note)
+    assert client.resets == 1 and (client.objects, client.folders) == read_state(box.http, box.url)
+
+    # after the reset, changes flow again with the next index
+    box.obj("/")
+    notes = wait_caught_up(rec, "n3", box)
+    assert [n["nmsEventList"]["index"] for n in notes] == [1, 2]
+    # a token the store never issued: resetBox too
+    strange = SyncClient(box.http, box.url, restart_token="not-a-token")
+    strange.subscribe(rec.url("n3b"))
+    notes = wait_caught_up(rec, "n3b", box)
+    assert notes[0]["nmsEventList"]["nmsEvent"] == [{"resetBox": None}]
+
+
+@pytest.mark.clause("OMA-NMS-6.19", "OMA-NMS-6.18", "OMA-NMS-5.1.4")
+def test_failed_notifications_are_retried_then_the_subscription_expires(running: Running, rec: Receiver) -> None:
+    box = Box(running, "n4@example.test")
+    client = SyncClient(box.http, box.url)
+    sub = client.subscribe(rec.url("n4"))
+    rec.answer["n4"] = 503  # temporary: retried with back-off, the index is not used up
+    box.obj("/")
+    assert rec.wait_for(lambda: rec.refused.get("n4", 0) >= 2, WAIT)
+    rec.answer["n4"] = 204
+    notes = wait_caught_up(rec, "n4", box)
+    assert [n["nmsEventList"]["index"] for n in notes] == [1]
+
+    for note in notes:
+        client.apply(note)
+    refused = rec.refused["n4"]
+    rec.answer["n4"] = 404  # permanent (TS14 6.19): the subscription expires at once
+    box.obj("/")
+    assert wait_until(lambda: box.http.get(sub["resourceURL"]).status_code == 404)
+    assert rec.refused["n4"] == refused + 1
+
+    # the client re-subscribes with the restart token it received before the gap and gets what it missed
+    rec.answer["n4"] = 204
+    box.obj("/")
+    again = client.subscribe(rec.url("n4"))
+    assert again["resourceURL"] != sub["resourceURL"]
+    notes = wait_caught_up(rec, "n4", box)
+    assert [n["nmsEventList"]["index"] for n in notes] == [1, 1]  # the new subscription starts at 1 again
+    client.apply(notes[1])
+    assert client.gaps == [] and (client.objects, client.folders) == read_state(box.http, box.url)
+
+    rec.answer["n4b"] = 503  # persistent temporary failures: max_attempts in a row, then expiry
+    doomed = SyncClient(box.http, box.url).subscribe(rec.url("n4b"), restartToken="rt-0")
+    assert wait_until(lambda: box.http.get(doomed["resourceURL"]).status_code == 404)
+    assert rec.refused["n4b"] == 3
+
+
+@pytest.mark.clause("OMA-NMS-5.3.2.20", "OMA-NMS-6.17", "OMA-NMS-5.3.2.16")
+def test_filter_keeps_only_matching_objects_and_deletions(running: Running, rec: Receiver) -> None:
+    box = Box(running, "n5@example.test")
+    criteria = {
+        "criterion": [
+            {"type": "Attribute", "name": "Message-Context", "value": "pager-message"},
+            {"type": "VanishedObjects", "value": ""},
+        ],
+        "operator": "Or",
+    }
+    sub = SyncClient(box.http, box.url).subscribe(rec.url("n5"), filter=criteria)
+    pager = {"attributes": {"attribute": [{"name": "Message-Context", "value": ["Pager-Message"]}]}}
+    sds = box.obj("/", **pager)
+    box.obj("/")  # not a pager message: no event
+    box.folder("Other")  # folders have no Message-Context: no event
+    box.call("DELETE", box.rel(sds), 204)
+    wait_caught_up(rec, "n5", box)
+    events = [e for n in received(rec, "n5") for e in n["nmsEventList"]["nmsEvent"]]
+    assert [(next(iter(e)), next(iter(e.values()))["resourceURL"]) for e in events] in (
+        [("changedObject", sds), ("deletedObject", sds)],
+        [("deletedObject", sds)],  # created and deleted before the first notification: the net effect
+    )
+    assert sub["filter"] == criteria
+    bad = {
+        "callbackReference": {"notifyURL": rec.url("x")},
+        "filter": {"criterion": [{"type": "WholeWord", "value": "a"}]},
+    }
+    r = box.call("POST", "/subscriptions", 400, json={"nmsSubscription": bad})
+    assert r.json()["requestError"]["serviceException"]["messageId"] == "SVC0002"
+
+
+@pytest.mark.clause("OMA-NMS-6.19", "OMA-NMS-6.18")
+def test_delivery_never_blocks_requests_and_survives_client_updates(
+    running: Running, rec: Receiver, tmp_path: Path
+) -> None:
+    box = Box(running, "n6@example.test")
+    release = threading.Event()
+    rec.hold["n6"] = release  # the receiver does not answer until released
+    client = SyncClient(box.http, box.url)
+    sub = client.subscribe(rec.url("n6"))
+    box.obj("/")
+    assert rec.wait_for(lambda: rec.waiting.get("n6", 0) == 1, WAIT)  # a notification is in flight, stuck
+    made = [box.obj("/") for _ in range(5)]  # requests are answered meanwhile
+    assert len(made) == 5
+    got = box.subscription(sub["resourceURL"]).json()["nmsSubscription"]
+    assert got["index"] == 1  # nothing acknowledged yet
+    release.set()
+    notes = wait_caught_up(rec, "n6", box)
+    for note in notes:
+        client.apply(note)
+    assert client.gaps == [] and (client.objects, client.folders) == read_state(box.http, box.url)
+    del rec.hold["n6"]
