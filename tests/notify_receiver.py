@@ -38,6 +38,9 @@ class Receiver:
     waiting: dict[str, int] = field(default_factory=dict)  # POSTs being held, per name
     changed: threading.Condition = field(default_factory=threading.Condition)
 
+    def __repr__(self) -> str:  # short: hypothesis prints the fixtures of a failing example
+        return f"Receiver({self.base_url})"
+
     def url(self, name: str) -> str:
         return f"{self.base_url}/{name}"
 
