@@ -142,5 +142,6 @@ STATEMENTS += (
     # the change log: rows changed after a point, in sequence order (refstore/notify.py CHANGES_SQL)
     "CREATE INDEX IF NOT EXISTS object_changes ON object (box_pk, last_mod_seq)",
     "CREATE INDEX IF NOT EXISTS folder_changes ON folder (box_pk, last_mod_seq)",
+    "CREATE INDEX IF NOT EXISTS tombstone_changes ON tombstone (box_pk, last_mod_seq)",
     "CREATE INDEX IF NOT EXISTS subscription_box ON subscription (box_pk)",
 )
