@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import ssl
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -114,6 +116,15 @@ def run(o: ServeOptions) -> None:
     ctx = tls_context(cert, key) if cert and key else None
     store = SqliteStore(o.db, notify=NotifySettings(ca_file=o.notify_ca))  # delivers in background threads
     app = create_app(store, settings)
+    inner_lifespan = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(a: Any) -> AsyncIterator[Any]:
+        async with inner_lifespan(a) as state:
+            yield state
+        store.close()  # at shutdown: stop the notification threads (uvicorn re-raises SIGTERM after it)
+
+    app.router.lifespan_context = lifespan
     if dev is not None:
         app.mount("/dev", dev.app())
     config = uvicorn.Config(app, host=o.host, port=o.port, log_level="info", server_header=False)

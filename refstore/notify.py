@@ -363,7 +363,7 @@ class Notifier:
             self._stopping = True
             self._wake.notify()
         self._thread.join()
-        self._pool.shutdown(wait=True)
+        self._pool.shutdown(wait=True, cancel_futures=True)
         self._http.close()
 
     # ----------------------------------------------------------------------- dispatcher
@@ -416,10 +416,14 @@ class Notifier:
 
     # ----------------------------------------------------------------------- sender
 
-    def _write(self, conn: sqlite3.Connection, sql: str, params: Sequence[Any]) -> int:
+    @staticmethod
+    def _write(conn: sqlite3.Connection, sql: str, params: Sequence[Any], *more: tuple[str, Sequence[Any]]) -> int:
+        """Run the statements in one write transaction; the number of rows the first one changed."""
         conn.execute("BEGIN IMMEDIATE")
         try:
             count = conn.execute(sql, params).rowcount
+            for other, other_params in more:
+                conn.execute(other, other_params)
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
@@ -487,8 +491,8 @@ class Notifier:
                 "UPDATE subscription SET restart_token = ? WHERE pk = ? AND pk IN"
                 " (SELECT subscription_pk FROM delivery WHERE generation = ?)",
                 (restart_token(batch.end), due.pk, due.generation),
+                ("UPDATE delivery SET lease_until = 0 WHERE subscription_pk = ?", (due.pk,)),
             )
-            self._write(conn, "UPDATE delivery SET lease_until = 0 WHERE subscription_pk = ?", (due.pk,))
             return
         callback = request["callbackReference"]
         body: dict[str, Any] = {"nmsEvent": batch.events}
@@ -508,11 +512,10 @@ class Notifier:
                 " restart_token = CASE WHEN (SELECT generation FROM delivery WHERE subscription_pk = ?) = ?"
                 " THEN ? ELSE restart_token END WHERE pk = ?",
                 (due.pk, due.generation, restart_token(batch.end), due.pk),
-            )
-            self._write(
-                conn,
-                "UPDATE delivery SET failures = 0, next_attempt = 0, lease_until = 0 WHERE subscription_pk = ?",
-                (due.pk,),
+                (
+                    "UPDATE delivery SET failures = 0, next_attempt = 0, lease_until = 0 WHERE subscription_pk = ?",
+                    (due.pk,),
+                ),
             )
             with self._wake:
                 self.delivered += 1
@@ -520,8 +523,12 @@ class Notifier:
         failures = int(row["failures"]) + 1
         if status in PERMANENT_FAILURES or failures >= self._settings.max_attempts:
             # §6.19: the subscription expires; the client notices (404) and re-subscribes with its restartToken
-            self._write(conn, "UPDATE subscription SET expires_at = ? WHERE pk = ?", (self._clock(), due.pk))
-            self._write(conn, "UPDATE delivery SET lease_until = 0 WHERE subscription_pk = ?", (due.pk,))
+            self._write(
+                conn,
+                "UPDATE subscription SET expires_at = ? WHERE pk = ?",
+                (self._clock(), due.pk),
+                ("UPDATE delivery SET lease_until = 0 WHERE subscription_pk = ?", (due.pk,)),
+            )
             return
         backoff = min(self._settings.retry_base * 2 ** (failures - 1), self._settings.retry_max)
         self._write(

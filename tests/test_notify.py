@@ -18,7 +18,8 @@ from urllib.parse import quote
 import httpx
 import pytest
 
-from mcdata_store.store import Context
+from mcdata_store import models
+from mcdata_store.store import Context, StoreError
 from refstore import SqliteStore
 from refstore.notify import NotifySettings
 
@@ -298,3 +299,29 @@ def test_delivery_never_blocks_requests_and_survives_client_updates(
         client.apply(note)
     assert client.gaps == [] and (client.objects, client.folders) == read_state(box.http, box.url)
     del rec.hold["n6"]
+
+
+@pytest.mark.clause("OMA-NMS-6.19", "24.282-21.1-R3")
+def test_a_notify_url_with_an_untrusted_certificate_gets_nothing(tmp_path: Path, rec: Receiver) -> None:
+    """TLS is verified: without the receiver's CA (system trust store only) every attempt fails before
+    any HTTP request, and the subscription expires after max_attempts."""
+    store = SqliteStore(
+        tmp_path / "s.db", notify=NotifySettings(retry_base=0.01, retry_max=0.02, max_attempts=2, poll_interval=0.1)
+    )
+    try:
+        ctx = Context("myStore", "n7", "MCData-7", "n7", "https://h/nms/v1/myStore/n7")
+        sub = store.create_subscription(
+            ctx, models.NmsSubscription.model_validate({"callbackReference": {"notifyURL": rec.url("n7")}})
+        )
+        store.create_folder(ctx, models.Folder.model_validate({"parentFolderPath": "/", "name": "A", "attributes": {}}))
+        sid = (sub.resourceURL or "").rsplit("/", 1)[1]
+
+        def expired() -> bool:
+            return not store.list_subscriptions(ctx).subscription
+
+        assert wait_until(expired)
+        assert "n7" not in rec.received and "n7" not in rec.refused  # no request reached the receiver
+        with pytest.raises(StoreError):
+            store.get_subscription(ctx, sid)
+    finally:
+        store.close()
