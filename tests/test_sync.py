@@ -199,6 +199,7 @@ def test_a_client_following_notifications_ends_with_the_server_state(
     STATS["resubscribed"] += s.client.subscription != first
 
 
+@pytest.mark.clause("OMA-NMS-5.1.4")
 def test_the_sync_examples_exercised_gaps_and_resets() -> None:
     """Runs after the property (file order): its examples included re-subscriptions and resetBoxes."""
     print(STATS)
