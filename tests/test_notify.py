@@ -325,3 +325,89 @@ def test_a_notify_url_with_an_untrusted_certificate_gets_nothing(tmp_path: Path,
             store.get_subscription(ctx, sid)
     finally:
         store.close()
+
+
+@pytest.mark.clause("OMA-NMS-6.19", "OMA-NMS-5.1.4", "23.282-5.10-R1")
+def test_two_delivering_stores_on_one_file_send_each_index_once(tmp_path: Path, rec: Receiver) -> None:
+    """Two store instances on the same database file (as two server processes would be), both with
+    notifiers: the lease in the database lets one deliver at a time, so indices are 1, 2, 3, … once each."""
+    settings = NotifySettings(ca_file=rec.ca_file, retry_base=0.05, poll_interval=0.1)
+    one = SqliteStore(tmp_path / "shared.db", notify=settings)
+    two = SqliteStore(tmp_path / "shared.db", notify=settings)
+    ctx = Context("myStore", "n8", "MCData-7", "n8", "https://h/nms/v1/myStore/n8")
+    try:
+        one.create_subscription(
+            ctx, models.NmsSubscription.model_validate({"callbackReference": {"notifyURL": rec.url("n8")}})
+        )
+        body = models.Object.model_validate({"parentFolderPath": "/", "attributes": {}, "flags": {"flag": []}})
+        for i in range(40):
+            (one if i % 2 else two).create_object(ctx, body, None)
+        token = one.current_restart_token(ctx)
+        assert rec.wait_for(lambda: last_token(rec, "n8")() == token, WAIT)
+        notes = received(rec, "n8")
+        assert [n["nmsEventList"]["index"] for n in notes] == list(range(1, len(notes) + 1))
+        events = [e["changedObject"]["lastModSeq"] for n in notes for e in n["nmsEventList"]["nmsEvent"]]
+        assert len(events) == len(set(events)) == 40  # every creation notified once
+    finally:
+        one.close()
+        two.close()
+
+
+@pytest.mark.clause("OMA-NMS-5.3.2.20", "OMA-NMS-5.3.2.17", "OMA-NMS-5.1.4")
+def test_filter_criteria_on_the_change_log(tmp_path: Path) -> None:
+    """SubscriptionFilter over change_batch: Flag, CreatedObjects (after the subscription), Date, Not, Attribute
+    on folders, VanishedObjects; criteria a filter cannot evaluate are refused."""
+    from refstore.notify import SubscriptionFilter, change_batch, parse_token  # noqa: PLC0415
+
+    store = SqliteStore(tmp_path / "f.db")
+    ctx = Context("myStore", "n9", "MCData-7", "n9", "https://h/nms/v1/myStore/n9")
+    try:
+
+        def make(flags: list[str]) -> str:
+            body = {"parentFolderPath": "/", "attributes": {}, "flags": {"flag": flags}}
+            ref = store.create_object(ctx, models.Object.model_validate(body), None)
+            return ref.resourceURL
+
+        old = make(["\\Seen"])
+        start = parse_token(store.current_restart_token(ctx)) or 0
+        seen, unseen = make(["\\Seen"]), make([])
+        store.set_object_flag(ctx, old.rsplit("/", 1)[1], "\\Flagged")  # an old object changes
+        store.create_folder(
+            ctx, models.Folder.model_validate({"parentFolderPath": "/", "name": "Box", "attributes": {}})
+        )
+        store.delete_object(ctx, unseen.rsplit("/", 1)[1])
+
+        def urls(criteria: dict[str, Any]) -> list[str]:
+            keep = SubscriptionFilter(models.SearchCriteria.model_validate(criteria), start)
+            conn = store._conn()
+            conn.execute("BEGIN")
+            try:
+                batch = change_batch(conn, 1, ctx.box_url, start, keep=keep)
+            finally:
+                conn.execute("COMMIT")
+            return [next(iter(e.to_wire().values()))["resourceURL"].rsplit("/", 2)[-1] for e in batch.events]
+
+        def ids(*u: str) -> list[str]:
+            return [x.rsplit("/", 1)[1] for x in u]
+
+        flag = {"type": "Flag", "name": "\\seen", "value": "true"}
+        assert urls({"criterion": [flag]}) == ids(seen, old)
+        assert urls({"criterion": [{"type": "CreatedObjects", "value": ""}]}) == ids(seen)  # unseen is deleted
+        not_seen = urls({"criterion": [flag], "operator": "Not"})
+        assert ids(seen, old)[0] not in not_seen and len(not_seen) == 2  # the folder and the deletion
+        assert urls({"criterion": [{"type": "VanishedObjects", "value": ""}]}) == ids(unseen)
+        assert len(urls({"criterion": [{"type": "Attribute", "name": "Name", "value": "Box"}]})) == 1
+        dated = urls({"criterion": [{"type": "Date", "value": "minDate=2000-01-01T00:00:00Z"}]})
+        assert len(dated) == 3 and ids(unseen)[0] not in dated  # a deletion has no date left
+        assert urls({"criterion": [{"type": "Date", "value": "maxDate=2000-01-01T00:00:00Z"}]}) == []
+        for bad in (
+            {"type": "WholeWord", "value": "x"},
+            {"type": "PresetSearch", "name": "p", "value": ""},
+            {"type": "Flag", "name": "\\Seen", "value": "maybe"},
+            {"type": "Date", "value": "minDate=yesterday"},
+            {"type": "CreatedObjects", "value": "cc-1"},
+        ):
+            with pytest.raises(StoreError):
+                SubscriptionFilter(models.SearchCriteria.model_validate({"criterion": [bad]}), 0)
+    finally:
+        store.close()

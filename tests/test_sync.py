@@ -1,7 +1,7 @@
 """The synchronisation property (OMA NMS §5.1.4): a client that follows notifications, and after a gap
 re-subscribes with its last restartToken, ends with exactly the server's state, whatever the changes.
 
-Hypothesis draws a sequence of creates, flag changes, moves, renames and deletes of objects and
+Hypothesis draws a sequence of creates, flag changes, moves, copies, renames and deletes of objects and
 folders over HTTPS, with gaps (the client's receiver answers 503 until the subscription expires; the
 client re-subscribes with the token it had) and tombstone purges (a client behind the purge gets a
 resetBox and re-reads the box). Each example uses a fresh box; waits are on conditions, never sleeps.
@@ -51,6 +51,7 @@ OPS = st.one_of(
     st.tuples(st.just("movefolder"), st.integers(0, 9), st.integers(0, 9)),
     st.tuples(st.just("rename"), st.integers(0, 9)),
     st.tuples(st.just("rmfolder"), st.integers(0, 9)),
+    st.tuples(st.just("copy"), st.integers(0, 9), st.integers(0, 9), st.booleans()),
     st.tuples(st.just("gap")),
     st.tuples(st.just("heal")),
     st.tuples(st.just("purge")),
@@ -102,6 +103,24 @@ class Scenario:
             else:
                 body = {"folder": {"parentFolder": parent, "name": f"f{next(self.names)}", "attributes": {}}}
                 box.call("POST", "/folders", 201, json=body)
+        elif kind == "copy":
+            sources = self.folders()[1:] if op[3] else self.objects()
+            if not sources:
+                return
+            refs = [{"resourceURL": pick(sources, op[1])}]
+            r = box.http.post(
+                box.url + "/folders/operations/copyToFolder",
+                json={
+                    "targetSourceRef": {
+                        "targetRef": {"resourceURL": pick(self.folders(), op[2])},
+                        "sourceRefs": {
+                            "folders": {"folderReference": refs if op[3] else []},
+                            "objects": {"objectReference": [] if op[3] else refs},
+                        },
+                    }
+                },
+            )
+            assert r.status_code in (200, 403), r.text  # 403 POL1031: a folder into itself or below
         elif kind in ("flag", "move", "delete"):
             objects = self.objects()
             if not objects:
