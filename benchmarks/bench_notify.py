@@ -14,7 +14,7 @@ own lastModSeq, as the store assigns them. Then:
   while the notifier delivers: events per second and events per notification;
 * ``EXPLAIN QUERY PLAN`` of the change queries: each scan uses an index.
 
-Usage (from the repository root; about 3-6 minutes, most of it loading the 1M box):
+Usage (from the repository root; under a minute on a 2-core machine, ~10 s of it loading the 1M box):
 
     .venv/bin/python benchmarks/bench_notify.py
 
@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import platform
 import random
 import sqlite3
@@ -214,6 +215,7 @@ def main() -> None:
     parser.add_argument("--live", type=int, default=2000)
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results-notify.md")
     args = parser.parse_args()
+    load_start = os.getloadavg()[0]
 
     points = {"10 back": 10, "1000 back": 1000, "middle": None, "start (first 1000)": 0}
     batch_rows: list[tuple[int, str, float, float, int]] = []
@@ -247,7 +249,8 @@ def main() -> None:
         "",
         f"Run {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {platform.machine()}, Python {platform.python_version()},"
         f" SQLite {sqlite3.sqlite_version}; seed {SEED}; `{' '.join(['benchmarks/bench_notify.py', *sys.argv[1:]])}`.",
-        "A shared 2-core machine (other work was running): read the ratios more than the absolute numbers.",
+        f"Load average (1 min) {load_start:.2f} at the start, {os.getloadavg()[0]:.2f} at the end: a shared 2-core"
+        " machine (other work was running), so read the ratios more than the absolute numbers.",
         "",
         "## Cost of computing one change batch (`change_batch`, at most 1000 events, one read transaction)",
         "",
