@@ -50,6 +50,7 @@ __all__ = [
 ]
 
 EVENTS_MAX = 1000  # NmsEventList.nmsEvent holds at most 1000 events (the models' list limit)
+BUSY_RETRIES = 3
 PERMANENT_FAILURES = frozenset({404, 410})  # §6.19: e.g. 404 is permanent, 503 temporary
 CASE_INSENSITIVE_ATTRIBUTES = frozenset({"direction", "message-context"})  # App. I
 _TOKEN = re.compile(r"rt-([0-9]{1,19})")
@@ -419,7 +420,13 @@ class Notifier:
     @staticmethod
     def _write(conn: sqlite3.Connection, sql: str, params: Sequence[Any], *more: tuple[str, Sequence[Any]]) -> int:
         """Run the statements in one write transaction; the number of rows the first one changed."""
-        conn.execute("BEGIN IMMEDIATE")
+        for attempt in range(BUSY_RETRIES):  # as the store's writes: the busy handler waits, then a retry
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                break
+            except sqlite3.OperationalError as exc:
+                if attempt == BUSY_RETRIES - 1 or not ("locked" in str(exc) or "busy" in str(exc)):
+                    raise
         try:
             count = conn.execute(sql, params).rowcount
             for other, other_params in more:
@@ -434,8 +441,17 @@ class Notifier:
     def _send(self, due: _Due) -> None:
         try:
             self._deliver(due)
-        except Exception:  # a broken round must not kill the sender: logged, the lease runs out, the next look retries
+        except Exception:  # a broken round must not kill the sender: logged, retried after the first back-off
             _log.exception("notification of subscription %s failed", due.pk)
+            try:
+                self._write(
+                    self._connect(),
+                    "UPDATE delivery SET lease_until = 0, next_attempt = ?"
+                    " WHERE subscription_pk = ? AND lease_owner = ?",
+                    (self._clock() + self._settings.retry_base, due.pk, self._owner),
+                )
+            except Exception:  # the lease runs out by itself
+                _log.exception("releasing the lease of subscription %s failed", due.pk)
         finally:
             with self._wake:
                 self._in_flight.discard(due.pk)
@@ -542,7 +558,7 @@ class Notifier:
         if urlsplit(url).scheme.lower() != "https":
             return 404  # notifications go over TLS only (TS 24.282 21.1): a non-https notifyURL cannot be served
         try:
-            response = self._http.post(url, json=payload)
+            with self._http.stream("POST", url, json=payload) as response:
+                return response.status_code  # the content is ignored (TS14 6.19.5): never read
         except httpx.HTTPError:
             return None
-        return response.status_code
