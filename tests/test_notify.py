@@ -30,6 +30,12 @@ from .sync_client import SyncClient, read_state
 
 KEYS = Keys()
 WAIT = 60.0
+CLIENTS: list[httpx.Client] = []  # closed before the server stops (uvicorn waits for keep-alive connections)
+
+
+def close_clients() -> None:
+    while CLIENTS:
+        CLIENTS.pop().close()
 
 
 @pytest.fixture(scope="module")
@@ -43,6 +49,7 @@ def running(tmp_path_factory: pytest.TempPathFactory, rec: Receiver) -> Iterator
     settings = NotifySettings(ca_file=rec.ca_file, retry_base=0.05, retry_max=0.2, max_attempts=3, poll_interval=0.2)
     with https_server(tmp_path_factory.mktemp("store"), KEYS, {"notify": settings}) as r:
         yield r
+        close_clients()
 
 
 class Box:
@@ -54,6 +61,7 @@ class Box:
         self.http = httpx.Client(
             verify=running.client_context(), headers={"Authorization": f"Bearer {user_token(KEYS, user)}"}
         )
+        CLIENTS.append(self.http)
         self.store: SqliteStore = running.store
         self.ctx = Context("myStore", user, "MCData-7", user, self.url)
 
@@ -413,3 +421,35 @@ def test_filter_criteria_on_the_change_log(tmp_path: Path) -> None:
                 SubscriptionFilter(models.SearchCriteria.model_validate({"criterion": [bad]}), 0)
     finally:
         store.close()
+
+
+@pytest.mark.clause("OMA-NMS-6.18", "OMA-NMS-5.3.2.22", "OMA-NMS-5.1.4", "OMA-NMS-5.3.2.20")
+def test_update_with_a_restart_token_replays_and_keeps_the_index(running: Running, rec: Receiver) -> None:
+    """A client that saw a gap POSTs NmsSubscriptionUpdate with the token received before it: the changes since
+    then come again, under the next index (not reset); a short duration expires the subscription."""
+    box = Box(running, "n10@example.test")
+    client = SyncClient(box.http, box.url)
+    sub = client.subscribe(rec.url("n10"))
+    first = box.obj("/")
+    notes = wait_caught_up(rec, "n10", box)
+    before_gap = notes[-1]["nmsEventList"]["restartToken"]
+    second = box.folder("Later")
+    notes = wait_caught_up(rec, "n10", box)
+    index = notes[-1]["nmsEventList"]["index"]
+    assert wait_until(lambda: box.subscription(sub["resourceURL"]).json()["nmsSubscription"]["index"] > index)
+    # pretend the last notification was lost: restart from the token received before it
+    update = {"nmsSubscriptionUpdate": {"restartToken": before_gap, "duration": 3600}}
+    got = box.call("POST", box.rel(sub["resourceURL"]), 200, json=update).json()["nmsSubscription"]
+    assert got["restartToken"] == before_gap and got["index"] == index + 1  # index not reset (TS14 6.18.5)
+    assert rec.wait_for(lambda: len(rec.received["n10"]) > len(notes), WAIT)  # the replay arrives
+    replay = received(rec, "n10")[-1]["nmsEventList"]
+    assert replay["index"] == index + 1
+    assert [e["changedFolder"]["resourceURL"] for e in replay["nmsEvent"]] == [second]
+    assert first not in json.dumps(replay)
+
+    short = SyncClient(box.http, box.url).subscribe(rec.url("n10b"), duration=1)
+    assert short["duration"] <= 1
+    assert wait_until(lambda: box.http.get(short["resourceURL"]).status_code == 404)  # expired (duration)
+    box.obj("/")
+    wait_caught_up(rec, "n10", box)  # the live subscription got it; the expired one gets nothing
+    assert "n10b" not in rec.received and "n10b" not in rec.refused

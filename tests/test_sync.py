@@ -22,7 +22,7 @@ from refstore.notify import NotifySettings
 from .https_server import Running, https_server
 from .notify_receiver import Receiver, receiver
 from .sync_client import SyncClient, read_state
-from .test_notify import KEYS, WAIT, Box, wait_until
+from .test_notify import KEYS, WAIT, Box, close_clients, wait_until
 
 FLAGS = ("%5CSeen", "%5CFlagged", "%24Forwarded")
 _boxes = itertools.count(1)
@@ -40,6 +40,7 @@ def running(tmp_path_factory: pytest.TempPathFactory, rec: Receiver) -> Iterator
     settings_ = NotifySettings(ca_file=rec.ca_file, retry_base=0.02, retry_max=0.1, max_attempts=3, poll_interval=0.2)
     with https_server(tmp_path_factory.mktemp("store"), KEYS, {"notify": settings_}) as r:
         yield r
+        close_clients()
 
 
 OPS = st.one_of(
