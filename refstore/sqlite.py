@@ -1669,6 +1669,31 @@ class SqliteStore:
             )
             return int(purged)
 
+    def purge_tombstones_before(self, when: float) -> int:
+        """Retention for every box: forget deletions made before ``when`` (seconds since the epoch, the store's
+        clock); how many were purged. Each box's purge point moves to its newest purged deletion, so restart
+        tokens before it get a resetBox. Meant for a periodic job (cron) with the deployment's retention.
+        """
+        conn = self._conn()
+        with self._transaction(conn, write=True):
+            cutoff = int(when * 1_000_000)
+            rows = conn.execute(
+                "SELECT box_pk, max(last_mod_seq) FROM tombstone WHERE deleted_us < ? GROUP BY box_pk", (cutoff,)
+            ).fetchall()
+            for box_pk, seq in rows:
+                conn.execute(
+                    "INSERT INTO change_floor (box_pk, seq) VALUES (?, ?)"
+                    " ON CONFLICT (box_pk) DO UPDATE SET seq = max(seq, excluded.seq)",
+                    (int(box_pk), int(seq)),
+                )
+            purged = conn.execute(
+                "DELETE FROM tombstone WHERE box_pk IN (SELECT box_pk FROM change_floor) AND last_mod_seq <="
+                " (SELECT seq FROM change_floor WHERE change_floor.box_pk = tombstone.box_pk)"
+            ).rowcount
+        if self._notifier is not None:
+            self._notifier.wake()
+        return int(purged)
+
 
 def _conforms(store: SqliteStore) -> MessageStore:
     """Type-checked conformance: mypy fails here when SqliteStore drifts from the generated Protocol."""

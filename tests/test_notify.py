@@ -453,3 +453,45 @@ def test_update_with_a_restart_token_replays_and_keeps_the_index(running: Runnin
     box.obj("/")
     wait_caught_up(rec, "n10", box)  # the live subscription got it; the expired one gets nothing
     assert "n10b" not in rec.received and "n10b" not in rec.refused
+
+
+@pytest.mark.clause("OMA-NMS-5.1.4", "OMA-NMS-5.3.2.29")
+def test_tombstone_retention_moves_the_reset_point(tmp_path: Path) -> None:
+    """purge_tombstones_before(t): deletions before t are forgotten in every box; a restart token before the
+    newest forgotten deletion gets a resetBox, a later one the changes (rows and the remaining tombstones)."""
+    from refstore.notify import change_batch, parse_token  # noqa: PLC0415
+
+    now = [1000.0]
+    store = SqliteStore(tmp_path / "r.db", clock=lambda: now[0])
+    ctx = Context("myStore", "n11", "MCData-7", "n11", "https://h/nms/v1/myStore/n11")
+    other = Context("myStore", "n12", "MCData-7", "n12", "https://h/nms/v1/myStore/n12")
+    body = models.Object.model_validate({"parentFolderPath": "/", "attributes": {}, "flags": {"flag": []}})
+    try:
+
+        def make_and_delete(c: Context) -> None:
+            oid = store.create_object(c, body, None).resourceURL.rsplit("/", 1)[1]
+            store.delete_object(c, oid)
+
+        t0 = store.current_restart_token(ctx)
+        make_and_delete(ctx)
+        make_and_delete(other)
+        t1 = store.current_restart_token(ctx)
+        now[0] = 2000.0
+        make_and_delete(ctx)
+        assert store.purge_tombstones_before(1500.0) == 2  # one deletion of each box
+        conn = store._conn()
+
+        def batch(token: str) -> list[str]:
+            conn.execute("BEGIN")
+            try:
+                b = change_batch(conn, 1, ctx.box_url, parse_token(token))
+            finally:
+                conn.execute("COMMIT")
+            return [next(iter(e.to_wire())) for e in b.events]
+
+        assert batch(t0) == ["resetBox"]
+        assert batch(t1) == ["deletedObject"]  # the later deletion is still known
+        with pytest.raises(StoreError):
+            store.purge_tombstones(ctx, "nonsense")
+    finally:
+        store.close()
