@@ -114,7 +114,10 @@ def run(o: ServeOptions) -> None:
         raise ServeError(f"--cert and --key are required (TLS); {INSECURE_FLAG} serves plain HTTP for development")
     settings = auth_settings(o, extra)
     ctx = tls_context(cert, key) if cert and key else None
-    store = SqliteStore(o.db, notify=NotifySettings(ca_file=o.notify_ca))  # delivers in background threads
+    try:
+        store = SqliteStore(o.db, notify=NotifySettings(ca_file=o.notify_ca))  # delivers in background threads
+    except ssl.SSLError as e:
+        raise ServeError(f"cannot load the notify CA bundle {o.notify_ca}: {e}") from e
     app = create_app(store, settings)
     inner_lifespan = app.router.lifespan_context
 

@@ -349,7 +349,6 @@ class Notifier:
         self._http = httpx.Client(verify=verify, timeout=settings.timeout, follow_redirects=False, trust_env=False)
         self._pool = ThreadPoolExecutor(max_workers=max(1, settings.senders), thread_name_prefix="nms-notify-send")
         self._thread = threading.Thread(target=self._run, name="nms-notify", daemon=True)
-        self.delivered = 0  # notifications acknowledged by their receivers (for tests and benchmarks)
         self._thread.start()
 
     def wake(self) -> None:
@@ -402,8 +401,8 @@ class Notifier:
         for r in rows:
             pk = int(r["pk"])
             start = parse_token(str(r["restart_token"]))
-            if start == int(r["mod_seq"]) or pk in self._in_flight:
-                continue  # nothing new, or being sent
+            if start == int(r["mod_seq"]):
+                continue  # nothing new
             ready = max(float(r["next_attempt"]), float(r["lease_until"]))
             if ready > now:
                 wait = min(wait, ready - now)
@@ -411,6 +410,8 @@ class Notifier:
             with self._wake:
                 if self._stopping:
                     break
+                if pk in self._in_flight:
+                    continue  # being sent by this process
                 self._in_flight.add(pk)
             self._pool.submit(self._send, _Due(pk, int(r["generation"]), int(r["next_index"])))
         return max(wait, 0.005)
@@ -533,8 +534,6 @@ class Notifier:
                     (due.pk,),
                 ),
             )
-            with self._wake:
-                self.delivered += 1
             return
         failures = int(row["failures"]) + 1
         if status in PERMANENT_FAILURES or failures >= self._settings.max_attempts:

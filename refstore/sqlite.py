@@ -462,7 +462,13 @@ class SqliteStore:
         self._closed = False
         self._create_schema()
         # notification delivery in background threads (refstore/notify.py); None: subscriptions are only stored
-        self._notifier = Notifier(self._conn, notify, clock) if notify is not None else None
+        self._notifier: Notifier | None = None
+        if notify is not None:
+            try:
+                self._notifier = Notifier(self._conn, notify, clock)
+            except BaseException:  # e.g. an unreadable CA bundle: no half-open store
+                self.close()
+                raise
 
     # ----------------------------------------------------------------------- connections, transactions
 
