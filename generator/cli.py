@@ -175,6 +175,12 @@ authorization server puts into their tokens."""
     show_default=True,
     help="Where --dev keeps its key, client secret and certificates.",
 )
+@click.option(
+    "--notify-ca",
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    help="CA certificate(s) to verify the notifyURL servers of subscriptions with (default: the system trust "
+    "store). Notifications are POSTed over https only.",
+)
 def serve(
     db: Path,
     host: str,
@@ -195,6 +201,7 @@ def serve(
     leeway: int,
     dev: bool,
     dev_dir: Path,
+    notify_ca: Path | None,
 ) -> None:
     """Run the generated server on the SQLite reference store over HTTPS (TLS 1.2 or 1.3)."""
     from . import serve as serving  # noqa: PLC0415 - keeps uvicorn and FastAPI out of `generate`
@@ -222,6 +229,7 @@ def serve(
         leeway,
         dev,
         dev_dir,
+        notify_ca,
     )
     try:
         serving.run(options)

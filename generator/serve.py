@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import ssl
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -36,6 +38,7 @@ class ServeOptions:
     leeway: int
     dev: bool = False  # the development token service (and certificate), never for production
     dev_dir: Path = Path(".nmsgen-dev")
+    notify_ca: Path | None = None  # CA bundle for the subscriptions' notifyURL servers (None: system trust store)
 
 
 class ServeError(Exception):
@@ -88,6 +91,7 @@ def run(o: ServeOptions) -> None:
 
     from mcdata_store.auth import VerificationKey  # noqa: PLC0415
     from mcdata_store.server import create_app  # noqa: PLC0415
+    from refstore.notify import NotifySettings  # noqa: PLC0415
     from refstore.sqlite import SqliteStore  # noqa: PLC0415
 
     from .devtokens import DevTokens, dev_certificate  # noqa: PLC0415
@@ -110,8 +114,20 @@ def run(o: ServeOptions) -> None:
         raise ServeError(f"--cert and --key are required (TLS); {INSECURE_FLAG} serves plain HTTP for development")
     settings = auth_settings(o, extra)
     ctx = tls_context(cert, key) if cert and key else None
-    store = SqliteStore(o.db)
+    try:
+        store = SqliteStore(o.db, notify=NotifySettings(ca_file=o.notify_ca))  # delivers in background threads
+    except ssl.SSLError as e:
+        raise ServeError(f"cannot load the notify CA bundle {o.notify_ca}: {e}") from e
     app = create_app(store, settings)
+    inner_lifespan = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(a: Any) -> AsyncIterator[Any]:
+        async with inner_lifespan(a) as state:
+            yield state
+        store.close()  # at shutdown: stop the notification threads (uvicorn re-raises SIGTERM after it)
+
+    app.router.lifespan_context = lifespan
     if dev is not None:
         app.mount("/dev", dev.app())
     config = uvicorn.Config(app, host=o.host, port=o.port, log_level="info", server_header=False)
@@ -136,4 +152,7 @@ def run(o: ServeOptions) -> None:
         f"(store {o.db}, profile {o.profile})\n"
     )
     sys.stderr.flush()
-    uvicorn.Server(config).run()
+    try:
+        uvicorn.Server(config).run()
+    finally:
+        store.close()  # stops the notification threads

@@ -116,3 +116,32 @@ STATEMENTS: tuple[str, ...] = (
     )
     """,
 )
+
+# Notification delivery state of a subscription (refstore/notify.py), and the point up to which a box's
+# tombstones were purged (restart tokens before it get a resetBox). New tables, so that databases of an
+# earlier version gain them on open (CREATE ... IF NOT EXISTS).
+STATEMENTS += (
+    """
+    CREATE TABLE IF NOT EXISTS delivery (
+        subscription_pk INTEGER PRIMARY KEY REFERENCES subscription (pk) ON DELETE CASCADE,
+        box_url TEXT NOT NULL,  -- the box's absolute URL when subscribed: events carry resource URLs
+        start_seq INTEGER NOT NULL,  -- the box's mod_seq at creation (CreatedObjects filter)
+        generation INTEGER NOT NULL DEFAULT 0,  -- bumped by a client update: an in-flight result yields to it
+        failures INTEGER NOT NULL DEFAULT 0,  -- failed deliveries in a row
+        next_attempt REAL NOT NULL DEFAULT 0,  -- back-off: not before (seconds since the epoch)
+        lease_until REAL NOT NULL DEFAULT 0,  -- a sender (of any process) is delivering until then
+        lease_owner TEXT
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS change_floor (
+        box_pk INTEGER PRIMARY KEY REFERENCES box (pk),
+        seq INTEGER NOT NULL  -- tombstones with last_mod_seq <= seq were purged
+    )
+    """,
+    # the change log: rows changed after a point, in sequence order (refstore/notify.py CHANGES_SQL)
+    "CREATE INDEX IF NOT EXISTS object_changes ON object (box_pk, last_mod_seq)",
+    "CREATE INDEX IF NOT EXISTS folder_changes ON folder (box_pk, last_mod_seq)",
+    "CREATE INDEX IF NOT EXISTS tombstone_changes ON tombstone (box_pk, last_mod_seq)",
+    "CREATE INDEX IF NOT EXISTS subscription_box ON subscription (box_pk)",
+)

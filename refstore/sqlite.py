@@ -35,6 +35,7 @@ from urllib.parse import quote, unquote, urlsplit
 from mcdata_store import models
 from mcdata_store.store import EXCEPTIONS, Answer, Context, MessageStore, Payload, StoreError, request_error
 
+from .notify import Notifier, NotifySettings, SubscriptionFilter, parse_token, restart_token
 from .schema import SCHEMA_VERSION, STATEMENTS
 
 __all__ = ["SqliteStore"]
@@ -447,6 +448,7 @@ class SqliteStore:
         clock: Callable[[], float] = time.time,
         default_subscription_duration: int = 24 * 3600,
         max_subscription_duration: int = 30 * 24 * 3600,
+        notify: NotifySettings | None = None,
     ) -> None:
         self._path = str(path)
         if self._path == ":memory:" or self._path.startswith("file::memory:") or not self._path:
@@ -459,6 +461,14 @@ class SqliteStore:
         self._connections: list[sqlite3.Connection] = []
         self._closed = False
         self._create_schema()
+        # notification delivery in background threads (refstore/notify.py); None: subscriptions are only stored
+        self._notifier: Notifier | None = None
+        if notify is not None:
+            try:
+                self._notifier = Notifier(self._conn, notify, clock)
+            except BaseException:  # e.g. an unreadable CA bundle: no half-open store
+                self.close()
+                raise
 
     # ----------------------------------------------------------------------- connections, transactions
 
@@ -492,7 +502,9 @@ class SqliteStore:
         return conn
 
     def close(self) -> None:
-        """Close every connection of every thread; the store cannot be used afterwards."""
+        """Stop delivering notifications, close every connection of every thread; the store is unusable after."""
+        if self._notifier is not None:
+            self._notifier.stop()
         with self._lock:
             self._closed = True
             connections, self._connections = self._connections, []
@@ -570,6 +582,8 @@ class SqliteStore:
                     raise RuntimeError("box vanished")
                 box = self._create_box(conn, ctx)
             yield _Tx(conn, ctx, box)
+        if write and self._notifier is not None:
+            self._notifier.wake()  # committed: deliver what changed (in the background)
 
     @contextmanager
     def _savepoint(self, tx: _Tx) -> Iterator[None]:
@@ -598,7 +612,7 @@ class SqliteStore:
 
     def _restart_token(self, tx: _Tx) -> str:
         """The box's current point (opaque to clients): its modification sequence."""
-        return f"rt-{self._mod_seq(tx)}"
+        return restart_token(self._mod_seq(tx))
 
     def _new_id(self, tx: _Tx, prefix: str) -> str:
         """A fresh id, never used before in the box (objects, folders, subscriptions share the record)."""
@@ -1577,6 +1591,7 @@ class SqliteStore:
         request = body.model_dump(
             mode="json", include={"callbackReference", "filter", "clientCorrelator"}, exclude_unset=True
         )
+        SubscriptionFilter(body.filter, 0)  # refuses criteria a filter cannot use (SVC0002 filter)
         with self._tx(ctx, write=True) as tx:
             tx.run("DELETE FROM subscription WHERE box_pk = ? AND expires_at <= ?", (tx.box, self._clock()))
             if body.clientCorrelator is not None:  # idempotent creation: the same correlator, the same subscription
@@ -1602,6 +1617,10 @@ class SqliteStore:
             )
             row = tx.one("SELECT * FROM subscription WHERE box_pk = ? AND id = ?", (tx.box, subscription_id))
             assert row is not None
+            tx.run(
+                "INSERT INTO delivery (subscription_pk, box_url, start_seq) VALUES (?, ?, ?)",
+                (int(row["pk"]), ctx.box_url, self._mod_seq(tx)),
+            )
             return self._subscription_model(tx, row)
 
     def get_subscription(self, ctx: Context, subscription_id: str) -> models.NmsSubscription:
@@ -1618,12 +1637,68 @@ class SqliteStore:
                 "UPDATE subscription SET expires_at = ?, restart_token = ? WHERE pk = ?",
                 (self._expiry(body.duration), token, int(row["pk"])),
             )
+            # a delivery in flight keeps its index but no longer moves the restart point; retry at once
+            tx.run(
+                "UPDATE delivery SET generation = generation + 1, failures = 0, next_attempt = 0"
+                " WHERE subscription_pk = ?",
+                (int(row["pk"]),),
+            )
             return self._subscription_model(tx, self._live_subscription(tx, subscription_id))
 
     def delete_subscription(self, ctx: Context, subscription_id: str) -> None:
         with self._tx(ctx, write=True) as tx:
             row = self._live_subscription(tx, subscription_id)
             tx.run("DELETE FROM subscription WHERE pk = ?", (int(row["pk"]),))
+
+    # ======================================================================= change tracking (not in the Protocol)
+
+    def current_restart_token(self, ctx: Context) -> str:
+        """The box's current point: the restartToken a notification carries once every change is delivered."""
+        with self._tx(ctx) as tx:
+            return self._restart_token(tx)
+
+    def purge_tombstones(self, ctx: Context, up_to: str | None = None) -> int:
+        """Forget the deletions of the box up to a restart token (default: all); how many were purged.
+
+        Restart tokens before that point can no longer be served: their next notification is a resetBox.
+        VanishedObjects searches no longer find the purged objects.
+        """
+        with self._tx(ctx, write=True) as tx:
+            point = self._mod_seq(tx) if up_to is None else parse_token(up_to)
+            if point is None:
+                raise _bad("restartToken")
+            purged = tx.run("DELETE FROM tombstone WHERE box_pk = ? AND last_mod_seq <= ?", (tx.box, point)).rowcount
+            tx.run(
+                "INSERT INTO change_floor (box_pk, seq) VALUES (?, ?)"
+                " ON CONFLICT (box_pk) DO UPDATE SET seq = max(seq, excluded.seq)",
+                (tx.box, point),
+            )
+            return int(purged)
+
+    def purge_tombstones_before(self, when: float) -> int:
+        """Retention for every box: forget deletions made before ``when`` (seconds since the epoch, the store's
+        clock); how many were purged. Each box's purge point moves to its newest purged deletion, so restart
+        tokens before it get a resetBox. Meant for a periodic job (cron) with the deployment's retention.
+        """
+        conn = self._conn()
+        with self._transaction(conn, write=True):
+            cutoff = int(when * 1_000_000)
+            rows = conn.execute(
+                "SELECT box_pk, max(last_mod_seq) FROM tombstone WHERE deleted_us < ? GROUP BY box_pk", (cutoff,)
+            ).fetchall()
+            for box_pk, seq in rows:
+                conn.execute(
+                    "INSERT INTO change_floor (box_pk, seq) VALUES (?, ?)"
+                    " ON CONFLICT (box_pk) DO UPDATE SET seq = max(seq, excluded.seq)",
+                    (int(box_pk), int(seq)),
+                )
+            purged = conn.execute(
+                "DELETE FROM tombstone WHERE box_pk IN (SELECT box_pk FROM change_floor) AND last_mod_seq <="
+                " (SELECT seq FROM change_floor WHERE change_floor.box_pk = tombstone.box_pk)"
+            ).rowcount
+        if self._notifier is not None:
+            self._notifier.wake()
+        return int(purged)
 
 
 def _conforms(store: SqliteStore) -> MessageStore:

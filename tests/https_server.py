@@ -33,14 +33,19 @@ class Running:
 
 @contextmanager
 def https_server(
-    tmp: Path, signing: Keys, wrap: Callable[[Any], Any] | None = None, **settings: Any
+    tmp: Path,
+    signing: Keys,
+    store_options: dict[str, Any] | None = None,
+    *,
+    wrap: Callable[[Any], Any] | None = None,
+    **settings: Any,
 ) -> Iterator[Running]:
     ca = trustme.CA()
     cert = ca.issue_cert("localhost", "127.0.0.1")
     cert.private_key_and_cert_chain_pem.write_to_path(str(tmp / "server.pem"))
     cert.private_key_pem.write_to_path(str(tmp / "server.key"))
     ca.cert_pem.write_to_path(str(tmp / "ca.pem"))
-    store = SqliteStore(tmp / "store.sqlite")
+    store = SqliteStore(tmp / "store.sqlite", **(store_options or {}))
     app = create_app(store, signing.settings(**settings))
     if wrap is not None:  # a deliberately broken variant, for tests that must catch it
         app = wrap(app)

@@ -65,8 +65,6 @@ def start(args: list[str], cwd: Path) -> tuple[subprocess.Popen[str], str]:
             break
         lines.append(line)
         if "Uvicorn running" in line:  # logged once the socket listens ("startup complete" comes before)
-            # keep draining stderr, so a chatty server never blocks on a full pipe
-            threading.Thread(target=lambda: [None for _ in proc.stderr or ()], daemon=True).start()
             return proc, "".join(lines)
     proc.kill()
     raise AssertionError("server did not start:\n" + "".join(lines))
