@@ -34,13 +34,17 @@ __all__ = [
     "PRESETS",
     "SORT_VALUE_CHARS",
     "Scope",
+    "build_query",
     "copy_object_index",
+    "criteria_digest",
     "decode_cursor",
     "encode_cursor",
+    "explain",
     "index_folder",
     "index_object",
     "register_functions",
     "search",
+    "value_key",
     "words",
 ]
 
@@ -50,6 +54,7 @@ Param = int | str | None
 MAX_SORT_KEYS = 2  # further sort criteria are ignored (TS: "the server MAY ignore extra ones")
 SORT_VALUE_CHARS = 48  # attribute values sort by their first 48 characters (keeps cursors short)
 MAX_CRITERIA = 64  # "their number MAY be limited by the server" (TS14 5.3.2.16): keeps the SQL small
+DRIVE_MAX = 10_000  # a criterion with at most this many matches drives the query (see _pick_driver)
 TRIGRAM = 3  # AllTextAttributes needles this long or longer are looked up in the trigram index
 PRESETS: frozenset[str] = frozenset()  # TS14 6.7: "This specification defines no PresetSearch names"
 
@@ -228,57 +233,76 @@ def _date(t: _Table, value: str) -> _Sql:
     return _join(parts, " AND ")
 
 
-def _attribute(t: _Table, box: int, name: str, value: str) -> _Sql:
+@dataclass(frozen=True)
+class _Crit:
+    """One criterion: a condition on the element row, tested row by row (cheap while walking an index in
+    sort order), and where an index can list the matches, the ``SELECT`` of their pks (the driver)."""
+
+    cond: _Sql
+    driver: _Sql | None = None
+
+
+def _attribute(t: _Table, box: int, name: str, value: str) -> _Crit:
     key = name.casefold()
     if t.kind == "folder" and key == "root":  # App. J, server-maintained: Yes for a root folder, else No
         if value not in ("Yes", "No"):
-            return _Sql("0")
-        return _Sql(f"{t.alias}.parent_pk IS {'NULL' if value == 'Yes' else 'NOT NULL'}")
+            return _Crit(_Sql("0"))
+        return _Crit(_Sql(f"{t.alias}.parent_pk IS {'NULL' if value == 'Yes' else 'NOT NULL'}"))
     if t.kind == "folder" and key == "name":  # App. J: the folder's name
-        return _Sql(f"{t.alias}.name = ?", (value,))
-    return _Sql(
-        f"{t.alias}.pk IN (SELECT {t.owner} FROM {t.attr_table} WHERE box_pk = ? AND name_key = ? AND value_key = ?)",
-        (box, key, value_key(name, value)),
+        return _Crit(_Sql(f"{t.alias}.name = ?", (value,)))
+    wanted = value_key(name, value)
+    return _Crit(
+        _Sql(
+            f"EXISTS (SELECT 1 FROM {t.attr_table} a WHERE a.{t.owner} = {t.alias}.pk"
+            " AND a.name_key = ? AND a.value_key = ?)",
+            (key, wanted),
+        ),
+        _Sql(
+            f"SELECT {t.owner} FROM {t.attr_table} WHERE box_pk = ? AND name_key = ? AND value_key = ?",
+            (box, key, wanted),
+        ),
     )
 
 
-def _all_text(t: _Table, box: int, value: str) -> _Sql:
-    """Case-insensitive substring of any text attribute (folders: also the name)."""
+def _all_text(t: _Table, box: int, value: str) -> _Crit:
+    """Case-insensitive substring of any text attribute value (folders: also the name)."""
     needle = value.casefold()
-    if t.kind == "object" and len(needle) >= TRIGRAM and _TEXT_SEPARATOR not in needle:
-        phrase = '"' + needle.replace('"', '""') + '"'  # an FTS5 string: the trigram index finds the substring
-        return _Sql("o.pk IN (SELECT rowid FROM object_text WHERE object_text MATCH ?)", (phrase,))
-    per_value = _Sql(
+    cond = _Sql(
         f"EXISTS (SELECT 1 FROM {t.attr_table} a WHERE a.{t.owner} = {t.alias}.pk"
         " AND instr(nms_casefold(a.value), ?) > 0)",
         (needle,),
     )
     if t.kind == "folder":
-        return _Sql("(") + per_value + _Sql(" OR instr(nms_casefold(f.name), ?) > 0)", (needle,))
-    return per_value
+        return _Crit(_Sql("(") + cond + _Sql(" OR instr(nms_casefold(f.name), ?) > 0)", (needle,)))
+    if len(needle) >= TRIGRAM and _TEXT_SEPARATOR not in needle:
+        phrase = '"' + needle.replace('"', '""') + '"'  # an FTS5 string: the trigram index finds the substring
+        return _Crit(cond, _Sql("SELECT rowid FROM object_text WHERE object_text MATCH ?", (phrase,)))
+    return _Crit(cond)
 
 
-def _whole_word(t: _Table, box: int, value: str) -> _Sql:
+def _whole_word(t: _Table, box: int, value: str) -> _Crit:
     """Every word of value is a whole word of the element's text (order and adjacency not required)."""
     wanted = words(value)
     if not wanted:
         raise _bad("searchCriteria")  # no word to search for
-    return _join(
-        [
-            _Sql(f"{t.alias}.pk IN (SELECT {t.owner} FROM {t.word_table} WHERE box_pk = ? AND word = ?)", (box, w))
-            for w in wanted
-        ],
-        " AND ",
-    )
+    conds = [
+        _Sql(
+            f"EXISTS (SELECT 1 FROM {t.word_table} w WHERE w.box_pk = ? AND w.word = ? AND w.{t.owner} = {t.alias}.pk)",
+            (box, w),
+        )
+        for w in wanted
+    ]
+    drivers = [_Sql(f"SELECT {t.owner} FROM {t.word_table} WHERE box_pk = ? AND word = ?", (box, w)) for w in wanted]
+    return _Crit(_join(conds, " AND "), _join(drivers, " INTERSECT "))
 
 
 _FLAG_VALUES = {"": True, "true": True, "1": True, "false": False, "0": False}
 
 
-def _criterion(t: _Table, box: int, crit: models.SearchCriterion) -> _Sql:
+def _criterion(t: _Table, box: int, crit: models.SearchCriterion) -> _Crit:
     kind = crit.type
     if kind == models.SearchTypeEnum.Date:
-        return _date(t, crit.value)
+        return _Crit(_date(t, crit.value))
     if kind == models.SearchTypeEnum.Attribute:
         if not crit.name:
             raise _bad("searchCriteria")
@@ -296,32 +320,53 @@ def _criterion(t: _Table, box: int, crit: models.SearchCriterion) -> _Sql:
         wanted = _FLAG_VALUES.get(crit.value.strip().lower())
         if wanted is None:
             raise _bad("searchCriteria")
+        key = crit.name.casefold()
+        has = _Sql("EXISTS (SELECT 1 FROM flag g WHERE g.object_pk = o.pk AND g.key = ?)", (key,))
         if wanted:
-            return _Sql("o.pk IN (SELECT object_pk FROM flag WHERE key = ?)", (crit.name.casefold(),))
-        return _Sql("NOT EXISTS (SELECT 1 FROM flag g WHERE g.object_pk = o.pk AND g.key = ?)", (crit.name.casefold(),))
+            return _Crit(has, _Sql("SELECT object_pk FROM flag WHERE key = ?", (key,)))
+        return _Crit(_Sql("NOT ") + has)
     if t.kind == "object" and kind == models.SearchTypeEnum.CreatedObjects:
         if crit.value == "":
-            return _Sql("1")
+            return _Crit(_Sql("1"))
         match = _CREATION_CURSOR.fullmatch(crit.value)
         if match is None:
             raise _bad("searchCriteria")
-        return _Sql("o.created_seq > ?", (int(match.group(1)),))
+        return _Crit(_Sql("o.created_seq > ?", (int(match.group(1)),)))
     # VanishedObjects combined with others (the store answers it alone), Flag/CreatedObjects on folders
     raise _bad("searchCriteria")
 
 
-def _where(t: _Table, box: int, criteria: models.SearchCriteria | None) -> _Sql:
-    """The criteria as one SQL condition: And, Or, or Not = NOT(c1 AND ... AND cN) (TS14 5.3.3)."""
+def _where(t: _Table, box: int, criteria: models.SearchCriteria | None) -> tuple[_Sql, list[_Sql]]:
+    """The criteria as one SQL condition - And, Or, or Not = NOT(c1 AND ... AND cN) (TS14 5.3.3) - and the
+    candidate drivers: SELECTs of a superset of the matches, any one of which may drive the query."""
     if criteria is None:
-        return _Sql("1")
+        return _Sql("1"), []
     if len(criteria.criterion) > MAX_CRITERIA:
         raise _bad("searchCriteria")
-    parts = [_Sql("(") + _criterion(t, box, c) + _Sql(")") for c in criteria.criterion]
+    crits = [_criterion(t, box, c) for c in criteria.criterion]
+    parts = [_Sql("(") + c.cond + _Sql(")") for c in crits]
     if criteria.operator == models.LogicalOperatorEnum.Or:
-        return _Sql("(") + _join(parts, " OR ") + _Sql(")")
+        drivers = [c.driver for c in crits if c.driver is not None]
+        union = [_join(drivers, " UNION ")] if len(drivers) == len(crits) else []  # every branch has an index
+        return _Sql("(") + _join(parts, " OR ") + _Sql(")"), union
     if criteria.operator == models.LogicalOperatorEnum.Not:
-        return _Sql("NOT (") + _join(parts, " AND ") + _Sql(")")
-    return _Sql("(") + _join(parts, " AND ") + _Sql(")")
+        return _Sql("NOT (") + _join(parts, " AND ") + _Sql(")"), []
+    return _Sql("(") + _join(parts, " AND ") + _Sql(")"), [c.driver for c in crits if c.driver is not None]
+
+
+def _pick_driver(conn: sqlite3.Connection, drivers: Sequence[_Sql]) -> _Sql | None:
+    """The driver listing the fewest rows if that is at most DRIVE_MAX, else None (walk the sort order).
+
+    SQLite has no statistics of how selective a value is; counting at most DRIVE_MAX + 1 index entries
+    tells: few matches are cheapest fetched by pk and sorted, many are found soonest by walking the
+    sort index and testing each row (the first batch is reached after about limit * N / matches rows)."""
+    best: tuple[int, _Sql] | None = None
+    for driver in drivers:
+        probe = _Sql("SELECT count(*) FROM (") + driver + _Sql(" LIMIT ?)", (DRIVE_MAX + 1,))
+        count = int(conn.execute(probe.text, probe.params).fetchone()[0])
+        if count <= DRIVE_MAX and (best is None or count < best[0]):
+            best = (count, driver)
+    return None if best is None else best[1]
 
 
 # ------------------------------------------------------------------------------------------ sorting
@@ -456,14 +501,25 @@ def _scope(t: _Table, scope: Scope | None) -> tuple[_Sql, _Sql]:
 
 
 def build_query(
-    kind: Kind, box: int, body: models.SelectionCriteria, scope: Scope | None, limit: int
+    conn: sqlite3.Connection, kind: Kind, box: int, body: models.SelectionCriteria, scope: Scope | None, limit: int
 ) -> tuple[_Sql, list[_SortKey]]:
     """The SELECT of one batch: pk then the sort key values, at most limit rows."""
     t = _TABLES[kind]
     keys = _sort_keys(t, body)
-    where = _where(t, box, body.searchCriteria)
+    where, drivers = _where(t, box, body.searchCriteria)
     cte, in_scope = _scope(t, scope)
-    conditions = [_Sql(f"{t.alias}.box_pk = ?", (box,)), in_scope, where]
+    driver = _pick_driver(conn, drivers)
+    if driver is None:  # walk the box in sort order (index object_created for dates), testing each row
+        conditions = [_Sql(f"{t.alias}.box_pk = ?", (box,)), in_scope, where]
+        order = _order_by(keys)
+    else:  # fetch the few candidates by pk, then sort them; "+" keeps SQLite from walking another index
+        conditions = [
+            _Sql(f"{t.alias}.pk IN (") + driver + _Sql(")"),
+            _Sql(f"+{t.alias}.box_pk = ?", (box,)),
+            in_scope,
+            where,
+        ]
+        order = _Sql("+") + _order_by(keys)
     if body.fromCursor:
         state = decode_cursor(body.fromCursor)
         if not isinstance(state, dict) or state.get("d") != criteria_digest(body):
@@ -481,7 +537,7 @@ def build_query(
         + _Sql(f" FROM {t.table} {t.alias} WHERE ")
         + _join(conditions, " AND ")
         + _Sql(" ORDER BY ")
-        + _order_by(keys)
+        + order
         + _Sql(" LIMIT ?", (limit,))
     )
     return sql, keys
@@ -502,7 +558,7 @@ def search(
     removed between batches neither shift nor repeat the others (keyset paging).
     """
     limit = min(body.maxEntries, page_max)
-    sql, _ = build_query(kind, box, body, scope, limit + 1)
+    sql, _ = build_query(conn, kind, box, body, scope, limit + 1)
     rows = conn.execute(sql.text, sql.params).fetchall()
     batch = rows[:limit]
     cursor = None
@@ -518,5 +574,5 @@ def explain(
     conn: sqlite3.Connection, kind: Kind, box: int, body: models.SelectionCriteria, scope: Scope | None, limit: int
 ) -> list[str]:
     """EXPLAIN QUERY PLAN of the batch query (benchmarks and tests show that searches use indexes)."""
-    sql, _ = build_query(kind, box, body, scope, limit + 1)
+    sql, _ = build_query(conn, kind, box, body, scope, limit + 1)
     return [str(r[3]) for r in conn.execute("EXPLAIN QUERY PLAN " + sql.text, sql.params).fetchall()]

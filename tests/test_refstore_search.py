@@ -12,6 +12,7 @@ import re
 import sqlite3
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -571,10 +572,9 @@ def oracle_match(crit: dict[str, str], o: Obj) -> bool:
     if kind == "Flag":
         return (name.casefold() in o.flags) == (value in ("", "true", "1"))
     if kind == "Date":
-        low, _, high = value.partition("&")
-        lo = datetime.fromisoformat(low.removeprefix("minDate=")).timestamp() * 1e6 if low else None
-        hi = datetime.fromisoformat(high.removeprefix("maxDate=")).timestamp() * 1e6 if high else None
-        return (lo is None or o.created_us >= lo) and (hi is None or o.created_us < hi)
+        bounds = dict(item.split("=", 1) for item in value.split("&"))
+        micros = {k: datetime.fromisoformat(v).timestamp() * 1e6 for k, v in bounds.items()}
+        return micros.get("minDate", -1) <= o.created_us < micros.get("maxDate", float("inf"))
     if kind == "CreatedObjects":
         return value == "" or o.created_seq > int(value.removeprefix("cc-"))
     raise AssertionError(kind)
@@ -732,6 +732,17 @@ class Box:
         return models.SelectionCriteria.model_validate({**data, **more})
 
 
+@contextmanager
+def query_strategy(drive_max: int) -> Iterator[None]:
+    """Both query shapes: 0 = always walk the sort order, testing each row; large = drive by the index."""
+    saved = engine.DRIVE_MAX
+    engine.DRIVE_MAX = drive_max
+    try:
+        yield
+    finally:
+        engine.DRIVE_MAX = saved
+
+
 def new_box(tmp: str) -> Box:
     clock = Clock()
     box = Box(SqliteStore(Path(tmp) / "store.db", clock=clock), clock)
@@ -771,10 +782,13 @@ def oracle_or_error(box: Box, body: dict[str, Any]) -> list[str] | None:
 @pytest.mark.clause(
     "OMA-NMS-6.7", "OMA-NMS-5.3.2.15", "OMA-NMS-5.3.2.16", "OMA-NMS-5.3.2.17", "OMA-NMS-5.3.2.18", "OMA-NMS-5.3.3.2"
 )
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@pytest.mark.parametrize("drive_max", [0, 10_000], ids=["walk-sort-order", "index-driven"])
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(specs=object_specs, bodies=st.lists(body_st, min_size=1, max_size=4), page_size=st.integers(1, 20))
-def test_search_matches_the_oracle(specs: list[Any], bodies: list[dict[str, Any]], page_size: int) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
+def test_search_matches_the_oracle(
+    drive_max: int, specs: list[Any], bodies: list[dict[str, Any]], page_size: int
+) -> None:
+    with tempfile.TemporaryDirectory() as tmp, query_strategy(drive_max):
         box = new_box(tmp)
         try:
             for spec in specs:
@@ -802,7 +816,8 @@ mutation_st = st.lists(
 
 
 @pytest.mark.clause("OMA-NMS-5.1.10", "OMA-NMS-6.7")
-@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@pytest.mark.parametrize("drive_max", [0, 10_000], ids=["walk-sort-order", "index-driven"])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     specs=object_specs,
     body=body_st,
@@ -810,11 +825,11 @@ mutation_st = st.lists(
     mutations=st.lists(mutation_st, max_size=8),
 )
 def test_paging_while_the_box_changes(
-    specs: list[Any], body: dict[str, Any], sizes: list[int], mutations: list[list[Any]]
+    drive_max: int, specs: list[Any], body: dict[str, Any], sizes: list[int], mutations: list[list[Any]]
 ) -> None:
     if oracle_words_missing(body):
         return
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, query_strategy(drive_max):
         box = new_box(tmp)
         try:
             for spec in specs:
