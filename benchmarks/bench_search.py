@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import itertools
 import json
 import os
 import platform
@@ -51,6 +52,9 @@ FOLDER_WEIGHTS = [50, 5, 30, 15]
 SENDERS = 1000  # "From" values: one sender is 0.1 % of the box
 VOCABULARY = 5000  # subject words; word k is drawn with probability ~ 1/(k+1) (Zipf-like)
 BATCH = 20_000
+PLANTED = 20  # objects carrying PLANTED_SENDER and PLANTED_WORD, spread over the box, at every size
+PLANTED_SENDER = "tel:+19990000001"
+PLANTED_WORD = "zyzzyva"
 
 
 def stamp(us: int) -> str:
@@ -76,6 +80,7 @@ def criteria(n: int) -> dict[str, dict[str, Any]]:
     return {
         "everything, newest first": {},
         "Attribute From = one sender (0.1 %)": {"searchCriteria": {"criterion": [attr("From", "tel:+1555000042")]}},
+        "Attribute From = a sender of 20 objects": {"searchCriteria": {"criterion": [attr("From", PLANTED_SENDER)]}},
         "Attribute Direction = in (50 %), Date ascending": {
             "searchCriteria": {"criterion": [attr("Direction", "in")]},
             "sortCriteria": {"criterion": [{"type": "Date", "order": "Ascending"}]},
@@ -88,15 +93,19 @@ def criteria(n: int) -> dict[str, dict[str, Any]]:
         },
         "Date: one hour in the middle": {
             "searchCriteria": {
-                "criterion": [
-                    {"type": "Date", "value": f"minDate={stamp(middle)}&maxDate={stamp(middle + hour)}"}
-                ]
+                "criterion": [{"type": "Date", "value": f"minDate={stamp(middle)}&maxDate={stamp(middle + hour)}"}]
             }
         },
         "AllTextAttributes: substring of a rare word": {
             "searchCriteria": {"criterion": [{"type": "AllTextAttributes", "value": rare[1:].upper()}]}
         },
         "WholeWord: a rare word": {"searchCriteria": {"criterion": [{"type": "WholeWord", "value": rare}]}},
+        "AllTextAttributes: a word of 20 objects": {
+            "searchCriteria": {"criterion": [{"type": "AllTextAttributes", "value": PLANTED_WORD[1:6].upper()}]}
+        },
+        "WholeWord: a word of 20 objects": {
+            "searchCriteria": {"criterion": [{"type": "WholeWord", "value": PLANTED_WORD}]}
+        },
         "And: Direction in, \\Seen false, last day": {
             "searchCriteria": {
                 "criterion": [
@@ -168,6 +177,11 @@ def load(path: Path, n: int) -> tuple[float, int]:
                 ("Direction", ["In" if rng.random() < 0.5 else "Out"]),
                 ("From", [f"tel:+1555{rng.randrange(SENDERS):06d}"]),
                 ("Subject", [subject]),
+            ]
+            if i % (n // PLANTED) == 7:  # PLANTED objects at every size: a fixed number of matches
+                pairs[1] = ("From", [PLANTED_SENDER])
+                pairs[2] = ("Subject", [f"{subject} {PLANTED_WORD}"])
+            pairs += [
                 ("Message-Context", ["pager-message" if rng.random() < 0.8 else "multimedia-message"]),
             ]
             attributes = json.dumps({"attribute": [{"name": k, "value": v} for k, v in pairs]})
@@ -313,13 +327,13 @@ def report(
         lines.append(f"| {n:,} | {seconds:.1f} | {size / 1e6:.0f} |")
     lines += ["", "## Latency (median ms)", ""]
     header = "| search | " + " | ".join(f"{n:,}: store / engine" for n in sizes)
-    header += "".join(f" | growth {a // 1000}k→{b // 1000}k" for a, b in zip(sizes, sizes[1:], strict=False)) + " |"
+    header += "".join(f" | growth {a // 1000}k→{b // 1000}k" for a, b in itertools.pairwise(sizes)) + " |"
     lines += [header, "|---|" + "---:|" * (len(sizes) + len(sizes) - 1)]
     for label in results[sizes[0]]:
         row = f"| {label} | " + " | ".join(
             f"{results[n][label].store_ms:.2f} / {results[n][label].engine_ms:.2f}" for n in sizes
         )
-        for a, b in zip(sizes, sizes[1:], strict=False):
+        for a, b in itertools.pairwise(sizes):
             ratio = results[b][label].engine_ms / max(results[a][label].engine_ms, 1e-6)
             row += f" | {ratio:.1f}x"
         lines.append(row + " |")
@@ -328,7 +342,7 @@ def report(
     lines.append(", ".join(f"{label}: {r.found}" for label, r in results[biggest].items()))
     lines += ["", f"## Query plans (`EXPLAIN QUERY PLAN`, {biggest:,} objects)", ""]
     for label, r in results[biggest].items():
-        full_scan = any(line.startswith("SCAN o") and "USING" not in line for line in r.plan)
+        full_scan = "SCAN o" in r.plan  # the object table read row by row, no index
         lines += [f"### {label}" + (" - full scan of `object`" if full_scan else ""), "", "```"]
         lines += r.plan
         lines += ["```", ""]

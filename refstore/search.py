@@ -17,6 +17,7 @@ import base64
 import binascii
 import hashlib
 import json
+import math
 import re
 import sqlite3
 from collections.abc import Iterable, Sequence
@@ -354,17 +355,22 @@ def _where(t: _Table, box: int, criteria: models.SearchCriteria | None) -> tuple
     return _Sql("(") + _join(parts, " AND ") + _Sql(")"), [c.driver for c in crits if c.driver is not None]
 
 
-def _pick_driver(conn: sqlite3.Connection, drivers: Sequence[_Sql]) -> _Sql | None:
-    """The driver listing the fewest rows if that is at most DRIVE_MAX, else None (walk the sort order).
+def _pick_driver(conn: sqlite3.Connection, box: int, drivers: Sequence[_Sql], limit: int) -> _Sql | None:
+    """The driver listing the fewest rows if few enough, else None (walk the box in sort order).
 
-    SQLite has no statistics of how selective a value is; counting at most DRIVE_MAX + 1 index entries
-    tells: few matches are cheapest fetched by pk and sorted, many are found soonest by walking the
-    sort index and testing each row (the first batch is reached after about limit * N / matches rows)."""
+    SQLite keeps no statistics of how selective a value is, so the store counts (at most DRIVE_MAX + 1
+    index entries). Driving costs about one row fetch per match; walking tests about limit * N / matches
+    rows of a box of N objects until the batch is full. Measured per row, a fetch costs about three
+    tests, so driving wins below sqrt(limit * N / 3) matches; N is bounded by the box's mod_seq (every
+    creation advances it), never more than DRIVE_MAX."""
+    row = conn.execute("SELECT mod_seq FROM box WHERE pk = ?", (box,)).fetchone()
+    size = int(row[0]) if row is not None else 0
+    cap = min(DRIVE_MAX, math.isqrt(max(limit, 1) * size // 3))
     best: tuple[int, _Sql] | None = None
     for driver in drivers:
-        probe = _Sql("SELECT count(*) FROM (") + driver + _Sql(" LIMIT ?)", (DRIVE_MAX + 1,))
+        probe = _Sql("SELECT count(*) FROM (") + driver + _Sql(" LIMIT ?)", (cap + 1,))
         count = int(conn.execute(probe.text, probe.params).fetchone()[0])
-        if count <= DRIVE_MAX and (best is None or count < best[0]):
+        if count <= cap and (best is None or count < best[0]):
             best = (count, driver)
     return None if best is None else best[1]
 
@@ -508,7 +514,7 @@ def build_query(
     keys = _sort_keys(t, body)
     where, drivers = _where(t, box, body.searchCriteria)
     cte, in_scope = _scope(t, scope)
-    driver = _pick_driver(conn, drivers)
+    driver = _pick_driver(conn, box, drivers, limit)
     if driver is None:  # walk the box in sort order (index object_created for dates), testing each row
         conditions = [_Sql(f"{t.alias}.box_pk = ?", (box,)), in_scope, where]
         order = _order_by(keys)
