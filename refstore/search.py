@@ -396,11 +396,16 @@ def sort_criteria(body: models.SelectionCriteria) -> list[models.SortCriterion]:
 
 
 def _sort_keys(t: _Table, body: models.SelectionCriteria) -> list[_SortKey]:
-    """The ORDER BY keys; the last one is the pk, in the direction of the last criterion (newest first
-    when no criterion is given: NMS internal date, then creation order, both descending)."""
+    """The ORDER BY keys; the last one is the pk, in the direction of the last criterion used (newest
+    first when no criterion is given: NMS internal date, then creation order, both descending)."""
     keys: list[_SortKey] = []
-    given = sort_criteria(body)
-    for s in given:
+    seen: set[tuple[str, str]] = set()
+    for s in sort_criteria(body):
+        # a criterion repeating an earlier one can never break a tie: dropped (so it sets no tie order)
+        ident = (str(s.type), (s.name or "").casefold() if s.type == models.SortTypeEnum.Attribute else "")
+        if ident in seen:
+            continue
+        seen.add(ident)
         descending = s.order != models.SortOrderEnum.Ascending
         if s.type == models.SortTypeEnum.Date:
             keys.append(_SortKey(_Sql(f"{t.alias}.created_us"), descending, nullable=False, is_text=False))

@@ -595,11 +595,22 @@ def oracle_selects(body: dict[str, Any], o: Obj) -> bool:
     return any(results) if op == "Or" else (not all(results) if op == "Not" else all(results))
 
 
+def dedup(keys: list[tuple[str, str | None, bool]]) -> list[tuple[str, str | None, bool]]:
+    """Sort criteria without repeats: a repeated criterion (same type, same attribute) is dropped."""
+    out: list[tuple[str, str | None, bool]] = []
+    for kind, name, descending in keys:
+        if not any(
+            k == kind and (kind == "Date" or (n or "").casefold() == (name or "").casefold()) for k, n, _ in out
+        ):
+            out.append((kind, name, descending))
+    return out
+
+
 def oracle_compare(body: dict[str, Any], a: Obj, b: Obj) -> int:
     given = body.get("sortCriteria", {}).get("criterion") or (
         [body["sortCriterion"]] if "sortCriterion" in body else []
     )
-    keys = [(s["type"], s.get("name"), s.get("order", "Descending") == "Descending") for s in given[:2]]
+    keys = dedup([(s["type"], s.get("name"), s.get("order", "Descending") == "Descending") for s in given[:2]])
     keys = keys or [("Date", None, True)]
 
     def value(o: Obj, kind: str, name: str | None) -> Any:
@@ -898,3 +909,195 @@ def apply_mutation(box: Box, kind: str, arg: Any) -> None:
     else:
         box.store.delete_object_flag(A, target.id, flag)
         target.flags.discard(flag.casefold())
+
+
+# ------------------------------------------------------------------------------------------ folders vs oracle
+
+FOLDER_NAMES = ["Inbox", "inbox", "Work notes", "Straße", "a_b", "x", "Hello world"]
+
+
+@dataclass
+class Fld:
+    idx: int
+    path: str
+    parent: str | None  # None: the root
+    name: str
+    created_us: int
+    attributes: list[tuple[str, list[str]]]
+
+    def pairs(self) -> list[tuple[str, list[str]]]:
+        """As the store answers them (App. J): Root, the client's attributes, Name."""
+        return [("Root", ["Yes" if self.parent is None else "No"]), *self.attributes, ("Name", [self.name])]
+
+
+def folder_match(crit: dict[str, str], f: Fld) -> bool:
+    kind, value, name = crit["type"], crit["value"], crit.get("name", "")
+    texts = [v for _, vs in f.attributes for v in vs] + [f.name]
+    if kind == "Attribute":
+        fold = name.casefold() in CASE_INSENSITIVE
+        return any(
+            n.casefold() == name.casefold()
+            and any(v == value or (fold and v.casefold() == value.casefold()) for v in vs)
+            for n, vs in f.pairs()
+        )
+    if kind == "AllTextAttributes":
+        return any(value.casefold() in t.casefold() for t in texts)
+    if kind == "WholeWord":
+        return oracle_words(value) <= oracle_words(" ".join(texts))
+    if kind == "Date":
+        bounds = dict(item.split("=", 1) for item in value.split("&"))
+        micros = {k: datetime.fromisoformat(v).timestamp() * 1e6 for k, v in bounds.items()}
+        return micros.get("minDate", -1) <= f.created_us < micros.get("maxDate", float("inf"))
+    raise AssertionError(kind)
+
+
+folder_criterion_st = st.one_of(
+    st.builds(
+        lambda n, v: {"type": "Attribute", "name": n, "value": v},
+        st.sampled_from(["Name", "name", "Root", "ROOT", "Subject", "direction"]),
+        st.sampled_from([*FOLDER_NAMES, "Yes", "No", "yes", "In", "in", ""]),
+    ),
+    st.builds(lambda v: {"type": "AllTextAttributes", "value": v}, st.sampled_from([*NEEDLES, "box", "NOTES"])),
+    st.builds(lambda v: {"type": "WholeWord", "value": v}, st.sampled_from([*WORDS, "notes", "inbox"])),
+    st.builds(
+        lambda s: {"type": "Date", "value": f"minDate={stamp(s)}"},
+        st.integers(0, 60),
+    ),
+)
+folder_body_st = st.fixed_dictionaries(
+    {},
+    optional={
+        "searchCriteria": st.builds(
+            lambda cs, op: {"criterion": cs, **({"operator": op} if op else {})},
+            st.lists(folder_criterion_st, min_size=1, max_size=3),
+            st.sampled_from([None, "And", "Or", "Not"]),
+        ),
+        "sortCriteria": st.builds(
+            lambda cs: {"criterion": cs},
+            st.lists(
+                st.builds(
+                    lambda t, n, o: {"type": t, **({"name": n} if t == "Attribute" else {}), "order": o},
+                    st.sampled_from(["Date", "Attribute"]),
+                    st.sampled_from(["Name", "Root", "Subject"]),
+                    st.sampled_from(["Ascending", "Descending"]),
+                ),
+                min_size=1,
+                max_size=2,
+            ),
+        ),
+        "_scope": st.tuples(st.integers(0, 20), st.booleans()),
+    },
+)
+
+
+def folder_oracle(folders: list[Fld], body: dict[str, Any]) -> list[str]:
+    def selected(f: Fld) -> bool:
+        if "_scope" in body:
+            scope, recursive = folders[body["_scope"][0] % len(folders)], body["_scope"][1]
+            if recursive:
+                if not (f.path.startswith(scope.path + "/") and f is not scope):
+                    return False
+            elif f.parent != scope.path:
+                return False
+        criteria = body.get("searchCriteria")
+        if criteria is None:
+            return True
+        results = [folder_match(c, f) for c in criteria["criterion"]]
+        op = criteria.get("operator", "And")
+        return any(results) if op == "Or" else (not all(results) if op == "Not" else all(results))
+
+    given = body.get("sortCriteria", {}).get("criterion", [])
+    keys = dedup([(s["type"], s.get("name"), s["order"] == "Descending") for s in given[:2]])
+    keys = keys or [("Date", None, True)]
+
+    def value(f: Fld, kind: str, name: str | None) -> Any:
+        if kind == "Date":
+            return f.created_us
+        return next((vs[0][:48] for n, vs in f.pairs() if n.casefold() == (name or "").casefold() and vs), None)
+
+    def compare(a: Fld, b: Fld) -> int:
+        for kind, name, descending in keys:
+            x, y = value(a, kind, name), value(b, kind, name)
+            if x == y:
+                continue
+            if x is None or y is None:
+                return 1 if x is None else -1
+            order = -1 if x < y else 1
+            return -order if descending else order
+        order = (a.idx > b.idx) - (a.idx < b.idx)
+        return -order if keys[-1][2] else order
+
+    found = sorted((f for f in folders if selected(f)), key=functools.cmp_to_key(compare))
+    return [f.path for f in found]
+
+
+@pytest.mark.clause("OMA-NMS-6.13", "OMA-NMS-App.J", "OMA-NMS-5.3.2.16", "OMA-NMS-5.3.2.18")
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    tree=st.lists(
+        st.tuples(
+            st.integers(0, 20),
+            st.sampled_from(FOLDER_NAMES),
+            st.lists(
+                st.tuples(st.sampled_from(["Subject", "Direction"]), st.lists(st.sampled_from(VALUES), max_size=2)),
+                max_size=2,
+            ),
+            st.sampled_from([0, 1, 5]),
+        ),
+        max_size=10,
+    ),
+    bodies=st.lists(folder_body_st, min_size=1, max_size=4),
+    page_size=st.integers(1, 6),
+)
+def test_folder_search_matches_the_oracle(tree: list[Any], bodies: list[dict[str, Any]], page_size: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        clock = Clock()
+        store = SqliteStore(Path(tmp) / "store.db", clock=clock)
+        try:
+            store.get_folder_id_by_path(A, None)  # the box and its root folder are made on first contact
+            folders = [Fld(0, "", None, "", int(clock.now * 1e6), [])]
+            for parent_index, name, attributes, step in tree:
+                parent = folders[parent_index % len(folders)]
+                path = f"{parent.path}/{name}"
+                if any(f.path == path for f in folders):
+                    continue  # sibling names are unique
+                clock.now += step
+                store.create_folder(
+                    A,
+                    models.Folder.model_validate(
+                        {
+                            "parentFolderPath": parent.path or "/",
+                            "name": name,
+                            "attributes": {"attribute": [{"name": n, "value": v} for n, v in attributes]},
+                        }
+                    ),
+                )
+                folders.append(Fld(len(folders), path, parent.path, name, int(clock.now * 1e6), attributes))
+            for body in bodies:
+                data = {k: v for k, v in body.items() if k != "_scope"}
+                if "_scope" in body:
+                    scope = folders[body["_scope"][0] % len(folders)]
+                    data["searchScope"] = {"resourceURL": folder_url(store, scope.path or "/")}
+                    data["nonRecursiveScope"] = not body["_scope"][1]
+                expected = None
+                for c in body.get("searchCriteria", {}).get("criterion", []):
+                    if c["type"] == "WholeWord" and not oracle_words(c["value"]):
+                        expected = "refused"
+                seen: list[str] = []
+                cursor = None
+                try:
+                    for _ in range(100):
+                        more = {"maxEntries": page_size, **({"fromCursor": cursor} if cursor else {})}
+                        page = store.search_folders(A, models.SelectionCriteria.model_validate({**data, **more}))
+                        assert isinstance(page, models.FolderList) and len(page.folder or []) <= page_size
+                        seen += ids(page)
+                        cursor = page.cursor
+                        if cursor is None:
+                            break
+                except StoreError:
+                    assert expected == "refused", body
+                    continue
+                assert expected is None, body
+                assert seen == folder_oracle(folders, body), body
+        finally:
+            store.close()
