@@ -461,6 +461,11 @@ def test_searches_over_https(running: Running) -> None:
     by_subject = {"criterion": [{"type": "Attribute", "name": "Subject", "order": "Ascending"}]}
     assert listed(http_search(api, sortCriteria=by_subject)) == [b, a, c]
     assert listed(http_search(api, sortCriterion={"type": "Date", "order": "Ascending"})) == [a, b, c]
+    span = "minDate=2000-01-01T00:00:00Z&maxDate=2999-01-01T00:00:00+01:00"
+    assert listed(http_search(api, searchCriteria=crit({"type": "Date", "value": span}))) == [c, b, a]
+    assert (
+        listed(http_search(api, searchCriteria=crit({"type": "Date", "value": "maxDate=2000-01-01T00:00:00Z"}))) == []
+    )
 
     pages, cursor = [], None  # batches of one: a cursor after each, none after the last
     while True:
