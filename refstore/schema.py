@@ -7,7 +7,7 @@ object or folder to sit in a folder of another box.
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: search indexes (attribute, word and trigram tables, search indexes)
 
 STATEMENTS: tuple[str, ...] = (
     """
@@ -66,6 +66,10 @@ STATEMENTS: tuple[str, ...] = (
     )
     """,
     "CREATE INDEX IF NOT EXISTS object_folder ON object (folder_pk)",
+    # search: Date ranges and the default sort walk these; scoped searches use (folder_pk, created_us)
+    "CREATE INDEX IF NOT EXISTS object_created ON object (box_pk, created_us)",
+    "CREATE INDEX IF NOT EXISTS object_created_seq ON object (box_pk, created_seq)",
+    "CREATE INDEX IF NOT EXISTS object_folder_created ON object (folder_pk, created_us)",
     """
     CREATE TABLE IF NOT EXISTS flag (
         pk INTEGER PRIMARY KEY,
@@ -75,6 +79,7 @@ STATEMENTS: tuple[str, ...] = (
         UNIQUE (object_pk, key)
     )
     """,
+    "CREATE INDEX IF NOT EXISTS flag_key ON flag (key, object_pk)",  # Flag searches driven by the flag
     """
     CREATE TABLE IF NOT EXISTS payload_part (
         object_pk INTEGER NOT NULL REFERENCES object (pk) ON DELETE CASCADE,
@@ -99,6 +104,60 @@ STATEMENTS: tuple[str, ...] = (
         correlation_tag TEXT,
         deleted_us INTEGER NOT NULL
     )
+    """,
+    # ---- search indexes (refstore/search.py), maintained by the store next to the JSON they derive from
+    # one row per attribute value, in the order given (ord): Attribute searches and Attribute sorts
+    """
+    CREATE TABLE IF NOT EXISTS object_attr (
+        object_pk INTEGER NOT NULL REFERENCES object (pk) ON DELETE CASCADE,
+        box_pk INTEGER NOT NULL,
+        ord INTEGER NOT NULL,
+        name_key TEXT NOT NULL,  -- casefolded name: attribute names are case-insensitive
+        value TEXT NOT NULL,  -- as given
+        value_key TEXT NOT NULL,  -- casefolded for the case-insensitive attributes of App. I, else as given
+        PRIMARY KEY (object_pk, ord)
+    ) WITHOUT ROWID
+    """,
+    "CREATE INDEX IF NOT EXISTS object_attr_match ON object_attr (box_pk, name_key, value_key, object_pk)",
+    """
+    CREATE TABLE IF NOT EXISTS folder_attr (
+        folder_pk INTEGER NOT NULL REFERENCES folder (pk) ON DELETE CASCADE,
+        box_pk INTEGER NOT NULL,
+        ord INTEGER NOT NULL,
+        name_key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        value_key TEXT NOT NULL,
+        PRIMARY KEY (folder_pk, ord)
+    ) WITHOUT ROWID
+    """,
+    "CREATE INDEX IF NOT EXISTS folder_attr_match ON folder_attr (box_pk, name_key, value_key, folder_pk)",
+    # the casefolded words of the text attributes and textual payload parts: WholeWord searches
+    """
+    CREATE TABLE IF NOT EXISTS object_word (
+        box_pk INTEGER NOT NULL,
+        word TEXT NOT NULL,
+        object_pk INTEGER NOT NULL REFERENCES object (pk) ON DELETE CASCADE,
+        PRIMARY KEY (box_pk, word, object_pk)
+    ) WITHOUT ROWID
+    """,
+    "CREATE INDEX IF NOT EXISTS object_word_object ON object_word (object_pk)",
+    """
+    CREATE TABLE IF NOT EXISTS folder_word (
+        box_pk INTEGER NOT NULL,
+        word TEXT NOT NULL,
+        folder_pk INTEGER NOT NULL REFERENCES folder (pk) ON DELETE CASCADE,
+        PRIMARY KEY (box_pk, word, folder_pk)
+    ) WITHOUT ROWID
+    """,
+    "CREATE INDEX IF NOT EXISTS folder_word_folder ON folder_word (folder_pk)",
+    # the casefolded text attributes of each object (rowid = object pk), trigram-indexed: AllTextAttributes
+    # searches of 3 characters or more find their candidates here (FTS5 is a prefilter, the exact test is
+    # done on object_attr)
+    "CREATE VIRTUAL TABLE IF NOT EXISTS object_text USING fts5 (text, tokenize = 'trigram case_sensitive 1')",
+    """
+    CREATE TRIGGER IF NOT EXISTS object_text_delete AFTER DELETE ON object BEGIN
+        DELETE FROM object_text WHERE rowid = old.pk;
+    END
     """,
     "CREATE INDEX IF NOT EXISTS tombstone_box ON tombstone (box_pk, kind, last_mod_seq)",
     """

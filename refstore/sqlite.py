@@ -9,12 +9,8 @@ OMA NMS leaves the choice to the server.
 from __future__ import annotations
 
 import base64
-import binascii
-import functools
-import hashlib
 import json
 import math
-import re
 import secrets
 import sqlite3
 import threading
@@ -22,7 +18,6 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from email import errors as email_errors
 from email import policy as email_policy
 from email.message import Message
@@ -35,24 +30,19 @@ from urllib.parse import quote, unquote, urlsplit
 from mcdata_store import models
 from mcdata_store.store import EXCEPTIONS, Answer, Context, MessageStore, Payload, StoreError, request_error
 
+from . import search
 from .notify import Notifier, NotifySettings, SubscriptionFilter, parse_token, restart_token
 from .schema import SCHEMA_VERSION, STATEMENTS
+from .search import decode_cursor as _unb64
 
 __all__ = ["SqliteStore"]
 
 PAGE_MAX = 1000  # the models' list limit: no page (search, folder listing, bulk answer) is longer
-MAX_SORT_KEYS = 2  # further sort criteria are ignored (TS: "the server MAY ignore extra ones")
-SORT_VALUE_CHARS = 48  # attribute values sort by their first 48 characters (keeps cursors short)
 MAX_FOLDER_PATH = 4096 - 64  # room for "/" + an object id under the deepest folder (Reference.path <= 4096)
 BUSY_RETRIES = 3
 
-# App. I: attributes whose values compare case-insensitively
-CASE_INSENSITIVE_ATTRIBUTES = frozenset({"direction", "message-context"})
 READ_ONLY_FOLDER_ATTRIBUTES = frozenset({"name", "root"})  # App. J: server-maintained
 MAX_CLIENT_FOLDER_ATTRIBUTES = 1000 - len(READ_ONLY_FOLDER_ATTRIBUTES)  # AttributeList holds at most 1000
-
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_CREATION_CURSOR = re.compile(r"cc-([0-9]{1,19})")
 
 
 class _MalformedPath(Exception):
@@ -108,17 +98,6 @@ def _now_us(clock: Callable[[], float]) -> int:
     return int(clock() * 1_000_000)
 
 
-def _parse_date(value: str) -> int:
-    """An xsd:dateTimeStamp as microseconds since the epoch (a time zone is required)."""
-    try:
-        stamp = datetime.fromisoformat(value)
-    except ValueError:
-        raise _bad("searchCriteria") from None
-    if stamp.tzinfo is None:
-        raise _bad("searchCriteria")
-    return (stamp - _EPOCH) // timedelta(microseconds=1)
-
-
 def _flag_key(name: str) -> str:
     return name.casefold()
 
@@ -159,18 +138,6 @@ def _failure(err: StoreError) -> models.Response:
 
 def _success(status: int, reference: models.Reference) -> models.Response:
     return models.Response(code=status, reason=HTTPStatus(status).phrase, success=reference)
-
-
-def _b64(data: dict[str, Any]) -> str:
-    raw = json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def _unb64(cursor: str) -> Any:
-    try:
-        return json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except (ValueError, binascii.Error):
-        raise _bad("fromCursor") from None
 
 
 # ------------------------------------------------------------------------------------------ payloads
@@ -220,187 +187,25 @@ def _split_payload(payload: Payload) -> list[_Part] | None:
     return parts
 
 
-# ------------------------------------------------------------------------------------------ search
-
-
-@dataclass
-class _Candidate:
-    pk: int
-    created_us: int
-    created_seq: int
-    attributes: list[tuple[str, list[str]]]
-    flags: set[str] = field(default_factory=set)
-
-
-_Predicate = Callable[[_Candidate], bool]
-
-
-def _attribute_matches(cand: _Candidate, name: str, value: str) -> bool:
-    key = name.casefold()
-    fold = key in CASE_INSENSITIVE_ATTRIBUTES
-    for attr_name, values in cand.attributes:
-        if attr_name.casefold() == key:
-            if any((v.casefold() == value.casefold()) if fold else (v == value) for v in values):
-                return True
-    return False
-
-
-def _date_predicate(value: str) -> _Predicate:
-    bounds: dict[str, int] = {}
-    for item in value.split("&"):
-        key, sep, stamp = item.partition("=")
-        if not sep or key not in ("minDate", "maxDate") or key in bounds:
-            raise _bad("searchCriteria")
-        bounds[key] = _parse_date(stamp)
-    low, high = bounds.get("minDate"), bounds.get("maxDate")
-    return lambda c: (low is None or c.created_us >= low) and (high is None or c.created_us < high)
-
-
-def _criterion_predicate(crit: models.SearchCriterion, kind: Literal["object", "folder"]) -> _Predicate:
-    t = crit.type
-    if t == models.SearchTypeEnum.Date:
-        return _date_predicate(crit.value)
-    if t == models.SearchTypeEnum.Attribute:
-        if not crit.name:
-            raise _bad("searchCriteria")
-        name, value = crit.name, crit.value
-        return lambda c: _attribute_matches(c, name, value)
-    if t == models.SearchTypeEnum.Flag and kind == "object":
-        if not crit.name:
-            raise _bad("searchCriteria")
-        wanted = {"": True, "true": True, "1": True, "false": False, "0": False}.get(crit.value.strip())
-        if wanted is None:
-            raise _bad("searchCriteria")
-        key = _flag_key(crit.name)
-        return lambda c: (key in c.flags) == wanted
-    if t == models.SearchTypeEnum.CreatedObjects and kind == "object":
-        if crit.value == "":
-            return lambda c: True
-        match = _CREATION_CURSOR.fullmatch(crit.value)
-        if match is None:
-            raise _bad("searchCriteria")
-        since = int(match.group(1))
-        return lambda c: c.created_seq > since
-    # AllTextAttributes, WholeWord, PresetSearch (and Flag/CreatedObjects on folders): not supported yet
-    raise _bad("searchCriteria")
-
-
-def _predicate(criteria: models.SearchCriteria | None, kind: Literal["object", "folder"]) -> _Predicate:
-    if criteria is None:
-        return lambda c: True
-    preds = [_criterion_predicate(c, kind) for c in criteria.criterion]
-    op = criteria.operator
-    if op == models.LogicalOperatorEnum.Or:
-        return lambda c: any(p(c) for p in preds)
-    if op == models.LogicalOperatorEnum.Not:
-        return lambda c: not all(p(c) for p in preds)
-    return lambda c: all(p(c) for p in preds)
-
-
-_SortKey = list[Any]  # (int | str | None)..., pk
-
-
-@dataclass(frozen=True)
-class _Sort:
-    attribute: str | None  # None: the NMS internal date
-    descending: bool
-
-
-def _sorts(body: models.SelectionCriteria) -> list[_Sort]:
-    given: list[models.SortCriterion] = []
-    if body.sortCriteria is not None:
-        given = list(body.sortCriteria.criterion)
-    elif body.sortCriterion is not None:
-        given = [body.sortCriterion]
-    if not given:
-        return [_Sort(None, True)]  # absent: newest first
-    out = []
-    for s in given[:MAX_SORT_KEYS]:
-        if s.type == models.SortTypeEnum.Attribute and not s.name:
-            raise _bad("sortCriteria")
-        attribute = s.name if s.type == models.SortTypeEnum.Attribute else None
-        out.append(_Sort(attribute, s.order == models.SortOrderEnum.Descending))
-    return out
-
-
-def _sort_key(cand: _Candidate, sorts: list[_Sort]) -> _SortKey:
-    key: _SortKey = []
-    for s in sorts:
-        if s.attribute is None:
-            key.append(cand.created_us)
-        else:
-            name = s.attribute.casefold()
-            values = next((v for n, v in cand.attributes if n.casefold() == name and v), None)
-            key.append(values[0][:SORT_VALUE_CHARS] if values else None)
-    key.append(cand.pk)
-    return key
-
-
-def _compare(a: _SortKey, b: _SortKey, sorts: list[_Sort]) -> int:
-    """Order of two sort keys: each criterion in its direction, absent values last, then pk ascending."""
-    directions = [s.descending for s in sorts] + [False]
-    for x, y, descending in zip(a, b, directions, strict=True):
-        if x == y:
-            continue
-        if x is None:
-            return 1
-        if y is None:
-            return -1
-        order = -1 if x < y else 1
-        return -order if descending else order
-    return 0
-
-
-def _criteria_digest(body: models.SelectionCriteria) -> str:
-    data = body.model_dump(mode="json", exclude={"fromCursor", "maxEntries"}, exclude_unset=True)
-    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
-
-
-def _valid_anchor(anchor: Any, sorts: list[_Sort]) -> bool:
-    """A cursor's sort key has the shape of the criteria's: int dates, str or null attributes, int pk."""
-    if not isinstance(anchor, list) or len(anchor) != len(sorts) + 1:
-        return False
-    for value, s in zip(anchor, [*sorts, None], strict=True):
-        if s is None or s.attribute is None:
-            if not isinstance(value, int) or isinstance(value, bool):
-                return False
-        elif value is not None and not isinstance(value, str):
-            return False
-    return True
-
-
-def _page(cands: list[_Candidate], body: models.SelectionCriteria) -> tuple[list[_Candidate], str | None]:
-    """One batch of the matches in sort order, after fromCursor, at most maxEntries, and the next cursor.
-
-    The cursor holds a digest of the criteria (a cursor is only valid with identical criteria) and the sort
-    key of the last entry returned (``null`` before the first), so entries added or removed between batches
-    neither shift nor repeat the others.
-    """
-    sorts = _sorts(body)
-    digest = _criteria_digest(body)
-
-    def order(a: tuple[_SortKey, _Candidate], b: tuple[_SortKey, _Candidate]) -> int:
-        return _compare(a[0], b[0], sorts)
-
-    keyed = sorted(((_sort_key(c, sorts), c) for c in cands), key=functools.cmp_to_key(order))
-    if body.fromCursor:
-        state = _unb64(body.fromCursor)
-        if not isinstance(state, dict) or state.get("d") != digest:
-            raise _bad("fromCursor")
-        anchor = state.get("k")
-        if anchor is not None:
-            if not _valid_anchor(anchor, sorts):
-                raise _bad("fromCursor")
-            keyed = [kc for kc in keyed if _compare(kc[0], anchor, sorts) > 0]
-    limit = min(body.maxEntries, PAGE_MAX)
-    batch = keyed[:limit]
-    cursor = None
-    if len(keyed) > limit:
-        if batch:
-            cursor = _b64({"d": digest, "k": batch[-1][0]})
-        else:  # maxEntries 0: the cursor stays where it was
-            cursor = body.fromCursor or _b64({"d": digest, "k": None})
-    return [c for _, c in batch], cursor
+def _payload_texts(payload: Payload, parts: list[_Part] | None = None) -> list[str]:
+    """The textual content of a payload for WholeWord searches: a text/* payload, or its text/* parts."""
+    if parts is None:
+        parts = _split_payload(payload)
+    if parts is None:
+        found = [(payload.media_type, payload.content)]
+    else:
+        found = [(p.content_type, p.content) for p in parts]
+    texts = []
+    for media_type, content in found:
+        if media_type.strip().lower().startswith("text/"):
+            message = Message()
+            message["Content-Type"] = media_type
+            charset = message.get_content_charset() or "utf-8"
+            try:
+                texts.append(content.decode(charset, errors="replace"))
+            except LookupError:  # an unknown charset: read it as UTF-8
+                texts.append(content.decode("utf-8", errors="replace"))
+    return texts
 
 
 # ------------------------------------------------------------------------------------------ the store
@@ -482,6 +287,7 @@ class SqliteStore:
                 raise RuntimeError(f"cannot put {self._path} in WAL mode (journal_mode={mode})")
             conn.execute("PRAGMA synchronous=FULL")
             conn.execute("PRAGMA foreign_keys=ON")
+            search.register_functions(conn)
         except BaseException:
             conn.close()
             raise
@@ -548,7 +354,22 @@ class SqliteStore:
                 raise RuntimeError(f"{self._path} has schema version {version}, newer than {SCHEMA_VERSION}")
             for statement in STATEMENTS:
                 conn.execute(statement)
+            if version == 1:  # a version-1 file: build the search indexes of what it holds
+                self._reindex(conn)
             conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    @staticmethod
+    def _reindex(conn: sqlite3.Connection) -> None:
+        """Fill the search tables from the objects and folders (schema version 1 had none)."""
+        for row in conn.execute("SELECT pk, box_pk, name, attributes FROM folder").fetchall():
+            search.index_folder(
+                conn, int(row["box_pk"]), int(row["pk"]), str(row["name"]), _attributes(str(row["attributes"]))
+            )
+        for row in conn.execute("SELECT pk, box_pk, attributes, payload, payload_type FROM object").fetchall():
+            texts = []
+            if row["payload"] is not None:
+                texts = _payload_texts(Payload(bytes(row["payload"]), str(row["payload_type"])))
+            search.index_object(conn, int(row["box_pk"]), int(row["pk"]), _attributes(str(row["attributes"])), texts)
 
     def _box_pk(self, conn: sqlite3.Connection, ctx: Context) -> int | None:
         row = conn.execute(
@@ -732,6 +553,8 @@ class SqliteStore:
                 _now_us(self._clock),
             ),
         ).fetchone()
+        pairs = [(a.name, [v.root for v in (a.value or [])]) for a in (attributes.attribute or [])]
+        search.index_folder(tx.conn, tx.box, int(row[0]), name, pairs)
         return int(row[0]), folder_id
 
     def _sibling_exists(self, tx: _Tx, parent_pk: int, name: str, except_pk: int | None = None) -> bool:
@@ -942,6 +765,9 @@ class SqliteStore:
             "INSERT INTO flag (object_pk, key, name) VALUES (?, ?, ?)",
             [(object_pk, _flag_key(f), f) for f in flags],
         )
+        pairs = [(a.name, [v.root for v in (a.value or [])]) for a in (body.attributes.attribute or [])]
+        texts = _payload_texts(attachment, parts) if has_payload and attachment is not None else []
+        search.index_object(tx.conn, tx.box, object_pk, pairs, texts)
         tx.conn.executemany(
             "INSERT INTO payload_part (object_pk, part_id, seq, content_type, content_id, content_location, content)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -1076,8 +902,8 @@ class SqliteStore:
                 raise _not_found(url)
             return Payload(bytes(part["content"]), str(part["content_type"]))
 
-    def _scope_folders(self, tx: _Tx, body: models.SelectionCriteria, *, include_scope: bool) -> list[int] | None:
-        """The folders a search covers (None: the whole box)."""
+    def _scope(self, tx: _Tx, body: models.SelectionCriteria) -> search.Scope | None:
+        """The folder a search starts from (None: the whole box), recursive unless nonRecursiveScope."""
         if body.searchScope is None:
             return None
         folder_id = _ref_id(tx.ctx, body.searchScope.resourceURL, "folders")
@@ -1086,12 +912,7 @@ class SqliteStore:
         row = self._folder(tx, folder_id)
         if row is None:
             raise _not_found(body.searchScope.resourceURL)
-        pk = int(row["pk"])
-        if body.nonRecursiveScope:
-            if include_scope:
-                return [pk]
-            return [int(r[0]) for r in tx.all("SELECT pk FROM folder WHERE parent_pk = ?", (pk,))]
-        return [p for p, depth in self._subtree(tx, pk) if include_scope or depth > 0]
+        return search.Scope(int(row["pk"]), recursive=not body.nonRecursiveScope)
 
     def _vanished(self, tx: _Tx, body: models.SelectionCriteria) -> models.ObjectReferenceList:
         criteria = body.searchCriteria
@@ -1116,31 +937,8 @@ class SqliteStore:
         with self._tx(ctx) as tx:
             if models.SearchTypeEnum.VanishedObjects in types:
                 return self._vanished(tx, body)
-            match = _predicate(criteria, "object")
-            scope = self._scope_folders(tx, body, include_scope=True)
-            rows = tx.all(
-                "SELECT pk, folder_pk, attributes, created_us, created_seq FROM object WHERE box_pk = ?", (tx.box,)
-            )
-            if scope is not None:
-                allowed = set(scope)
-                rows = [r for r in rows if int(r["folder_pk"]) in allowed]
-            cands = {
-                int(r["pk"]): _Candidate(
-                    int(r["pk"]), int(r["created_us"]), int(r["created_seq"]), _attributes(str(r["attributes"]))
-                )
-                for r in rows
-            }
-            if models.SearchTypeEnum.Flag in types:
-                for r in tx.all(
-                    "SELECT object_pk, key FROM flag JOIN object ON object.pk = flag.object_pk WHERE box_pk = ?",
-                    (tx.box,),
-                ):
-                    cand = cands.get(int(r[0]))
-                    if cand is not None:
-                        cand.flags.add(str(r[1]))
-            batch, cursor = _page([c for c in cands.values() if match(c)], body)
-            found = [self._object_model(tx, self._object_by_pk(tx, c.pk)) for c in batch]
-            fields: dict[str, Any] = {"object": found}
+            pks, cursor = search.search(tx.conn, "object", tx.box, body, self._scope(tx, body), PAGE_MAX)
+            fields: dict[str, Any] = {"object": [self._object_model(tx, self._object_by_pk(tx, pk)) for pk in pks]}
             if cursor is not None:
                 fields["cursor"] = cursor
             if models.SearchTypeEnum.CreatedObjects in types:
@@ -1217,37 +1015,48 @@ class SqliteStore:
                 raise errors[0]  # TS14 6.9.2: 4xx/5xx when every creation failed
         return models.BulkResponseList(response=responses)
 
+    def _bulk_targets(
+        self, tx: _Tx, objects: models.ObjectReferenceList | None, criteria: models.SelectionCriteria | None
+    ) -> list[tuple[str, sqlite3.Row | None]]:
+        """(URL, row or None when it names no object of the box) per item: the references in request order,
+        or the objects selected by the criteria in their sort order (at most maxEntries, capped at 1000)."""
+        if objects is not None:
+            refs = objects.objectReference or []
+            if not refs or len(refs) > PAGE_MAX:
+                raise _bad("objects")
+            return [(ref.resourceURL, self._object_from_ref(tx, ref.resourceURL)) for ref in refs]
+        assert criteria is not None  # the model's choice: objects or selectionCriteria
+        if criteria.searchCriteria is not None and any(
+            c.type == models.SearchTypeEnum.VanishedObjects for c in criteria.searchCriteria.criterion
+        ):
+            raise _bad("selectionCriteria")  # deleted objects can be neither updated nor deleted
+        pks, _ = search.search(tx.conn, "object", tx.box, criteria, self._scope(tx, criteria), PAGE_MAX)
+        if not pks:  # a BulkResponseList holds at least one response: nothing selected is "not found"
+            raise _not_found("selectionCriteria")
+        rows = [self._object_by_pk(tx, pk) for pk in pks]
+        return [(_object_url(tx.ctx, str(r["id"])), r) for r in rows]
+
     def bulk_update_objects(self, ctx: Context, body: models.BulkUpdate) -> models.BulkResponseList:
-        if body.objects is None:
-            raise _bad("selectionCriteria")  # selection by criteria: not supported yet
-        refs = body.objects.objectReference or []
-        if not refs or len(refs) > PAGE_MAX:
-            raise _bad("objects")
         names = _flag_names(body.flags)
         adding = body.operation == models.OperationEnum.AddFlag
         responses = []
         with self._tx(ctx, write=True) as tx:
-            for ref in refs:
-                row = self._object_from_ref(tx, ref.resourceURL)
+            for url, row in self._bulk_targets(tx, body.objects, body.selectionCriteria):
                 if row is None:
-                    responses.append(_failure(_not_found(ref.resourceURL)))
+                    responses.append(_failure(_not_found(url)))
                     continue
                 self._set_flags(tx, int(row["pk"]), names if adding else [], [] if adding else names)
                 responses.append(_success(200, models.Reference(resourceURL=_object_url(ctx, str(row["id"])))))
         return models.BulkResponseList(response=responses)
 
     def bulk_delete_objects(self, ctx: Context, body: models.BulkDelete) -> models.BulkResponseList:
-        if body.objects is None:
-            raise _bad("selectionCriteria")  # selection by criteria: not supported yet
-        refs = body.objects.objectReference or []
-        if not refs or len(refs) > PAGE_MAX:
-            raise _bad("objects")
         responses = []
         with self._tx(ctx, write=True) as tx:
-            for ref in refs:
-                row = self._object_from_ref(tx, ref.resourceURL)
+            for url, target in self._bulk_targets(tx, body.objects, body.selectionCriteria):
+                # a reference given twice: the second time the object is gone
+                row = self._object_row(tx, str(target["id"])) if target is not None else None
                 if row is None:
-                    responses.append(_failure(_not_found(ref.resourceURL)))
+                    responses.append(_failure(_not_found(url)))
                     continue
                 self._delete_objects(tx, [row])
                 responses.append(_success(200, models.Reference(resourceURL=_object_url(ctx, str(row["id"])))))
@@ -1353,25 +1162,18 @@ class SqliteStore:
                     raise _bad("name")
                 self._check_path_room(tx, parent, name, subtree_pk=pk)
                 tx.run("UPDATE folder SET name = ?, last_mod_seq = ? WHERE pk = ?", (name, self._bump(tx), pk))
+                search.index_folder(tx.conn, tx.box, pk, name, _attributes(str(row["attributes"])))
                 tx.paths.clear()
             return models.FolderName(name)
 
     def search_folders(
         self, ctx: Context, body: models.SelectionCriteria
     ) -> models.FolderList | models.FolderReferenceList:
-        match = _predicate(body.searchCriteria, "folder")
         with self._tx(ctx) as tx:
-            scope = self._scope_folders(tx, body, include_scope=False)
-            rows = tx.all("SELECT * FROM folder WHERE box_pk = ?", (tx.box,))
-            if scope is not None:
-                allowed = set(scope)
-                rows = [r for r in rows if int(r["pk"]) in allowed]
-            by_pk = {int(r["pk"]): r for r in rows}
-            cands = [_Candidate(int(r["pk"]), int(r["created_us"]), 0, self._folder_attribute_pairs(r)) for r in rows]
-            batch, cursor = _page([c for c in cands if match(c)], body)
+            pks, cursor = search.search(tx.conn, "folder", tx.box, body, self._scope(tx, body), PAGE_MAX)
             found = []
-            for c in batch:
-                row = by_pk[c.pk]
+            for pk in pks:
+                row = self._folder_by_pk(tx, pk)
                 is_root = row["parent_pk"] is None  # root folders come with their children (TS14 5.3.2.8)
                 found.append(
                     self._folder_model(
@@ -1490,6 +1292,7 @@ class SqliteStore:
             "INSERT INTO flag (object_pk, key, name) SELECT ?, key, name FROM flag WHERE object_pk = ? ORDER BY pk",
             (new_pk, int(row["pk"])),
         )
+        search.copy_object_index(tx.conn, int(row["pk"]), new_pk)
         tx.run(
             "INSERT INTO payload_part (object_pk, part_id, seq, content_type, content_id, content_location, content)"
             " SELECT ?, part_id, seq, content_type, content_id, content_location, content FROM payload_part"

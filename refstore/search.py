@@ -1,0 +1,589 @@
+"""The search engine of the reference store: OMA NMS ``SelectionCriteria`` translated into SQL.
+
+In: a ``SelectionCriteria`` (TS14 5.3.2.15-19, the per-type table of 6.7), the kind of element searched
+(objects or folders), the box and the search scope. Out: one batch of matching row keys (``pk``) in sort
+order, at most ``maxEntries``, and the keyset cursor of the next batch. Every value reaches SQLite as a
+bound parameter; only fixed SQL fragments chosen here are concatenated.
+
+The derived search tables (``object_attr``, ``folder_attr``, ``object_word``, ``folder_word`` and the FTS5
+trigram table ``object_text``, see ``schema.py``) are written by :func:`index_object`,
+:func:`index_folder` and :func:`copy_object_index`, which the store calls next to every write of the
+JSON they derive from (object attributes and payloads never change after creation; folders change name).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+import math
+import re
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
+
+from mcdata_store import models
+from mcdata_store.store import StoreError
+
+__all__ = [
+    "CASE_INSENSITIVE_ATTRIBUTES",
+    "MAX_CRITERIA",
+    "MAX_SORT_KEYS",
+    "PRESETS",
+    "SORT_VALUE_CHARS",
+    "Scope",
+    "build_query",
+    "copy_object_index",
+    "criteria_digest",
+    "decode_cursor",
+    "encode_cursor",
+    "explain",
+    "index_folder",
+    "index_object",
+    "register_functions",
+    "search",
+    "value_key",
+    "words",
+]
+
+Kind = Literal["object", "folder"]
+Param = int | str | None
+
+MAX_SORT_KEYS = 2  # further sort criteria are ignored (TS: "the server MAY ignore extra ones")
+SORT_VALUE_CHARS = 48  # attribute values sort by their first 48 characters (keeps cursors short)
+MAX_CRITERIA = 64  # "their number MAY be limited by the server" (TS14 5.3.2.16): keeps the SQL small
+DRIVE_MAX = 10_000  # a criterion with at most this many matches drives the query (see _pick_driver)
+TRIGRAM = 3  # AllTextAttributes needles this long or longer are looked up in the trigram index
+PRESETS: frozenset[str] = frozenset()  # TS14 6.7: "This specification defines no PresetSearch names"
+
+# App. I: attributes whose values compare case-insensitively
+CASE_INSENSITIVE_ATTRIBUTES = frozenset({"direction", "message-context"})
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_CREATION_CURSOR = re.compile(r"cc-([0-9]{1,19})")
+_WORD = re.compile(r"[^\W_]+")  # a word: a run of letters and digits (any script), casefolded
+_TEXT_SEPARATOR = "\n"  # between the values of object_text; a needle holding it is tested value by value
+
+
+def _bad(part: str) -> StoreError:
+    return StoreError("SVC0002", [part])
+
+
+# ------------------------------------------------------------------------------------------ cursors
+
+
+def encode_cursor(data: Any) -> str:
+    """An opaque cursor: base64url of compact JSON, without padding."""
+    raw = json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> Any:
+    """The JSON inside a cursor; anything else is SVC0002 ``fromCursor``."""
+    try:
+        return json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (ValueError, binascii.Error):
+        raise _bad("fromCursor") from None
+
+
+# ------------------------------------------------------------------------------------------ indexing
+
+
+def words(text: str) -> list[str]:
+    """The distinct casefolded words of text, in order of first appearance (WholeWord searches)."""
+    return list(dict.fromkeys(_WORD.findall(text.casefold())))
+
+
+def value_key(name: str, value: str) -> str:
+    """The form an attribute value is matched in: casefolded for the case-insensitive attributes (App. I)."""
+    return value.casefold() if name.casefold() in CASE_INSENSITIVE_ATTRIBUTES else value
+
+
+def register_functions(conn: sqlite3.Connection) -> None:
+    """SQL functions the queries use (never the schema, so other tools can still open the file)."""
+    conn.create_function("nms_casefold", 1, lambda s: None if s is None else str(s).casefold(), deterministic=True)
+
+
+def _attr_rows(owner: int, box: int, pairs: Iterable[tuple[str, Sequence[str]]]) -> list[tuple[Any, ...]]:
+    rows: list[tuple[Any, ...]] = []
+    for name, values in pairs:
+        for value in values:
+            rows.append((owner, box, len(rows), name.casefold(), value, value_key(name, value)))
+    return rows
+
+
+def index_object(
+    conn: sqlite3.Connection,
+    box: int,
+    object_pk: int,
+    pairs: Sequence[tuple[str, Sequence[str]]],
+    texts: Iterable[str] = (),
+) -> None:
+    """Index a new object: its attribute values, its words (attributes and textual payload parts) and
+    its casefolded text (AllTextAttributes)."""
+    conn.executemany(
+        "INSERT INTO object_attr (object_pk, box_pk, ord, name_key, value, value_key) VALUES (?, ?, ?, ?, ?, ?)",
+        _attr_rows(object_pk, box, pairs),
+    )
+    values = [v for _, vs in pairs for v in vs]
+    found = words(" ".join([*values, *texts]))
+    conn.executemany(
+        "INSERT INTO object_word (box_pk, word, object_pk) VALUES (?, ?, ?)", [(box, w, object_pk) for w in found]
+    )
+    conn.execute(
+        "INSERT INTO object_text (rowid, text) VALUES (?, ?)",
+        (object_pk, _TEXT_SEPARATOR.join(v.casefold() for v in values)),
+    )
+
+
+def copy_object_index(conn: sqlite3.Connection, source_pk: int, target_pk: int) -> None:
+    """The search index rows of a copied object (same box, same attributes and payload)."""
+    conn.execute(
+        "INSERT INTO object_attr (object_pk, box_pk, ord, name_key, value, value_key)"
+        " SELECT ?, box_pk, ord, name_key, value, value_key FROM object_attr WHERE object_pk = ?",
+        (target_pk, source_pk),
+    )
+    conn.execute(
+        "INSERT INTO object_word (box_pk, word, object_pk) SELECT box_pk, word, ? FROM object_word WHERE object_pk = ?",
+        (target_pk, source_pk),
+    )
+    conn.execute(
+        "INSERT INTO object_text (rowid, text) SELECT ?, text FROM object_text WHERE rowid = ?", (target_pk, source_pk)
+    )
+
+
+def index_folder(
+    conn: sqlite3.Connection, box: int, folder_pk: int, name: str, pairs: Sequence[tuple[str, Sequence[str]]]
+) -> None:
+    """(Re)index a folder: its client attributes and the words of those and of its name."""
+    conn.execute("DELETE FROM folder_attr WHERE folder_pk = ?", (folder_pk,))
+    conn.execute("DELETE FROM folder_word WHERE folder_pk = ?", (folder_pk,))
+    conn.executemany(
+        "INSERT INTO folder_attr (folder_pk, box_pk, ord, name_key, value, value_key) VALUES (?, ?, ?, ?, ?, ?)",
+        _attr_rows(folder_pk, box, pairs),
+    )
+    found = words(" ".join([*(v for _, vs in pairs for v in vs), name]))
+    conn.executemany(
+        "INSERT INTO folder_word (box_pk, word, folder_pk) VALUES (?, ?, ?)", [(box, w, folder_pk) for w in found]
+    )
+
+
+# ------------------------------------------------------------------------------------------ SQL pieces
+
+
+@dataclass(frozen=True)
+class _Sql:
+    """A SQL fragment and its bound parameters, in the order they appear."""
+
+    text: str
+    params: tuple[Param, ...] = ()
+
+    def __add__(self, other: _Sql) -> _Sql:
+        return _Sql(self.text + other.text, self.params + other.params)
+
+
+def _join(parts: Sequence[_Sql], sep: str) -> _Sql:
+    return _Sql(sep.join(p.text for p in parts), tuple(p for part in parts for p in part.params))
+
+
+@dataclass(frozen=True)
+class _Table:
+    """How one kind of element is stored: the alias, its attribute, word and key columns."""
+
+    kind: Kind
+    table: str
+    alias: str
+    attr_table: str
+    word_table: str
+    owner: str  # the attribute/word tables' column naming the element
+
+
+_TABLES: dict[Kind, _Table] = {
+    "object": _Table("object", "object", "o", "object_attr", "object_word", "object_pk"),
+    "folder": _Table("folder", "folder", "f", "folder_attr", "folder_word", "folder_pk"),
+}
+
+
+def _parse_date(value: str) -> int:
+    """An xsd:dateTimeStamp as microseconds since the epoch (a time zone is required)."""
+    try:
+        stamp = datetime.fromisoformat(value)
+    except ValueError:
+        raise _bad("searchCriteria") from None
+    if stamp.tzinfo is None:
+        raise _bad("searchCriteria")
+    return (stamp - _EPOCH) // timedelta(microseconds=1)
+
+
+def _date(t: _Table, value: str) -> _Sql:
+    """TS14 6.7: minDate inclusive, maxDate exclusive, on the NMS internal date."""
+    bounds: dict[str, int] = {}
+    for item in value.split("&"):
+        key, sep, stamp = item.partition("=")
+        if not sep or key not in ("minDate", "maxDate") or key in bounds:
+            raise _bad("searchCriteria")
+        bounds[key] = _parse_date(stamp)
+    parts = []
+    if "minDate" in bounds:
+        parts.append(_Sql(f"{t.alias}.created_us >= ?", (bounds["minDate"],)))
+    if "maxDate" in bounds:
+        parts.append(_Sql(f"{t.alias}.created_us < ?", (bounds["maxDate"],)))
+    return _join(parts, " AND ")
+
+
+@dataclass(frozen=True)
+class _Crit:
+    """One criterion: a condition on the element row, tested row by row (cheap while walking an index in
+    sort order), and where an index can list the matches, the ``SELECT`` of their pks (the driver)."""
+
+    cond: _Sql
+    driver: _Sql | None = None
+
+
+def _attribute(t: _Table, box: int, name: str, value: str) -> _Crit:
+    key = name.casefold()
+    if t.kind == "folder" and key == "root":  # App. J, server-maintained: Yes for a root folder, else No
+        if value not in ("Yes", "No"):
+            return _Crit(_Sql("0"))
+        return _Crit(_Sql(f"{t.alias}.parent_pk IS {'NULL' if value == 'Yes' else 'NOT NULL'}"))
+    if t.kind == "folder" and key == "name":  # App. J: the folder's name
+        return _Crit(_Sql(f"{t.alias}.name = ?", (value,)))
+    wanted = value_key(name, value)
+    return _Crit(
+        _Sql(
+            f"EXISTS (SELECT 1 FROM {t.attr_table} a WHERE a.{t.owner} = {t.alias}.pk"
+            " AND a.name_key = ? AND a.value_key = ?)",
+            (key, wanted),
+        ),
+        _Sql(
+            f"SELECT {t.owner} FROM {t.attr_table} WHERE box_pk = ? AND name_key = ? AND value_key = ?",
+            (box, key, wanted),
+        ),
+    )
+
+
+def _all_text(t: _Table, box: int, value: str) -> _Crit:
+    """Case-insensitive substring of any text attribute value (folders: also the name)."""
+    needle = value.casefold()
+    cond = _Sql(
+        f"EXISTS (SELECT 1 FROM {t.attr_table} a WHERE a.{t.owner} = {t.alias}.pk"
+        " AND instr(nms_casefold(a.value), ?) > 0)",
+        (needle,),
+    )
+    if t.kind == "folder":
+        return _Crit(_Sql("(") + cond + _Sql(" OR instr(nms_casefold(f.name), ?) > 0)", (needle,)))
+    if len(needle) >= TRIGRAM and _TEXT_SEPARATOR not in needle:
+        phrase = '"' + needle.replace('"', '""') + '"'  # an FTS5 string: the trigram index finds the substring
+        return _Crit(cond, _Sql("SELECT rowid FROM object_text WHERE object_text MATCH ?", (phrase,)))
+    return _Crit(cond)
+
+
+def _whole_word(t: _Table, box: int, value: str) -> _Crit:
+    """Every word of value is a whole word of the element's text (order and adjacency not required)."""
+    wanted = words(value)
+    if not wanted:
+        raise _bad("searchCriteria")  # no word to search for
+    conds = [
+        _Sql(
+            f"EXISTS (SELECT 1 FROM {t.word_table} w WHERE w.box_pk = ? AND w.word = ? AND w.{t.owner} = {t.alias}.pk)",
+            (box, w),
+        )
+        for w in wanted
+    ]
+    drivers = [_Sql(f"SELECT {t.owner} FROM {t.word_table} WHERE box_pk = ? AND word = ?", (box, w)) for w in wanted]
+    return _Crit(_join(conds, " AND "), _join(drivers, " INTERSECT "))
+
+
+_FLAG_VALUES = {"": True, "true": True, "1": True, "false": False, "0": False}
+
+
+def _criterion(t: _Table, box: int, crit: models.SearchCriterion) -> _Crit:
+    kind = crit.type
+    if kind == models.SearchTypeEnum.Date:
+        return _Crit(_date(t, crit.value))
+    if kind == models.SearchTypeEnum.Attribute:
+        if not crit.name:
+            raise _bad("searchCriteria")
+        return _attribute(t, box, crit.name, crit.value)
+    if kind == models.SearchTypeEnum.AllTextAttributes:
+        return _all_text(t, box, crit.value)
+    if kind == models.SearchTypeEnum.WholeWord:
+        return _whole_word(t, box, crit.value)
+    if kind == models.SearchTypeEnum.PresetSearch:
+        # TS14 6.7 defines no preset names and this store configures none (PRESETS)
+        raise StoreError("SVC0003", [f"searchCriteria (PresetSearch {crit.name or ''!r})", "none"])
+    if t.kind == "object" and kind == models.SearchTypeEnum.Flag:
+        if not crit.name:
+            raise _bad("searchCriteria")
+        wanted = _FLAG_VALUES.get(crit.value.strip().lower())
+        if wanted is None:
+            raise _bad("searchCriteria")
+        key = crit.name.casefold()
+        has = _Sql("EXISTS (SELECT 1 FROM flag g WHERE g.object_pk = o.pk AND g.key = ?)", (key,))
+        if wanted:
+            return _Crit(has, _Sql("SELECT object_pk FROM flag WHERE key = ?", (key,)))
+        return _Crit(_Sql("NOT ") + has)
+    if t.kind == "object" and kind == models.SearchTypeEnum.CreatedObjects:
+        if crit.value == "":
+            return _Crit(_Sql("1"))
+        match = _CREATION_CURSOR.fullmatch(crit.value)
+        if match is None:
+            raise _bad("searchCriteria")
+        return _Crit(_Sql("o.created_seq > ?", (int(match.group(1)),)))
+    # VanishedObjects combined with others (the store answers it alone), Flag/CreatedObjects on folders
+    raise _bad("searchCriteria")
+
+
+def _where(t: _Table, box: int, criteria: models.SearchCriteria | None) -> tuple[_Sql, list[_Sql]]:
+    """The criteria as one SQL condition - And, Or, or Not = NOT(c1 AND ... AND cN) (TS14 5.3.3) - and the
+    candidate drivers: SELECTs of a superset of the matches, any one of which may drive the query."""
+    if criteria is None:
+        return _Sql("1"), []
+    if len(criteria.criterion) > MAX_CRITERIA:
+        raise _bad("searchCriteria")
+    crits = [_criterion(t, box, c) for c in criteria.criterion]
+    parts = [_Sql("(") + c.cond + _Sql(")") for c in crits]
+    if criteria.operator == models.LogicalOperatorEnum.Or:
+        drivers = [c.driver for c in crits if c.driver is not None]
+        union = [_join(drivers, " UNION ")] if len(drivers) == len(crits) else []  # every branch has an index
+        return _Sql("(") + _join(parts, " OR ") + _Sql(")"), union
+    if criteria.operator == models.LogicalOperatorEnum.Not:
+        return _Sql("NOT (") + _join(parts, " AND ") + _Sql(")"), []
+    return _Sql("(") + _join(parts, " AND ") + _Sql(")"), [c.driver for c in crits if c.driver is not None]
+
+
+def _pick_driver(conn: sqlite3.Connection, box: int, drivers: Sequence[_Sql], limit: int) -> _Sql | None:
+    """The driver listing the fewest rows if few enough, else None (walk the box in sort order).
+
+    SQLite keeps no statistics of how selective a value is, so the store counts (at most DRIVE_MAX + 1
+    index entries). Driving costs about one row fetch per match; walking tests about limit * N / matches
+    rows of a box of N objects until the batch is full. Measured per row, a fetch costs about three
+    tests, so driving wins below sqrt(limit * N / 3) matches; N is bounded by the box's mod_seq (every
+    creation advances it), never more than DRIVE_MAX."""
+    row = conn.execute("SELECT mod_seq FROM box WHERE pk = ?", (box,)).fetchone()
+    size = int(row[0]) if row is not None else 0
+    cap = min(DRIVE_MAX, math.isqrt(max(limit, 1) * size // 3))
+    best: tuple[int, _Sql] | None = None
+    for driver in drivers:
+        probe = _Sql("SELECT count(*) FROM (") + driver + _Sql(" LIMIT ?)", (cap + 1,))
+        count = int(conn.execute(probe.text, probe.params).fetchone()[0])
+        if count <= cap and (best is None or count < best[0]):
+            best = (count, driver)
+    return None if best is None else best[1]
+
+
+# ------------------------------------------------------------------------------------------ sorting
+
+
+@dataclass(frozen=True)
+class _SortKey:
+    expr: _Sql
+    descending: bool
+    nullable: bool
+    is_text: bool
+
+
+def sort_criteria(body: models.SelectionCriteria) -> list[models.SortCriterion]:
+    """sortCriteria, or the legacy single sortCriterion; the first MAX_SORT_KEYS of them."""
+    if body.sortCriteria is not None:
+        return list(body.sortCriteria.criterion)[:MAX_SORT_KEYS]
+    if body.sortCriterion is not None:
+        return [body.sortCriterion]
+    return []
+
+
+def _sort_keys(t: _Table, body: models.SelectionCriteria) -> list[_SortKey]:
+    """The ORDER BY keys; the last one is the pk, in the direction of the last criterion used (newest
+    first when no criterion is given: NMS internal date, then creation order, both descending)."""
+    keys: list[_SortKey] = []
+    seen: set[tuple[str, str]] = set()
+    for s in sort_criteria(body):
+        # a criterion repeating an earlier one can never break a tie: dropped (so it sets no tie order)
+        ident = (str(s.type), (s.name or "").casefold() if s.type == models.SortTypeEnum.Attribute else "")
+        if ident in seen:
+            continue
+        seen.add(ident)
+        descending = s.order != models.SortOrderEnum.Ascending
+        if s.type == models.SortTypeEnum.Date:
+            keys.append(_SortKey(_Sql(f"{t.alias}.created_us"), descending, nullable=False, is_text=False))
+            continue
+        if not s.name:
+            raise _bad("sortCriteria")
+        name = s.name.casefold()
+        if t.kind == "folder" and name == "root":
+            expr = _Sql("(CASE WHEN f.parent_pk IS NULL THEN 'Yes' ELSE 'No' END)")
+        elif t.kind == "folder" and name == "name":
+            expr = _Sql(f"substr(f.name, 1, {SORT_VALUE_CHARS})")
+        else:  # the first value of the attribute, as given
+            expr = _Sql(
+                f"(SELECT substr(a.value, 1, {SORT_VALUE_CHARS}) FROM {t.attr_table} a"
+                f" WHERE a.{t.owner} = {t.alias}.pk AND a.name_key = ? ORDER BY a.ord LIMIT 1)",
+                (name,),
+            )
+        keys.append(_SortKey(expr, descending, nullable=True, is_text=True))
+    if not keys:
+        keys.append(_SortKey(_Sql(f"{t.alias}.created_us"), True, nullable=False, is_text=False))
+    keys.append(_SortKey(_Sql(f"{t.alias}.pk"), keys[-1].descending, nullable=False, is_text=False))
+    return keys
+
+
+def _order_by(keys: Sequence[_SortKey]) -> _Sql:
+    parts = []
+    for k in keys:
+        suffix = " DESC" if k.descending else " ASC"
+        if k.nullable:
+            suffix += " NULLS LAST"  # absent attribute values sort last in either direction
+        parts.append(k.expr + _Sql(suffix))
+    return _join(parts, ", ")
+
+
+def _after(keys: Sequence[_SortKey], anchor: Sequence[Param]) -> _Sql:
+    """Rows strictly after the anchor key in the ORDER BY of keys (keyset paging)."""
+    if all(not k.nullable and k.descending == keys[0].descending for k in keys):
+        # one direction, no NULLs: a row-value comparison, which SQLite answers with an index range
+        op = "<" if keys[0].descending else ">"
+        lhs = _Sql("(") + _join([k.expr for k in keys], ", ") + _Sql(")")
+        return lhs + _Sql(f" {op} (" + ", ".join("?" * len(keys)) + ")", tuple(anchor))
+    return _after_from(keys, anchor, 0)
+
+
+def _after_from(keys: Sequence[_SortKey], anchor: Sequence[Param], i: int) -> _Sql:
+    k, a = keys[i], anchor[i]
+    if a is None:  # NULLS LAST: nothing sorts after NULL but other NULLs
+        beyond = _Sql("0")
+        equal = k.expr + _Sql(" IS NULL")
+    else:
+        beyond = k.expr + _Sql(" < ?" if k.descending else " > ?", (a,))
+        if k.nullable:
+            beyond = _Sql("(") + beyond + _Sql(" OR ") + k.expr + _Sql(" IS NULL)")
+        equal = k.expr + _Sql(" = ?", (a,))
+    if i == len(keys) - 1:
+        return beyond
+    return _Sql("(") + beyond + _Sql(" OR (") + equal + _Sql(" AND ") + _after_from(keys, anchor, i + 1) + _Sql("))")
+
+
+def _valid_anchor(anchor: Any, keys: Sequence[_SortKey]) -> bool:
+    """A cursor's sort key has the shape of the criteria's: ints for dates and pk, str or null for text."""
+    if not isinstance(anchor, list) or len(anchor) != len(keys):
+        return False
+    for value, k in zip(anchor, keys, strict=True):
+        if k.is_text:
+            if value is not None and not isinstance(value, str):
+                return False
+        elif not isinstance(value, int) or isinstance(value, bool):
+            return False
+    return True
+
+
+def criteria_digest(body: models.SelectionCriteria) -> str:
+    """What a cursor is bound to: everything in the criteria but fromCursor and maxEntries."""
+    data = body.model_dump(mode="json", exclude={"fromCursor", "maxEntries"}, exclude_unset=True)
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
+
+
+# ------------------------------------------------------------------------------------------ the query
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where a search looks: the subtree of folder ``pk`` (objects in it and below; folders below it), or
+    with ``recursive=False`` only its own objects / its direct subfolders."""
+
+    pk: int
+    recursive: bool
+
+
+def _scope(t: _Table, scope: Scope | None) -> tuple[_Sql, _Sql]:
+    """(WITH clause, condition) restricting the search to scope."""
+    if scope is None:
+        return _Sql(""), _Sql("1")
+    column = "o.folder_pk" if t.kind == "object" else "f.parent_pk"
+    if not scope.recursive:
+        return _Sql(""), _Sql(f"{column} = ?", (scope.pk,))
+    cte = _Sql(
+        "WITH RECURSIVE scope(pk) AS (SELECT ? UNION ALL"
+        " SELECT c.pk FROM folder c JOIN scope s ON c.parent_pk = s.pk) ",
+        (scope.pk,),
+    )
+    return cte, _Sql(f"{column} IN (SELECT pk FROM scope)")
+
+
+def build_query(
+    conn: sqlite3.Connection, kind: Kind, box: int, body: models.SelectionCriteria, scope: Scope | None, limit: int
+) -> tuple[_Sql, list[_SortKey]]:
+    """The SELECT of one batch: pk then the sort key values, at most limit rows."""
+    t = _TABLES[kind]
+    keys = _sort_keys(t, body)
+    where, drivers = _where(t, box, body.searchCriteria)
+    cte, in_scope = _scope(t, scope)
+    driver = _pick_driver(conn, box, drivers, limit)
+    if driver is None:  # walk the box in sort order (index object_created for dates), testing each row
+        conditions = [_Sql(f"{t.alias}.box_pk = ?", (box,)), in_scope, where]
+        order = _order_by(keys)
+    else:  # fetch the few candidates by pk, then sort them; "+" keeps SQLite from walking another index
+        conditions = [
+            _Sql(f"{t.alias}.pk IN (") + driver + _Sql(")"),
+            _Sql(f"+{t.alias}.box_pk = ?", (box,)),
+            in_scope,
+            where,
+        ]
+        order = _Sql("+") + _order_by(keys)
+    if body.fromCursor:
+        state = decode_cursor(body.fromCursor)
+        if not isinstance(state, dict) or state.get("d") != criteria_digest(body):
+            raise _bad("fromCursor")  # a cursor of other criteria (TS14 5.1.10: they MUST be identical)
+        anchor = state.get("k")
+        if anchor is not None:
+            if not _valid_anchor(anchor, keys):
+                raise _bad("fromCursor")
+            conditions.append(_after(keys, anchor))
+    select = _join([_Sql(f"{t.alias}.pk"), *(k.expr for k in keys)], ", ")
+    sql = (
+        cte
+        + _Sql("SELECT ")
+        + select
+        + _Sql(f" FROM {t.table} {t.alias} WHERE ")
+        + _join(conditions, " AND ")
+        + _Sql(" ORDER BY ")
+        + order
+        + _Sql(" LIMIT ?", (limit,))
+    )
+    return sql, keys
+
+
+def search(
+    conn: sqlite3.Connection,
+    kind: Kind,
+    box: int,
+    body: models.SelectionCriteria,
+    scope: Scope | None,
+    page_max: int,
+) -> tuple[list[int], str | None]:
+    """One batch of matches in sort order after fromCursor, at most min(maxEntries, page_max), and the
+    cursor of the next batch (None when this batch is the last).
+
+    The cursor holds the criteria digest and the sort key of the last entry returned, so entries added or
+    removed between batches neither shift nor repeat the others (keyset paging).
+    """
+    limit = min(body.maxEntries, page_max)
+    sql, _ = build_query(conn, kind, box, body, scope, limit + 1)
+    rows = conn.execute(sql.text, sql.params).fetchall()
+    batch = rows[:limit]
+    cursor = None
+    if len(rows) > limit:
+        if batch:
+            cursor = encode_cursor({"d": criteria_digest(body), "k": list(batch[-1][1:])})
+        else:  # maxEntries 0: the cursor stays where it was
+            cursor = body.fromCursor or encode_cursor({"d": criteria_digest(body), "k": None})
+    return [int(r[0]) for r in batch], cursor
+
+
+def explain(
+    conn: sqlite3.Connection, kind: Kind, box: int, body: models.SelectionCriteria, scope: Scope | None, limit: int
+) -> list[str]:
+    """EXPLAIN QUERY PLAN of the batch query (benchmarks and tests show that searches use indexes)."""
+    sql, _ = build_query(conn, kind, box, body, scope, limit + 1)
+    return [str(r[3]) for r in conn.execute("EXPLAIN QUERY PLAN " + sql.text, sql.params).fetchall()]
