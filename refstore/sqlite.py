@@ -232,6 +232,9 @@ class _Tx:
 
 
 _OBJECT_SELECT = "SELECT o.*, f.id AS folder_id FROM object o JOIN folder f ON f.pk = o.folder_pk"
+# TS14 App. K (RCS folder attributes, informative): computed on request through attrFilter
+_COUNT_ATTRIBUTES = ("MsgCount", "UnreadMsgCount", "Size", "SubtreeMsgCount", "SubtreeUnreadMsgCount", "SubtreeSize")
+
 _SUBTREE = """
     WITH RECURSIVE sub(pk, depth) AS (
         SELECT ?, 0 UNION ALL SELECT f.pk, sub.depth + 1 FROM folder f JOIN sub ON f.parent_pk = sub.pk
@@ -575,12 +578,36 @@ class SqliteStore:
         pairs.append(("Name", [str(row["name"])]))
         return pairs
 
-    def _folder_attributes(self, row: sqlite3.Row, attr_filter: Sequence[str] = ()) -> models.AttributeList:
+    def _folder_attributes(self, tx: _Tx, row: sqlite3.Row, attr_filter: Sequence[str] = ()) -> models.AttributeList:
         pairs = self._folder_attribute_pairs(row)
         if attr_filter:
             wanted = {a.casefold() for a in attr_filter}
             pairs = [p for p in pairs if p[0].casefold() in wanted]
+            counted = [name for name in _COUNT_ATTRIBUTES if name.casefold() in wanted]
+            if counted:  # computed only when asked for (TS14 1.4: never without attrFilter)
+                values = self._folder_counts(tx, int(row["pk"]))
+                pairs += [(name, [str(values[name])]) for name in counted]
         return _attribute_list(pairs)
+
+    def _folder_counts(self, tx: _Tx, pk: int) -> dict[str, int]:
+        """The RCS folder attributes of TS14 App. K: objects, unread objects (no \\Seen flag) and payload bytes,
+        directly in the folder and in its whole subtree."""
+        select = (
+            "SELECT COUNT(*), COALESCE(SUM(NOT EXISTS (SELECT 1 FROM flag WHERE flag.object_pk = o.pk"
+            " AND flag.key = ?)), 0), COALESCE(SUM(LENGTH(o.payload)), 0) FROM object o "
+        )
+        seen = _flag_key("\\Seen")
+        here = tx.one(select + "WHERE o.folder_pk = ?", (seen, pk))
+        tree = tx.one(_SUBTREE + select + "WHERE o.folder_pk IN (SELECT pk FROM sub)", (pk, seen))
+        assert here is not None and tree is not None
+        return {
+            "MsgCount": int(here[0]),
+            "UnreadMsgCount": int(here[1]),
+            "Size": int(here[2]),
+            "SubtreeMsgCount": int(tree[0]),
+            "SubtreeUnreadMsgCount": int(tree[1]),
+            "SubtreeSize": int(tree[2]),
+        }
 
     def _folder_model(
         self,
@@ -596,7 +623,7 @@ class SqliteStore:
         fields: dict[str, Any] = {}
         if row["parent_pk"] is not None:
             fields["parentFolder"] = _folder_url(tx.ctx, str(self._folder_by_pk(tx, int(row["parent_pk"]))["id"]))
-        fields["attributes"] = self._folder_attributes(row, attr_filter)
+        fields["attributes"] = self._folder_attributes(tx, row, attr_filter)
         fields["resourceURL"] = _folder_url(tx.ctx, str(row["id"]))
         if with_path:
             fields["path"] = self._folder_path(tx, int(row["pk"])) or None
