@@ -702,12 +702,24 @@ class _Differ:
         fo = {f.name: f.spec for f in a.fields}
         fn = {f.name: f.spec for f in b.fields}
         for fname in sorted(set(fo) | set(fn)):
-            self.field(name, d, fname, fo.get(fname), fn.get(fname), a.spec.closed)
+            self.field(name, d, fname, fo.get(fname), fn.get(fname), a.spec.closed, cl)
 
     def field(
-        self, tname: str, d: set[str], fname: str, a: s.FieldIn | None, b: s.FieldIn | None, closed: bool
+        self,
+        tname: str,
+        d: set[str],
+        fname: str,
+        a: s.FieldIn | None,
+        b: s.FieldIn | None,
+        closed: bool,
+        type_clauses: list[str],
     ) -> None:
+        """A field cites its own clauses, or else its type's."""
         key, tok = f"field:{tname}.{fname}", (tname,)
+        if a is not None and not a.clauses:
+            a = a.model_copy(update={"clauses": type_clauses})
+        if b is not None and not b.clauses:
+            b = b.model_copy(update={"clauses": type_clauses})
         label = f"field {tname}.{fname}"
         if b is None:
             assert a is not None
@@ -1287,6 +1299,9 @@ def _python_units(text: str) -> dict[str, str]:
     return {k: "\n".join(v) for k, v in units.items()}
 
 
+_CSafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml where present
+
+
 def _document_units(doc: Any) -> dict[str, str]:
     """An OpenAPI document as units: each operation, each component, and the rest."""
     units: dict[str, str] = {}
@@ -1309,8 +1324,7 @@ def _units(path: str, text: str) -> dict[str, str]:
     if path.endswith(".json"):
         return _document_units(json.loads(text))
     if path.endswith((".yaml", ".yml")):
-        loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        return _document_units(yaml.load(text, Loader=loader))
+        return _document_units(yaml.load(text, Loader=_CSafeLoader))
     return {"(file)": text}
 
 
@@ -1397,7 +1411,7 @@ def _summary_line(r: Report) -> str:
 
 def _store_lines(r: Report) -> list[str]:
     lines = []
-    for label, items in (("add", r.store.add), ("change", r.store.change), ("remove", r.store.remove)):
+    for label, items in (("add", r.store.add), ("change", r.store.change), ("drop (no longer called)", r.store.remove)):
         for it in items:
             lines.append(f"{label}: {it}")
     return lines
@@ -1420,7 +1434,7 @@ def to_text(r: Report) -> str:
                 out.append(f"  {'':<10} files: {', '.join(c.files)}")
         out.append("")
     if not r.store.empty:
-        out.append("Store interface (MessageStore) - implementers must add/change:")
+        out.append("Store interface (MessageStore): implementers must")
         out += [f"  {line}" for line in _store_lines(r)]
         out.append("")
     if r.files:
@@ -1440,7 +1454,11 @@ def to_markdown(r: Report, title: str = "", preamble: str = "") -> str:
     out += [f"Compared: `{r.old}` -> `{r.new}`.", "", f"**{_summary_line(r)}.**", ""]
     if not r.store.empty:
         out += ["## Store implementers must", ""]
-        for label, items in (("add", r.store.add), ("change", r.store.change), ("remove", r.store.remove)):
+        for label, items in (
+            ("add", r.store.add),
+            ("change", r.store.change),
+            ("drop (no longer called)", r.store.remove),
+        ):
             out += [f"- **{label}** `{_md(it)}`" for it in items]
         out.append("")
     api = [c for c in r.changes if c.impact != "editorial"]
