@@ -40,11 +40,28 @@ def main() -> None:
     """nmsgen: the MCData message store API (3GPP TS 24.282 clause 21, OMA NMS) as code."""
 
 
+with_option = click.option(
+    "--with",
+    "with_",
+    multiple=True,
+    metavar="CHANGE",
+    help="Apply the proposed change request spec/changes/CHANGE.yaml (repeatable).",
+)
+without_option = click.option(
+    "--without",
+    multiple=True,
+    metavar="CHANGE",
+    help="Revert the incorporated change request spec/changes/CHANGE.yaml (repeatable).",
+)
+
+
 @main.command()
 @spec_option
-def validate(spec: Path) -> None:
-    """Check the model; print diagnostics as file:line:col: error CODE: message."""
-    result = pipeline.check(spec)
+@with_option
+@without_option
+def validate(spec: Path, with_: tuple[str, ...], without: tuple[str, ...]) -> None:
+    """Check the model (with or without change requests); print diagnostics as file:line:col: error CODE: message."""
+    result = pipeline.check(spec, with_, without)
     sys.stderr.write(result.diagnostics.render())
     if result.diagnostics.has_errors:
         sys.exit(1)
@@ -68,24 +85,14 @@ def validate(spec: Path) -> None:
     help="Write nothing; exit 1 and name each stale file when the output folder is out of date.",
 )
 @tests_option
-@click.option(
-    "--with",
-    "with_",
-    multiple=True,
-    metavar="CHANGE",
-    help="Apply the proposed change request spec/changes/CHANGE.yaml (repeatable); needs an explicit --out.",
-)
-@click.option(
-    "--without",
-    multiple=True,
-    metavar="CHANGE",
-    help="Revert the incorporated change request spec/changes/CHANGE.yaml (repeatable); needs an explicit --out.",
-)
+@with_option
+@without_option
 def generate(
     spec: Path, out: Path, check_only: bool, tests: Path, with_: tuple[str, ...], without: tuple[str, ...]
 ) -> None:
     """Generate the OpenAPI document, models, store interface, auth, server, clients, traceability matrix and
-    the impact report of each change request."""
+    the impact report of each change request. With --with/--without it writes a preview of the model with
+    (without) change requests, and then needs an explicit --out other than generated/."""
     if (with_ or without) and (
         click.get_current_context().get_parameter_source("out") != click.core.ParameterSource.COMMANDLINE
         or out.resolve() == DEFAULT_OUT.resolve()

@@ -78,7 +78,6 @@ def test_every_case_has_an_expectation() -> None:
     assert sorted(EXPECT) == CASES
 
 
-@pytest.mark.clause("24.282-21.1-CR3")
 @pytest.mark.parametrize("case", CASES)
 def test_diff_golden(case: str, tmp_path: Path, regen: bool) -> None:
     report = report_for(case, tmp_path)
