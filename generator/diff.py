@@ -269,6 +269,66 @@ class _Differ:
                     )
 
     # -------------------------------------------------------- operations
+    def resources(self) -> None:
+        o = {r.spec.id: r for r in self.old.resources}
+        n = {r.spec.id: r for r in self.new.resources}
+        for rid in sorted(set(o) | set(n)):
+            key = f"resource:{rid}"
+            if rid not in n or rid not in o:
+                r = o.get(rid) or n[rid]
+                gone = rid not in n
+                self.add(
+                    "resource",
+                    key,
+                    "removed" if gone else "added",
+                    "breaking" if gone else "compatible",
+                    f"resource {rid} ({r.path}) {'removed' if gone else 'added'}",
+                    "its URLs answer 404" if gone else "",
+                    r.spec.clauses,
+                    (r.path,),
+                )
+                continue
+            a, b = o[rid], n[rid]
+            if a.path != b.path:
+                self.add(
+                    "resource",
+                    key,
+                    "changed",
+                    "breaking",
+                    f"resource {rid} path: {a.path} -> {b.path}",
+                    "clients call the old URL",
+                    b.spec.clauses,
+                    (a.path, b.path),
+                )
+            if a.spec.allow != b.spec.allow:
+                self.add(
+                    "resource",
+                    key,
+                    "changed",
+                    "compatible",
+                    f"resource {rid} Allow: {', '.join(a.spec.allow)} -> {', '.join(b.spec.allow)}",
+                    "the Allow header of 405 answers follows the methods, which are classified as operations; "
+                    "clients do not depend on its value",
+                    b.spec.clauses,
+                    (b.path,),
+                )
+            if (a.spec.name, a.spec.description, a.spec.clauses, a.spec.open_points) != (
+                b.spec.name,
+                b.spec.description,
+                b.spec.clauses,
+                b.spec.open_points,
+            ):
+                self.add(
+                    "resource",
+                    key,
+                    "changed",
+                    "editorial",
+                    f"resource {rid} {_textual(a.spec, b.spec)}",
+                    "",
+                    b.spec.clauses,
+                    (b.path,),
+                )
+
     def operations(self) -> None:
         o = {op.id: op for r in self.old.resources for op in r.operations}
         n = {op.id: op for r in self.new.resources for op in r.operations}
@@ -1180,6 +1240,7 @@ class _Differ:
     def run(self) -> list[Change]:
         self.clauses()
         self.open_points()
+        self.resources()
         self.operations()
         self.types()
         self.enums()
