@@ -110,7 +110,12 @@ def test_diff_with_a_proposed_change(minimal_model: Path) -> None:
     ja, jb = json.loads(a.stdout), json.loads(b.stdout)
     assert ja["changes"] == jb["changes"]
     assert [m.split("(")[0] for m in ja["store_interface"]["add"]] == ["replace_thing"]
-    assert {c["key"] for c in ja["changes"]} == {"operation:ReplaceThing", "field:Thing.colour", "clause:C-9"}
+    assert {c["key"] for c in ja["changes"]} == {
+        "resource:R2",
+        "operation:ReplaceThing",
+        "field:Thing.colour",
+        "clause:C-9",
+    }
 
 
 # ---------------------------------------------------------------- the seed change request
