@@ -15,7 +15,7 @@ new required field, a removed optional one in a closed type, a narrower constrai
 value break clients), **response** (store -> client, and the R19 notification the store sends; a
 removed field, a field that becomes optional, a wider constraint or a new enum value break clients —
 our own generated client validates enums strictly, so a new value it does not know fails it), or both.
-The rules are the functions below, one comparison each; ``diff/README`` text is the module docstring.
+The rules are the methods of ``_Differ`` below, one comparison each.
 """
 
 from __future__ import annotations
