@@ -43,7 +43,7 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Types and fields", ("type", "field")),
     ("Enumerations", ("enum", "enum-value")),
     ("Exceptions", ("exception",)),
-    ("Auth", ("api", "interface", "scheme", "profile", "rule", "challenge", "setting")),
+    ("API and auth", ("api", "interface", "scheme", "profile", "rule", "challenge", "setting")),
     ("Clauses", ("clause",)),
     ("Open points", ("open-point",)),
 )
@@ -1106,6 +1106,73 @@ class _Differ:
                 self.new.api.clauses,
                 (),
             )
+        self.api_defaults()
+
+    def api_defaults(self) -> None:
+        """Default limits and the responses every operation documents (the api section)."""
+        a, b = self.old.api, self.new.api
+        cl = b.clauses
+        for attr in s.LimitsIn.model_fields:
+            va, vb = getattr(a.limits, attr), getattr(b.limits, attr)
+            if va != vb:
+                both = {"request", "response"}  # a default limit applies wherever a field sets none
+                self.add(
+                    "api",
+                    "section:api",
+                    "changed",
+                    _narrowing(both, _wider_max(va, vb)),
+                    f"default {attr} limit: {va} -> {vb}",
+                    _narrowing_why(both, _wider_max(va, vb)),
+                    cl,
+                    (),
+                )
+        common_a = {r.status: r for r in [*a.common_responses, a.method_not_allowed]}
+        common_b = {r.status: r for r in [*b.common_responses, b.method_not_allowed]}
+        for status in sorted(set(common_a) | set(common_b)):
+            if status not in common_b:
+                self.add(
+                    "api",
+                    "section:api",
+                    "changed",
+                    "breaking",
+                    f"common response {status} removed",
+                    "changed status code on every operation",
+                    cl,
+                    (),
+                )
+            elif status not in common_a:
+                self.add(
+                    "api",
+                    "section:api",
+                    "changed",
+                    "breaking" if status < 400 else "compatible",
+                    f"common response {status} added",
+                    "" if status >= 400 else "a success clients do not expect",
+                    cl,
+                    (),
+                )
+            elif [x.model_dump() for x in common_a[status].bodies] != [x.model_dump() for x in common_b[status].bodies]:
+                self.add(
+                    "api",
+                    "section:api",
+                    "changed",
+                    "breaking",
+                    f"common response {status}: body changed",
+                    "clients parse the old body",
+                    cl,
+                    (),
+                )
+        if (a.title, a.version, a.description) != (b.title, b.version, b.description):
+            self.add(
+                "api",
+                "section:api",
+                "changed",
+                "editorial",
+                f"api {'version ' + a.version + ' -> ' + b.version if a.version != b.version else 'text changed'}",
+                "",
+                cl,
+                (),
+            )
 
     _ADDED_IMPACT: dict[str, tuple[Impact, str]] = {  # noqa: RUF012 - a table, read only
         "interface": ("compatible", "a new kind of caller; existing callers keep their access"),
@@ -1139,7 +1206,7 @@ class _Differ:
             else:
                 if compare is not None:
                     compare(o[name], n[name], key, tok)
-                skip = {"description", "rule", "condition", "clauses", "open_points"}
+                skip = {"description", "caller", "rule", "condition", "clauses", "open_points"}
                 fields = type(n[name]).model_fields
                 if any(f in skip and getattr(o[name], f) != getattr(n[name], f) for f in fields):
                     self.add(
@@ -1154,7 +1221,7 @@ class _Differ:
                     )
 
     def interface(self, a: s.InterfaceIn, b: s.InterfaceIn, key: str, tok: tuple[str, ...]) -> None:
-        for attr in ("scheme", "required_scopes", "box_binding", "box_claim", "caller"):
+        for attr in ("scheme", "required_scopes", "box_binding", "box_claim"):
             va, vb = getattr(a, attr), getattr(b, attr)
             if va != vb:
                 self.add(
@@ -1265,6 +1332,8 @@ def _delta(a: list[str], b: list[str]) -> str:
 
 
 _TEXT_FIELDS = (
+    "name",
+    "caller",
     "summary",
     "description",
     "title",

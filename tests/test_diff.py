@@ -46,6 +46,7 @@ EXPECT: dict[str, tuple[list[tuple[str, str]], bool]] = {
     "type-added": ([("type:Label", "compatible"), ("field:Thing.label", "compatible")], False),
     "auth-rule-added": ([("rule:nbf", "breaking"), ("challenge:box-mismatch", "breaking")], True),
     "clause-changed": ([("clause:C-2", "editorial"), ("clause:C-3", "editorial")], False),
+    "api-limit-narrowed": ([("section:api", "breaking")], True),
     "unchanged": ([], False),
 }
 

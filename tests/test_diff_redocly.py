@@ -85,6 +85,8 @@ def matches(verdict: dict[str, Any], op_id: str, change: diffing.Change) -> bool
         )
     if rule == "parameter-became-required":
         return change.kind == "parameter" and change.key.startswith(f"parameter:{op_id}.") and bool(names & parts)
+    if change.key == "section:api" and "limit" in change.what:  # a default limit: every member without its own
+        return rule == "schema-constraint-changed"
     # schema rules: the type or enum and the member they name
     return change.kind in ("field", "enum-value", "type", "enum") and len(names & parts) >= 1
 
