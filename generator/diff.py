@@ -15,7 +15,13 @@ new required field, a removed optional one in a closed type, a narrower constrai
 value break clients), **response** (store -> client, and the R19 notification the store sends; a
 removed field, a field that becomes optional, a wider constraint or a new enum value break clients —
 our own generated client validates enums strictly, so a new value it does not know fails it), or both.
-The rules are the methods of ``_Differ`` below, one comparison each.
+The rules are the methods of ``_Differ`` below, one comparison each. Examples are not compared (they
+are documentation, and a changed example that no longer fits its type fails validation anyway).
+
+"The generated files it touches" are the files that differ between the two sides whose changed parts
+(a def or class of a Python module; an operation or component of the OpenAPI document) mention the
+element: computed from the emitters' output, never from a hand list. The traceability files
+(``trace/``), the manifest and the README change with almost anything and are not attributed.
 """
 
 from __future__ import annotations

@@ -160,3 +160,13 @@ def test_cli_git_revisions(tmp_path: Path) -> None:
     assert r.returncode == 0, r.stderr
     keys = {c["key"] for c in json.loads(r.stdout)["changes"]}
     assert "interface:MCData-8" in keys
+
+
+def test_report_is_byte_identical_across_hash_seeds(tmp_path: Path) -> None:
+    compose("type-added", "old", tmp_path / "old")
+    compose("type-added", "new", tmp_path / "new")
+    outs = {
+        seed: run_nmsgen("diff", "old", "new", "--format", "json", cwd=tmp_path, env={"PYTHONHASHSEED": seed}).stdout
+        for seed in ("0", "12345")
+    }
+    assert outs["0"] == outs["12345"] == (CASES_DIR / "type-added" / "expected.json").read_text()
