@@ -1538,6 +1538,9 @@ def diff(
 # ---------------------------------------------------------------- rendering
 
 
+STORE_UNCHANGED = "Store interface (MessageStore): no method added, changed or dropped."
+
+
 def _summary_line(r: Report) -> str:
     return (
         f"{r.count('breaking')} breaking, {r.count('compatible')} compatible, {r.count('editorial')} editorial "
@@ -1573,6 +1576,8 @@ def to_text(r: Report) -> str:
         out.append("Store interface (MessageStore): implementers must")
         out += [f"  {line}" for line in _store_lines(r)]
         out.append("")
+    elif r.files:
+        out += [STORE_UNCHANGED, ""]
     if r.files:
         out.append(f"Generated files that change: {', '.join(r.files)}")
         out.append("")
@@ -1597,6 +1602,8 @@ def to_markdown(r: Report, title: str = "", preamble: str = "") -> str:
         ):
             out += [f"- **{label}** `{_md(it)}`" for it in items]
         out.append("")
+    elif r.files:
+        out += [STORE_UNCHANGED, ""]
     api = [c for c in r.changes if c.impact != "editorial"]
     out += ["## API changes (breaking and compatible)", ""]
     if not api:
