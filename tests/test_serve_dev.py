@@ -40,7 +40,7 @@ def dev_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, s
     assert proc.stderr is not None
     banner = ""
     deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and "Application startup complete" not in banner:
+    while time.monotonic() < deadline and "Uvicorn running" not in banner:  # the socket is bound
         line = proc.stderr.readline()
         if not line:
             break

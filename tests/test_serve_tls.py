@@ -64,7 +64,7 @@ def start(args: list[str], cwd: Path) -> tuple[subprocess.Popen[str], str]:
         if not line:
             break
         lines.append(line)
-        if "Uvicorn running" in line or "Application startup complete" in line:
+        if "Uvicorn running" in line:  # logged once the socket is bound ("Application startup complete" is earlier)
             return proc, "".join(lines)
     proc.kill()
     raise AssertionError("server did not start:\n" + "".join(lines))
