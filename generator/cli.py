@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import sys
+from contextlib import ExitStack
 from pathlib import Path
 
 import click
 
-from . import emit_openapi, pipeline
+from . import diff as diffing
+from . import emit_openapi, pipeline, sources
 from . import trace as tracing
+from .diagnostics import Diagnostics
 from .write import WriteError, write_file
 
 DEFAULT_SPEC = Path("spec")
@@ -37,11 +40,28 @@ def main() -> None:
     """nmsgen: the MCData message store API (3GPP TS 24.282 clause 21, OMA NMS) as code."""
 
 
+with_option = click.option(
+    "--with",
+    "with_",
+    multiple=True,
+    metavar="CHANGE",
+    help="Apply the proposed change request spec/changes/CHANGE.yaml (repeatable).",
+)
+without_option = click.option(
+    "--without",
+    multiple=True,
+    metavar="CHANGE",
+    help="Revert the incorporated change request spec/changes/CHANGE.yaml (repeatable).",
+)
+
+
 @main.command()
 @spec_option
-def validate(spec: Path) -> None:
-    """Check the model; print diagnostics as file:line:col: error CODE: message."""
-    result = pipeline.check(spec)
+@with_option
+@without_option
+def validate(spec: Path, with_: tuple[str, ...], without: tuple[str, ...]) -> None:
+    """Check the model (with or without change requests); print diagnostics as file:line:col: error CODE: message."""
+    result = pipeline.check(spec, with_, without)
     sys.stderr.write(result.diagnostics.render())
     if result.diagnostics.has_errors:
         sys.exit(1)
@@ -65,10 +85,25 @@ def validate(spec: Path) -> None:
     help="Write nothing; exit 1 and name each stale file when the output folder is out of date.",
 )
 @tests_option
-def generate(spec: Path, out: Path, check_only: bool, tests: Path) -> None:
-    """Generate the OpenAPI document, models, store interface, auth, server, clients and traceability matrix."""
+@with_option
+@without_option
+def generate(
+    spec: Path, out: Path, check_only: bool, tests: Path, with_: tuple[str, ...], without: tuple[str, ...]
+) -> None:
+    """Generate the OpenAPI document, models, store interface, auth, server, clients, traceability matrix and
+    the impact report of each change request. With --with/--without it writes a preview of the model with
+    (without) change requests, and then needs an explicit --out other than generated/."""
+    if (with_ or without) and (
+        click.get_current_context().get_parameter_source("out") != click.core.ParameterSource.COMMANDLINE
+        or out.resolve() == DEFAULT_OUT.resolve()
+    ):
+        sys.stderr.write(
+            "generate: error: --with/--without write a preview, never the baseline generated/: "
+            "give --out (e.g. --out build/preview)\n"
+        )
+        sys.exit(2)
     try:
-        result = pipeline.generate(spec, out, check_only, tests if tests.is_dir() else None)
+        result = pipeline.generate(spec, out, check_only, tests if tests.is_dir() else None, with_, without)
     except WriteError as e:
         sys.stderr.write(f"{out}: error write: {e}\n")
         sys.exit(1)
@@ -341,3 +376,53 @@ def trace_command(clause: str | None, spec: Path, tests: Path, fmt: str, junit: 
         what = " and ".join(x for x, ok in (("unrealised", row.realised), ("untested", row.tested)) if not ok)
         sys.stderr.write(f"trace: {row.clause} ({row.source} {row.section}) is normative and {what}\n")
     sys.exit(1 if failing else 0)
+
+
+@main.command(name="diff")
+@click.argument("old")
+@click.argument("new")
+@click.option(
+    "--with",
+    "with_",
+    multiple=True,
+    metavar="CHANGE",
+    help="Apply the proposed change request CHANGE to NEW (same as writing NEW+CHANGE); repeatable.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+)
+@click.option(
+    "--no-files",
+    is_flag=True,
+    help="Skip generating both sides (faster): no generated files or store methods in the report.",
+)
+def diff_command(old: str, new: str, with_: tuple[str, ...], fmt: str, no_files: bool) -> None:
+    """Compare two models: OLD and NEW are model folders or git revisions, optionally with +CHANGE (apply a
+    proposed change request) or -CHANGE (revert an incorporated one), e.g. `nmsgen diff main spec`,
+    `nmsgen diff spec spec+CR0001`, `nmsgen diff HEAD~3 HEAD`.
+
+    \b
+    Exit status: 0 no breaking change, 1 breaking changes found, 2 the models cannot be compared
+    (bad model, unknown revision or change: file:line:col: error CODE: message on stderr)."""
+    diags = Diagnostics()
+    with ExitStack() as stack:
+        a = sources.resolve(old, stack, diags)
+        b = sources.resolve(new, stack, diags)
+        if a is None or b is None:
+            sys.stderr.write(diags.render())
+            sys.exit(2)
+        b.with_ += list(with_)
+        if with_:
+            b.label += "".join(f"+{c}" for c in with_)
+        report, diags = pipeline.compare(a, b, with_files=not no_files)
+    sys.stderr.write(diags.render())
+    if report is None:
+        sys.stderr.write("diff: the models cannot be compared\n")
+        sys.exit(2)
+    render = {"text": diffing.to_text, "markdown": diffing.to_markdown, "json": diffing.to_json}[fmt]
+    click.echo(render(report), nl=False)
+    sys.exit(1 if report.breaking else 0)

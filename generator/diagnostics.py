@@ -39,6 +39,12 @@ CODES: dict[str, str] = {
     "root-collision": "A JSON root element name belongs to one type only.",
     "example-invalid": "An example is a valid body of its type (write rules for requests, read rules for responses).",
     "openapi-invalid": "The emitted OpenAPI document passes openapi-spec-validator.",
+    "overlay-unknown-change": "A change named on the command line has a file spec/changes/<id>.yaml.",
+    "overlay-invalid": "A change-request overlay operation has the fields its verb and the change's state need.",
+    "overlay-unknown-element": "An overlay replaces or removes only elements that exist.",
+    "overlay-duplicate-element": "An overlay adds only elements that do not exist yet.",
+    "overlay-mismatch": "An incorporated change holds the model's current values (else it cannot be reverted).",
+    "source-unknown": "A diff side is a model folder or a git revision of this repository.",
 }
 
 

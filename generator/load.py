@@ -248,9 +248,10 @@ def _attach(stack: list[list[Any]], root: list[Any], value: Any) -> None:
 
 
 def model_files(spec: Path) -> list[Path]:
+    """Every model file; ``changes/`` holds change-request overlays, which are not part of the model."""
     if spec.is_file():
         return [spec]
-    return sorted(p for p in spec.rglob("*.yaml") if p.is_file())
+    return sorted(p for p in spec.rglob("*.yaml") if p.is_file() and p.relative_to(spec).parts[0] != "changes")
 
 
 def display_path(path: Path) -> str:

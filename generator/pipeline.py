@@ -8,16 +8,21 @@ along the way, and any error stops the run before anything is written.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import diff as diffing
 from . import emit_client, emit_conformance, emit_docs, emit_models, emit_openapi, emit_server, trace
+from . import overlay as overlays
 from .build import build
 from .diagnostics import Diagnostics
 from .load import load
 from .model import Model
+from .overlay import overlay
 from .parse import parse
+from .sources import Side
 from .validate import validate
 from .verify import verify
 from .write import Plan, plan, with_manifest, write
@@ -46,10 +51,14 @@ class Result:
         )
 
 
-def check(spec: Path) -> Result:
-    """The model and its document: load -> parse -> build -> validate -> OpenAPI document -> verify."""
+def check(spec: Path, with_: Sequence[str] = (), without: Sequence[str] = ()) -> Result:
+    """The model and its document: load -> overlay -> parse -> build -> validate -> OpenAPI document -> verify.
+
+    ``without`` reverts incorporated change requests of ``spec/changes/``, ``with_`` applies proposed ones."""
     diags = Diagnostics()
     files = load(spec, diags)
+    if with_ or without:
+        files = overlay(spec, files, list(with_), list(without), diags)
     parsed = parse(files, diags)
     if diags.has_errors:
         return Result(diags)
@@ -80,13 +89,101 @@ def emit(model: Model, document: dict[str, Any], tests: Path | None = None) -> d
     return files
 
 
-def generate(spec: Path, out: Path, check_only: bool = False, tests: Path | None = None) -> Result:
-    """check, emit every file in memory, then compare with ``out`` (``check_only``) or write it."""
-    result = check(spec)
+def generate(
+    spec: Path,
+    out: Path,
+    check_only: bool = False,
+    tests: Path | None = None,
+    with_: Sequence[str] = (),
+    without: Sequence[str] = (),
+) -> Result:
+    """check, emit every file in memory (and the impact report of each change request of the baseline),
+    then compare with ``out`` (``check_only``) or write it."""
+    result = check(spec, with_, without)
     if result.ok and result.model is not None:
-        result.files = with_manifest(emit(result.model, result.document, tests))
+        files = emit(result.model, result.document, tests)
+        if not with_ and not without:
+            files.update(impact_reports(spec, result))
+        if result.diagnostics.has_errors:
+            return result
+        result.files = with_manifest(files)
         result.plan = plan(result.files, out) if check_only else write(result.files, out)
     return result
+
+
+def compare(old: Side, new: Side, with_files: bool = True) -> tuple[diffing.Report | None, Diagnostics]:
+    """Both sides through check (load -> overlay -> ... -> verify), then diff their IR (and generated files)."""
+    diags = Diagnostics()
+    a = check(old.spec, old.with_, old.without)
+    b = check(new.spec, new.with_, new.without)
+    diags.extend(a.diagnostics)
+    diags.extend(b.diagnostics)
+    if not (a.ok and b.ok) or a.model is None or b.model is None:
+        return None, diags
+    files_a = emit(a.model, a.document) if with_files else None
+    files_b = emit(b.model, b.document) if with_files else None
+    return diffing.diff(a.model, b.model, old.label, new.label, files_a, files_b), diags
+
+
+def impact_reports(spec: Path, baseline: Result) -> dict[str, str]:
+    """``changes/<id>.md``: the API impact of each change request in ``spec/changes/`` (model before -> after).
+
+    Problems of an overlay are added to ``baseline.diagnostics`` (and so block the run)."""
+    out: dict[str, str] = {}
+    for cid in overlays.available(spec):
+        ov = overlays.read(spec, cid, baseline.diagnostics)
+        if ov is None:
+            continue
+        incorporated = ov.change.state == "incorporated"
+        other = check(spec, without=[cid]) if incorporated else check(spec, with_=[cid])
+        baseline.diagnostics.extend(other.diagnostics)
+        if not other.ok or other.model is None or baseline.model is None:
+            continue
+        base_label, cr_label = (f"spec-{cid}", "spec") if incorporated else ("spec", f"spec+{cid}")
+        before, after = (other, baseline) if incorporated else (baseline, other)
+        assert before.model is not None and after.model is not None
+        report = diffing.diff(
+            before.model,
+            after.model,
+            base_label,
+            cr_label,
+            emit(before.model, before.document),
+            emit(after.model, after.document),
+        )
+        out[f"changes/{cid}.md"] = diffing.to_markdown(
+            report,
+            f"Impact of {ov.change.spec} CR {ov.change.cr}: {ov.change.title}",
+            cover_page(ov.change, incorporated),
+        )
+    return out
+
+
+def cover_page(c: overlays.ChangeIn, incorporated: bool) -> str:
+    state = (
+        "incorporated: `spec/` already contains it; the report compares `spec/` without it (`spec-ID`) with `spec/`"
+        if incorporated
+        else "proposed: the report compares `spec/` with `spec/` plus the change (`spec+ID`)"
+    )
+    rows = [
+        ("Change", f"`{c.id}` (`spec/changes/{c.id}.yaml`)"),
+        ("Specification", c.spec),
+        ("CR", c.cr),
+        ("Revision", c.revision),
+        ("Category", c.category or "-"),
+        ("Release", c.release or "-"),
+        ("Source meeting", c.meeting),
+        ("Source TDoc", c.tdoc),
+        ("State", state),
+    ]
+    table = "\n".join(f"| {k} | {v} |" for k, v in rows)
+    return (
+        "<!-- generated from spec/ by nmsgen - do not edit -->\n\n"
+        f"| | |\n|---|---|\n{table}\n\n{c.summary.strip()}\n\n"
+        "Impacts: **breaking** = a client or store written for the model before the change can fail after it; "
+        "**compatible** = the contract grows in a way existing clients and stores accept; **editorial** = "
+        "text, citations and open points only. Regenerate with `nmsgen generate`; the same report on the "
+        f"command line: `nmsgen diff {f'spec-{c.id} spec' if incorporated else f'spec spec+{c.id}'} --format markdown`."
+    )
 
 
 GENERATED_README = """\
@@ -107,5 +204,6 @@ Edit the model and regenerate; `nmsgen generate --check` fails when this folder 
 | `conformance/` | the conformance kit: a pytest suite to run against any store (`--base-url`, tokens, CA bundle) |
 | `docs/index.html` | the API reference: one self-contained HTML file (operations, schemas, open points, the matrix) |
 | `trace/trace.md`, `.csv`, `.json` | traceability: clause -> model elements -> generated artifacts -> tests |
+| `changes/<id>.md` | the API impact report of each change request in spec/changes/ (`nmsgen diff`) |
 | `.nmsgen-manifest` | the list of generated files with their SHA-256; marks this folder as nmsgen's |
 """

@@ -49,9 +49,12 @@ def test_model_text_lands_verbatim_and_inert(tmp_path: Path, text: str) -> None:
     shutil.rmtree(model, ignore_errors=True)
     shutil.copytree(FIXTURES / "minimal", model)
     data = yaml.safe_load((model / "types.yaml").read_text())
-    data["types"]["Thing"]["description"] = text
-    # allow_unicode=False: PyYAML writes raw NEL/LS characters that its own parser folds
-    (model / "types.yaml").write_text(yaml.safe_dump(data, allow_unicode=False))
+    data["types"]["Thing"]["description"] = "NMSGEN_TEXT_PLACEHOLDER"
+    # the text as one double-quoted scalar, non-ASCII escaped: plain, PyYAML (YAML 1.1) would leave e.g. 1e5
+    # unquoted, which YAML 1.2 (our loader) reads as a float; and it writes raw NEL/LS characters otherwise
+    quoted = yaml.safe_dump(text, default_style='"', allow_unicode=False, width=10**9).strip()
+    dumped = yaml.safe_dump(data).replace("NMSGEN_TEXT_PLACEHOLDER", quoted, 1)
+    (model / "types.yaml").write_text(dumped)
     result = pipeline.check(model)
     assert result.model is not None and not result.diagnostics.has_errors, result.diagnostics.render()
     files = pipeline.emit(result.model, result.document)

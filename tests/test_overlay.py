@@ -1,0 +1,213 @@
+"""Change-request overlays (spec/changes/<id>.yaml): applied, reverted, previewed, and checked like the model.
+
+Each folder under tests/overlays/ holds ``cr.yaml`` (an overlay on tests/fixtures/minimal) and
+``expected.errors``, the exact stderr of ``nmsgen validate --with cr`` (or ``--without`` for an
+incorporated one). `pytest --regen` rewrites them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator import pipeline
+
+from .conftest import FIXTURES, REGEN_HINT, ROOT, run_nmsgen
+
+SEED = "ts24282_mcdata8"
+BAD = sorted(p for p in (ROOT / "tests" / "overlays").iterdir() if p.is_dir())
+LINE = re.compile(r"^[^:\s]+\.yaml:\d+:\d+: error [a-z0-9-]+: .+$")
+
+
+def with_change(model: Path, change: Path, name: str | None = None) -> str:
+    (model / "changes").mkdir(exist_ok=True)
+    cid = name or change.stem
+    shutil.copy(change, model / "changes" / f"{cid}.yaml")
+    return cid
+
+
+@pytest.mark.parametrize("case", BAD, ids=[c.name for c in BAD])
+def test_bad_overlay_golden(case: Path, minimal_model: Path, regen: bool) -> None:
+    with_change(minimal_model, case / "cr.yaml")
+    state = yaml.safe_load((case / "cr.yaml").read_text())["change"]["state"]
+    flag = "--without" if state == "incorporated" else "--with"
+    result = run_nmsgen("validate", "--spec", ".", flag, "cr", cwd=minimal_model)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    expected = case / "expected.errors"
+    if regen or not expected.exists():
+        expected.write_text(result.stderr)
+    assert result.stderr == expected.read_text(), f"{case.name}: error text changed; {REGEN_HINT}"
+    for line in result.stderr.splitlines():
+        assert LINE.match(line), f"not file:line:col: error CODE: message -> {line!r}"
+    assert "changes/cr.yaml:" in result.stderr  # the overlay itself is named
+
+
+def test_bad_overlay_writes_nothing(minimal_model: Path, tmp_path: Path) -> None:
+    with_change(minimal_model, ROOT / "tests" / "overlays" / "remove-unknown" / "cr.yaml")
+    out = tmp_path / "out"
+    r = run_nmsgen("generate", "--spec", ".", "--with", "cr", "--out", str(out), cwd=minimal_model)
+    assert r.returncode == 1 and "nothing written" in r.stderr
+    assert not out.exists()
+
+
+def test_unknown_change_is_named(minimal_model: Path) -> None:
+    r = run_nmsgen("validate", "--spec", ".", "--with", "nope", cwd=minimal_model)
+    assert r.returncode == 1
+    assert "error overlay-unknown-change: no change 'nope'" in r.stderr
+
+
+def test_a_broken_baseline_overlay_blocks_generate(minimal_model: Path, tmp_path: Path) -> None:
+    """Every overlay in spec/changes/ is checked by `nmsgen generate` (its impact report is generated)."""
+    with_change(minimal_model, ROOT / "tests" / "overlays" / "add-existing" / "cr.yaml")
+    r = run_nmsgen("generate", "--spec", ".", "--out", str(tmp_path / "out"), cwd=minimal_model)
+    assert r.returncode == 1
+    assert "changes/cr.yaml:" in r.stderr and "overlay-duplicate-element" in r.stderr
+
+
+# ---------------------------------------------------------------- previews: generate --with
+
+
+def test_generate_with_requires_an_explicit_out(minimal_model: Path) -> None:
+    cid = with_change(minimal_model, FIXTURES / "changes" / "replace_thing.yaml")
+    for args in (("--with", cid), ("--with", cid, "--out", "generated")):
+        r = run_nmsgen("generate", "--spec", ".", *args, cwd=minimal_model)
+        assert r.returncode == 2 and "give --out" in r.stderr
+    assert not (minimal_model / "generated").exists()
+
+
+def test_generate_with_writes_the_model_as_if_approved(minimal_model: Path, tmp_path: Path) -> None:
+    cid = with_change(minimal_model, FIXTURES / "changes" / "replace_thing.yaml")
+    base, preview = tmp_path / "base", tmp_path / "preview"
+    assert run_nmsgen("generate", "--spec", ".", "--out", str(base), cwd=minimal_model).returncode == 0
+    r = run_nmsgen("generate", "--spec", ".", "--with", cid, "--out", str(preview), cwd=minimal_model)
+    assert r.returncode == 0, r.stderr
+    store = (preview / "mcdata_store" / "store.py").read_text()
+    assert (
+        "def replace_thing(" in store and "def replace_thing(" not in (base / "mcdata_store" / "store.py").read_text()
+    )
+    doc = json.loads((preview / "openapi" / "openapi.json").read_text())
+    assert "colour" in doc["components"]["schemas"]["Thing"]["properties"]
+    # the baseline's impact report of the proposed change
+    report = (base / "changes" / f"{cid}.md").read_text()
+    assert "| CR | 0042 |" in report and "operation ReplaceThing added" in report
+    assert not (preview / "changes").exists()  # a preview holds the model's files, not reports
+
+
+def test_diff_with_a_proposed_change(minimal_model: Path) -> None:
+    cid = with_change(minimal_model, FIXTURES / "changes" / "replace_thing.yaml")
+    a = run_nmsgen("diff", ".", f".+{cid}", "--format", "json", cwd=minimal_model)
+    b = run_nmsgen("diff", ".", ".", "--with", cid, "--format", "json", cwd=minimal_model)
+    assert a.returncode == b.returncode == 0, a.stderr + b.stderr
+    ja, jb = json.loads(a.stdout), json.loads(b.stdout)
+    assert ja["changes"] == jb["changes"]
+    assert [m.split("(")[0] for m in ja["store_interface"]["add"]] == ["replace_thing"]
+    assert {c["key"] for c in ja["changes"]} == {
+        "resource:R2",
+        "operation:ReplaceThing",
+        "field:Thing.colour",
+        "clause:C-9",
+    }
+
+
+# ---------------------------------------------------------------- the seed change request
+
+
+@pytest.mark.clause("24.282-21.1-CR1", "24.282-21.1-CR2", "24.282-21.1-N2")
+def test_seed_overlay_reverts_to_a_valid_pre_cr_model() -> None:
+    pre = pipeline.check(ROOT / "spec", without=[SEED])
+    assert pre.ok and pre.model is not None, pre.diagnostics.render()
+    assert [i.name for i in pre.model.auth.interfaces] == ["MCData-7"]
+    assert "oAuth2ClientCredentials" not in pre.model.auth.schemes
+    assert all(op.spec.interfaces == ["MCData-7"] for op in pre.model.operations)
+    assert not {"24.282-21.1-CR1", "24.282-21.1-CR2", "24.282-21.1-N2"} & set(pre.model.clauses)
+
+
+@pytest.mark.clause("24.282-21.1-CR1", "24.282-21.1-CR2", "24.282-21.1-N2", "24.282-21.1-EN1", "24.282-21.1-EN2")
+def test_seed_impact_report() -> None:
+    """The seed CR adds MCData-8 to five deposit operations, with its scheme, setting, rule and challenge; it
+    breaks nothing for MCData-7 clients. The committed report (generated/changes/) is what `diff` prints."""
+    r = run_nmsgen("diff", f"spec-{SEED}", "spec", "--format", "json")
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    got = {(c["key"], c["impact"]) for c in doc["changes"] if c["impact"] != "editorial"}
+    deposit = ["BulkCreateObjects", "CreateFolder", "CreateObject", "GetFolderIdByPath", "GetFolderIdsByPaths"]
+    assert got == {(f"operation:{o}", "compatible") for o in deposit} | {
+        ("interface:MCData-8", "compatible"),
+        ("scheme:oAuth2ClientCredentials", "compatible"),
+        ("setting:all_accounts_scope", "compatible"),
+        ("rule:interface", "compatible"),
+        ("challenge:wrong-interface", "compatible"),
+    }
+    added = {c["key"] for c in doc["changes"] if c["action"] == "added" and c["kind"] == "clause"}
+    assert added == {f"clause:24.282-21.1-{x}" for x in ("CR1", "CR2", "CR4", "CR5", "N2", "EN1", "EN2")}
+    md = run_nmsgen("diff", f"spec-{SEED}", "spec", "--format", "markdown").stdout
+    committed = (ROOT / "generated" / "changes" / f"{SEED}.md").read_text()
+    assert md.split("Compared:", 1)[1] == committed.split("Compared:", 1)[1]
+
+
+def test_incorporated_overlay_refuses_a_model_that_moved_on(tmp_path: Path) -> None:
+    """If spec/ is edited so that a recorded value no longer holds, reverting names both places."""
+    spec = tmp_path / "spec"
+    shutil.copytree(ROOT / "spec", spec)
+    objects = spec / "resources" / "objects.yaml"
+    objects.write_text(
+        objects.read_text().replace("interfaces: [MCData-7, MCData-8]", "interfaces: [MCData-8, MCData-7]", 1)
+    )
+    r = run_nmsgen("validate", "--spec", str(spec), "--without", SEED, cwd=tmp_path)
+    assert r.returncode == 1
+    line = next(ln for ln in r.stderr.splitlines() if "overlay-mismatch" in ln)
+    assert re.match(
+        r"^spec/resources/objects\.yaml:\d+:\d+: error overlay-mismatch: operation:CreateObject\.interfaces", line
+    )
+    assert f"spec/changes/{SEED}.yaml:" in line
+
+
+# ---------------------------------------------------------------- implementers: the type checker names the method
+
+
+def test_mypy_flags_the_method_the_reference_store_lacks(tmp_path: Path) -> None:
+    """A CR that adds an operation: the diff names the store method, and mypy on refstore/ against the
+    preview's MessageStore Protocol reports it missing (and passes against the baseline's)."""
+    spec = tmp_path / "spec"
+    shutil.copytree(ROOT / "spec", spec)
+    cid = with_change(spec, FIXTURES / "changes" / "touch_object.yaml")
+    preview = tmp_path / "preview"
+    r = run_nmsgen("generate", "--spec", str(spec), "--with", cid, "--out", str(preview), "--tests", str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    d = run_nmsgen("diff", str(spec), f"{spec}+{cid}", "--format", "json")
+    assert d.returncode == 0, d.stderr
+    assert [m.split("(")[0] for m in json.loads(d.stdout)["store_interface"]["add"]] == ["touch_object"]
+
+    def mypy(package_root: Path) -> subprocess.CompletedProcess[str]:
+        """mypy --strict on refstore/ (its _conforms() returns a SqliteStore as a MessageStore)."""
+        env = {**os.environ, "MYPYPATH": str(package_root)}
+        cache = str(tmp_path / f"cache-{package_root.name}")
+        return subprocess.run(
+            [sys.executable, "-m", "mypy", "--strict", "--cache-dir", cache, "refstore"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+
+    after = mypy(preview)
+    assert after.returncode == 1, after.stdout
+    assert re.search(
+        r"refstore/sqlite\.py:\d+: error: Incompatible return value type \(got \"SqliteStore\", "
+        r"expected \"MessageStore\"\)",
+        after.stdout,
+    ), after.stdout
+    assert re.search(r"note:\s+touch_object$", after.stdout, re.M), after.stdout
+    before = mypy(ROOT / "generated")
+    assert before.returncode == 0, before.stdout
