@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from typing import Any
 
 import pytest
@@ -25,7 +26,8 @@ ERROR_SCHEMA = OAS30ReadValidator(
     {"$ref": "#/components/schemas/RequestErrorBody", "components": DOC["components"]}, format_checker=FormatChecker()
 )
 KEYS = Keys()
-TOKEN = user_token(KEYS, ALICE)
+# minted at import: valid for a day, so it outlives a long test session (exp is validated)
+TOKEN = user_token(KEYS, ALICE, exp=int(time.time()) + 86_400)
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 ALL = ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS")
 RESOURCES = [(path, item["x-nmsgen-allow"]) for path, item in DOC["paths"].items()]
