@@ -128,3 +128,20 @@ def test_kit_catches_a_wrong_status(tmp_path: Path) -> None:
     assert "test_oma_nms_6_10__create_folder__mcdata_8" in out["failed"]
     assert "CreateFolder answered 200, expected 201" in proc.stdout
     assert "this test realises: OMA-NMS-6.10" in proc.stdout
+
+
+def test_a_model_without_a_box_bound_interface_gets_no_kit_and_no_traceback(tmp_path: Path) -> None:
+    import shutil
+
+    from .conftest import FIXTURES
+
+    model = tmp_path / "model"
+    shutil.copytree(FIXTURES / "minimal", model)
+    auth = (model / "auth.yaml").read_text()
+    (model / "auth.yaml").write_text(
+        auth.replace("box_binding: claim-equals-box, box_claim: mcdata_id,", "box_binding: any-box,")
+    )
+    r = run_nmsgen("generate", "--spec", str(model), "--out", str(tmp_path / "out"), cwd=tmp_path)
+    assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr
+    assert sorted(p.name for p in (tmp_path / "out" / "conformance").iterdir()) == ["README.md"]
+    assert "Not generated" in (tmp_path / "out" / "conformance" / "README.md").read_text()
