@@ -6,6 +6,7 @@ violated clause — against deliberately broken variants of the server.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -18,7 +19,7 @@ from cryptography.hazmat.primitives import serialization
 
 from mcdata_store import auth
 
-from .conftest import ROOT, run_nmsgen
+from .conftest import FIXTURES, ROOT, run_nmsgen
 from .https_server import Running, https_server
 from .support import ALL_ACCOUNTS, AUDIENCE, ISSUER, Keys
 
@@ -131,10 +132,6 @@ def test_kit_catches_a_wrong_status(tmp_path: Path) -> None:
 
 
 def test_a_model_without_a_box_bound_interface_gets_no_kit_and_no_traceback(tmp_path: Path) -> None:
-    import shutil
-
-    from .conftest import FIXTURES
-
     model = tmp_path / "model"
     shutil.copytree(FIXTURES / "minimal", model)
     auth = (model / "auth.yaml").read_text()
