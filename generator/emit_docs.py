@@ -202,9 +202,7 @@ def emit(model: m.Model, document: dict[str, Any], trace: tracing.Trace) -> dict
             summary=summary,
             failing=[r.clause for r in tracing.failing(trace)],
             open_points=open_points,
-            open_point_ids={p["id"] for p in open_points},
             open_point_status={p["id"]: p["status"] for p in open_points},
-            clause_ids=set(model.clauses),
             affect_link=affect_link,
             loc=tracing.location_text,
         )
