@@ -99,15 +99,18 @@ def _python_artifacts(path: str, text: str, pattern: re.Pattern[str]) -> list[tu
     return out
 
 
-def _openapi_artifacts(path: str, text: str, document: dict[str, Any]) -> list[tuple[str, Location]]:
+def _openapi_artifacts(
+    path: str, text: str, document: dict[str, Any], key: str = "x-nmsgen-clauses"
+) -> list[tuple[str, Location]]:
+    """(id, location) for each id that the document, its operations, callbacks and components list under ``key``
+    (clauses, or open points with ``x-nmsgen-open-points``)."""
     lines = text.splitlines()
 
     def line_of(needle: str) -> int:
         return next((i for i, ln in enumerate(lines, 1) if ln.strip() == needle), 0)
 
     out = [
-        (c, {"file": path, "symbol": "document (info, servers, base path)", "line": 1})
-        for c in document.get("x-nmsgen-clauses", [])
+        (c, {"file": path, "symbol": "document (info, servers, base path)", "line": 1}) for c in document.get(key, [])
     ]
     for p, item in document.get("paths", {}).items():
         for method, op in item.items():
@@ -117,7 +120,7 @@ def _openapi_artifacts(path: str, text: str, document: dict[str, Any]) -> list[t
                     "symbol": f"operation {op['operationId']} ({method.upper()} {p})",
                     "line": line_of(f"operationId: {op['operationId']}"),
                 }
-                out += [(c, loc) for c in op.get("x-nmsgen-clauses", [])]
+                out += [(c, loc) for c in op.get(key, [])]
                 for cb in op.get("callbacks", {}).values():
                     for cb_item in cb.values():
                         for cb_op in cb_item.values():
@@ -126,11 +129,11 @@ def _openapi_artifacts(path: str, text: str, document: dict[str, Any]) -> list[t
                                 "symbol": f"callback {cb_op['operationId']}",
                                 "line": line_of(f"operationId: {cb_op['operationId']}"),
                             }
-                            out += [(c, cb_loc) for c in cb_op.get("x-nmsgen-clauses", [])]
+                            out += [(c, cb_loc) for c in cb_op.get(key, [])]
     for section in ("schemas", "securitySchemes"):
         for name, schema in document.get("components", {}).get(section, {}).items():
             loc = {"file": path, "symbol": f"{section[:-1]} {name}", "line": line_of(f"{name}:")}
-            out += [(c, loc) for c in schema.get("x-nmsgen-clauses", [])]
+            out += [(c, loc) for c in schema.get(key, [])]
     return out
 
 
@@ -209,23 +212,26 @@ def compute(
         for cid in op.spec.clauses:
             if cid in rows:
                 rows[cid].open_points.append(op.spec.id)
-    pattern = _id_pattern(list(rows))
-    found: list[tuple[str, Location]] = []
+    points = {
+        op.spec.id: OpenPointRow(op.spec.id, op.spec.title, op.spec.status, list(op.spec.clauses))
+        for op in model.open_points.values()
+    }
+    pattern = _id_pattern(list(rows) + list(points))  # one scan of each file finds clause and open point ids
     without: list[str] = []
     for path, text in sorted(files.items()):
         if path.startswith(("trace/", "docs/", KIT)) or not (path.endswith(".py") or path.endswith("openapi.yaml")):
             continue
-        hits = (
-            _openapi_artifacts(path, text, document)
-            if path.endswith("openapi.yaml")
-            else _python_artifacts(path, text, pattern)
-        )
-        if not hits and path.endswith(".py") and text.strip():
+        if path.endswith("openapi.yaml"):
+            hits = _openapi_artifacts(path, text, document)
+            hits += _openapi_artifacts(path, text, document, "x-nmsgen-open-points")
+        else:
+            hits = _python_artifacts(path, text, pattern)
+        if text.strip() and path.endswith(".py") and not any(i in rows for i, _ in hits):
             without.append(path)
-        found += hits
-    for cid, loc in found:
-        if cid in rows and loc not in rows[cid].artifacts:
-            rows[cid].artifacts.append(loc)
+        for found, loc in hits:
+            target = rows[found].artifacts if found in rows else points[found].artifacts if found in points else None
+            if target is not None and loc not in target:
+                target.append(loc)
     cited: list[tuple[str, Location]] = []
     uncited: list[Location] = []
     for path, text in sorted(files.items()):
@@ -240,47 +246,11 @@ def compute(
     for cid, loc in cited:
         if cid in rows and loc not in rows[cid].tests:
             rows[cid].tests.append(loc)
-    points = []
-    for op in model.open_points.values():
-        point = OpenPointRow(op.spec.id, op.spec.title, op.spec.status, list(op.spec.clauses))
-        named = re.compile(rf"(?<![\w-]){re.escape(op.spec.id)}(?![\w-])")
-        for path, text in sorted(files.items()):
-            if path.startswith(("trace/", "docs/", KIT)) or not (path.endswith(".py") or path.endswith("openapi.yaml")):
-                continue
-            hits = (
-                _python_artifacts(path, text, named)
-                if path.endswith(".py")
-                else _openapi_open_points(path, text, document, op.spec.id)
-            )
-            point.artifacts += [loc for _, loc in hits if loc not in point.artifacts]
-        for cid in op.spec.clauses:
+    for point in points.values():  # and the artifacts that realise its clauses
+        for cid in point.clauses:
             if cid in rows:
                 point.artifacts += [a for a in rows[cid].artifacts if a not in point.artifacts]
-        points.append(point)
-    return Trace(list(rows.values()), uncited, without, points)
-
-
-def _openapi_open_points(path: str, text: str, document: dict[str, Any], point: str) -> list[tuple[str, Location]]:
-    """OpenAPI operations and schemas whose x-nmsgen-open-points name ``point``."""
-    lines = text.splitlines()
-    out: list[tuple[str, Location]] = []
-    for p, item in document.get("paths", {}).items():
-        for method, op in item.items():
-            if isinstance(op, dict) and point in op.get("x-nmsgen-open-points", []):
-                line = next(
-                    (i for i, ln in enumerate(lines, 1) if ln.strip() == f"operationId: {op['operationId']}"), 0
-                )
-                out.append(
-                    (
-                        point,
-                        {"file": path, "symbol": f"operation {op['operationId']} ({method.upper()} {p})", "line": line},
-                    )
-                )
-    for name, schema in document.get("components", {}).get("schemas", {}).items():
-        if point in schema.get("x-nmsgen-open-points", []):
-            line = next((i for i, ln in enumerate(lines, 1) if ln.strip() == f"{name}:"), 0)
-            out.append((point, {"file": path, "symbol": f"schema {name}", "line": line}))
-    return out
+    return Trace(list(rows.values()), uncited, without, list(points.values()))
 
 
 def add_results(trace: Trace, report: Path) -> None:
