@@ -103,7 +103,7 @@ def generate(
     if result.ok and result.model is not None:
         files = emit(result.model, result.document, tests)
         if not with_ and not without:
-            files.update(impact_reports(spec, result))
+            files.update(impact_reports(spec, result, files, tests))
         if result.diagnostics.has_errors:
             return result
         result.files = with_manifest(files)
@@ -125,10 +125,14 @@ def compare(old: Side, new: Side, with_files: bool = True) -> tuple[diffing.Repo
     return diffing.diff(a.model, b.model, old.label, new.label, files_a, files_b), diags
 
 
-def impact_reports(spec: Path, baseline: Result) -> dict[str, str]:
+def impact_reports(
+    spec: Path, baseline: Result, baseline_files: dict[str, str], tests: Path | None = None
+) -> dict[str, str]:
     """``changes/<id>.md``: the API impact of each change request in ``spec/changes/`` (model before -> after).
 
-    Problems of an overlay are added to ``baseline.diagnostics`` (and so block the run)."""
+    ``baseline_files`` are the baseline's generated files (already emitted by the caller, with the clause
+    markers of ``tests``); the other side is emitted the same way. Problems of an overlay are added to
+    ``baseline.diagnostics`` (and so block the run)."""
     out: dict[str, str] = {}
     for cid in overlays.available(spec):
         ov = overlays.read(spec, cid, baseline.diagnostics)
@@ -140,16 +144,11 @@ def impact_reports(spec: Path, baseline: Result) -> dict[str, str]:
         if not other.ok or other.model is None or baseline.model is None:
             continue
         base_label, cr_label = (f"spec-{cid}", "spec") if incorporated else ("spec", f"spec+{cid}")
+        other_files = emit(other.model, other.document, tests)
         before, after = (other, baseline) if incorporated else (baseline, other)
+        files_before, files_after = (other_files, baseline_files) if incorporated else (baseline_files, other_files)
         assert before.model is not None and after.model is not None
-        report = diffing.diff(
-            before.model,
-            after.model,
-            base_label,
-            cr_label,
-            emit(before.model, before.document),
-            emit(after.model, after.document),
-        )
+        report = diffing.diff(before.model, after.model, base_label, cr_label, files_before, files_after)
         out[f"changes/{cid}.md"] = diffing.to_markdown(
             report,
             f"Impact of {ov.change.spec} CR {ov.change.cr}: {ov.change.title}",
