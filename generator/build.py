@@ -85,6 +85,8 @@ def build(parsed: list[tuple[LoadedFile, s.SpecFile]], diags: Diagnostics) -> m.
             pos = f.where(("clauses", i, "id"))
             if b.define(f"clause:{c.id}", pos, f"clause {c.id!r}"):
                 clauses[c.id] = m.Clause(c, pos)
+                for j, src in enumerate(c.derived_from):
+                    b.ref("element", [f"clause:{src}"], f.where(("clauses", i, "derived_from", j)), f"clause {c.id!r}")
         for i, opt in enumerate(spec.open_points):
             pos = f.where(("open_points", i, "id"))
             if b.define(f"open-point:{opt.id}", pos, f"open point {opt.id!r}"):
@@ -204,6 +206,11 @@ def build(parsed: list[tuple[LoadedFile, s.SpecFile]], diags: Diagnostics) -> m.
     auth_spec, auth_pos = auth
     auth_file = next(f for f, sp in parsed if sp.auth is auth_spec)
     b.cite(auth_spec.clauses, auth_pos, "the auth section")
+    for name, setting in auth_spec.settings.items():
+        pos = auth_file.where(("auth", "settings", name))
+        b.define(f"setting:{name}", pos, f"deployment setting {name!r}")
+        if isinstance(setting, s.SettingIn):
+            b.ref("open-point", setting.open_points, pos, f"deployment setting {name!r}")
     for name, sch in auth_spec.schemes.items():
         pos = auth_file.where(("auth", "schemes", name))
         b.define(f"scheme:{name}", pos, f"security scheme {name!r}")
@@ -217,6 +224,14 @@ def build(parsed: list[tuple[LoadedFile, s.SpecFile]], diags: Diagnostics) -> m.
         for scope in itf.required_scopes:
             for var in re.findall(r"\$\{([^}]*)\}", scope):
                 b.ref("setting", [var], pos, f"scope of interface {itf.name!r}")
+        if itf.operations_setting:
+            where = auth_file.where(("auth", "interfaces", i, "operations_setting"))
+            b.ref("setting", [itf.operations_setting], where, f"interface {itf.name!r}")
+        for set_name, op_set in itf.operation_sets.items():
+            where = auth_file.where(("auth", "interfaces", i, "operation_sets", set_name))
+            ctx = f"operation set {set_name!r} of interface {itf.name!r}"
+            b.cite(op_set.clauses, where, ctx)
+            b.ref("operation", op_set.operations, where, ctx)
     for i, prof in enumerate(auth_spec.profiles):
         pos = auth_file.where(("auth", "profiles", i, "name"))
         b.define(f"profile:{prof.name}", pos, f"validation profile {prof.name!r}")
@@ -241,6 +256,16 @@ def build(parsed: list[tuple[LoadedFile, s.SpecFile]], diags: Diagnostics) -> m.
             f"auth challenge {ch.id!r}",
         )
         b.ref("open-point", ch.open_points, pos, f"auth challenge {ch.id!r}")
+        if ch.variant_of:
+            where = auth_file.where(("auth", "challenges", i, "variant_of"))
+            b.ref("element", [f"auth:{ch.variant_of}"], where, f"auth challenge {ch.id!r}")
+        if ch.when:
+            b.ref(
+                "setting",
+                list(ch.when),
+                auth_file.where(("auth", "challenges", i, "when")),
+                f"auth challenge {ch.id!r}",
+            )
         for var in _VAR.findall(ch.www_authenticate):
             if var not in ("scope",):
                 b.ref("setting", [var], pos, f"auth challenge {ch.id!r}")

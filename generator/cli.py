@@ -135,7 +135,11 @@ Token keys: point the store at your identity management server (IdMS, TS 33.180 
   --pem-key idms-public.pem --algorithm ES256                 one PEM public key bound to one algorithm
 The allowed algorithms come only from --algorithm (never from the token). MCData-8 callers (MCData
 servers, client credentials) are accepted only when --all-accounts-scope names the scope your
-authorization server puts into their tokens."""
+authorization server puts into their tokens; they reach every operation on every box unless
+--mcdata8-operations deposit restricts them.
+
+Settings marked "our choice" have defaults the sources do not fix; each names its open point
+(spec/open-points.yaml)."""
 )
 @click.option(
     "--db",
@@ -191,6 +195,35 @@ authorization server puts into their tokens."""
 @click.option("--audience", help="This store's identifier that aud must contain (required by rfc9068).")
 @click.option("--all-accounts-scope", help="The scope that lets MCData servers (MCData-8) reach every box.")
 @click.option(
+    "--mcdata8-operations",
+    type=click.Choice(["all", "deposit"]),
+    default="all",
+    show_default=True,
+    help="What MCData-8 tokens may call: every operation (the seed CR's entire accounts) or only the deposit set "
+    "(least privilege). Our choice: OP-MCDATA8-OPERATIONS.",
+)
+@click.option(
+    "--user-scope",
+    default="3gpp:mc:data_service",
+    show_default=True,
+    help="Scope an MCData-7 token must carry; '' = not checked. Our choice (TS 33.180, unverified): OP-USER-SCOPE.",
+)
+@click.option(
+    "--missing-token-status",
+    type=click.Choice(["401", "403"]),
+    default="401",
+    show_default=True,
+    help="Answer to a request without a token: 401 + Bearer challenge (RFC 6750) or 403 (TS 24.482 A.2.3 as "
+    "reported). Our choice: OP-MISSING-TOKEN-STATUS.",
+)
+@click.option(
+    "--min-tls-version",
+    type=click.Choice(["1.2", "1.3"]),
+    default="1.2",
+    show_default=True,
+    help="Lowest TLS version accepted. Our deployment default (TS 33.210 6.2): OP-MCDATA8-TRANSPORT.",
+)
+@click.option(
     "--leeway",
     type=click.IntRange(0, 30),
     default=30,
@@ -233,6 +266,10 @@ def serve(
     issuer: str | None,
     audience: str | None,
     all_accounts_scope: str | None,
+    mcdata8_operations: str,
+    user_scope: str,
+    missing_token_status: str,
+    min_tls_version: str,
     leeway: int,
     dev: bool,
     dev_dir: Path,
@@ -265,6 +302,12 @@ def serve(
         dev,
         dev_dir,
         notify_ca,
+        settings={
+            "mcdata8_operations": mcdata8_operations,
+            "user_scope": user_scope,
+            "missing_token_status": int(missing_token_status),
+            "min_tls_version": min_tls_version,
+        },
     )
     try:
         serving.run(options)

@@ -35,6 +35,8 @@ CODES: dict[str, str] = {
     "missing-section": "A model defines its api section.",
     "invalid-value": "A value must be meaningful for its place (statuses, media types, limits).",
     "missing-auth": "Every operation names at least one interface allowed to call it (deny by default).",
+    "auth-challenge-missing": "Every failure the generated auth code can raise has its challenge in the model.",
+    "auth-rule-missing": "Every requirement of an interface has the validation rule that enforces it.",
     "uncited": "Every operation, type, enum and auth rule cites at least one clause.",
     "root-collision": "A JSON root element name belongs to one type only.",
     "example-invalid": "An example is a valid body of its type (write rules for requests, read rules for responses).",

@@ -1049,6 +1049,8 @@ class _Differ:
                     b.clauses,
                     (name,),
                 )
+            else:
+                self.setting(name, a.settings[name], b.settings[name], b.clauses)
         if a.clauses != b.clauses:
             self.add(
                 "api",
@@ -1264,6 +1266,75 @@ class _Differ:
                 b.clauses,
                 tok,
             )
+        if a.operations_setting != b.operations_setting:
+            self.add(
+                "interface",
+                key,
+                "changed",
+                "compatible",
+                f"interface {a.name} operations setting: {a.operations_setting or '-'} -> "
+                f"{b.operations_setting or '-'}",
+                "which deployment setting may restrict the interface",
+                b.clauses,
+                tok,
+            )
+        for name in sorted(set(a.operation_sets) | set(b.operation_sets)):
+            old_ops = set(a.operation_sets[name].operations) if name in a.operation_sets else set()
+            new_ops = set(b.operation_sets[name].operations) if name in b.operation_sets else set()
+            if name not in b.operation_sets or old_ops - new_ops:
+                gone = "removed" if name not in b.operation_sets else f"loses {', '.join(sorted(old_ops - new_ops))}"
+                self.add(
+                    "interface",
+                    key,
+                    "changed",
+                    "breaking",
+                    f"interface {a.name} operation set {name} {gone}",
+                    "deployments restricted to the set lose operations (or fail to start)",
+                    b.clauses,
+                    tok,
+                )
+            elif name not in a.operation_sets or new_ops - old_ops:
+                what = "added" if name not in a.operation_sets else f"gains {', '.join(sorted(new_ops - old_ops))}"
+                self.add(
+                    "interface",
+                    key,
+                    "changed",
+                    "compatible",
+                    f"interface {a.name} operation set {name} {what}",
+                    "a deployment may restrict the interface to it",
+                    b.clauses,
+                    tok,
+                )
+
+    def setting(self, name: str, a: s.SettingIn | str, b: s.SettingIn | str, clauses: list[str]) -> None:
+        sa = a if isinstance(a, s.SettingIn) else s.SettingIn(description=a)
+        sb = b if isinstance(b, s.SettingIn) else s.SettingIn(description=b)
+        key, tok = f"setting:{name}", (name,)
+        removed = [v for v in sa.values if v not in sb.values] if sb.values else []
+        if removed:
+            self.add(
+                "setting",
+                key,
+                "changed",
+                "breaking",
+                f"deployment setting {name} no longer takes {', '.join(map(str, removed))}",
+                "a store configured with a removed value does not start",
+                clauses,
+                tok,
+            )
+        for attr, why in (
+            ("default", "deployments that keep the default change behaviour; set it to keep the old one"),
+            ("when_empty", "what an empty value means changes"),
+        ):
+            va, vb = getattr(sa, attr), getattr(sb, attr)
+            if va != vb:
+                self.add(
+                    "setting", key, "changed", "compatible", f"deployment setting {name} {attr}: {va} -> {vb}", why,
+                    clauses, tok,
+                )  # fmt: skip
+        if (sa.description, sa.open_points) != (sb.description, sb.open_points):
+            self.add("setting", key, "changed", "editorial", f"deployment setting {name} described differently", "",
+                     clauses, tok)  # fmt: skip
 
     def scheme(self, a: s.SecuritySchemeIn, b: s.SecuritySchemeIn, key: str, tok: tuple[str, ...]) -> None:
         for attr in ("type", "bearer_format", "token_url", "scopes"):
@@ -1296,7 +1367,7 @@ class _Differ:
                 )
 
     def challenge(self, a: s.ChallengeIn, b: s.ChallengeIn, key: str, tok: tuple[str, ...]) -> None:
-        for attr in ("status", "www_authenticate", "exception", "applies_to"):
+        for attr in ("status", "www_authenticate", "exception", "applies_to", "variant_of", "when"):
             va, vb = getattr(a, attr), getattr(b, attr)
             if va != vb:
                 self.add(

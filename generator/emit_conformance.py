@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import model as m
+from . import schema as s
 from . import server_view as sv
 from .render import TEMPLATES, format_python, render
 
@@ -63,6 +64,7 @@ def _auth_clauses(model: m.Model) -> tuple[dict[str, list[str]], dict[str, str]]
         for c in a.challenges
     }
     user_if = next(i for i in a.interfaces if i.box_binding == "claim-equals-box")  # emit() checked it exists
+    server_if = next((i for i in a.interfaces if i is not user_if), None)
 
     def rule(name: str) -> list[str]:
         return rules.get(name, [])
@@ -78,13 +80,14 @@ def _auth_clauses(model: m.Model) -> tuple[dict[str, list[str]], dict[str, str]]
         "expiry": _unique(rule("expiry"), challenge("invalid-token")),
         "claims": _unique(rule("claims"), challenge("invalid-token")),
         "scope": _unique(rule("scope"), challenge("insufficient-scope")),
+        "server_scope": _unique(rule("scope"), challenge("insufficient-scope")),
         "box": _unique(rule("box"), challenge("box-mismatch"), list(user_if.clauses)),
         "confusion": _unique(rule("interface"), challenge("box-mismatch")),
         "interface": _unique(rule("interface"), challenge("wrong-interface")),
         "tls": rule("tls"),
     }
     # a test is generated only when the model has the rule and the challenge it checks
-    needs = {
+    needs: dict[str, list[object]] = {
         "missing": [challenges.get("missing-token")],
         "header": [rules.get("bearer-header"), challenges.get("missing-token")],
         "invalid": [challenges.get("invalid-token")],
@@ -92,6 +95,7 @@ def _auth_clauses(model: m.Model) -> tuple[dict[str, list[str]], dict[str, str]]
         "expiry": [rules.get("expiry"), challenges.get("invalid-token")],
         "claims": [rules.get("claims"), challenges.get("invalid-token")],
         "scope": [rules.get("scope"), challenges.get("insufficient-scope")],
+        "server_scope": [rules.get("scope"), challenges.get("insufficient-scope"), server_if and server_if.clauses],
         "box": [challenges.get("box-mismatch")],
         "confusion": [rules.get("interface"), challenges.get("box-mismatch")],
         "interface": [challenges.get("wrong-interface")],
@@ -123,6 +127,14 @@ def body_type_clauses(model: m.Model, op: m.Operation) -> list[str]:
         if spec is not None:
             out += [c for c in spec.clauses if c not in out]
     return out
+
+
+def _resolved(scope: str, a: s.AuthIn) -> str:
+    """A required scope as a token carries it: "${setting}" is the setting's default ("" when it has none)."""
+    if scope.startswith("${") and scope.endswith("}"):
+        setting = a.settings.get(scope[2:-1])
+        return str(setting.default or "") if isinstance(setting, s.SettingIn) else ""
+    return scope
 
 
 def _quoted(clauses: list[str]) -> list[str]:
@@ -213,10 +225,22 @@ def emit(model: m.Model) -> dict[str, str]:
         "user_interface": user_if.name,
         "server_interface": server_if.name if server_if else "",
         "user_claim": user_if.box_claim,
-        "user_scope": " ".join(user_if.required_scopes),
+        "user_scope": " ".join(_resolved(sc, a) for sc in user_if.required_scopes),
         "challenges": {x.id: (x.status, x.exception) for x in a.challenges},
         "user_ops": sorted(o.id for o in ops if user_if.name in o.interfaces),
-        "user_only_ops": sorted(o.id for o in ops if o.interfaces == [user_if.name]),
+        "server_ops": sorted(o.id for o in ops if server_if and server_if.name in o.interfaces),
+        "restrictable_ops": sorted(
+            o.id
+            for o in ops
+            if server_if
+            and (
+                server_if.name not in o.interfaces
+                or any(o.id not in s.operations for s in server_if.operation_sets.values())
+            )
+        ),
+        "server_sets": {k: sorted(v.operations) for k, v in sorted(server_if.operation_sets.items())}
+        if server_if
+        else {},
         "c": {k: _quoted(v) for k, v in c.items()},
         "n": n,
     }

@@ -386,10 +386,13 @@ class _Emitter:
 
     def auth_responses(self, op: m.Operation) -> list[tuple[s.ResponseIn, str]]:
         """The auth model's failure answers that apply to ``op``, with their challenge."""
-        reserved = set(op.spec.interfaces) != {i.name for i in self.m.auth.interfaces}
+        itfs = self.m.auth.interfaces
+        restricted = set(op.spec.interfaces) != {i.name for i in itfs} or any(
+            op.id not in s_.operations for i in itfs for s_ in i.operation_sets.values()
+        )
         rows = []
         for ch in self.m.auth.challenges:
-            if ch.applies_to == "reserved-operations" and not reserved:
+            if ch.applies_to in ("restricted-operations", "reserved-operations") and not restricted:
                 continue
             headers: dict[str, s.HeaderIn] = {}
             if ch.www_authenticate:

@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from . import model as m
+from . import schema as s
 from . import server_view as sv
 from .emit_openapi import body_schema_name, body_types
 from .render import format_python, render
@@ -20,41 +21,134 @@ class GenerationError(Exception):
     pass
 
 
-def _auth_data(model: m.Model) -> dict[str, Any]:
+# Which part of the model a mutant switches off (``nmsgen trace --verify``): ("rule", id), ("challenge", id)
+# or ("interface", name); None for the real server.
+Switch = tuple[str, str] | None
+
+# a switched-off challenge: its failures get the generic answer of an unexpected error instead of its own
+_NO_CHALLENGE = (500, "", "SVC0001")
+
+
+def _setting_annotation(setting: s.SettingIn) -> str:
+    if setting.values:
+        return "Literal[" + ", ".join(repr(v) for v in setting.values) + "]"
+    if setting.default is None:
+        return "str | None"
+    return type(setting.default).__name__
+
+
+# settings AuthSettings carries under its own names and types (keys, algorithms, profile, ...)
+_RUNTIME_SETTINGS = {
+    "jwks",
+    "allowed_algorithms",
+    "validation_profile",
+    "realm",
+    "leeway_seconds",
+    "issuer",
+    "audience",
+}
+
+
+def _tls_rule(rule: s.ValidationRuleIn, settings: dict[str, s.SettingIn]) -> dict[str, str]:
+    name = str(rule.parameters.get("min_tls_version_setting", ""))
+    setting = settings.get(name)
+    return {"setting": name, "default": str(setting.default) if setting and setting.default else "1.2"}
+
+
+def _auth_data(model: m.Model, switched_off: Switch = None) -> dict[str, Any]:
+    """The auth module's tables, from the model; ``switched_off`` leaves one rule, challenge or interface rule
+    out of the generated code (a mutant for citation verification)."""
     a = model.auth
-    rules = {r.check: r for r in a.validation}
-    expiry = rules.get("expiry")
+    off_kind, off_id = switched_off or ("", "")
+    rules = [r for r in a.validation if not (off_kind == "rule" and r.id == off_id)]
+    by_check: dict[str, list[s.ValidationRuleIn]] = {}
+    for r in rules:
+        by_check.setdefault(r.check, []).append(r)
+    expiry = next((r for r in a.validation if r.check == "expiry"), None)
     max_leeway = int(expiry.parameters.get("max_leeway_seconds", 30)) if expiry else 30  # type: ignore[arg-type]
     claims9068 = next(
-        (r.parameters.get("required") for r in a.validation if r.check == "claims" and r.profiles == ["rfc9068"]), []
+        (r.parameters.get("required") for r in rules if r.check == "claims" and r.profiles == ["rfc9068"]), []
     )
-    typ = rules.get("type")
-    interfaces = {
-        i.name: {
+    typ = next((r for r in a.validation if r.check == "type"), None)
+    tls = next((r for r in rules if r.check == "transport"), None)
+    checks = {kind: False for kind in CHECK_KINDS}
+    for r in rules:
+        if r.check == "claims" and r.profiles == ["rfc9068"]:
+            continue  # the RFC 9068 required claims: RFC9068_REQUIRED_CLAIMS
+        checks[r.check] = True
+    interfaces = {}
+    for i in a.interfaces:
+        off = off_kind == "interface" and i.name == off_id
+        interfaces[i.name] = {
             "scheme": i.scheme,
-            "required_scopes": list(i.required_scopes),
-            "box_binding": i.box_binding,
-            "box_claim": i.box_claim,
-            "required_claims": [c for c in i.required_claims if c not in ("exp",)],
+            "required_scopes": [] if off else list(i.required_scopes),
+            "box_binding": "any-box" if off else i.box_binding,
+            "box_claim": "" if off else i.box_claim,
+            "required_claims": [] if off else [c for c in i.required_claims if c not in ("exp",)],
+            "operations_setting": "" if off else i.operations_setting,
+            "operation_sets": {} if off else {k: sorted(v.operations) for k, v in sorted(i.operation_sets.items())},
         }
-        for i in a.interfaces
-    }
-    user_claim = next((i.box_claim for i in a.interfaces if i.box_binding == "claim-equals-box"), "")
+    user = next((i for i in a.interfaces if i.box_binding == "claim-equals-box"), None)
+    server = next((i for i in a.interfaces if i.box_binding == "any-box"), None)
+    settings = {k: v for k, v in a.settings.items() if isinstance(v, s.SettingIn)}
+    realm = settings.get("realm")
+    challenges = []
+    for c in a.challenges:
+        status, header, exception = (
+            _NO_CHALLENGE if off_kind == "challenge" and c.id == off_id else (c.status, c.www_authenticate, c.exception)
+        )
+        challenges.append(
+            {
+                "id": c.id,
+                "status": status,
+                "www_authenticate": header,
+                "exception": exception,
+                "variant_of": c.variant_of,
+                "when": dict(c.when),
+            }
+        )
     return {
         "max_leeway": max_leeway,
         "profiles": tuple(p.name for p in a.profiles),
         "rfc9068_claims": list(claims9068) if isinstance(claims9068, list) else [],
         "rfc9068_types": tuple(typ.parameters.get("accepted", [])) if typ else (),  # type: ignore[arg-type]
-        "user_token_claim": user_claim,
+        "user_token_claim": user.box_claim if user else "",
+        "user_interface": user.name if user else "",
+        "server_interface": server.name if server else "",
         "interfaces": a.interfaces,
         "interfaces_data": interfaces,
         "challenges": a.challenges,
+        "challenges_data": challenges,
         "rules": a.validation,
-        "challenges_data": {c.id: (c.status, c.www_authenticate, c.exception) for c in a.challenges},
+        "checks": checks,
+        "bearer_rule": any(r.check == "bearer" for r in rules),
+        "tls_rule": _tls_rule(tls, settings) if tls else None,
+        "realm_default": realm.default if realm and realm.default is not None else "mcdata-message-store",
+        "extra_settings": [
+            {
+                "name": name,
+                "annotation": _setting_annotation(v),
+                "default": v.default,
+                "summary": v.description.split(". ")[0],
+            }
+            for name, v in settings.items()
+            if name not in _RUNTIME_SETTINGS
+        ],
+        "setting_values": {name: tuple(v.values) for name, v in settings.items() if v.values},
+        "scopes_not_checked": sorted(n for n, v in settings.items() if v.when_empty == "not-checked"),
+        "choices": [
+            {"name": n, "default": v.default, "open_points": v.open_points}
+            for n, v in settings.items()
+            if v.open_points and v.default is not None
+        ],
+        "disabled": f"{off_kind} {off_id}" if switched_off else "",
     }
 
 
-def emit(model: m.Model) -> dict[str, str]:
+CHECK_KINDS = tuple(m.CHECK_CHALLENGES)
+
+
+def emit(model: m.Model, switched_off: Switch = None) -> dict[str, str]:
     ops = sv.operations(model)
     for op in ops:
         if not op.interfaces:
@@ -65,7 +159,7 @@ def emit(model: m.Model) -> dict[str, str]:
     allow = {prefix + r.path: ", ".join(r.spec.allow) for r in model.resources if r.spec.kind == "server"}
     methods = ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE")
     not_allowed = [(path, value, [x for x in methods if x not in value.split(", ")]) for path, value in allow.items()]
-    auth = _auth_data(model)
+    auth = _auth_data(model, switched_off)
     exceptions = {x.id: (x.spec.kind, x.spec.text, x.spec.http_status) for x in model.exceptions.values()}
     files = {
         f"{package}/store.py": render(
@@ -93,7 +187,6 @@ def emit(model: m.Model) -> dict[str, str]:
             base_pattern="^" + re.escape(prefix) + "/([^/?]+)/([^/?]+)(?:/|$)",
             not_allowed_clauses=model.api.method_not_allowed.clauses,
             app_clauses=list(dict.fromkeys([*model.api.clauses, *model.auth.clauses])),
-            challenges_with_header={c.id: bool(c.www_authenticate) for c in model.auth.challenges},
         ),
     }
     return format_python(files, package)

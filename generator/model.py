@@ -17,6 +17,28 @@ from .diagnostics import Position
 ERROR_BODY_TYPE = "RequestError"  # the NMS error body (OMA REST_NetAPI_Common), used by every failure answer
 PRIMITIVES = ("string", "anyURI", "boolean", "unsignedLong", "unsignedInt", "unsignedShort", "dateTime")
 
+# The challenges the generated auth code raises, by the check kind of a validation rule (the code of a check is
+# generated only when the model has a rule of that kind), and those it raises whatever the rules: a request
+# without a token, and a token that is not a JWS. ``validate`` makes sure each is a challenge of the model.
+CHECK_CHALLENGES: dict[str, tuple[str, ...]] = {
+    "signature": ("invalid-token",),
+    "algorithm": ("invalid-token",),
+    "expiry": ("invalid-token",),
+    "not-before": ("invalid-token",),
+    "scope": ("insufficient-scope",),
+    "claims": ("invalid-token",),
+    "type": ("invalid-token",),
+    "audience": ("invalid-token",),
+    "issuer": ("invalid-token",),
+    "critical": ("invalid-token",),
+    "key-source": ("invalid-token",),
+    "box": ("box-mismatch",),
+    "interface": ("wrong-interface",),
+    "bearer": ("invalid-request",),
+    "transport": (),
+}
+ALWAYS_RAISED_CHALLENGES = ("missing-token", "invalid-token")
+
 
 @dataclass(frozen=True)
 class Ref:

@@ -31,9 +31,12 @@ class ClauseIn(In):
     id: str
     source: str  # e.g. "3GPP TS 24.282"
     clause: str  # e.g. "21.1"
-    kind: Literal["normative", "note", "editors-note", "informative"]
+    # provisional: a rule we derive from an informative NOTE; it holds only as long as the open point
+    # that names it (``derived_from`` gives the note); 3GPP NOTEs themselves are never normative
+    kind: Literal["normative", "provisional", "note", "editors-note", "informative"]
     status: Literal["stable", "ffs", "unverified"]
     text: str  # one-line paraphrase
+    derived_from: list[str] = Field(default_factory=list)  # the clauses (notes) a provisional rule is read from
     evidence: list[str] = Field(default_factory=list)  # where it was read, with reference tags
     # why no artifact or test of nmsgen can realise it (another entity's duty, a scope sentence, ...);
     # ``nmsgen trace`` lists it as open with this reason instead of failing
@@ -238,6 +241,13 @@ class SecuritySchemeIn(Cited):
     scopes: dict[str, str] = Field(default_factory=dict)
 
 
+class OperationSetIn(Cited):
+    """A named subset of the operations an interface may call, for a deployment that restricts it."""
+
+    description: str
+    operations: list[str]  # operationIds
+
+
 class InterfaceIn(Cited):
     name: str  # "MCData-7"
     description: str
@@ -248,6 +258,10 @@ class InterfaceIn(Cited):
     box_claim: str = ""  # the claim whose value must equal the percent-decoded boxId
     required_claims: list[str] = Field(default_factory=list)
     open_points: list[str] = Field(default_factory=list)
+    # a deployment may restrict the interface to one of these sets (setting ``operations_setting``, whose
+    # value is "all" or a set name); without one, the interface calls every operation that lists it
+    operation_sets: dict[str, OperationSetIn] = Field(default_factory=dict)
+    operations_setting: str = ""
 
 
 class ValidationRuleIn(Cited):
@@ -267,6 +281,7 @@ class ValidationRuleIn(Cited):
         "key-source",
         "box",
         "interface",
+        "bearer",
         "transport",
     ]
     parameters: dict[str, str | int | bool | list[str]] = Field(default_factory=dict)
@@ -287,12 +302,30 @@ class ChallengeIn(Cited):
     status: int
     www_authenticate: str = ""  # e.g. 'Bearer realm="{realm}", error="invalid_token"'; "" = no header
     exception: str  # exception id of the requestError body
-    applies_to: Literal["every-operation", "reserved-operations"] = "every-operation"  # reserved: not all interfaces
+    # restricted: only operations that some interface may not call (reserved to another interface in the
+    # model, or outside an operation set a deployment can restrict an interface to)
+    # ("reserved-operations" is its former name, still read so that older models and git revisions load)
+    applies_to: Literal["every-operation", "restricted-operations", "reserved-operations"] = "every-operation"
+    # a variant answers the same condition as ``variant_of`` when the deployment settings match ``when``
+    variant_of: str = ""
+    when: dict[str, str | int] = Field(default_factory=dict)
+    open_points: list[str] = Field(default_factory=list)
+
+
+class SettingIn(In):
+    """A deployment setting. With ``open_points`` its default is our choice where the sources are silent
+    or second-hand, and the generated text says so."""
+
+    description: str
+    default: str | int | None = None  # None: no default (the deployment must set it, or the feature is off)
+    values: list[str | int] = Field(default_factory=list)  # the allowed values, when a closed set
+    # a scope setting set to "": refuse the interface (MCData-8 must never accept any token) or not check it
+    when_empty: Literal["refuse", "not-checked"] = "refuse"
     open_points: list[str] = Field(default_factory=list)
 
 
 class AuthIn(Cited):
-    settings: dict[str, str] = Field(default_factory=dict)  # deployment setting -> description
+    settings: dict[str, SettingIn | str] = Field(default_factory=dict)  # name -> setting (a str: description only)
     schemes: dict[str, SecuritySchemeIn]
     interfaces: list[InterfaceIn]
     profiles: list[ProfileIn]

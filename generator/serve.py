@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import ssl
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -39,18 +39,20 @@ class ServeOptions:
     dev: bool = False  # the development token service (and certificate), never for production
     dev_dir: Path = Path(".nmsgen-dev")
     notify_ca: Path | None = None  # CA bundle for the subscriptions' notifyURL servers (None: system trust store)
+    # further deployment settings of the model (spec/auth.yaml settings), by their model names
+    settings: Mapping[str, Any] = field(default_factory=dict)
 
 
 class ServeError(Exception):
     pass
 
 
-def tls_context(cert: Path, key: Path) -> ssl.SSLContext:
-    """A server context that refuses anything older than TLS 1.2."""
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+def tls_context(cert: Path, key: Path, settings: Any = None) -> ssl.SSLContext:
+    """The generated server's TLS context (the model's transport rule: the min_tls_version floor)."""
+    from mcdata_store.auth import tls_context as generated  # noqa: PLC0415
+
     try:
-        ctx.load_cert_chain(str(cert), str(key))
+        ctx: ssl.SSLContext = generated(cert, key, settings)
     except (OSError, ssl.SSLError) as e:
         raise ServeError(f"cannot load the certificate {cert} and key {key}: {e}") from e
     return ctx
@@ -79,6 +81,7 @@ def auth_settings(o: ServeOptions, extra_keys: tuple[Any, ...] = ()) -> Any:
             audience=o.audience,
             all_accounts_scope=o.all_accounts_scope,
             leeway_seconds=o.leeway,
+            **dict(o.settings),
         )
     except ServeError:
         raise
@@ -113,7 +116,7 @@ def run(o: ServeOptions) -> None:
     elif not (cert and key):
         raise ServeError(f"--cert and --key are required (TLS); {INSECURE_FLAG} serves plain HTTP for development")
     settings = auth_settings(o, extra)
-    ctx = tls_context(cert, key) if cert and key else None
+    ctx = tls_context(cert, key, settings) if cert and key else None
     try:
         store = SqliteStore(o.db, notify=NotifySettings(ca_file=o.notify_ca))  # delivers in background threads
     except ssl.SSLError as e:

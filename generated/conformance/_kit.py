@@ -19,6 +19,7 @@ from urllib.parse import quote
 
 import httpx
 import jwt
+import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 from jsonschema import FormatChecker
 from openapi_schema_validator import OAS30ReadValidator
@@ -58,7 +59,7 @@ OPERATIONS: dict[str, Operation] = {
         "GetObject",
         "GET",
         "/objects/{objectId}",
-        ("MCData-7",),
+        ("MCData-7", "MCData-8"),
         (200,),
         ("OMA-NMS-6.2", "24.282-21.1-CR3", "23.282-7.13.1-R4", "23.282-7.13-R1"),
         ("objectId",),
@@ -68,7 +69,7 @@ OPERATIONS: dict[str, Operation] = {
         "DeleteObject",
         "DELETE",
         "/objects/{objectId}",
-        ("MCData-7",),
+        ("MCData-7", "MCData-8"),
         (204,),
         ("OMA-NMS-6.2", "24.282-21.1-CR3", "23.282-7.13.1-R4", "OMA-NMS-5.1.4"),
         ("objectId",),
@@ -78,7 +79,7 @@ OPERATIONS: dict[str, Operation] = {
         "GetObjectFlags",
         "GET",
         "/objects/{objectId}/flags",
-        ("MCData-7",),
+        ("MCData-7", "MCData-8"),
         (200,),
         ("OMA-NMS-6.3", "24.282-21.1-CR3", "23.282-7.13.1-R4"),
         ("objectId",),
@@ -88,7 +89,7 @@ OPERATIONS: dict[str, Operation] = {
         "ReplaceObjectFlags",
         "PUT",
         "/objects/{objectId}/flags",
-        ("MCData-7",),
+        ("MCData-7", "MCData-8"),
         (200,),
         ("OMA-NMS-6.3", "24.282-21.1-CR3", "23.282-7.13.1-R4", "OMA-NMS-5.1.4"),
         ("objectId",),
@@ -98,7 +99,7 @@ OPERATIONS: dict[str, Operation] = {
         "GetObjectFlag",
         "GET",
         "/objects/{objectId}/flags/{flagName}",
-        ("MCData-7",),
+        ("MCData-7", "MCData-8"),
         (204, 404),
         ("OMA-NMS-6.4", "24.282-21.1-CR3", "23.282-7.13.1-R4"),
         ("objectId", "flagName"),
@@ -108,7 +109,7 @@ OPERATIONS: dict[str, Operation] = {
         "SetObjectFlag",
         "PUT",
         "/objects/{objectId}/flags/{flagName}",
-        ("MCData-7",),
+        ("MCData-7", "MCData-8"),
         (201, 204),
         ("OMA-NMS-6.4", "24.282-21.1-CR3", "23.282-7.13.1-R4", "OMA-NMS-5.1.4"),
         ("objectId", "flagName"),
@@ -118,7 +119,7 @@ OPERATIONS: dict[str, Operation] = {
         "DeleteObjectFlag",
         "DELETE",
         "/objects/{objectId}/flags/{flagName}",
-        ("MCData-7",),
+        ("MCData-7", "MCData-8"),
         (204, 404),
         ("OMA-NMS-6.4", "24.282-21.1-CR3", "23.282-7.13.1-R4", "OMA-NMS-5.1.4"),
         ("objectId", "flagName"),
@@ -128,7 +129,7 @@ OPERATIONS: dict[str, Operation] = {
         "GetObjectPayload",
         "GET",
         "/objects/{objectId}/payload",
-        ("MCData-7",),
+        ("MCData-7", "MCData-8"),
         (200,),
         ("OMA-NMS-6.5", "24.282-21.1-CR3", "23.282-7.13.1-R4"),
         ("objectId",),
@@ -138,7 +139,7 @@ OPERATIONS: dict[str, Operation] = {
         "GetObjectPayloadPart",
         "GET",
         "/objects/{objectId}/payloadParts/{payloadPartId}",
-        ("MCData-7",),
+        ("MCData-7", "MCData-8"),
         (200,),
         ("OMA-NMS-6.6", "24.282-21.1-CR3", "23.282-7.13.1-R4"),
         ("objectId", "payloadPartId"),
@@ -148,7 +149,7 @@ OPERATIONS: dict[str, Operation] = {
         "SearchObjects",
         "POST",
         "/objects/operations/search",
-        ("MCData-7",),
+        ("MCData-7", "MCData-8"),
         (200,),
         ("OMA-NMS-6.7", "24.282-21.1-CR3", "23.282-7.13.1-R4", "OMA-NMS-5.1.10", "23.282-7.13-R5"),
         (),
@@ -158,7 +159,7 @@ OPERATIONS: dict[str, Operation] = {
         "GetObjectIdByPath",
         "GET",
         "/objects/operations/pathToId",
-        ("MCData-7",),
+        ("MCData-7", "MCData-8"),
         (200,),
         ("OMA-NMS-6.8", "24.282-21.1-CR3", "23.282-7.13.1-R4"),
         (),
@@ -168,7 +169,7 @@ OPERATIONS: dict[str, Operation] = {
         "GetObjectIdsByPaths",
         "POST",
         "/objects/operations/pathToId",
-        ("MCData-7",),
+        ("MCData-7", "MCData-8"),
         (200,),
         ("OMA-NMS-6.8", "24.282-21.1-CR3", "23.282-7.13.1-R4"),
         (),
@@ -212,7 +213,7 @@ OPERATIONS: dict[str, Operation] = {
         "GetFolder",
         "GET",
         "/folders/{folderId}",
-        ("MCData-7",),
+        ("MCData-7", "MCData-8"),
         (200,),
         ("OMA-NMS-6.11", "24.282-21.1-CR3", "23.282-7.13.1-R4", "OMA-NMS-5.1.10"),
         ("folderId",),
@@ -222,7 +223,7 @@ OPERATIONS: dict[str, Operation] = {
         "DeleteFolder",
         "DELETE",
         "/folders/{folderId}",
-        ("MCData-7",),
+        ("MCData-7", "MCData-8"),
         (204,),
         ("OMA-NMS-6.11", "24.282-21.1-CR3", "23.282-7.13.1-R4", "OMA-NMS-5.1.4"),
         ("folderId",),
@@ -232,7 +233,7 @@ OPERATIONS: dict[str, Operation] = {
         "GetFolderName",
         "GET",
         "/folders/{folderId}/folderName",
-        ("MCData-7",),
+        ("MCData-7", "MCData-8"),
         (200,),
         ("OMA-NMS-6.12", "24.282-21.1-CR3", "23.282-7.13.1-R4"),
         ("folderId",),
@@ -242,7 +243,7 @@ OPERATIONS: dict[str, Operation] = {
         "RenameFolder",
         "PUT",
         "/folders/{folderId}/folderName",
-        ("MCData-7",),
+        ("MCData-7", "MCData-8"),
         (200,),
         ("OMA-NMS-6.12", "24.282-21.1-CR3", "23.282-7.13.1-R4", "OMA-NMS-5.1.4"),
         ("folderId",),
@@ -252,7 +253,7 @@ OPERATIONS: dict[str, Operation] = {
         "SearchFolders",
         "POST",
         "/folders/operations/search",
-        ("MCData-7",),
+        ("MCData-7", "MCData-8"),
         (200,),
         ("OMA-NMS-6.13", "24.282-21.1-CR3", "23.282-7.13.1-R4", "OMA-NMS-5.1.10"),
         (),
@@ -282,7 +283,7 @@ OPERATIONS: dict[str, Operation] = {
         "CopyToFolder",
         "POST",
         "/folders/operations/copyToFolder",
-        ("MCData-7",),
+        ("MCData-7", "MCData-8"),
         (200,),
         ("OMA-NMS-6.15", "24.282-21.1-CR3", "23.282-7.13.1-R4"),
         (),
@@ -292,7 +293,7 @@ OPERATIONS: dict[str, Operation] = {
         "MoveToFolder",
         "POST",
         "/folders/operations/moveToFolder",
-        ("MCData-7",),
+        ("MCData-7", "MCData-8"),
         (200,),
         ("OMA-NMS-6.16", "24.282-21.1-CR3", "23.282-7.13.1-R4", "OMA-NMS-5.1.4"),
         (),
@@ -302,7 +303,7 @@ OPERATIONS: dict[str, Operation] = {
         "ListSubscriptions",
         "GET",
         "/subscriptions",
-        ("MCData-7",),
+        ("MCData-7", "MCData-8"),
         (200,),
         ("OMA-NMS-6.17", "24.282-21.1-CR3", "23.282-7.13.1-R4", "OMA-NMS-5.1.4", "23.282-7.13-R5"),
         (),
@@ -312,7 +313,7 @@ OPERATIONS: dict[str, Operation] = {
         "CreateSubscription",
         "POST",
         "/subscriptions",
-        ("MCData-7",),
+        ("MCData-7", "MCData-8"),
         (201,),
         ("OMA-NMS-6.17", "24.282-21.1-CR3", "23.282-7.13.1-R4", "OMA-NMS-5.1.4"),
         (),
@@ -322,7 +323,7 @@ OPERATIONS: dict[str, Operation] = {
         "GetSubscription",
         "GET",
         "/subscriptions/{subscriptionId}",
-        ("MCData-7",),
+        ("MCData-7", "MCData-8"),
         (200,),
         ("OMA-NMS-6.18", "24.282-21.1-CR3", "23.282-7.13.1-R4", "OMA-NMS-5.1.4"),
         ("subscriptionId",),
@@ -332,7 +333,7 @@ OPERATIONS: dict[str, Operation] = {
         "UpdateSubscription",
         "POST",
         "/subscriptions/{subscriptionId}",
-        ("MCData-7",),
+        ("MCData-7", "MCData-8"),
         (200,),
         ("OMA-NMS-6.18", "24.282-21.1-CR3", "23.282-7.13.1-R4", "OMA-NMS-5.1.4"),
         ("subscriptionId",),
@@ -342,7 +343,7 @@ OPERATIONS: dict[str, Operation] = {
         "DeleteSubscription",
         "DELETE",
         "/subscriptions/{subscriptionId}",
-        ("MCData-7",),
+        ("MCData-7", "MCData-8"),
         (204,),
         ("OMA-NMS-6.18", "24.282-21.1-CR3", "23.282-7.13.1-R4", "OMA-NMS-5.1.4"),
         ("subscriptionId",),
@@ -352,7 +353,7 @@ OPERATIONS: dict[str, Operation] = {
         "BulkUpdateObjects",
         "POST",
         "/objects/operations/bulkUpdate",
-        ("MCData-7",),
+        ("MCData-7", "MCData-8"),
         (200,),
         ("OMA-NMS-LATER-bulkUpdate", "24.282-21.1-CR3", "23.282-7.13.1-R4", "OMA-NMS-5.1.4"),
         (),
@@ -362,7 +363,7 @@ OPERATIONS: dict[str, Operation] = {
         "BulkDeleteObjects",
         "DELETE",
         "/objects/operations/bulkDelete",
-        ("MCData-7",),
+        ("MCData-7", "MCData-8"),
         (200,),
         ("OMA-NMS-LATER-bulkDelete", "24.282-21.1-CR3", "23.282-7.13.1-R4", "OMA-NMS-5.1.4"),
         (),
@@ -397,12 +398,27 @@ USER_CLAIM = "mcdata_id"  # the claim that names the caller's box on MCData-7
 DEFAULT_USER_SCOPE = "3gpp:mc:data_service"
 CHALLENGES: dict[str, tuple[int, str]] = {
     "missing-token": (401, "SVC2003"),
+    "missing-token-forbidden": (403, "POL0001"),
     "invalid-request": (400, "SVC0002"),
     "invalid-token": (401, "SVC2003"),
     "insufficient-scope": (403, "POL0001"),
     "box-mismatch": (403, "POL0001"),
     "wrong-interface": (403, "POL0001"),
 }  # id -> (status, exception id)
+# the operation sets a deployment may restrict MCData-8 to (--mcdata8-operations)
+SERVER_OPERATION_SETS: dict[str, frozenset[str]] = {
+    "deposit": frozenset(
+        ["BulkCreateObjects", "CreateFolder", "CreateObject", "GetFolderIdByPath", "GetFolderIdsByPaths"]
+    ),
+}
+
+
+def server_may_call(cfg: Config, op_id: str) -> bool:
+    """Whether the store under test lets an MCData server call ``op_id`` (its interfaces, and the operation set
+    it restricts MCData-8 to)."""
+    if SERVER_INTERFACE not in OPERATIONS[op_id].interfaces:
+        return False
+    return cfg.server_operations == "all" or op_id in SERVER_OPERATION_SETS.get(cfg.server_operations, frozenset())
 
 
 class KitError(Exception):
@@ -470,6 +486,7 @@ class Config:
     server_token: str | None
     minter: Minter | None
     document: dict[str, Any]
+    server_operations: str = "all"  # what the store lets MCData servers call: "all" or an operation set name
     foreign_key: Any = field(default_factory=lambda: ec.generate_private_key(ec.SECP256R1()))
 
     def box_url(self, box: str | None = None) -> str:
@@ -500,8 +517,9 @@ def unique(prefix: str) -> str:
 class Api:
     """One caller (one token) on one box."""
 
-    def __init__(self, cfg: Config, token: str | None, box: str | None = None) -> None:
+    def __init__(self, cfg: Config, token: str | None, box: str | None = None, interface: str = USER_INTERFACE) -> None:
         self.cfg = cfg
+        self.interface = interface
         self.box_url = cfg.box_url(box)
         headers = {"Authorization": f"Bearer {token}"} if token is not None else {}
         self.http = httpx.Client(verify=cfg.verify, headers=headers, timeout=30.0)
@@ -519,6 +537,8 @@ class Api:
         self, op_id: str, expect: int | tuple[int, ...] | None = None, ids: dict[str, str] | None = None, **kw: Any
     ) -> httpx.Response:
         op = OPERATIONS[op_id]
+        if self.interface == SERVER_INTERFACE and not server_may_call(self.cfg, op_id):
+            pytest.skip(f"the store does not let {SERVER_INTERFACE} call {op_id} (--mcdata8-operations)")
         r = self.http.request(op.method, self.url(op_id, ids), **kw)
         wanted = op.success if expect is None else (expect,) if isinstance(expect, int) else expect
         assert r.status_code in wanted, (

@@ -16,7 +16,17 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 import scenarios
-from _kit import CHALLENGES, OPERATIONS, Api, Config, Minter, check_documented, forged_tokens, message_id
+from _kit import (
+    CHALLENGES,
+    OPERATIONS,
+    Api,
+    Config,
+    Minter,
+    check_documented,
+    forged_tokens,
+    message_id,
+    server_may_call,
+)
 
 ALL = sorted(OPERATIONS)
 USER_OPS = [
@@ -52,7 +62,41 @@ USER_OPS = [
     "SetObjectFlag",
     "UpdateSubscription",
 ]  # operations MCData-7 may call
-USER_ONLY_OPS = [
+SERVER_OPS = [
+    "BulkCreateObjects",
+    "BulkDeleteObjects",
+    "BulkUpdateObjects",
+    "CopyToFolder",
+    "CreateFolder",
+    "CreateObject",
+    "CreateSubscription",
+    "DeleteFolder",
+    "DeleteObject",
+    "DeleteObjectFlag",
+    "DeleteSubscription",
+    "GetFolder",
+    "GetFolderIdByPath",
+    "GetFolderIdsByPaths",
+    "GetFolderName",
+    "GetObject",
+    "GetObjectFlag",
+    "GetObjectFlags",
+    "GetObjectIdByPath",
+    "GetObjectIdsByPaths",
+    "GetObjectPayload",
+    "GetObjectPayloadPart",
+    "GetSubscription",
+    "ListSubscriptions",
+    "MoveToFolder",
+    "RenameFolder",
+    "ReplaceObjectFlags",
+    "SearchFolders",
+    "SearchObjects",
+    "SetObjectFlag",
+    "UpdateSubscription",
+]  # operations MCData-8 may call (unless the store restricts it)
+# operations a store may refuse to MCData-8: reserved to MCData-7, or outside an operation set
+RESTRICTABLE_OPS = [
     "BulkDeleteObjects",
     "BulkUpdateObjects",
     "CopyToFolder",
@@ -79,7 +123,7 @@ USER_ONLY_OPS = [
     "SearchObjects",
     "SetObjectFlag",
     "UpdateSubscription",
-]  # operations reserved to MCData-7
+]
 
 
 def refused(cfg: Config, op_id: str, challenge: str | tuple[str, ...], *, token: str | None = None, box: str | None = None,
@@ -111,7 +155,6 @@ def refused(cfg: Config, op_id: str, challenge: str | tuple[str, ...], *, token:
 @pytest.mark.clause(
     "RFC6750-3-R1",
     "RFC6750-3-R2",
-    "24.482-A.2.3-R1",
     "24.282-21.1-R8",
     "23.282-7.13-R4",
     "OMA-COMMON-Exceptions",
@@ -133,7 +176,6 @@ def test_rfc6750_3_r1__missing_token(cfg: Config, op_id: str) -> None:
 @pytest.mark.clause(
     "RFC6750-3-R1",
     "RFC6750-3-R2",
-    "24.482-A.2.3-R1",
     "24.282-21.1-R8",
     "23.282-7.13-R4",
     "OMA-COMMON-Exceptions",
@@ -161,7 +203,6 @@ def test_rfc6750_3_r1__basic_scheme(cfg: Config, op_id: str) -> None:
     "RFC6750-3.1-R1",
     "RFC6750-3-R1",
     "RFC6750-3-R2",
-    "24.482-A.2.3-R1",
     "24.282-21.1-R8",
     "23.282-7.13-R4",
     "OMA-COMMON-Exceptions",
@@ -252,11 +293,13 @@ def test_33_180_b_12_r1__expired_token(cfg: Config, minter: Minter, op_id: str) 
     "OMA-COMMON-Exceptions",
     "OMA-COMMON-ServiceException",
 )
-@pytest.mark.parametrize("op_id", USER_ONLY_OPS)
+@pytest.mark.parametrize("op_id", USER_OPS)
 def test_33_180_b_2_2_2_f1__user_token_without_box_claim(cfg: Config, minter: Minter, op_id: str) -> None:
     """A user token without the mcdata_id claim never falls back to sub or a default box: refused as an
-    invalid token, or as a token of the other interface (it names no user)."""
-    refused(cfg, op_id, ("invalid-token", "wrong-interface"), token=minter.user(cfg.box, drop=("mcdata_id",)))
+    invalid token, or as a token of the other interface (it names no user) that lacks that interface's scope
+    or may not call the operation."""
+    refused(cfg, op_id, ("invalid-token", "wrong-interface", "insufficient-scope"),
+            token=minter.user(cfg.box, drop=('mcdata_id',)))  # fmt: skip
 
 
 @pytest.mark.clause(
@@ -274,6 +317,26 @@ def test_33_180_b_2_2_2_f1__user_token_without_box_claim(cfg: Config, minter: Mi
 def test_rfc6749_3_3_r1__user_token_without_scope(cfg: Config, minter: Minter, op_id: str) -> None:
     """A user token whose scope lacks the interface's scope: 403 insufficient_scope."""
     refused(cfg, op_id, "insufficient-scope", token=minter.user(cfg.box, scope="openid"))
+
+
+@pytest.mark.clause(
+    "RFC6749-3.3-R1",
+    "RFC6750-3.1-R3",
+    "33.180-B.2.2.2-F1",
+    "33.180-B.4.2.2-F1",
+    "33.180-B.10-R3",
+    "24.282-21.1-CR1",
+    "RFC6750-3-R1",
+    "OMA-COMMON-Exceptions",
+    "OMA-COMMON-PolicyException",
+)
+@pytest.mark.parametrize("op_id", SERVER_OPS)
+def test_rfc6749_3_3_r1__server_token_without_all_accounts_scope(cfg: Config, minter: Minter, op_id: str) -> None:
+    """An MCData-8 token (no user claim) whose scope lacks the all-accounts scope: 403
+    insufficient_scope, on every operation and box."""
+    if not server_may_call(cfg, op_id):
+        pytest.skip(f"the store does not let MCData-8 call {op_id}")
+    refused(cfg, op_id, "insufficient-scope", token=minter.server(claims={"scope": "openid"}))
 
 
 @pytest.mark.clause(
@@ -332,9 +395,12 @@ def test_rfc8725_3_12__user_token_with_all_accounts_scope(cfg: Config, minter: M
     "OMA-COMMON-Exceptions",
     "OMA-COMMON-PolicyException",
 )
-@pytest.mark.parametrize("op_id", USER_ONLY_OPS)
-def test_rfc8725_3_12__server_token_on_user_only_operation(cfg: Config, server: Api, op_id: str) -> None:
-    """An MCData-8 (MCData server) token on an operation reserved to MCData-7: 403."""
+@pytest.mark.parametrize("op_id", RESTRICTABLE_OPS)
+def test_rfc8725_3_12__server_token_on_operation_it_may_not_call(cfg: Config, server: Api, op_id: str) -> None:
+    """An MCData-8 (MCData server) token on an operation the store does not let it call (reserved
+    to MCData-7, or outside the operation set given by --mcdata8-operations): 403."""
+    if server_may_call(cfg, op_id):
+        pytest.skip(f"the store lets MCData-8 call {op_id} (--mcdata8-operations {cfg.server_operations})")
     refused(cfg, op_id, "wrong-interface", token=server.http.headers.get("authorization", "")[7:] or None,
             auth=server.http.auth if server.http.auth else None)  # fmt: skip
 

@@ -75,10 +75,46 @@ def test_oma_nms_6_2__get_object(user: Api) -> None:
     scenarios.GetObject(user, user)
 
 
+@pytest.mark.clause(
+    "OMA-NMS-6.2",
+    "24.282-21.1-CR3",
+    "23.282-7.13.1-R4",
+    "23.282-7.13-R1",
+    "23.282-7.13.1-R5",
+    "23.282-7.13.3.8-R1",
+    "23.282-7.13-R2",
+    "24.282-21.1-CR1",
+    "24.282-21.1-CR2",
+    "24.282-21.1-N2",
+    "24.282-21.1-CR5",
+)
+def test_oma_nms_6_2__get_object__mcdata_8(user: Api, server: Api) -> None:
+    """GetObject called by an MCData server over MCData-8, on the test user's box."""
+    scenarios.GetObject(user, server)
+
+
 @pytest.mark.clause("OMA-NMS-6.2", "24.282-21.1-CR3", "23.282-7.13.1-R4", "OMA-NMS-5.1.4")
 def test_oma_nms_6_2__delete_object(user: Api) -> None:
     """DeleteObject (DELETE /objects/{objectId}): Delete a stored object."""
     scenarios.DeleteObject(user, user)
+
+
+@pytest.mark.clause(
+    "OMA-NMS-6.2",
+    "24.282-21.1-CR3",
+    "23.282-7.13.1-R4",
+    "OMA-NMS-5.1.4",
+    "23.282-7.13.1-R5",
+    "23.282-7.13.3.8-R1",
+    "23.282-7.13-R2",
+    "24.282-21.1-CR1",
+    "24.282-21.1-CR2",
+    "24.282-21.1-N2",
+    "24.282-21.1-CR5",
+)
+def test_oma_nms_6_2__delete_object__mcdata_8(user: Api, server: Api) -> None:
+    """DeleteObject called by an MCData server over MCData-8, on the test user's box."""
+    scenarios.DeleteObject(user, server)
 
 
 @pytest.mark.clause(
@@ -99,6 +135,23 @@ def test_oma_nms_6_3__get_object_flags(user: Api) -> None:
     "OMA-NMS-6.3",
     "24.282-21.1-CR3",
     "23.282-7.13.1-R4",
+    "23.282-7.13.1-R5",
+    "23.282-7.13.3.8-R1",
+    "23.282-7.13-R2",
+    "24.282-21.1-CR1",
+    "24.282-21.1-CR2",
+    "24.282-21.1-N2",
+    "24.282-21.1-CR5",
+)
+def test_oma_nms_6_3__get_object_flags__mcdata_8(user: Api, server: Api) -> None:
+    """GetObjectFlags called by an MCData server over MCData-8, on the test user's box."""
+    scenarios.GetObjectFlags(user, server)
+
+
+@pytest.mark.clause(
+    "OMA-NMS-6.3",
+    "24.282-21.1-CR3",
+    "23.282-7.13.1-R4",
     "OMA-NMS-5.1.4",
     "OMA-NMS-5.3.2.4",
     "OMA-NMS-App.H",
@@ -110,10 +163,45 @@ def test_oma_nms_6_3__replace_object_flags(user: Api) -> None:
     scenarios.ReplaceObjectFlags(user, user)
 
 
+@pytest.mark.clause(
+    "OMA-NMS-6.3",
+    "24.282-21.1-CR3",
+    "23.282-7.13.1-R4",
+    "OMA-NMS-5.1.4",
+    "23.282-7.13.1-R5",
+    "23.282-7.13.3.8-R1",
+    "23.282-7.13-R2",
+    "24.282-21.1-CR1",
+    "24.282-21.1-CR2",
+    "24.282-21.1-N2",
+    "24.282-21.1-CR5",
+)
+def test_oma_nms_6_3__replace_object_flags__mcdata_8(user: Api, server: Api) -> None:
+    """ReplaceObjectFlags called by an MCData server over MCData-8, on the test user's box."""
+    scenarios.ReplaceObjectFlags(user, server)
+
+
 @pytest.mark.clause("OMA-NMS-6.4", "24.282-21.1-CR3", "23.282-7.13.1-R4")
 def test_oma_nms_6_4__get_object_flag(user: Api) -> None:
     """GetObjectFlag (GET /objects/{objectId}/flags/{flagName}): Test whether a flag is set on a stored object."""
     scenarios.GetObjectFlag(user, user)
+
+
+@pytest.mark.clause(
+    "OMA-NMS-6.4",
+    "24.282-21.1-CR3",
+    "23.282-7.13.1-R4",
+    "23.282-7.13.1-R5",
+    "23.282-7.13.3.8-R1",
+    "23.282-7.13-R2",
+    "24.282-21.1-CR1",
+    "24.282-21.1-CR2",
+    "24.282-21.1-N2",
+    "24.282-21.1-CR5",
+)
+def test_oma_nms_6_4__get_object_flag__mcdata_8(user: Api, server: Api) -> None:
+    """GetObjectFlag called by an MCData server over MCData-8, on the test user's box."""
+    scenarios.GetObjectFlag(user, server)
 
 
 @pytest.mark.clause(
@@ -124,10 +212,46 @@ def test_oma_nms_6_4__set_object_flag(user: Api) -> None:
     scenarios.SetObjectFlag(user, user)
 
 
+@pytest.mark.clause(
+    "OMA-NMS-6.4",
+    "24.282-21.1-CR3",
+    "23.282-7.13.1-R4",
+    "OMA-NMS-5.1.4",
+    "23.282-7.13.1-R5",
+    "23.282-7.13.3.8-R1",
+    "23.282-7.13-R2",
+    "24.282-21.1-CR1",
+    "24.282-21.1-CR2",
+    "24.282-21.1-N2",
+    "24.282-21.1-CR5",
+)
+def test_oma_nms_6_4__set_object_flag__mcdata_8(user: Api, server: Api) -> None:
+    """SetObjectFlag called by an MCData server over MCData-8, on the test user's box."""
+    scenarios.SetObjectFlag(user, server)
+
+
 @pytest.mark.clause("OMA-NMS-6.4", "24.282-21.1-CR3", "23.282-7.13.1-R4", "OMA-NMS-5.1.4")
 def test_oma_nms_6_4__delete_object_flag(user: Api) -> None:
     """DeleteObjectFlag (DELETE /objects/{objectId}/flags/{flagName}): Clear a flag of a stored object."""
     scenarios.DeleteObjectFlag(user, user)
+
+
+@pytest.mark.clause(
+    "OMA-NMS-6.4",
+    "24.282-21.1-CR3",
+    "23.282-7.13.1-R4",
+    "OMA-NMS-5.1.4",
+    "23.282-7.13.1-R5",
+    "23.282-7.13.3.8-R1",
+    "23.282-7.13-R2",
+    "24.282-21.1-CR1",
+    "24.282-21.1-CR2",
+    "24.282-21.1-N2",
+    "24.282-21.1-CR5",
+)
+def test_oma_nms_6_4__delete_object_flag__mcdata_8(user: Api, server: Api) -> None:
+    """DeleteObjectFlag called by an MCData server over MCData-8, on the test user's box."""
+    scenarios.DeleteObjectFlag(user, server)
 
 
 @pytest.mark.clause("OMA-NMS-6.5", "24.282-21.1-CR3", "23.282-7.13.1-R4")
@@ -136,10 +260,44 @@ def test_oma_nms_6_5__get_object_payload(user: Api) -> None:
     scenarios.GetObjectPayload(user, user)
 
 
+@pytest.mark.clause(
+    "OMA-NMS-6.5",
+    "24.282-21.1-CR3",
+    "23.282-7.13.1-R4",
+    "23.282-7.13.1-R5",
+    "23.282-7.13.3.8-R1",
+    "23.282-7.13-R2",
+    "24.282-21.1-CR1",
+    "24.282-21.1-CR2",
+    "24.282-21.1-N2",
+    "24.282-21.1-CR5",
+)
+def test_oma_nms_6_5__get_object_payload__mcdata_8(user: Api, server: Api) -> None:
+    """GetObjectPayload called by an MCData server over MCData-8, on the test user's box."""
+    scenarios.GetObjectPayload(user, server)
+
+
 @pytest.mark.clause("OMA-NMS-6.6", "24.282-21.1-CR3", "23.282-7.13.1-R4")
 def test_oma_nms_6_6__get_object_payload_part(user: Api) -> None:
     """GetObjectPayloadPart (GET /objects/{objectId}/payloadParts/{payloadPartId}): Download one payload part of a stored object."""
     scenarios.GetObjectPayloadPart(user, user)
+
+
+@pytest.mark.clause(
+    "OMA-NMS-6.6",
+    "24.282-21.1-CR3",
+    "23.282-7.13.1-R4",
+    "23.282-7.13.1-R5",
+    "23.282-7.13.3.8-R1",
+    "23.282-7.13-R2",
+    "24.282-21.1-CR1",
+    "24.282-21.1-CR2",
+    "24.282-21.1-N2",
+    "24.282-21.1-CR5",
+)
+def test_oma_nms_6_6__get_object_payload_part__mcdata_8(user: Api, server: Api) -> None:
+    """GetObjectPayloadPart called by an MCData server over MCData-8, on the test user's box."""
+    scenarios.GetObjectPayloadPart(user, server)
 
 
 @pytest.mark.clause(
@@ -176,10 +334,46 @@ def test_oma_nms_6_7__search_objects(user: Api) -> None:
     scenarios.SearchObjects(user, user)
 
 
+@pytest.mark.clause(
+    "OMA-NMS-6.7",
+    "24.282-21.1-CR3",
+    "23.282-7.13.1-R4",
+    "OMA-NMS-5.1.10",
+    "23.282-7.13-R5",
+    "23.282-7.13.1-R5",
+    "23.282-7.13.3.8-R1",
+    "23.282-7.13-R2",
+    "24.282-21.1-CR1",
+    "24.282-21.1-CR2",
+    "24.282-21.1-N2",
+    "24.282-21.1-CR5",
+)
+def test_oma_nms_6_7__search_objects__mcdata_8(user: Api, server: Api) -> None:
+    """SearchObjects called by an MCData server over MCData-8, on the test user's box."""
+    scenarios.SearchObjects(user, server)
+
+
 @pytest.mark.clause("OMA-NMS-6.8", "24.282-21.1-CR3", "23.282-7.13.1-R4", "OMA-NMS-5.3.2.11", "OMA-COMMON-JSON")
 def test_oma_nms_6_8__get_object_id_by_path(user: Api) -> None:
     """GetObjectIdByPath (GET /objects/operations/pathToId): Resolve one object path to its resource URL."""
     scenarios.GetObjectIdByPath(user, user)
+
+
+@pytest.mark.clause(
+    "OMA-NMS-6.8",
+    "24.282-21.1-CR3",
+    "23.282-7.13.1-R4",
+    "23.282-7.13.1-R5",
+    "23.282-7.13.3.8-R1",
+    "23.282-7.13-R2",
+    "24.282-21.1-CR1",
+    "24.282-21.1-CR2",
+    "24.282-21.1-N2",
+    "24.282-21.1-CR5",
+)
+def test_oma_nms_6_8__get_object_id_by_path__mcdata_8(user: Api, server: Api) -> None:
+    """GetObjectIdByPath called by an MCData server over MCData-8, on the test user's box."""
+    scenarios.GetObjectIdByPath(user, server)
 
 
 @pytest.mark.clause(
@@ -196,6 +390,23 @@ def test_oma_nms_6_8__get_object_id_by_path(user: Api) -> None:
 def test_oma_nms_6_8__get_object_ids_by_paths(user: Api) -> None:
     """GetObjectIdsByPaths (POST /objects/operations/pathToId): Resolve several object paths to their resource URLs."""
     scenarios.GetObjectIdsByPaths(user, user)
+
+
+@pytest.mark.clause(
+    "OMA-NMS-6.8",
+    "24.282-21.1-CR3",
+    "23.282-7.13.1-R4",
+    "23.282-7.13.1-R5",
+    "23.282-7.13.3.8-R1",
+    "23.282-7.13-R2",
+    "24.282-21.1-CR1",
+    "24.282-21.1-CR2",
+    "24.282-21.1-N2",
+    "24.282-21.1-CR5",
+)
+def test_oma_nms_6_8__get_object_ids_by_paths__mcdata_8(user: Api, server: Api) -> None:
+    """GetObjectIdsByPaths called by an MCData server over MCData-8, on the test user's box."""
+    scenarios.GetObjectIdsByPaths(user, server)
 
 
 @pytest.mark.clause(
@@ -307,10 +518,46 @@ def test_oma_nms_6_11__get_folder(user: Api) -> None:
     scenarios.GetFolder(user, user)
 
 
+@pytest.mark.clause(
+    "OMA-NMS-6.11",
+    "24.282-21.1-CR3",
+    "23.282-7.13.1-R4",
+    "OMA-NMS-5.1.10",
+    "23.282-7.13.1-R5",
+    "23.282-7.13.3.8-R1",
+    "23.282-7.13-R2",
+    "24.282-21.1-CR1",
+    "24.282-21.1-CR2",
+    "24.282-21.1-N2",
+    "24.282-21.1-CR5",
+)
+def test_oma_nms_6_11__get_folder__mcdata_8(user: Api, server: Api) -> None:
+    """GetFolder called by an MCData server over MCData-8, on the test user's box."""
+    scenarios.GetFolder(user, server)
+
+
 @pytest.mark.clause("OMA-NMS-6.11", "24.282-21.1-CR3", "23.282-7.13.1-R4", "OMA-NMS-5.1.4")
 def test_oma_nms_6_11__delete_folder(user: Api) -> None:
     """DeleteFolder (DELETE /folders/{folderId}): Delete a folder and everything in it."""
     scenarios.DeleteFolder(user, user)
+
+
+@pytest.mark.clause(
+    "OMA-NMS-6.11",
+    "24.282-21.1-CR3",
+    "23.282-7.13.1-R4",
+    "OMA-NMS-5.1.4",
+    "23.282-7.13.1-R5",
+    "23.282-7.13.3.8-R1",
+    "23.282-7.13-R2",
+    "24.282-21.1-CR1",
+    "24.282-21.1-CR2",
+    "24.282-21.1-N2",
+    "24.282-21.1-CR5",
+)
+def test_oma_nms_6_11__delete_folder__mcdata_8(user: Api, server: Api) -> None:
+    """DeleteFolder called by an MCData server over MCData-8, on the test user's box."""
+    scenarios.DeleteFolder(user, server)
 
 
 @pytest.mark.clause("OMA-NMS-6.12", "24.282-21.1-CR3", "23.282-7.13.1-R4", "OMA-NMS-5.3.2.8", "OMA-COMMON-JSON")
@@ -320,11 +567,46 @@ def test_oma_nms_6_12__get_folder_name(user: Api) -> None:
 
 
 @pytest.mark.clause(
+    "OMA-NMS-6.12",
+    "24.282-21.1-CR3",
+    "23.282-7.13.1-R4",
+    "23.282-7.13.1-R5",
+    "23.282-7.13.3.8-R1",
+    "23.282-7.13-R2",
+    "24.282-21.1-CR1",
+    "24.282-21.1-CR2",
+    "24.282-21.1-N2",
+    "24.282-21.1-CR5",
+)
+def test_oma_nms_6_12__get_folder_name__mcdata_8(user: Api, server: Api) -> None:
+    """GetFolderName called by an MCData server over MCData-8, on the test user's box."""
+    scenarios.GetFolderName(user, server)
+
+
+@pytest.mark.clause(
     "OMA-NMS-6.12", "24.282-21.1-CR3", "23.282-7.13.1-R4", "OMA-NMS-5.1.4", "OMA-NMS-5.3.2.8", "OMA-COMMON-JSON"
 )
 def test_oma_nms_6_12__rename_folder(user: Api) -> None:
     """RenameFolder (PUT /folders/{folderId}/folderName): Rename a folder."""
     scenarios.RenameFolder(user, user)
+
+
+@pytest.mark.clause(
+    "OMA-NMS-6.12",
+    "24.282-21.1-CR3",
+    "23.282-7.13.1-R4",
+    "OMA-NMS-5.1.4",
+    "23.282-7.13.1-R5",
+    "23.282-7.13.3.8-R1",
+    "23.282-7.13-R2",
+    "24.282-21.1-CR1",
+    "24.282-21.1-CR2",
+    "24.282-21.1-N2",
+    "24.282-21.1-CR5",
+)
+def test_oma_nms_6_12__rename_folder__mcdata_8(user: Api, server: Api) -> None:
+    """RenameFolder called by an MCData server over MCData-8, on the test user's box."""
+    scenarios.RenameFolder(user, server)
 
 
 @pytest.mark.clause(
@@ -356,6 +638,24 @@ def test_oma_nms_6_12__rename_folder(user: Api) -> None:
 def test_oma_nms_6_13__search_folders(user: Api) -> None:
     """SearchFolders (POST /folders/operations/search): Search folders."""
     scenarios.SearchFolders(user, user)
+
+
+@pytest.mark.clause(
+    "OMA-NMS-6.13",
+    "24.282-21.1-CR3",
+    "23.282-7.13.1-R4",
+    "OMA-NMS-5.1.10",
+    "23.282-7.13.1-R5",
+    "23.282-7.13.3.8-R1",
+    "23.282-7.13-R2",
+    "24.282-21.1-CR1",
+    "24.282-21.1-CR2",
+    "24.282-21.1-N2",
+    "24.282-21.1-CR5",
+)
+def test_oma_nms_6_13__search_folders__mcdata_8(user: Api, server: Api) -> None:
+    """SearchFolders called by an MCData server over MCData-8, on the test user's box."""
+    scenarios.SearchFolders(user, server)
 
 
 @pytest.mark.clause(
@@ -437,6 +737,23 @@ def test_oma_nms_6_15__copy_to_folder(user: Api) -> None:
 
 
 @pytest.mark.clause(
+    "OMA-NMS-6.15",
+    "24.282-21.1-CR3",
+    "23.282-7.13.1-R4",
+    "23.282-7.13.1-R5",
+    "23.282-7.13.3.8-R1",
+    "23.282-7.13-R2",
+    "24.282-21.1-CR1",
+    "24.282-21.1-CR2",
+    "24.282-21.1-N2",
+    "24.282-21.1-CR5",
+)
+def test_oma_nms_6_15__copy_to_folder__mcdata_8(user: Api, server: Api) -> None:
+    """CopyToFolder called by an MCData server over MCData-8, on the test user's box."""
+    scenarios.CopyToFolder(user, server)
+
+
+@pytest.mark.clause(
     "OMA-NMS-6.16",
     "24.282-21.1-CR3",
     "23.282-7.13.1-R4",
@@ -454,6 +771,24 @@ def test_oma_nms_6_15__copy_to_folder(user: Api) -> None:
 def test_oma_nms_6_16__move_to_folder(user: Api) -> None:
     """MoveToFolder (POST /folders/operations/moveToFolder): Move objects and folders into a folder."""
     scenarios.MoveToFolder(user, user)
+
+
+@pytest.mark.clause(
+    "OMA-NMS-6.16",
+    "24.282-21.1-CR3",
+    "23.282-7.13.1-R4",
+    "OMA-NMS-5.1.4",
+    "23.282-7.13.1-R5",
+    "23.282-7.13.3.8-R1",
+    "23.282-7.13-R2",
+    "24.282-21.1-CR1",
+    "24.282-21.1-CR2",
+    "24.282-21.1-N2",
+    "24.282-21.1-CR5",
+)
+def test_oma_nms_6_16__move_to_folder__mcdata_8(user: Api, server: Api) -> None:
+    """MoveToFolder called by an MCData server over MCData-8, on the test user's box."""
+    scenarios.MoveToFolder(user, server)
 
 
 @pytest.mark.clause(
@@ -482,6 +817,25 @@ def test_oma_nms_6_17__list_subscriptions(user: Api) -> None:
     "24.282-21.1-CR3",
     "23.282-7.13.1-R4",
     "OMA-NMS-5.1.4",
+    "23.282-7.13-R5",
+    "23.282-7.13.1-R5",
+    "23.282-7.13.3.8-R1",
+    "23.282-7.13-R2",
+    "24.282-21.1-CR1",
+    "24.282-21.1-CR2",
+    "24.282-21.1-N2",
+    "24.282-21.1-CR5",
+)
+def test_oma_nms_6_17__list_subscriptions__mcdata_8(user: Api, server: Api) -> None:
+    """ListSubscriptions called by an MCData server over MCData-8, on the test user's box."""
+    scenarios.ListSubscriptions(user, server)
+
+
+@pytest.mark.clause(
+    "OMA-NMS-6.17",
+    "24.282-21.1-CR3",
+    "23.282-7.13.1-R4",
+    "OMA-NMS-5.1.4",
     "OMA-NMS-5.3.2.20",
     "OMA-COMMON-CallbackReference",
     "OMA-COMMON-NotificationFormat",
@@ -494,6 +848,24 @@ def test_oma_nms_6_17__list_subscriptions(user: Api) -> None:
 def test_oma_nms_6_17__create_subscription(user: Api) -> None:
     """CreateSubscription (POST /subscriptions): Subscribe to notifications about changes in the box."""
     scenarios.CreateSubscription(user, user)
+
+
+@pytest.mark.clause(
+    "OMA-NMS-6.17",
+    "24.282-21.1-CR3",
+    "23.282-7.13.1-R4",
+    "OMA-NMS-5.1.4",
+    "23.282-7.13.1-R5",
+    "23.282-7.13.3.8-R1",
+    "23.282-7.13-R2",
+    "24.282-21.1-CR1",
+    "24.282-21.1-CR2",
+    "24.282-21.1-N2",
+    "24.282-21.1-CR5",
+)
+def test_oma_nms_6_17__create_subscription__mcdata_8(user: Api, server: Api) -> None:
+    """CreateSubscription called by an MCData server over MCData-8, on the test user's box."""
+    scenarios.CreateSubscription(user, server)
 
 
 @pytest.mark.clause(
@@ -520,6 +892,24 @@ def test_oma_nms_6_18__get_subscription(user: Api) -> None:
     "24.282-21.1-CR3",
     "23.282-7.13.1-R4",
     "OMA-NMS-5.1.4",
+    "23.282-7.13.1-R5",
+    "23.282-7.13.3.8-R1",
+    "23.282-7.13-R2",
+    "24.282-21.1-CR1",
+    "24.282-21.1-CR2",
+    "24.282-21.1-N2",
+    "24.282-21.1-CR5",
+)
+def test_oma_nms_6_18__get_subscription__mcdata_8(user: Api, server: Api) -> None:
+    """GetSubscription called by an MCData server over MCData-8, on the test user's box."""
+    scenarios.GetSubscription(user, server)
+
+
+@pytest.mark.clause(
+    "OMA-NMS-6.18",
+    "24.282-21.1-CR3",
+    "23.282-7.13.1-R4",
+    "OMA-NMS-5.1.4",
     "OMA-NMS-5.3.2.22",
     "OMA-NMS-5.3.2.20",
     "OMA-COMMON-CallbackReference",
@@ -535,10 +925,46 @@ def test_oma_nms_6_18__update_subscription(user: Api) -> None:
     scenarios.UpdateSubscription(user, user)
 
 
+@pytest.mark.clause(
+    "OMA-NMS-6.18",
+    "24.282-21.1-CR3",
+    "23.282-7.13.1-R4",
+    "OMA-NMS-5.1.4",
+    "23.282-7.13.1-R5",
+    "23.282-7.13.3.8-R1",
+    "23.282-7.13-R2",
+    "24.282-21.1-CR1",
+    "24.282-21.1-CR2",
+    "24.282-21.1-N2",
+    "24.282-21.1-CR5",
+)
+def test_oma_nms_6_18__update_subscription__mcdata_8(user: Api, server: Api) -> None:
+    """UpdateSubscription called by an MCData server over MCData-8, on the test user's box."""
+    scenarios.UpdateSubscription(user, server)
+
+
 @pytest.mark.clause("OMA-NMS-6.18", "24.282-21.1-CR3", "23.282-7.13.1-R4", "OMA-NMS-5.1.4")
 def test_oma_nms_6_18__delete_subscription(user: Api) -> None:
     """DeleteSubscription (DELETE /subscriptions/{subscriptionId}): End a subscription."""
     scenarios.DeleteSubscription(user, user)
+
+
+@pytest.mark.clause(
+    "OMA-NMS-6.18",
+    "24.282-21.1-CR3",
+    "23.282-7.13.1-R4",
+    "OMA-NMS-5.1.4",
+    "23.282-7.13.1-R5",
+    "23.282-7.13.3.8-R1",
+    "23.282-7.13-R2",
+    "24.282-21.1-CR1",
+    "24.282-21.1-CR2",
+    "24.282-21.1-N2",
+    "24.282-21.1-CR5",
+)
+def test_oma_nms_6_18__delete_subscription__mcdata_8(user: Api, server: Api) -> None:
+    """DeleteSubscription called by an MCData server over MCData-8, on the test user's box."""
+    scenarios.DeleteSubscription(user, server)
 
 
 @pytest.mark.clause(
@@ -573,6 +999,24 @@ def test_oma_nms_later_bulkupdate__bulk_update_objects(user: Api) -> None:
 
 
 @pytest.mark.clause(
+    "OMA-NMS-LATER-bulkUpdate",
+    "24.282-21.1-CR3",
+    "23.282-7.13.1-R4",
+    "OMA-NMS-5.1.4",
+    "23.282-7.13.1-R5",
+    "23.282-7.13.3.8-R1",
+    "23.282-7.13-R2",
+    "24.282-21.1-CR1",
+    "24.282-21.1-CR2",
+    "24.282-21.1-N2",
+    "24.282-21.1-CR5",
+)
+def test_oma_nms_later_bulkupdate__bulk_update_objects__mcdata_8(user: Api, server: Api) -> None:
+    """BulkUpdateObjects called by an MCData server over MCData-8, on the test user's box."""
+    scenarios.BulkUpdateObjects(user, server)
+
+
+@pytest.mark.clause(
     "OMA-NMS-LATER-bulkDelete",
     "24.282-21.1-CR3",
     "23.282-7.13.1-R4",
@@ -598,6 +1042,24 @@ def test_oma_nms_later_bulkupdate__bulk_update_objects(user: Api) -> None:
 def test_oma_nms_later_bulkdelete__bulk_delete_objects(user: Api) -> None:
     """BulkDeleteObjects (DELETE /objects/operations/bulkDelete): Delete several objects."""
     scenarios.BulkDeleteObjects(user, user)
+
+
+@pytest.mark.clause(
+    "OMA-NMS-LATER-bulkDelete",
+    "24.282-21.1-CR3",
+    "23.282-7.13.1-R4",
+    "OMA-NMS-5.1.4",
+    "23.282-7.13.1-R5",
+    "23.282-7.13.3.8-R1",
+    "23.282-7.13-R2",
+    "24.282-21.1-CR1",
+    "24.282-21.1-CR2",
+    "24.282-21.1-N2",
+    "24.282-21.1-CR5",
+)
+def test_oma_nms_later_bulkdelete__bulk_delete_objects__mcdata_8(user: Api, server: Api) -> None:
+    """BulkDeleteObjects called by an MCData server over MCData-8, on the test user's box."""
+    scenarios.BulkDeleteObjects(user, server)
 
 
 @pytest.mark.clause("OMA-NMS-6.2", "OMA-COMMON-Exceptions", "OMA-COMMON-ServiceException")

@@ -6,17 +6,26 @@ token), keys only from the configured key set (a JWKS file or URL, or PEM public
 required and the leeway is at most 30 s. Two validation profiles: ``3gpp`` (the TS 33.180
 access-token profile: exp, scope and the interface's claims; iss/aud checked when configured) and
 ``rfc9068`` (adds typ at+jwt and the RFC 9068 required claims). Then the interface rules:
-* MCData-7 (mcdataAccessToken): scopes 3gpp:mc:data_service; the mcdata_id claim must equal the percent-decoded boxId exactly.
-* MCData-8 (oAuth2ClientCredentials): scopes ${all_accounts_scope}; may name any box.
+* MCData-7 (mcdataAccessToken): scopes ${user_scope}; the mcdata_id claim must equal the percent-decoded boxId exactly.
+* MCData-8 (oAuth2ClientCredentials): scopes ${all_accounts_scope}; may name any box; the deployment setting mcdata8_operations may restrict it to an operation set.
 
 Every failure is an :class:`AuthFailure` naming one of the model's challenges, answered with its status,
 ``WWW-Authenticate`` value and requestError exception:
 * missing-token: 401, SVC2003, ``Bearer realm="{realm}"``.
+* missing-token-forbidden: 403, POL0001 (instead of missing-token when missing_token_status = 403).
 * invalid-request: 400, SVC0002, ``Bearer realm="{realm}", error="invalid_request"``.
 * invalid-token: 401, SVC2003, ``Bearer realm="{realm}", error="invalid_token"``.
 * insufficient-scope: 403, POL0001, ``Bearer realm="{realm}", error="insufficient_scope", scope="{scope}"``.
 * box-mismatch: 403, POL0001, ``Bearer realm="{realm}"``.
 * wrong-interface: 403, POL0001, ``Bearer realm="{realm}"``.
+
+Deployment settings whose default is our choice, not the standard's (each with its open point):
+* user_scope = '3gpp:mc:data_service' (OP-USER-SCOPE).
+* missing_token_status = 401 (OP-MISSING-TOKEN-STATUS).
+* mcdata8_operations = 'all' (OP-MCDATA8-OPERATIONS).
+* min_tls_version = '1.2' (OP-MCDATA8-TRANSPORT).
+* leeway_seconds = 30 (OP-LEEWAY).
+* validation_profile = '3gpp' (OP-TOKEN-CLAIMS).
 """
 
 from __future__ import annotations
@@ -27,7 +36,7 @@ import ssl
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import jwt
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
@@ -35,42 +44,77 @@ from jwt.algorithms import get_default_algorithms
 
 MAX_LEEWAY_SECONDS = 30
 PROFILES = ("3gpp", "rfc9068")
-RFC9068_REQUIRED_CLAIMS = ["iss", "exp", "aud", "sub", "client_id", "iat", "jti"]
+RFC9068_REQUIRED_CLAIMS: list[str] = ["iss", "exp", "aud", "sub", "client_id", "iat", "jti"]
 RFC9068_TYPES = ("at+jwt", "application/at+jwt")
 USER_TOKEN_CLAIM = "mcdata_id"  # a token carrying it is a user (MCData-7) token
+TLS_VERSIONS = {"1.0": ssl.TLSVersion.TLSv1, "1.2": ssl.TLSVersion.TLSv1_2, "1.3": ssl.TLSVersion.TLSv1_3}
 
-# interface -> what a caller over it must present (from spec/auth.yaml)
-INTERFACES: dict[str, dict[str, Any]] = {
-    "MCData-7": {
-        "scheme": "mcdataAccessToken",
-        "required_scopes": ["3gpp:mc:data_service"],
-        "box_binding": "claim-equals-box",
-        "box_claim": "mcdata_id",
-        "required_claims": ["mcdata_id", "scope"],
-    },
-    "MCData-8": {
-        "scheme": "oAuth2ClientCredentials",
-        "required_scopes": ["${all_accounts_scope}"],
-        "box_binding": "any-box",
-        "box_claim": "",
-        "required_claims": ["scope"],
-    },
+
+class Interface(NamedTuple):
+    """What a caller over one interface must present (spec/auth.yaml interfaces)."""
+
+    scheme: str
+    required_scopes: tuple[str, ...]  # literal values; "${setting}" names a deployment setting
+    box_binding: Literal["claim-equals-box", "any-box"]
+    box_claim: str  # the claim that must equal the percent-decoded boxId ("" for any-box)
+    required_claims: tuple[str, ...]
+    operations_setting: str  # the setting that may restrict the interface to an operation set ("" = none)
+    operation_sets: Mapping[str, frozenset[str]]  # set name -> operationIds
+
+
+class Challenge(NamedTuple):
+    """How one failure is answered (spec/auth.yaml challenges)."""
+
+    status: int
+    www_authenticate: str  # template with {realm} and {scope}; "" = no header
+    exception: str  # the requestError exception id
+    variant_of: str  # a variant answers its base challenge's condition when ``when`` matches the settings
+    when: Mapping[str, str | int]
+
+
+INTERFACES: dict[str, Interface] = {
+    "MCData-7": Interface(
+        scheme="mcdataAccessToken",
+        required_scopes=("${user_scope}",),
+        box_binding="claim-equals-box",
+        box_claim="mcdata_id",
+        required_claims=("mcdata_id", "scope"),
+        operations_setting="",
+        operation_sets={},
+    ),
+    "MCData-8": Interface(
+        scheme="oAuth2ClientCredentials",
+        required_scopes=("${all_accounts_scope}",),
+        box_binding="any-box",
+        box_claim="",
+        required_claims=("scope",),
+        operations_setting="mcdata8_operations",
+        operation_sets={
+            "deposit": frozenset(
+                ["BulkCreateObjects", "CreateFolder", "CreateObject", "GetFolderIdByPath", "GetFolderIdsByPaths"]
+            ),
+        },
+    ),
 }
+USER_INTERFACE = "MCData-7"  # the interface whose tokens carry USER_TOKEN_CLAIM
+SERVER_INTERFACE = "MCData-8"  # the interface whose tokens name no user ("" = none)
 
-# challenge id -> (status, WWW-Authenticate template, exception id) (from spec/auth.yaml)
-CHALLENGES: dict[str, tuple[int, str, str]] = {
-    "missing-token": (401, 'Bearer realm="{realm}"', "SVC2003"),
-    "invalid-request": (400, 'Bearer realm="{realm}", error="invalid_request"', "SVC0002"),
-    "invalid-token": (401, 'Bearer realm="{realm}", error="invalid_token"', "SVC2003"),
-    "insufficient-scope": (403, 'Bearer realm="{realm}", error="insufficient_scope", scope="{scope}"', "POL0001"),
-    "box-mismatch": (403, 'Bearer realm="{realm}"', "POL0001"),
-    "wrong-interface": (403, 'Bearer realm="{realm}"', "POL0001"),
+CHALLENGES: dict[str, Challenge] = {
+    "missing-token": Challenge(401, 'Bearer realm="{realm}"', "SVC2003", "", {}),
+    "missing-token-forbidden": Challenge(403, "", "POL0001", "missing-token", {"missing_token_status": 403}),
+    "invalid-request": Challenge(400, 'Bearer realm="{realm}", error="invalid_request"', "SVC0002", "", {}),
+    "invalid-token": Challenge(401, 'Bearer realm="{realm}", error="invalid_token"', "SVC2003", "", {}),
+    "insufficient-scope": Challenge(
+        403, 'Bearer realm="{realm}", error="insufficient_scope", scope="{scope}"', "POL0001", "", {}
+    ),
+    "box-mismatch": Challenge(403, 'Bearer realm="{realm}"', "POL0001", "", {}),
+    "wrong-interface": Challenge(403, 'Bearer realm="{realm}"', "POL0001", "", {}),
 }
 
 # The model's rules, with the clauses each realises (spec/auth.yaml): what this module enforces and why.
 RULES: dict[str, tuple[str, tuple[str, ...]]] = {
     "tls": (
-        "Requests are served over TLS only (no plaintext listener, https server URLs), TLS 1.2 or 1.3 directly over TCP; SSL, TLS 1.0/1.1 and DTLS 1.0 are refused; applies to MCData-7 and MCData-8.",
+        "HTTP over TLS only (no plaintext listener, https server URLs). TS 24.482 annex A, to which the seed points, describes the UE side of MCData-7: the HTTP client in the UE supports HTTP over TLS (RFC 2818) and TLS as in TS 33.180, and reaches the HTTP server through a TLS tunnel to the home HTTP proxy (A.2.1); the message store acts as the HTTP server. The seed does not cover the transport of MCData-8 (OP-MCDATA8-TRANSPORT). The version floor is our deployment default, setting min_tls_version: TLS 1.2 or 1.3 (TS 33.210 section 6.2 profile); SSL, TLS 1.0/1.1 and DTLS 1.0 are refused on both interfaces.",
         ("24.282-21.1-R3", "24.482-A.2.1-R1", "24.482-A.2.1-R2", "33.180-6.1.2-R1", "33.210-6.2-R1"),
     ),
     "bearer-header": (
@@ -94,7 +138,7 @@ RULES: dict[str, tuple[str, tuple[str, ...]]] = {
         ("RFC7519-4.1.5", "RFC7519-4.1.4"),
     ),
     "scope": (
-        "The scope claim (space-delimited, case-sensitive, order-free) must contain every required scope of the interface: 3gpp:mc:data_service on MCData-7, the setting all_accounts_scope on MCData-8; otherwise insufficient-scope.",
+        'The scope claim (space-delimited, case-sensitive, order-free) must contain every required scope of the interface: the setting user_scope on MCData-7 (default 3gpp:mc:data_service, "" = not checked), the setting all_accounts_scope on MCData-8 (never unchecked: unset or "" refuses MCData-8); otherwise insufficient-scope.',
         (
             "RFC6749-3.3-R1",
             "RFC6750-3.1-R3",
@@ -148,7 +192,7 @@ RULES: dict[str, tuple[str, tuple[str, ...]]] = {
         ),
     ),
     "interface": (
-        "An operation reserved to one interface refuses callers of the other (wrong-interface). A token that carries mcdata_id is a user (MCData-7) token even if its scope contains the all-accounts scope string, and never gets MCData-8 access (token kind confusion); an MCData-8 token must carry all_accounts_scope and no mcdata_id.",
+        "A token that carries mcdata_id is a user (MCData-7) token even if its scope contains the all-accounts scope string, and never gets MCData-8 access (token kind confusion); an MCData-8 token must carry all_accounts_scope and no mcdata_id. A caller may use only the operations its interface may call: an operation reserved to one interface, or outside the operation set a deployment restricts an interface to (setting mcdata8_operations), refuses callers of the other (wrong-interface).",
         ("RFC8725-3.12", "23.282-7.13.1-R4", "23.282-7.13.1-R5", "24.282-21.1-N1", "24.282-21.1-N2", "24.282-21.1-CR1"),
     ),
 }
@@ -175,7 +219,8 @@ INTERFACE_CLAUSES: dict[str, tuple[str, ...]] = {
     ),
 }
 CHALLENGE_CLAUSES: dict[str, tuple[str, ...]] = {
-    "missing-token": ("RFC6750-3-R1", "RFC6750-3-R2", "24.482-A.2.3-R1", "24.282-21.1-R8", "23.282-7.13-R4"),
+    "missing-token": ("RFC6750-3-R1", "RFC6750-3-R2", "24.282-21.1-R8", "23.282-7.13-R4"),
+    "missing-token-forbidden": ("24.482-A.2.3-R1",),
     "invalid-request": ("RFC6750-3.1-R1", "RFC6750-3-R3", "RFC6750-2.1-R1"),
     "invalid-token": (
         "RFC6750-3.1-R2",
@@ -189,6 +234,13 @@ CHALLENGE_CLAUSES: dict[str, tuple[str, ...]] = {
     "insufficient-scope": ("RFC6750-3.1-R3", "RFC6750-3-R1", "33.180-B.10-R3"),
     "box-mismatch": ("23.282-7.13.1-R2", "23.282-7.13.1-R3", "23.282-5.10-R3"),
     "wrong-interface": ("RFC8725-3.12", "23.282-7.13.1-R4", "23.282-7.13.1-R5"),
+}
+# the allowed values of the closed deployment settings
+SETTING_VALUES: dict[str, tuple[str | int, ...]] = {
+    "missing_token_status": (401, 403),
+    "mcdata8_operations": ("all", "deposit"),
+    "min_tls_version": ("1.2", "1.3"),
+    "validation_profile": ("3gpp", "rfc9068"),
 }
 
 _B64TOKEN = re.compile(r"^[A-Za-z0-9\-._~+/]+=*$")  # RFC 6750 section 2.1
@@ -212,7 +264,15 @@ class AuthSettings:
     profile: Literal["3gpp", "rfc9068"] = "3gpp"
     issuer: str | None = None
     audience: str | None = None
-    all_accounts_scope: str | None = None  # MCData-8 is refused while this is unset
+    all_accounts_scope: str | None = (
+        None  # The scope value that grants the MCData server access to the entire MCData message store accounts (MCData-8)
+    )
+    user_scope: str = "3gpp:mc:data_service"  # The scope an MCData access token (MCData-7) must carry
+    missing_token_status: Literal[401, 403] = (
+        401  # The answer to a request without a Bearer access token: 401 with a bare Bearer challenge and SVC2003 (RFC 6750 section 3; our default), or 403 with POL0001 and no challenge (TS 24.482 A.2.3 as reported second-hand; its text was not read).
+    )
+    mcdata8_operations: Literal["all", "deposit"] = "all"  # The operations an MCData server token (MCData-8) may call
+    min_tls_version: Literal["1.2", "1.3"] = "1.2"  # The lowest TLS version the store accepts, on both interfaces
 
     def __post_init__(self) -> None:
         if not self.keys:
@@ -228,11 +288,19 @@ class AuthSettings:
             raise ValueError(f"unknown validation profile {self.profile!r}; one of {PROFILES}")
         if self.profile == "rfc9068" and not (self.issuer and self.audience):
             raise ValueError("the rfc9068 profile needs the issuer and the audience")
+        for name, allowed in SETTING_VALUES.items():
+            value = getattr(self, name, None)
+            if value is not None and value not in allowed:
+                raise ValueError(f"setting {name} is {value!r}; one of {', '.join(map(str, allowed))}")
         for k in self.keys:
             if k.algorithm not in self.algorithms:
                 raise ValueError(f"key {k.kid or '(no kid)'} is bound to {k.algorithm}, which is not allowed")
             if k.algorithm.startswith("HS") and (not isinstance(k.key, bytes) or len(k.key) < 32):
                 raise ValueError("an HMAC key must be at least 32 bytes")
+
+    def setting(self, name: str) -> Any:
+        """A deployment setting by its model name (spec/auth.yaml settings)."""
+        return getattr(self, name, None)
 
 
 def keys_from_jwks(jwks: Mapping[str, Any] | str | Path, default_algorithm: str | None = None) -> list[VerificationKey]:
@@ -271,6 +339,15 @@ def key_from_pem(pem: bytes | str | Path, algorithm: str, kid: str | None = None
     return VerificationKey(load_pem_public_key(data), algorithm, kid)
 
 
+def tls_context(cert: Path, key: Path, settings: AuthSettings | None = None) -> ssl.SSLContext:
+    """The server's TLS context: nothing older than the setting min_tls_version (default 1.2)."""
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    floor = settings.setting("min_tls_version") if settings is not None else None
+    ctx.minimum_version = TLS_VERSIONS[str(floor or "1.2")]
+    ctx.load_cert_chain(str(cert), str(key))
+    return ctx
+
+
 @dataclass
 class AuthFailure(Exception):
     """A refused request: the challenge of the model that answers it."""
@@ -283,17 +360,25 @@ class AuthFailure(Exception):
         if self.challenge not in CHALLENGES:
             raise ValueError(f"unknown challenge {self.challenge!r}")
 
-    @property
-    def status(self) -> int:
-        return CHALLENGES[self.challenge][0]
+    def answer(self, settings: AuthSettings) -> str:
+        """The challenge that answers this failure under ``settings``: a variant whose settings match, or
+        the challenge itself."""
+        for cid, c in CHALLENGES.items():
+            if c.variant_of == self.challenge and all(settings.setting(k) == v for k, v in c.when.items()):
+                return cid
+        return self.challenge
 
-    @property
-    def exception_id(self) -> str:
-        return CHALLENGES[self.challenge][2]
+    def status_for(self, settings: AuthSettings) -> int:
+        return CHALLENGES[self.answer(settings)].status
 
-    def www_authenticate(self, realm: str) -> str:
-        template = CHALLENGES[self.challenge][1]
-        return template.replace("{realm}", realm.replace('"', "")).replace("{scope}", self.scope.replace('"', ""))
+    def exception_for(self, settings: AuthSettings) -> str:
+        return CHALLENGES[self.answer(settings)].exception
+
+    def www_authenticate_for(self, settings: AuthSettings) -> str:
+        """The WWW-Authenticate value of the answer ("" = no header)."""
+        template = CHALLENGES[self.answer(settings)].www_authenticate
+        realm = settings.realm.replace('"', "")
+        return template.replace("{realm}", realm).replace("{scope}", self.scope.replace('"', ""))
 
 
 @dataclass(frozen=True)
@@ -303,7 +388,7 @@ class Caller:
     claims: Mapping[str, Any] = field(default_factory=dict)
 
 
-def bearer_token(authorization: list[str], query_token: bool, form_token: bool) -> str:
+def bearer_token(authorization: list[str], query_token: bool | str | None, form_token: bool) -> str:
     """The token of the request's Authorization header (RFC 6750 sections 2.1 and 2.3)."""
     if len(authorization) > 1 or (authorization and (query_token or form_token)):
         raise AuthFailure("invalid-request", detail="the token is sent more than once or by more than one method")
@@ -341,7 +426,15 @@ class TokenValidator:
         if not candidates:
             raise AuthFailure("invalid-token", detail="no configured key for this token")
         required = ["exp"] + (RFC9068_REQUIRED_CLAIMS if s.profile == "rfc9068" else [])
-        options: Any = {"require": required, "verify_aud": s.audience is not None, "verify_iss": s.issuer is not None}
+        options: Any = {
+            "require": required,
+            "verify_signature": True,
+            "verify_exp": True,
+            "verify_nbf": True,
+            "verify_iat": True,
+            "verify_aud": s.audience is not None,
+            "verify_iss": s.issuer is not None,
+        }
         last: Exception | None = None
         for key in candidates:
             try:
@@ -361,39 +454,56 @@ class TokenValidator:
                 last = e
         raise AuthFailure("invalid-token", detail=type(last).__name__ if last else "invalid")
 
-    def authorize(self, token: str, interfaces: Sequence[str], box_id: str) -> Caller:
-        """Apply the interface rules of an operation that ``interfaces`` may call, for box ``box_id``."""
+    def interface_of(self, claims: Mapping[str, Any], granted: set[str]) -> str:
+        """The interface a token belongs to."""
+        # token kind by the user claim, never by scope: a user token is never a server token (RFC 8725 3.12)
+        return USER_INTERFACE if USER_TOKEN_CLAIM in claims or not SERVER_INTERFACE else SERVER_INTERFACE
+
+    def authorize(self, token: str, op_id: str, interfaces: Sequence[str], box_id: str) -> Caller:
+        """Apply the interface rules of operation ``op_id``, which ``interfaces`` may call, for box ``box_id``."""
         claims = self.claims(token)
         scopes = claims.get("scope")
         granted = set(scopes.split()) if isinstance(scopes, str) else set()
-        kind = next((n for n, i in INTERFACES.items() if i["box_binding"] == "claim-equals-box"), "")
-        server = next((n for n, i in INTERFACES.items() if i["box_binding"] == "any-box"), "")
-        interface = kind if USER_TOKEN_CLAIM in claims else server
+        interface = self.interface_of(claims, granted)
+        rules = INTERFACES[interface]
         if interface not in interfaces:
             raise AuthFailure("wrong-interface", detail=f"{interface} tokens may not call this operation")
-        rules = INTERFACES[interface]
-        needed = [self._scope(sc) for sc in rules["required_scopes"]]
+        if rules.operations_setting:
+            chosen = self.settings.setting(rules.operations_setting) or "all"
+            if chosen != "all" and op_id not in rules.operation_sets.get(str(chosen), frozenset()):
+                raise AuthFailure("wrong-interface", detail=f"this store restricts {interface} to {chosen} operations")
+        needed = [self._scope(sc) for sc in rules.required_scopes]
         if any(sc is None for sc in needed):
             raise AuthFailure("insufficient-scope", detail=f"{interface} is not configured on this store")
-        missing = [sc for sc in needed if sc not in granted]
+        missing = [sc for sc in needed if sc and sc not in granted]
         if missing:
-            raise AuthFailure("insufficient-scope", scope=" ".join(str(sc) for sc in needed))
-        for claim in rules["required_claims"]:
+            raise AuthFailure("insufficient-scope", scope=" ".join(str(sc) for sc in needed if sc))
+        for claim in rules.required_claims:
             value = claims.get(claim)
             if value is None or (isinstance(value, str) and not value.strip()):
                 raise AuthFailure("invalid-token", detail=f"claim {claim} missing")
-        if rules["box_binding"] == "claim-equals-box":
-            owner = claims.get(rules["box_claim"])
+        if rules.box_binding == "claim-equals-box":
+            owner = claims.get(rules.box_claim)
             if not isinstance(owner, str) or not owner:
-                raise AuthFailure("invalid-token", detail=f"claim {rules['box_claim']} is not a string")
+                raise AuthFailure("invalid-token", detail=f"claim {rules.box_claim} is not a string")
             if owner != box_id:
                 raise AuthFailure("box-mismatch")
-            return Caller(interface, owner, claims)
+            return Caller(interface, str(owner or ""), claims)
         subject = claims.get("client_id") or claims.get("sub") or ""
         return Caller(interface, str(subject), claims)
 
     def _scope(self, value: str) -> str | None:
+        """A required scope: the literal, or the value of the deployment setting "${name}" names. None: the
+        setting is unset (the interface is refused); "": the setting turns the check off."""
         if value.startswith("${") and value.endswith("}"):
-            setting = getattr(self.settings, value[2:-1], None)  # a deployment setting named by the model
-            return setting if isinstance(setting, str) and setting else None
+            name = value[2:-1]
+            setting = self.settings.setting(name)
+            if isinstance(setting, str) and setting:
+                return setting
+            return "" if name in SCOPES_NOT_CHECKED_WHEN_EMPTY else None
         return value
+
+
+# scope settings whose empty value means "not checked" (spec/auth.yaml when_empty); any other empty or unset
+# scope setting refuses its interface
+SCOPES_NOT_CHECKED_WHEN_EMPTY: frozenset[str] = frozenset(["user_scope"])

@@ -60,36 +60,36 @@ BODIES: dict[str, tuple[type[BaseModel], str]] = {
 # operationId -> interfaces allowed to call it (deny by default: every route is listed)
 OPERATION_INTERFACES: dict[str, tuple[str, ...]] = {
     "CreateObject": ("MCData-7", "MCData-8"),
-    "GetObject": ("MCData-7",),
-    "DeleteObject": ("MCData-7",),
-    "GetObjectFlags": ("MCData-7",),
-    "ReplaceObjectFlags": ("MCData-7",),
-    "GetObjectFlag": ("MCData-7",),
-    "SetObjectFlag": ("MCData-7",),
-    "DeleteObjectFlag": ("MCData-7",),
-    "GetObjectPayload": ("MCData-7",),
-    "GetObjectPayloadPart": ("MCData-7",),
-    "SearchObjects": ("MCData-7",),
-    "GetObjectIdByPath": ("MCData-7",),
-    "GetObjectIdsByPaths": ("MCData-7",),
+    "GetObject": ("MCData-7", "MCData-8"),
+    "DeleteObject": ("MCData-7", "MCData-8"),
+    "GetObjectFlags": ("MCData-7", "MCData-8"),
+    "ReplaceObjectFlags": ("MCData-7", "MCData-8"),
+    "GetObjectFlag": ("MCData-7", "MCData-8"),
+    "SetObjectFlag": ("MCData-7", "MCData-8"),
+    "DeleteObjectFlag": ("MCData-7", "MCData-8"),
+    "GetObjectPayload": ("MCData-7", "MCData-8"),
+    "GetObjectPayloadPart": ("MCData-7", "MCData-8"),
+    "SearchObjects": ("MCData-7", "MCData-8"),
+    "GetObjectIdByPath": ("MCData-7", "MCData-8"),
+    "GetObjectIdsByPaths": ("MCData-7", "MCData-8"),
     "BulkCreateObjects": ("MCData-7", "MCData-8"),
     "CreateFolder": ("MCData-7", "MCData-8"),
-    "GetFolder": ("MCData-7",),
-    "DeleteFolder": ("MCData-7",),
-    "GetFolderName": ("MCData-7",),
-    "RenameFolder": ("MCData-7",),
-    "SearchFolders": ("MCData-7",),
+    "GetFolder": ("MCData-7", "MCData-8"),
+    "DeleteFolder": ("MCData-7", "MCData-8"),
+    "GetFolderName": ("MCData-7", "MCData-8"),
+    "RenameFolder": ("MCData-7", "MCData-8"),
+    "SearchFolders": ("MCData-7", "MCData-8"),
     "GetFolderIdByPath": ("MCData-7", "MCData-8"),
     "GetFolderIdsByPaths": ("MCData-7", "MCData-8"),
-    "CopyToFolder": ("MCData-7",),
-    "MoveToFolder": ("MCData-7",),
-    "ListSubscriptions": ("MCData-7",),
-    "CreateSubscription": ("MCData-7",),
-    "GetSubscription": ("MCData-7",),
-    "UpdateSubscription": ("MCData-7",),
-    "DeleteSubscription": ("MCData-7",),
-    "BulkUpdateObjects": ("MCData-7",),
-    "BulkDeleteObjects": ("MCData-7",),
+    "CopyToFolder": ("MCData-7", "MCData-8"),
+    "MoveToFolder": ("MCData-7", "MCData-8"),
+    "ListSubscriptions": ("MCData-7", "MCData-8"),
+    "CreateSubscription": ("MCData-7", "MCData-8"),
+    "GetSubscription": ("MCData-7", "MCData-8"),
+    "UpdateSubscription": ("MCData-7", "MCData-8"),
+    "DeleteSubscription": ("MCData-7", "MCData-8"),
+    "BulkUpdateObjects": ("MCData-7", "MCData-8"),
+    "BulkDeleteObjects": ("MCData-7", "MCData-8"),
 }
 # operationId -> {status: (body types, payload?, Location?)} of its outcomes
 OUTCOMES: dict[str, dict[int, tuple[tuple[str, ...], bool, bool]]] = {
@@ -409,21 +409,20 @@ def create_app(store: MessageStore, auth: AuthSettings, limits: Limits = Limits(
     def context(request: Request, op_id: str) -> Context:
         """Authenticate and authorize the caller of ``op_id`` (deny by default) and name the box."""
         store_name, box_id = base_variables(request)
-        token = bearer_token(request.headers.getlist("authorization"), "access_token" in request.query_params, False)
-        caller = validator.authorize(token, OPERATION_INTERFACES[op_id], box_id)
+        token = bearer_token(request.headers.getlist("authorization"), request.query_params.get("access_token"), False)
+        caller = validator.authorize(token, op_id, OPERATION_INTERFACES[op_id], box_id)
         base = str(request.base_url).rstrip("/")
         box_url = f"{base}/nms/v1/{quote(store_name, safe='')}/{quote(box_id, safe='')}"
         return Context(store_name, box_id, caller.interface, caller.subject, box_url)
 
     @app.exception_handler(AuthFailure)
     async def _auth_failure(request: Request, exc: AuthFailure) -> Response:
+        challenge = exc.www_authenticate_for(auth)
         return error_response(
-            exc.exception_id,
+            exc.exception_for(auth),
             [exc.detail] if exc.detail else [],
-            exc.status,
-            {"WWW-Authenticate": exc.www_authenticate(auth.realm)}
-            if CHALLENGES_WITH_HEADER.get(exc.challenge)
-            else None,
+            exc.status_for(auth),
+            {"WWW-Authenticate": challenge} if challenge else None,
         )
 
     @app.exception_handler(StoreError)
@@ -897,14 +896,3 @@ def create_app(store: MessageStore, auth: AuthSettings, limits: Limits = Limits(
         include_in_schema=False,
     )
     return app
-
-
-# challenge id -> whether its answer carries WWW-Authenticate
-CHALLENGES_WITH_HEADER: dict[str, bool] = {
-    "missing-token": True,
-    "invalid-request": True,
-    "invalid-token": True,
-    "insufficient-scope": True,
-    "box-mismatch": True,
-    "wrong-interface": True,
-}
