@@ -119,23 +119,44 @@ def test_own_box_reaches_the_store(
     assert store.calls or r.status_code == 400  # reached the store, or refused as invalid input first
 
 
-@pytest.mark.clause("24.282-21.1-CR1", "24.282-21.1-CR2", "RFC6750-3.1-R3", "RFC8725-3.12")
+@pytest.mark.clause("24.282-21.1-CR1", "24.282-21.1-CR2", "RFC6750-3.1-R3")
 @pytest.mark.parametrize(("path", "meth", "op"), OPS, ids=IDS)
-def test_s8_server_token_by_interface(
+def test_s8_server_token_reaches_every_operation_on_any_box(
     client: TestClient, store: RecordingStore, path: str, meth: str, op: dict[str, Any]
 ) -> None:
-    """S8-1 any box with the all-accounts scope; S8-2 without it; S8-6 on an MCData-7-only operation."""
-    mcdata8 = "MCData-8" in op["x-nmsgen-interfaces"]
+    """S8-1: the all-accounts token reaches every operation on any box (the seed CR: the entire accounts);
+    S8-2: a server token without the all-accounts scope gets 403 insufficient_scope."""
+    assert "MCData-8" in op["x-nmsgen-interfaces"] and {"oAuth2ClientCredentials": []} in op["security"]
     r = call(client, meth, path, server_token(KEYS), box=BOB, **example_body(op))
-    if mcdata8:
-        assert r.status_code not in (401, 403), r.text  # S8-1
-        r2 = call(client, meth, path, server_token(KEYS, scope="some:other"), box=BOB)
-        assert r2.status_code == 403  # S8-2
-        assert challenge(r2) == f'Bearer realm="store.example.test", error="insufficient_scope", scope="{ALL_ACCOUNTS}"'
+    assert r.status_code not in (401, 403), r.text  # S8-1
+    assert store.calls or r.status_code == 400  # reached the store, or refused as invalid input first
+    r2 = call(client, meth, path, server_token(KEYS, scope="some:other"), box=BOB)
+    assert r2.status_code == 403  # S8-2
+    assert challenge(r2) == f'Bearer realm="store.example.test", error="insufficient_scope", scope="{ALL_ACCOUNTS}"'
+
+
+DEPOSIT = {"CreateObject", "BulkCreateObjects", "CreateFolder", "GetFolderIdByPath", "GetFolderIdsByPaths"}
+
+
+@pytest.mark.clause("23.282-7.13.1-R5", "RFC8725-3.12")
+@pytest.mark.parametrize(("path", "meth", "op"), OPS, ids=IDS)
+def test_s8_6_a_deposit_only_deployment_refuses_every_other_operation(
+    store: RecordingStore, path: str, meth: str, op: dict[str, Any]
+) -> None:
+    """S8-6 as a deployment choice (mcdata8_operations = deposit): the MCData server may deposit and find
+    folders, every other operation is 403 POL0001 (wrong-interface) before the store; user tokens unaffected."""
+    client = TestClient(
+        create_app(store, KEYS.settings(mcdata8_operations="deposit")),  # type: ignore[arg-type]
+        base_url="https://testserver",
+    )
+    r = call(client, meth, path, server_token(KEYS), box=BOB, **example_body(op))
+    if op["operationId"] in DEPOSIT:
+        assert r.status_code not in (401, 403), r.text
     else:
-        assert r.status_code == 403  # S8-6: wrong interface
-        assert error_id(r) == "POL0001"
-        assert store.calls == []
+        assert r.status_code == 403 and error_id(r) == "POL0001" and store.calls == []
+        assert challenge(r) == 'Bearer realm="store.example.test"'
+    r = call(client, meth, path, user_token(KEYS, BOB), box=BOB, **example_body(op))
+    assert r.status_code not in (401, 403), r.text
 
 
 @pytest.mark.clause("24.282-21.1-R8", "24.282-21.1-CR4")
@@ -409,10 +430,16 @@ def test_s8_3_no_wildcard_box(client: TestClient, store: RecordingStore, box: st
 
 
 @pytest.mark.clause("RFC9068-2.2-R1", "RFC8725-3.12")
-def test_s8_4_server_token_whose_sub_is_a_user(client: TestClient, store: RecordingStore) -> None:
+def test_s8_4_server_token_whose_sub_is_a_user(store: RecordingStore) -> None:
+    """sub (or client_id) naming a user does not make a server token a user token: on a deployment that keeps
+    MCData-8 to the deposit set it still may not read, and it is never bound to that user's box."""
     tok = token(KEYS, scope=ALL_ACCOUNTS, sub=ALICE, client_id=ALICE)
-    r = _get(client, tok)  # GetObject is MCData-7 only: sub does not make it a user token
-    assert r.status_code == 403 and store.calls == []
+    client = TestClient(
+        create_app(store, KEYS.settings(mcdata8_operations="deposit")),  # type: ignore[arg-type]
+        base_url="https://testserver",
+    )
+    r = _get(client, tok)  # GetObject is outside the deposit set
+    assert r.status_code == 403 and error_id(r) == "POL0001" and store.calls == []
 
 
 @pytest.mark.clause("RFC8725-3.12")
@@ -452,3 +479,38 @@ def test_mcdata8_refused_when_no_all_accounts_scope_is_configured(store: Recordi
 def test_auth19_settings_refused(overrides: dict[str, Any], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         KEYS.settings(**overrides)
+
+
+# ---------------------------------------------------------------- our choices, as deployment settings
+
+
+@pytest.mark.clause("33.180-B.4.2.2-F1")
+def test_user_scope_is_a_setting(store: RecordingStore) -> None:
+    """user_scope: the default requires 3gpp:mc:data_service; another value is required instead; "" turns the
+    check off (OP-USER-SCOPE); a server token's scope is never unchecked."""
+    other = TestClient(create_app(store, KEYS.settings(user_scope="ms:read")), base_url="https://testserver")  # type: ignore[arg-type]
+    assert _get(other, user_token(KEYS, scope="3gpp:mc:data_service")).status_code == 403
+    assert _get(other, user_token(KEYS, scope="ms:read")).status_code == 404  # reached the store
+    off = TestClient(create_app(store, KEYS.settings(user_scope="")), base_url="https://testserver")  # type: ignore[arg-type]
+    assert _get(off, user_token(KEYS, scope="openid")).status_code == 404
+    assert _get(off, server_token(KEYS, scope="openid"), box=BOB).status_code == 403
+
+
+@pytest.mark.clause("24.482-A.2.3-R1")
+def test_missing_token_status_403_is_a_setting(store: RecordingStore) -> None:
+    """missing_token_status 403 (TS 24.482 A.2.3 as reported): no token is 403 POL0001 without a challenge;
+    an invalid token is still 401 invalid_token."""
+    client = TestClient(create_app(store, KEYS.settings(missing_token_status=403)), base_url="https://testserver")  # type: ignore[arg-type]
+    r = _get(client, None)
+    assert r.status_code == 403 and error_id(r) == "POL0001" and "www-authenticate" not in r.headers
+    r = _get(client, "not-a-jwt")
+    assert r.status_code == 401 and 'error="invalid_token"' in challenge(r)
+    assert store.calls == []
+
+
+@pytest.mark.parametrize(
+    ("name", "value"), [("mcdata8_operations", "read"), ("missing_token_status", 404), ("min_tls_version", "1.1")]
+)
+def test_closed_settings_refuse_other_values(name: str, value: Any) -> None:
+    with pytest.raises(ValueError, match=name):
+        KEYS.settings(**{name: value})

@@ -360,8 +360,8 @@ def test_mcdata8_client_credentials(running: Running, idms: tuple[str, TokenEndp
         )
         assert client.get_folder_id_by_path(path="/Deposits").resourceURL == folder.resourceURL
         assert endpoint.issued == 1  # one token, cached for every call
-        with pytest.raises(Forbidden):
-            client.get_object("x")  # MCData-7 only: the server token is refused
+        with pytest.raises(NotFound):
+            client.get_object("x")  # the server token reaches every operation: an unknown object is 404
     auth.close()
 
 
@@ -420,7 +420,7 @@ def test_rejected_token_is_retried_once_then_raised(tmp_path: Path, idms: tuple[
 
 
 def mcdata8_scenario(c: Any, user: Any) -> None:
-    """Every MCData-8 operation (the deposit set), then the user reads back exactly what was deposited."""
+    """The MCData server deposits (folders, objects, bulk), then the user reads back exactly what was deposited."""
     folder = c.create_folder(models.Folder(parentFolderPath="/", name="SDS", attributes=models.AttributeList()))
     assert c.get_folder_id_by_path(path="/SDS").resourceURL == folder.resourceURL
     assert (
@@ -445,7 +445,7 @@ def mcdata8_scenario(c: Any, user: Any) -> None:
         assert user.get_object_payload(object_id).content == content
 
 
-@pytest.mark.clause("23.282-7.13.1-R5", "23.282-7.13.3.8-R1")
+@pytest.mark.clause("24.282-21.1-CR1", "23.282-7.13.1-R5", "23.282-7.13.3.8-R1")
 def test_mcdata8_every_operation_sync_and_async(running: Running, idms: tuple[str, TokenEndpoint, Path]) -> None:
     url, _, ca = idms
     box = "grace@example.test"
@@ -456,6 +456,7 @@ def test_mcdata8_every_operation_sync_and_async(running: Running, idms: tuple[st
         MessageStoreClient(api_root(running), "myStore", box, auth=user_auth, ca_bundle=running.ca_file) as u,
     ):
         server = Sync(c)
+        scenario(server)  # every operation, on the user's box: the token's scope covers the entire accounts
         mcdata8_scenario(server, Sync(u))
     assert sorted(operations_of("MCData-8") - server.called) == []
     loop = asyncio.new_event_loop()
@@ -470,7 +471,10 @@ def test_mcdata8_every_operation_sync_and_async(running: Running, idms: tuple[st
         ca_bundle=running.ca_file,
     )
     try:
-        mcdata8_scenario(Async(ac, loop), Async(au, loop))
+        server_async = Async(ac, loop)
+        scenario(server_async)
+        mcdata8_scenario(server_async, Async(au, loop))
+        assert sorted(operations_of("MCData-8") - server_async.called) == []
     finally:
         loop.run_until_complete(ac.close())
         loop.run_until_complete(au.close())

@@ -72,9 +72,8 @@ def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
         yield r
 
 
-@pytest.mark.clause("24.282-21.1-CR3", "23.282-7.13.1-R4", "24.282-21.1-R3", "24.282-21.1-R7")
-def test_every_mcdata7_operation_over_https(running: Running) -> None:
-    api = Api(running, user_token(KEYS, ALICE))
+def _every_operation(api: Api) -> None:
+    """Every operation of the document once, in a fresh box, each answer checked against the document."""
     inbox = api("CreateFolder", 201, json={"folder": {"parentFolderPath": "/", "name": "Inbox", "attributes": {}}})
     inbox_url = inbox.headers["location"]
     folder_id = last_segment(inbox_url)
@@ -195,40 +194,58 @@ def test_every_mcdata7_operation_over_https(running: Running) -> None:
     api("DeleteObject", 204, {"objectId": obj})
     api("GetObject", 404, {"objectId": obj})
     api("DeleteFolder", 204, {"folderId": folder_id})
+
+
+@pytest.mark.clause("24.282-21.1-CR3", "23.282-7.13.1-R4", "24.282-21.1-R3", "24.282-21.1-R7")
+def test_every_mcdata7_operation_over_https(running: Running) -> None:
+    api = Api(running, user_token(KEYS, ALICE))
+    _every_operation(api)
     mcdata7 = {i for i, (_, _, op) in OPS.items() if "MCData-7" in op["x-nmsgen-interfaces"]}
     assert sorted(mcdata7 - api.seen) == []
 
 
-@pytest.mark.clause("24.282-21.1-CR1", "24.282-21.1-CR2", "23.282-7.13.1-R5", "23.282-7.13.3.8-R1")
+@pytest.mark.clause("24.282-21.1-CR1", "24.282-21.1-CR2", "24.282-21.1-CR3", "23.282-7.13-R2")
 def test_every_mcdata8_operation_over_https(running: Running) -> None:
-    """The MCData server deposits into a user's box named by boxId, with a client-credentials token."""
+    """An all-accounts MCData server token reaches the whole box, as the seed CR says: it creates, reads,
+    searches, flags, moves, subscribes and deletes on any user's box named by boxId; the user sees what it
+    deposited."""
+    for box in ("bob@example.test", "carol@example.test"):
+        api = Api(running, server_token(KEYS), box=box)
+        _every_operation(api)
+        mcdata8 = {i for i, (_, _, op) in OPS.items() if "MCData-8" in op["x-nmsgen-interfaces"]}
+        assert sorted(mcdata8 - api.seen) == []
     api = Api(running, server_token(KEYS), box="bob@example.test")
     api("CreateFolder", 201, json={"folder": {"parentFolderPath": "/", "name": "Deposits", "attributes": {}}})
     ref = api("GetFolderIdByPath", 200, params={"path": "/Deposits"}).json()["reference"]["resourceURL"]
-    api("GetFolderIdsByPaths", 200, json={"pathList": {"path": ["/Deposits"]}})
-    api(
-        "CreateObject",
-        201,
-        json={
-            "object": {
-                "parentFolder": ref,
-                "flags": {"flag": []},
-                "attributes": {"attribute": [{"name": "Direction", "value": ["In"]}]},
-            }
-        },
-    )
-    objects = {"objectList": {"object": [{"parentFolder": ref, "attributes": {}, "flags": {}}]}}
-    api(
-        "BulkCreateObjects",
-        200,
-        files=[
-            ("root-fields", (None, json.dumps(objects), "application/json")),
-            ("attachments", ("", b"SDS text", "text/plain")),
-        ],
-    )
-    mcdata8 = {i for i, (_, _, op) in OPS.items() if "MCData-8" in op["x-nmsgen-interfaces"]}
-    assert sorted(mcdata8 - api.seen) == []
-    # the deposit is visible to the user, on MCData-7
+    obj = {"object": {"parentFolder": ref, "flags": {"flag": []}, "attributes": {}}}
+    api("CreateObject", 201, json=obj)
     user = Api(running, user_token(KEYS, "bob@example.test"), box="bob@example.test")
     found = user("SearchObjects", 200, json={"selectionCriteria": {"maxEntries": 10}}).json()["objectList"]["object"]
-    assert len(found) == 2
+    assert [o["parentFolder"] for o in found] == [ref]
+
+
+@pytest.mark.clause("23.282-7.13.1-R5", "23.282-7.13.3.8-R1", "RFC8725-3.12")
+def test_mcdata8_restricted_to_deposit_by_the_deployment(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """With the deployment setting mcdata8_operations = deposit (nmsgen serve --mcdata8-operations deposit), an
+    MCData server deposits (create objects and folders, find folders) and nothing else: every other operation
+    answers 403 POL0001 (wrong-interface) before the store is reached; the user's own token is unaffected."""
+    deposit = {"CreateObject", "BulkCreateObjects", "CreateFolder", "GetFolderIdByPath", "GetFolderIdsByPaths"}
+    with https_server(tmp_path_factory.mktemp("deposit"), KEYS, mcdata8_operations="deposit") as running:
+        server = Api(running, server_token(KEYS), box="bob@example.test")
+        server("CreateFolder", 201, json={"folder": {"parentFolderPath": "/", "name": "In", "attributes": {}}})
+        server("GetFolderIdByPath", 200, params={"path": "/In"})
+        made = server("CreateObject", 201, json={"object": {"parentFolderPath": "/In", "flags": {}, "attributes": {}}})
+        obj = last_segment(made.headers["location"])
+        refused = 0
+        for op_id, (path, meth, _) in sorted(OPS.items()):
+            if op_id in deposit or "{" in path.split("{boxId}", 1)[1]:
+                continue  # deposit operations, and those needing an id (GetObject below)
+            r = server.http.request(meth.upper(), server.box_url + path.split("{boxId}", 1)[1], json={})
+            assert r.status_code == 403, f"{op_id}: {r.status_code} {r.text[:200]}"
+            assert r.json()["requestError"]["policyException"]["messageId"] == "POL0001"
+            refused += 1
+        r = server.http.get(f"{server.box_url}/objects/{obj}")
+        assert r.status_code == 403 and r.headers["www-authenticate"].startswith("Bearer realm=")
+        assert refused >= 5
+        user = Api(running, user_token(KEYS, "bob@example.test"), box="bob@example.test")
+        assert user("GetObject", 200, {"objectId": obj}).json()["object"]["resourceURL"] == made.headers["location"]

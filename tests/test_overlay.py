@@ -131,27 +131,122 @@ def test_seed_overlay_reverts_to_a_valid_pre_cr_model() -> None:
     assert not {"24.282-21.1-CR1", "24.282-21.1-CR2", "24.282-21.1-N2"} & set(pre.model.clauses)
 
 
-@pytest.mark.clause("24.282-21.1-CR1", "24.282-21.1-CR2", "24.282-21.1-N2", "24.282-21.1-EN1", "24.282-21.1-EN2")
-def test_seed_impact_report() -> None:
-    """The seed CR adds MCData-8 to five deposit operations, with its scheme, setting, rule and challenge; it
-    breaks nothing for MCData-7 clients. The committed report (generated/changes/) is what `diff` prints."""
+# Every change of the seed CR, anchored in its text: (a fragment of the seed, the change keys that must be in the
+# report, the action). CR3 and NOTE 32 are only moved by the CR ("Moved to the top"): they are on both sides.
+SEED_CHANGES = [
+    ("as specified in subclause 7.13.1 of 3GPP TS 23.282", ["clause:24.282-21.1-CR6"], "added"),
+    ("is part of MCData access token", ["clause:24.282-21.1-N1"], "changed"),
+    (
+        "following the Client Credentials Grant type as specified in RFC 6749 [x]",
+        ["clause:RFC6749-4.4-R1", "clause:RFC6749-4.4.2-R1", "scheme:oAuth2ClientCredentials"],
+        "added",
+    ),
+    (
+        "have access to the entire MCData message store accounts",
+        ["clause:24.282-21.1-CR1", "interface:MCData-8", "setting:all_accounts_scope", "rule:interface"],
+        "added",
+    ),
+    (
+        "MCData server shall include the access token (with the \u201cBearer\u201d authentication scheme)",
+        ["clause:24.282-21.1-CR5"],
+        "added",
+    ),
+    ('the resource URL variable, "boxId"', ["clause:24.282-21.1-N2", "clause:24.282-21.1-CR2"], "added"),
+    ("Network Element to Network Element authorization", ["clause:24.282-21.1-EN1"], "added"),
+    ("shall validate the MCData access token as specified in 3GPP TS 24.482", ["clause:24.282-21.1-CR4"], "added"),
+    ("How the user is identified in communication between the MCData Server", ["clause:24.282-21.1-EN2"], "added"),
+]
+
+
+@pytest.mark.clause("24.282-21.1-CR1", "24.282-21.1-CR6", "24.282-21.1-N1", "24.282-21.1-EN2")
+def test_seed_impact_report_covers_the_whole_cr() -> None:
+    """Each change of the seed CR (scope pointer, NOTE 1 moved and completed, the RFC 6749 reference, the
+    MCData-8 paragraph, NOTE 2, both editor's notes) is in the report, and on the wire MCData-8 reaches every
+    operation without breaking anything for MCData-7 clients. The committed report is what `diff` prints."""
+    seed = " ".join((ROOT / "spec" / "changes" / f"{SEED}.txt").read_text(encoding="utf-8").split())
     r = run_nmsgen("diff", f"spec-{SEED}", "spec", "--format", "json")
     assert r.returncode == 0, r.stderr
     doc = json.loads(r.stdout)
+    changes = {(c["key"], c["action"]) for c in doc["changes"]}
+    for fragment, keys, action in SEED_CHANGES:
+        assert fragment in seed, fragment  # the CR's own words (spaces normalised)
+        for key in keys:
+            assert (key, action) in changes, f"{fragment!r}: {key} {action} is not in the impact report"
     got = {(c["key"], c["impact"]) for c in doc["changes"] if c["impact"] != "editorial"}
-    deposit = ["BulkCreateObjects", "CreateFolder", "CreateObject", "GetFolderIdByPath", "GetFolderIdsByPaths"]
-    assert got == {(f"operation:{o}", "compatible") for o in deposit} | {
+    every = pipeline.check(ROOT / "spec").model
+    assert every is not None
+    assert got == {(f"operation:{op.id}", "compatible") for op in every.operations} | {
+        (f"operation:{cb.operations[0].id}", "compatible") for cb in every.callbacks.values()
+    } | {
         ("interface:MCData-8", "compatible"),
         ("scheme:oAuth2ClientCredentials", "compatible"),
         ("setting:all_accounts_scope", "compatible"),
+        ("setting:mcdata8_operations", "compatible"),
         ("rule:interface", "compatible"),
         ("challenge:wrong-interface", "compatible"),
     }
-    added = {c["key"] for c in doc["changes"] if c["action"] == "added" and c["kind"] == "clause"}
-    assert added == {f"clause:24.282-21.1-{x}" for x in ("CR1", "CR2", "CR4", "CR5", "N2", "EN1", "EN2")}
     md = run_nmsgen("diff", f"spec-{SEED}", "spec", "--format", "markdown").stdout
     committed = (ROOT / "generated" / "changes" / f"{SEED}.md").read_text()
     assert md.split("Compared:", 1)[1] == committed.split("Compared:", 1)[1]
+    for words in ("7.13.1", "NOTE 1", "RFC 6749", "boxId", "NOTE 32", "moved", "entire"):
+        assert words in committed, words
+
+
+PRE_CR_CALLS = """
+import json, sys, time
+import jwt
+from cryptography.hazmat.primitives.asymmetric import ec
+from fastapi.testclient import TestClient
+from mcdata_store.auth import AuthSettings, VerificationKey
+from mcdata_store.server import create_app
+from mcdata_store.store import StoreError
+
+class Store:
+    def __getattr__(self, name):
+        def method(*a, **k):
+            raise StoreError("SVC0004", ["Request-URI"])
+        return method
+
+key = ec.generate_private_key(ec.SECP256R1())
+app = create_app(Store(), AuthSettings(keys=[VerificationKey(key.public_key(), "ES256")], algorithms=["ES256"]))
+client = TestClient(app, base_url="https://testserver", raise_server_exceptions=False)
+now = int(time.time())
+def tok(**claims):
+    return jwt.encode({"exp": now + 300, **claims}, key, algorithm="ES256")
+cases = {
+    "user": tok(mcdata_id="alice@example.test", scope="3gpp:mc:data_service"),
+    "no mcdata_id": tok(scope="3gpp:mc:data_service", sub="alice@example.test"),
+    "server-like": tok(scope="all-accounts", client_id="mcdata-server"),
+    "no token": None,
+}
+out = {}
+for name, t in cases.items():
+    headers = {"Authorization": f"Bearer {t}"} if t else {}
+    r = client.get("/nms/v1/myStore/alice%40example.test/objects/o1", headers=headers)
+    out[name] = [r.status_code, r.json()["requestError"]]
+print(json.dumps(out))
+"""
+
+
+@pytest.mark.clause("24.282-21.1-R8", "24.282-21.1-N1")
+def test_the_pre_cr_server_answers_and_never_500s(tmp_path: Path) -> None:
+    """The model before the seed CR (MCData-7 only) generates a server whose auth code raises only challenges
+    that model has: a token without mcdata_id is an invalid user token (401), not an unknown challenge (500)."""
+    out = tmp_path / "pre-cr"
+    r = run_nmsgen("generate", "--without", SEED, "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    assert "wrong-interface" not in (out / "mcdata_store" / "auth.py").read_text()
+    env = {**os.environ, "PYTHONPATH": str(out)}
+    run = subprocess.run([sys.executable, "-c", PRE_CR_CALLS], env=env, capture_output=True, text=True, check=False,
+                         cwd=tmp_path, timeout=120)  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    got = json.loads(run.stdout)
+    assert got["user"][0] == 404  # reached the store
+    assert got["no mcdata_id"][0] == 401 and got["no token"][0] == 401
+    # without MCData-8 a token without mcdata_id is a user token: here one without the user scope
+    assert got["server-like"] == [403, {"policyException": got["server-like"][1]["policyException"]}]
+    assert got["server-like"][1]["policyException"]["messageId"] == "POL0001"
+    assert all(status != 500 for status, _ in got.values())
 
 
 def test_incorporated_overlay_refuses_a_model_that_moved_on(tmp_path: Path) -> None:

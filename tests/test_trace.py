@@ -121,7 +121,7 @@ def test_matrix_covers_the_registry() -> None:
     data = json.loads((ROOT / "generated" / "trace" / "trace.json").read_text())
     assert [c["id"] for c in data["clauses"]] == list(result.model.clauses)
     assert tracing.summary  # the summary is part of the JSON
-    assert set(data["summary"]["by_kind"]) <= {"normative", "note", "editors-note", "informative"}
+    assert set(data["summary"]["by_kind"]) <= {"normative", "provisional", "note", "editors-note", "informative"}
 
 
 def test_outside_reason_turns_a_gap_into_a_listed_open_clause(project: Path) -> None:

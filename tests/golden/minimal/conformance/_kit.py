@@ -19,6 +19,7 @@ from urllib.parse import quote
 
 import httpx
 import jwt
+import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 from jsonschema import FormatChecker
 from openapi_schema_validator import OAS30ReadValidator
@@ -77,10 +78,22 @@ SERVER_INTERFACE = "MCData-8"
 USER_CLAIM = "mcdata_id"  # the claim that names the caller's box on MCData-7
 DEFAULT_USER_SCOPE = "3gpp:mc:data_service"
 CHALLENGES: dict[str, tuple[int, str]] = {
+    "invalid-token": (401, "SVC2003"),
+    "insufficient-scope": (403, "POL0001"),
     "missing-token": (401, "SVC2003"),
     "box-mismatch": (403, "POL0001"),
     "wrong-interface": (403, "POL0001"),
 }  # id -> (status, exception id)
+# the operation sets a deployment may restrict MCData-8 to (--mcdata8-operations)
+SERVER_OPERATION_SETS: dict[str, frozenset[str]] = {}
+
+
+def server_may_call(cfg: Config, op_id: str) -> bool:
+    """Whether the store under test lets an MCData server call ``op_id`` (its interfaces, and the operation set
+    it restricts MCData-8 to)."""
+    if SERVER_INTERFACE not in OPERATIONS[op_id].interfaces:
+        return False
+    return cfg.server_operations == "all" or op_id in SERVER_OPERATION_SETS.get(cfg.server_operations, frozenset())
 
 
 class KitError(Exception):
@@ -148,6 +161,7 @@ class Config:
     server_token: str | None
     minter: Minter | None
     document: dict[str, Any]
+    server_operations: str = "all"  # what the store lets MCData servers call: "all" or an operation set name
     foreign_key: Any = field(default_factory=lambda: ec.generate_private_key(ec.SECP256R1()))
 
     def box_url(self, box: str | None = None) -> str:
@@ -178,8 +192,9 @@ def unique(prefix: str) -> str:
 class Api:
     """One caller (one token) on one box."""
 
-    def __init__(self, cfg: Config, token: str | None, box: str | None = None) -> None:
+    def __init__(self, cfg: Config, token: str | None, box: str | None = None, interface: str = USER_INTERFACE) -> None:
         self.cfg = cfg
+        self.interface = interface
         self.box_url = cfg.box_url(box)
         headers = {"Authorization": f"Bearer {token}"} if token is not None else {}
         self.http = httpx.Client(verify=cfg.verify, headers=headers, timeout=30.0)
@@ -197,6 +212,8 @@ class Api:
         self, op_id: str, expect: int | tuple[int, ...] | None = None, ids: dict[str, str] | None = None, **kw: Any
     ) -> httpx.Response:
         op = OPERATIONS[op_id]
+        if self.interface == SERVER_INTERFACE and not server_may_call(self.cfg, op_id):
+            pytest.skip(f"the store does not let {SERVER_INTERFACE} call {op_id} (--mcdata8-operations)")
         r = self.http.request(op.method, self.url(op_id, ids), **kw)
         wanted = op.success if expect is None else (expect,) if isinstance(expect, int) else expect
         assert r.status_code in wanted, (

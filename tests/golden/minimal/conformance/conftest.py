@@ -15,7 +15,18 @@ from typing import Any
 import httpx
 import httpx_auth
 import pytest
-from _kit import DEFAULT_USER_SCOPE, USER_CLAIM, Api, Config, KitError, Minter, load_document, unverified_claims
+from _kit import (
+    DEFAULT_USER_SCOPE,
+    SERVER_INTERFACE,
+    SERVER_OPERATION_SETS,
+    USER_CLAIM,
+    Api,
+    Config,
+    KitError,
+    Minter,
+    load_document,
+    unverified_claims,
+)
 from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
 HERE = Path(__file__).resolve().parent
@@ -33,6 +44,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     g.addoption("--client-id", help="MCData-8: client id for the client credentials grant")
     g.addoption("--client-secret", help="MCData-8: client secret (or env NMS_KIT_CLIENT_SECRET)")
     g.addoption("--scope", help="MCData-8: the all-accounts scope to request / mint")
+    g.addoption(
+        "--mcdata8-operations",
+        default="all",
+        choices=["all", *sorted(SERVER_OPERATION_SETS)],
+        help="what the store lets MCData servers call: all operations (default) or an operation set",
+    )
     g.addoption("--signing-key", help="PEM private key of the IdMS: the kit mints every token itself")
     g.addoption("--key-id", help="kid header of minted tokens")
     g.addoption("--algorithm", default="ES256", help="JWS algorithm of minted tokens (default ES256)")
@@ -88,7 +105,7 @@ def cfg(pytestconfig: pytest.Config) -> Config:
         pytest.exit(str(e), returncode=4)
     verify = ssl.create_default_context(cafile=ca) if ca else True
     return Config(base_url.rstrip("/"), box, pytestconfig.getoption("--peer-box-id"), verify, ca, user_token,
-                  server_token, minter, document)  # fmt: skip
+                  server_token, minter, document, pytestconfig.getoption("--mcdata8-operations"))  # fmt: skip
 
 
 @pytest.fixture(scope="session")
@@ -120,7 +137,7 @@ def server(cfg: Config, server_auth: httpx.Auth | None) -> Iterator[Api]:
     """An MCData-8 caller on the test user's box (skipped when no MCData-8 credentials were given)."""
     if server_auth is None and cfg.server_token is None:
         pytest.skip("no MCData-8 credentials (--server-token, --token-url or --signing-key with --scope)")
-    api = Api(cfg, cfg.server_token if server_auth is None else None)
+    api = Api(cfg, cfg.server_token if server_auth is None else None, interface=SERVER_INTERFACE)
     if server_auth is not None:
         api.http.auth = server_auth
     yield api

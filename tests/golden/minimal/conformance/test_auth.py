@@ -16,11 +16,23 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 import scenarios
-from _kit import CHALLENGES, OPERATIONS, Api, Config, Minter, check_documented, forged_tokens, message_id
+from _kit import (
+    CHALLENGES,
+    OPERATIONS,
+    Api,
+    Config,
+    Minter,
+    check_documented,
+    forged_tokens,
+    message_id,
+    server_may_call,
+)
 
 ALL = sorted(OPERATIONS)
 USER_OPS = ["CreateThing", "DeleteThing", "GetThing"]  # operations MCData-7 may call
-USER_ONLY_OPS = ["DeleteThing", "GetThing"]  # operations reserved to MCData-7
+SERVER_OPS = ["CreateThing"]  # operations MCData-8 may call (unless the store restricts it)
+# operations a store may refuse to MCData-8: reserved to MCData-7, or outside an operation set
+RESTRICTABLE_OPS = ["DeleteThing", "GetThing"]
 
 
 def refused(cfg: Config, op_id: str, challenge: str | tuple[str, ...], *, token: str | None = None, box: str | None = None,
@@ -64,6 +76,30 @@ def test_c_1__basic_scheme(cfg: Config, op_id: str) -> None:
 
 
 @pytest.mark.clause("C-1")
+@pytest.mark.parametrize("op_id", ALL)
+def test_c_1__garbage_token(cfg: Config, op_id: str) -> None:
+    """A Bearer credential that is no JWT at all: 401 invalid_token."""
+    refused(cfg, op_id, "invalid-token", token="kit.garbage.token")
+
+
+@pytest.mark.clause("C-1")
+@pytest.mark.parametrize("op_id", USER_OPS)
+def test_c_1__user_token_without_scope(cfg: Config, minter: Minter, op_id: str) -> None:
+    """A user token whose scope lacks the interface's scope: 403 insufficient_scope."""
+    refused(cfg, op_id, "insufficient-scope", token=minter.user(cfg.box, scope="openid"))
+
+
+@pytest.mark.clause("C-1")
+@pytest.mark.parametrize("op_id", SERVER_OPS)
+def test_c_1__server_token_without_all_accounts_scope(cfg: Config, minter: Minter, op_id: str) -> None:
+    """An MCData-8 token (no user claim) whose scope lacks the all-accounts scope: 403
+    insufficient_scope, on every operation and box."""
+    if not server_may_call(cfg, op_id):
+        pytest.skip(f"the store does not let MCData-8 call {op_id}")
+    refused(cfg, op_id, "insufficient-scope", token=minter.server(claims={"scope": "openid"}))
+
+
+@pytest.mark.clause("C-1")
 @pytest.mark.parametrize("op_id", USER_OPS)
 def test_c_1__other_users_box(cfg: Config, op_id: str) -> None:
     """MCData-7: the user's valid token on another user's box is refused (a user may only touch
@@ -72,9 +108,12 @@ def test_c_1__other_users_box(cfg: Config, op_id: str) -> None:
 
 
 @pytest.mark.clause("C-1")
-@pytest.mark.parametrize("op_id", USER_ONLY_OPS)
-def test_c_1__server_token_on_user_only_operation(cfg: Config, server: Api, op_id: str) -> None:
-    """An MCData-8 (MCData server) token on an operation reserved to MCData-7: 403."""
+@pytest.mark.parametrize("op_id", RESTRICTABLE_OPS)
+def test_c_1__server_token_on_operation_it_may_not_call(cfg: Config, server: Api, op_id: str) -> None:
+    """An MCData-8 (MCData server) token on an operation the store does not let it call (reserved
+    to MCData-7, or outside the operation set given by --mcdata8-operations): 403."""
+    if server_may_call(cfg, op_id):
+        pytest.skip(f"the store lets MCData-8 call {op_id} (--mcdata8-operations {cfg.server_operations})")
     refused(cfg, op_id, "wrong-interface", token=server.http.headers.get("authorization", "")[7:] or None,
             auth=server.http.auth if server.http.auth else None)  # fmt: skip
 

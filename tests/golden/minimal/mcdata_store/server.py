@@ -310,21 +310,20 @@ def create_app(store: MessageStore, auth: AuthSettings, limits: Limits = Limits(
     def context(request: Request, op_id: str) -> Context:
         """Authenticate and authorize the caller of ``op_id`` (deny by default) and name the box."""
         store_name, box_id = base_variables(request)
-        token = bearer_token(request.headers.getlist("authorization"), "access_token" in request.query_params, False)
-        caller = validator.authorize(token, OPERATION_INTERFACES[op_id], box_id)
+        token = bearer_token(request.headers.getlist("authorization"), request.query_params.get("access_token"), False)
+        caller = validator.authorize(token, op_id, OPERATION_INTERFACES[op_id], box_id)
         base = str(request.base_url).rstrip("/")
         box_url = f"{base}/nms/v1/{quote(store_name, safe='')}/{quote(box_id, safe='')}"
         return Context(store_name, box_id, caller.interface, caller.subject, box_url)
 
     @app.exception_handler(AuthFailure)
     async def _auth_failure(request: Request, exc: AuthFailure) -> Response:
+        challenge = exc.www_authenticate_for(auth)
         return error_response(
-            exc.exception_id,
+            exc.exception_for(auth),
             [exc.detail] if exc.detail else [],
-            exc.status,
-            {"WWW-Authenticate": exc.www_authenticate(auth.realm)}
-            if CHALLENGES_WITH_HEADER.get(exc.challenge)
-            else None,
+            exc.status_for(auth),
+            {"WWW-Authenticate": challenge} if challenge else None,
         )
 
     @app.exception_handler(StoreError)
@@ -396,7 +395,3 @@ def create_app(store: MessageStore, auth: AuthSettings, limits: Limits = Limits(
         include_in_schema=False,
     )
     return app
-
-
-# challenge id -> whether its answer carries WWW-Authenticate
-CHALLENGES_WITH_HEADER: dict[str, bool] = {"missing-token": True, "box-mismatch": True, "wrong-interface": True}
