@@ -401,6 +401,8 @@ def trace_command(clause: str | None, spec: Path, tests: Path, fmt: str, junit: 
         sys.exit(1)
     files = pipeline.emit(result.model, result.document)
     matrix = tracing.compute(result.model, files, result.document, tests if tests.is_dir() else None, Path.cwd())
+    for problem in matrix.problems:  # blanket or uncapped clause markers: not counted, and the trace fails
+        sys.stderr.write(problem.render() + "\n")
     if junit is not None:
         tracing.add_results(matrix, junit)
     if clause is not None:
@@ -409,7 +411,11 @@ def trace_command(clause: str | None, spec: Path, tests: Path, fmt: str, junit: 
             sys.stderr.write(f"trace: error: {clause!r} is not a clause of the registry\n")
             sys.exit(2)
         click.echo(tracing.chain(row))
-        sys.exit(0 if row.kind != "normative" or row.outside or (row.realised and row.tested) else 1)
+        sys.exit(
+            0
+            if not matrix.problems and (row.kind != "normative" or row.outside or (row.realised and row.tested))
+            else 1
+        )
     if fmt != "summary":
         click.echo({"md": tracing.to_markdown, "csv": tracing.to_csv, "json": tracing.to_json}[fmt](matrix), nl=False)
     failing = tracing.failing(matrix)
@@ -418,7 +424,7 @@ def trace_command(clause: str | None, spec: Path, tests: Path, fmt: str, junit: 
     for row in failing:
         what = " and ".join(x for x, ok in (("unrealised", row.realised), ("untested", row.tested)) if not ok)
         sys.stderr.write(f"trace: {row.clause} ({row.source} {row.section}) is normative and {what}\n")
-    sys.exit(1 if failing else 0)
+    sys.exit(1 if failing or matrix.problems else 0)
 
 
 @main.command(name="diff")

@@ -47,6 +47,7 @@ CODES: dict[str, str] = {
     "overlay-duplicate-element": "An overlay adds only elements that do not exist yet.",
     "overlay-mismatch": "An incorporated change holds the model's current values (else it cannot be reverted).",
     "source-unknown": "A diff side is a model folder or a git revision of this repository.",
+    "clause-citation": "A test cites, on itself or a pytest.param case, at most 4 clauses it checks, or says why.",
 }
 
 

@@ -2,9 +2,11 @@
 
 One happy-path test per operation (and one more per operation the server interface may call), an
 unknown-resource test per operation that names a resource, a malformed-body test per JSON operation, a
-method-not-allowed test per path, and the clause-21 auth tests over every operation. Test names start with
-the first clause they realise and every test carries a ``clause`` marker with all of them, computed here
-from the model; the traceability matrix reads those markers.
+method-not-allowed test per path, and the clause-21 auth tests over every operation. Each test cites only the
+clauses its assertions check (``clause`` marker, or one per ``pytest.param`` case), at most four, and is
+named after the first; the traceability matrix reads those markers. What a test checks is written once, here
+(auth tests) and in ``scenarios.py`` (happy paths), and a clause is cited only while the model holds it (an auth
+test's clause: while the rule, challenge or exception behind the test cites it).
 
 The happy paths are NMS knowledge written once in ``templates/conformance/scenarios.py``; this stage
 refuses to emit a kit in which an operation of the model has no scenario.
@@ -18,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import model as m
-from . import schema as s
+from . import schema
 from . import server_view as sv
 from .render import TEMPLATES, format_python, render
 
@@ -54,7 +56,65 @@ def scenario_names(source: str) -> set[str]:
     return {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
 
 
-def _auth_clauses(model: m.Model) -> tuple[dict[str, list[str]], dict[str, str]]:
+def scenario_checks(source: str) -> dict[str, tuple[str, ...]]:
+    """The scenarios module's ``CHECKS``: operationId -> the clauses its happy path checks besides the
+    operation's defining clause and its caller's interface clauses."""
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.target.id == "CHECKS":
+            value: dict[str, tuple[str, ...]] = ast.literal_eval(node.value) if node.value else {}
+            return value
+    return {}
+
+
+def happy_clauses(
+    model: m.Model, op: sv.OperationView, caller: schema.InterfaceIn, extra: tuple[str, ...]
+) -> list[str]:
+    """What a happy path of ``op`` by ``caller`` cites: the operation's defining (first) clause, those of its
+    clauses that belong to the caller's interface (e.g. a user manages their stored objects over MCData-7), and
+    the clauses its scenario declares (``extra``) that the registry holds."""
+    own = [op.clauses[0], *(c for c in op.clauses[1:] if c in caller.clauses)]
+    return _unique(own, [c for c in extra if c in model.clauses])
+
+
+# What the assertions of each auth test check, first clause first (it names the test). A test cites those of
+# them that the model's rule, challenge or exception behind it cites; when none is left (a model with other
+# clause ids) it cites the first clause of that rule or challenge, the one the test exercises.
+AUTH_CHECKS: dict[str, tuple[str, ...]] = {
+    "missing": ("RFC6750-3-R1", "23.282-7.13-R4", "OMA-COMMON-Exceptions"),  # 401, Bearer challenge, SVC2003
+    "basic": ("RFC6750-3-R1", "RFC6750-2.1-R1"),  # another scheme is no Bearer credential
+    "query": ("24.282-21.1-R7", "RFC6750-2.3-R1"),  # the token counts only in the Authorization header
+    "garbage": ("RFC6750-3.1-R2", "24.282-21.1-R8", "24.482-A.2.3-R2"),  # 401 error="invalid_token"
+    "expired": ("33.180-B.12-R1", "RFC7519-4.1.4", "33.180-B.10-R3"),
+    "no_box_claim": ("33.180-B.2.2.3-F1", "24.282-21.1-N1"),  # the MCData ID claim is required
+    "no_scope": ("RFC6750-3.1-R3", "33.180-B.4.2.2-F1", "33.180-B.10-R3"),  # 403 insufficient_scope
+    "server_scope": ("24.282-21.1-CR1", "RFC6750-3.1-R3"),  # a server token needs the all-accounts scope
+    "other_box": ("23.282-7.13.1-R2", "23.282-7.13.1-R3", "23.282-5.10-R3"),
+    "confusion": ("RFC8725-3.12", "23.282-7.13.1-R3"),  # a user token stays one, whatever its scope
+    "interface": ("RFC8725-3.12",),  # a server token on an operation the store does not let it call
+    "tls_ok": ("24.282-21.1-R3", "33.210-6.2-R1"),
+    "tls_old": ("33.210-6.2-R1",),
+    "tls_plain": ("24.282-21.1-R3", "33.210-6.2-R1"),
+}
+# the forged-token test, per forgery (a pytest.param case each)
+FORGERY_CHECKS: dict[str, tuple[str, ...]] = {
+    "alg-none": ("33.180-B.2.2.1-F2", "RFC8725-3.2"),  # an unsigned token is refused
+    "foreign-key": ("24.282-21.1-R8", "RFC9068-4-R1"),  # the signature is verified with the IdMS key
+    "edited-payload": ("24.282-21.1-R8", "RFC9068-4-R1"),
+}
+API_CHECKS = ("OMA-NMS-5.2", "OMA-NMS-6")  # the percent-encoded box; JSON answered in JSON
+
+
+def checked(checks: tuple[str, ...], available: list[str]) -> list[str]:
+    """The clauses of ``checks`` that ``available`` (the clauses of the model elements behind a test) holds, or
+    the first of ``available`` when it holds none of them."""
+    return [c for c in checks if c in available] or available[:1]
+
+
+def _auth_clauses(
+    model: m.Model,
+) -> tuple[dict[str, list[str]], dict[str, str], list[tuple[str, list[str]]]]:
+    """(clauses each auth test cites, the name prefix of each test the model allows, the forgery cases with the
+    clauses each cites). A test is generated only when the model has the rule and the challenge it checks."""
     a = model.auth
     rules = {r.id: list(r.clauses) for r in a.validation}
     challenges = {  # a challenge's clauses and those of the exception its body carries
@@ -95,45 +155,32 @@ def _auth_clauses(model: m.Model) -> tuple[dict[str, list[str]], dict[str, str]]
         "expiry": [rules.get("expiry"), challenges.get("invalid-token")],
         "claims": [rules.get("claims"), challenges.get("invalid-token")],
         "scope": [rules.get("scope"), challenges.get("insufficient-scope")],
-        "server_scope": [rules.get("scope"), challenges.get("insufficient-scope"), server_if and server_if.clauses],
+        "server_scope": [rules.get("scope"), challenges.get("insufficient-scope"), server_if],
         "box": [challenges.get("box-mismatch")],
         "confusion": [rules.get("interface"), challenges.get("box-mismatch")],
         "interface": [challenges.get("wrong-interface")],
         "tls": [rules.get("tls")],
     }
     c = {k: (v if all(x is not None for x in needs[k]) else []) for k, v in c.items()}
-    return c, {k: slug(v[0]) for k, v in c.items() if v}
+    group = {"basic": "missing", "query": "header", "garbage": "invalid", "expired": "expiry",
+             "no_box_claim": "claims", "no_scope": "scope", "other_box": "box",
+             "tls_ok": "tls", "tls_old": "tls", "tls_plain": "tls"}  # fmt: skip
+    cited = {k: checked(checks, c[group.get(k, k)]) for k, checks in AUTH_CHECKS.items()}  # [] = no such test
+    forgeries = [(f, [x for x in checks if x in c["signature"]]) for f, checks in FORGERY_CHECKS.items()]
+    by_case = [x for _, ids in forgeries for x in ids]
+    cited["forged"] = c["signature"][:1] if c["signature"] and not by_case else []  # else each case cites its own
+    names = {k: slug(v[0]) for k, v in cited.items() if v}
+    names["forged"] = (
+        slug(next((x for x in c["signature"] if x in by_case), c["signature"][0])) if c["signature"] else ""
+    )
+    return cited, names, forgeries if c["signature"] else []
 
 
-def body_type_clauses(model: m.Model, op: m.Operation) -> list[str]:
-    """Clauses of every type a happy path of ``op`` sends or gets back (request bodies and parts, success
-    answers), transitively through their fields and enums: the kit checks each of those bodies against its
-    schema, so its happy-path test tests those types' clauses."""
-    bodies = list(op.spec.request) + [b for r in op.spec.responses if r.status < 300 for b in r.bodies]
-    todo = [b.type for b in bodies if b.type] + [p.type for b in bodies for p in b.parts if p.type]
-    seen: list[str] = []
-    while todo:
-        name = todo.pop(0)
-        if name in seen or name == m.ERROR_BODY_TYPE:
-            continue
-        seen.append(name)
-        if name in model.types:
-            todo += [f.spec.type for f in model.types[name].fields]
-    out: list[str] = []
-    for name in seen:
-        spec = (
-            model.types[name].spec if name in model.types else model.enums[name].spec if name in model.enums else None
-        )
-        if spec is not None:
-            out += [c for c in spec.clauses if c not in out]
-    return out
-
-
-def _resolved(scope: str, a: s.AuthIn) -> str:
+def _resolved(scope: str, a: schema.AuthIn) -> str:
     """A required scope as a token carries it: "${setting}" is the setting's default ("" when it has none)."""
     if scope.startswith("${") and scope.endswith("}"):
         setting = a.settings.get(scope[2:-1])
-        return str(setting.default or "") if isinstance(setting, s.SettingIn) else ""
+        return str(setting.default or "") if isinstance(setting, schema.SettingIn) else ""
     return scope
 
 
@@ -145,6 +192,7 @@ def emit(model: m.Model) -> dict[str, str]:
     ops = sv.operations(model)
     scenarios_source = (TEMPLATES / "conformance" / "scenarios.py").read_text(encoding="utf-8")
     scenarios = scenario_names(scenarios_source)
+    checks = scenario_checks(scenarios_source)
     without = sorted({o.id for o in ops} - scenarios)  # listed in the kit's README; no test claims their clauses
     a = model.auth
     user_if = next((i for i in a.interfaces if i.box_binding == "claim-equals-box"), None)
@@ -158,18 +206,17 @@ def emit(model: m.Model) -> dict[str, str]:
     happy: list[KitTest] = []
     unknown: list[KitTest] = []
     malformed: list[KitTest] = []
-    by_id = {op.id: op for op in model.operations}
     for o in ops:
         first = slug(o.clauses[0])
-        q = _quoted(_unique(list(o.clauses), body_type_clauses(model, by_id[o.id])))
         if o.id in scenarios:
+            q = _quoted(happy_clauses(model, o, user_if, checks.get(o.id, ())))
             happy.append(KitTest(f"test_{first}__{o.name}", o.id, q, f"{o.id} ({o.method} {rel[o.id]}): {o.summary}"))
         if o.id in scenarios and server_if is not None and server_if.name in o.interfaces:
             happy.append(
                 KitTest(
                     f"test_{first}__{o.name}__{slug(server_if.name)}",
                     o.id,
-                    _quoted(_unique(list(o.clauses), list(server_if.clauses))),
+                    _quoted(happy_clauses(model, o, server_if, ())),
                     f"{o.id} called by an MCData server over {server_if.name}, on the test user's box.",
                     "user: Api, server: Api",
                     "user, server",
@@ -201,12 +248,10 @@ def emit(model: m.Model) -> dict[str, str]:
         "clauses": _quoted(list(mna.clauses)),
         "doc": "A method a resource does not support: 405 with the exact Allow header of the document.",
     }
-    api_test = {
-        "name": f"test_{slug(model.api.clauses[0])}__json_and_percent_encoded_box",
-        "clauses": _quoted(list(model.api.clauses)),
-    }
+    api_clauses = checked(API_CHECKS, list(model.api.clauses))
+    api_test = {"name": f"test_{slug(api_clauses[0])}__json_and_percent_encoded_box", "clauses": _quoted(api_clauses)}
     allow = {r.path.split("{boxId}", 1)[1]: ", ".join(r.spec.allow) for r in model.resources if r.spec.kind == "server"}
-    c, n = _auth_clauses(model)
+    c, n, forgeries = _auth_clauses(model)
     data: dict[str, Any] = {
         "operations": [
             {
@@ -235,7 +280,7 @@ def emit(model: m.Model) -> dict[str, str]:
             if server_if
             and (
                 server_if.name not in o.interfaces
-                or any(o.id not in s.operations for s in server_if.operation_sets.values())
+                or any(o.id not in op_set.operations for op_set in server_if.operation_sets.values())
             )
         ),
         "server_sets": {k: sorted(v.operations) for k, v in sorted(server_if.operation_sets.items())}
@@ -243,6 +288,7 @@ def emit(model: m.Model) -> dict[str, str]:
         else {},
         "c": {k: _quoted(v) for k, v in c.items()},
         "n": n,
+        "forgeries": [(f, _quoted(ids)) for f, ids in forgeries],
     }
     files = {
         "conformance/_kit.py": render("conformance/_kit.py.jinja", **data),

@@ -73,9 +73,12 @@ def check(spec: Path, with_: Sequence[str] = (), without: Sequence[str] = ()) ->
     return Result(diags, model, document)
 
 
-def emit(model: Model, document: dict[str, Any], tests: Path | None = None) -> dict[str, str]:
+def emit(
+    model: Model, document: dict[str, Any], tests: Path | None = None, diags: Diagnostics | None = None
+) -> dict[str, str]:
     """IR (and its OpenAPI document) -> every generated file, in memory; the traceability matrix and the HTML
-    docs last, as they read the others (and the clause markers of the tests in ``tests``)."""
+    docs last, as they read the others (and the clause markers of the tests in ``tests``). Clause markers that
+    break the citation rules (blanket, more than four ids without a reason) are added to ``diags``."""
     files: dict[str, str] = {}
     files.update(emit_openapi.emit(model, document))
     files.update(emit_models.emit(model, document))
@@ -83,6 +86,8 @@ def emit(model: Model, document: dict[str, Any], tests: Path | None = None) -> d
     files.update(emit_client.emit(model))
     files.update(emit_conformance.emit(model))
     matrix = trace.compute(model, files, document, tests, Path.cwd())
+    if diags is not None:
+        diags.items += matrix.problems
     files.update(trace.emit(matrix))
     files.update(emit_docs.emit(model, document, matrix))
     files["README.md"] = GENERATED_README
@@ -101,7 +106,7 @@ def generate(
     then compare with ``out`` (``check_only``) or write it."""
     result = check(spec, with_, without)
     if result.ok and result.model is not None:
-        files = emit(result.model, result.document, tests)
+        files = emit(result.model, result.document, tests, result.diagnostics)
         if not with_ and not without:
             files.update(impact_reports(spec, result, files, tests))
         if result.diagnostics.has_errors:

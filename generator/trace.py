@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from . import model as m
+from .diagnostics import Diagnostic, Position
 
 Location = dict[str, Any]  # {"file", "symbol", "line"}
 
@@ -35,6 +36,7 @@ class Row:
     elements: list[Location] = field(default_factory=list)
     artifacts: list[Location] = field(default_factory=list)
     tests: list[Location] = field(default_factory=list)
+    unverified: list[Location] = field(default_factory=list)  # citations a check found hollow: not counted
     open_points: list[str] = field(default_factory=list)
     results: dict[str, int] = field(default_factory=dict)  # passed/failed/skipped, from a JUnit report
 
@@ -62,6 +64,8 @@ class Trace:
     uncited_tests: list[Location]
     files_without_clauses: list[str]
     open_points: list[OpenPointRow] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)  # every (test, clause) citation counted above
+    problems: list[Diagnostic] = field(default_factory=list)  # markers that break the citation rules: not counted
 
     def row(self, clause: str) -> Row | None:
         return next((r for r in self.rows if r.clause == clause), None)
@@ -137,47 +141,178 @@ def _openapi_artifacts(
     return out
 
 
-def _marker_args(node: ast.AST) -> list[str]:
-    """Clause ids of ``pytest.mark.clause("a", "b")`` expressions inside ``node``."""
-    ids = []
-    for call in ast.walk(node):
-        if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "clause":
-            ids += [a.value for a in call.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
-    return ids
+CITATION_CAP = 4  # clause ids per test function or parametrized case, unless the marker gives a reason
+CITATION_CODE = "clause-citation"
 
 
-def _citations(rel: str, text: str) -> tuple[list[tuple[str, Location]], list[Location]]:
-    cited: list[tuple[str, Location]] = []
-    uncited: list[Location] = []
-    tree = ast.parse(text)
-    module_ids = []
-    for stmt in tree.body:
-        if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "pytestmark" for t in stmt.targets):
-            module_ids += _marker_args(stmt.value)
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name.startswith("test"):
-            ids = sorted(set(module_ids + [i for d in node.decorator_list for i in _marker_args(d)]))
-            loc = {"file": rel, "symbol": node.name}  # no line: editing a test elsewhere changes nothing here
-            if ids:
-                cited += [(i, loc) for i in ids]
+@dataclass(frozen=True)
+class Citation:
+    """One clause a test cites: the test (file and function), the parametrized case whose ``pytest.param``
+    carries the marker ("" when the function's own decorator does), and the marker's reason ("" without).
+    ``nmsgen trace --verify`` can later mark single (test, clause) citations unverified."""
+
+    clause: str
+    file: str
+    test: str
+    case: str = ""
+    reason: str = ""
+
+    @property
+    def location(self) -> Location:
+        loc: Location = {"file": self.file, "symbol": self.test}  # no line: editing a test elsewhere changes nothing
+        if self.case:
+            loc["case"] = self.case
+        return loc
+
+
+@dataclass
+class _Marker:
+    ids: list[str]
+    reason: str
+    node: ast.Call
+
+
+def _clause_call(node: ast.AST) -> ast.Call | None:
+    """``node`` when it is a ``pytest.mark.clause(...)`` call (or ``mark.clause(...)``)."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "clause":
+        return node
+    return None
+
+
+class _CitationReader:
+    """Reads the clause markers of one test file statically (the matrix never imports tests). A marker counts
+    only on a test function's own decorators or on a ``pytest.param(..., marks=...)`` case of its
+    ``parametrize``; a module-level ``pytestmark``, a class decorator or anything else is a blanket marker:
+    reported, never counted."""
+
+    def __init__(self, rel: str, text: str) -> None:
+        self.rel = rel
+        self.tree = ast.parse(text)
+        self.problems: list[Diagnostic] = []
+        self.used: set[int] = set()  # id() of the marker calls attributed to a test
+        self.names = {  # module-level NAME = [...] assignments, for parametrize("x", NAME)
+            t.id: stmt.value
+            for stmt in self.tree.body
+            if isinstance(stmt, ast.Assign)
+            for t in stmt.targets
+            if isinstance(t, ast.Name)
+        }
+
+    def problem(self, node: ast.AST, message: str) -> None:
+        pos = Position(self.rel, getattr(node, "lineno", 1), getattr(node, "col_offset", 0) + 1)
+        self.problems.append(Diagnostic(CITATION_CODE, message, pos))
+
+    def marker(self, call: ast.Call) -> _Marker:
+        self.used.add(id(call))
+        ids = []
+        for a in call.args:
+            if isinstance(a, ast.Constant) and isinstance(a.value, str):
+                ids.append(a.value)
             else:
-                uncited.append(loc)
-    return cited, uncited
+                self.problem(a, "a clause marker lists clause ids as string literals (the matrix reads them "
+                             "without running the test), e.g. pytest.mark.clause(\"OMA-NMS-6.2\")")  # fmt: skip
+        reason = ""
+        for kw in call.keywords:
+            if kw.arg == "reason" and isinstance(kw.value, ast.Constant) and isinstance(kw.value.value, str):
+                reason = kw.value.value.strip()
+            if kw.arg != "reason" or not reason:
+                self.problem(kw, "a clause marker takes only clause ids and reason=\"why this test checks all "
+                             "of them\" (a non-empty string literal)")  # fmt: skip
+        return _Marker(ids, reason, call)
+
+    def cases(self, decorator: ast.AST) -> list[tuple[str, list[_Marker]]]:
+        """(case name, its clause markers) for each ``pytest.param`` of a ``parametrize`` decorator."""
+        if not (isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute)):
+            return []
+        if decorator.func.attr != "parametrize":
+            return []
+        values = next((kw.value for kw in decorator.keywords if kw.arg == "argvalues"), None)
+        values = decorator.args[1] if values is None and len(decorator.args) > 1 else values
+        if isinstance(values, ast.Name) and values.id in self.names:
+            values = self.names[values.id]
+        if not isinstance(values, (ast.List, ast.Tuple)):
+            return []
+        out = []
+        for i, v in enumerate(values.elts):
+            if not (isinstance(v, ast.Call) and isinstance(v.func, ast.Attribute) and v.func.attr == "param"):
+                continue
+            marks = next((kw.value for kw in v.keywords if kw.arg == "marks"), None)
+            found = [] if marks is None else marks.elts if isinstance(marks, (ast.List, ast.Tuple)) else [marks]
+            calls = [c for c in (_clause_call(x) for x in found) if c is not None]
+            if calls:
+                case = next(
+                    (str(kw.value.value) for kw in v.keywords if kw.arg == "id" and isinstance(kw.value, ast.Constant)),
+                    "",
+                ) or (repr(v.args[0].value) if v.args and isinstance(v.args[0], ast.Constant) else f"case {i + 1}")
+                out.append((case, [self.marker(c) for c in calls]))
+        return out
+
+    def check_cap(self, node: ast.AST, what: str, markers: list[_Marker]) -> None:
+        ids = sorted({i for mk in markers for i in mk.ids})
+        if len(ids) > CITATION_CAP and not any(mk.reason for mk in markers):
+            self.problem(
+                node,
+                f"{what} cites {len(ids)} clauses ({', '.join(ids)}): cite at most {CITATION_CAP}, the ones its "
+                'assertions check, or give the marker reason="why this test checks all of them"',
+            )
+
+    def read(self) -> tuple[list[Citation], list[Location]]:
+        cited: list[Citation] = []
+        uncited: list[Location] = []
+        for node in ast.walk(self.tree):
+            if not (isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name.startswith("test")):
+                continue
+            own = [self.marker(c) for c in (_clause_call(d) for d in node.decorator_list) if c is not None]
+            cases = [c for d in node.decorator_list for c in self.cases(d)]
+            self.check_cap(node, node.name, own)
+            for case, markers in cases:
+                self.check_cap(markers[0].node, f"{node.name}[{case}]", own + markers)
+            for case, markers in [("", own), *cases]:
+                for mk in markers:
+                    cited += [Citation(i, self.rel, node.name, case, mk.reason) for i in mk.ids]
+            if not any(mk.ids for _, markers in [("", own), *cases] for mk in markers):
+                uncited.append({"file": self.rel, "symbol": node.name})
+        for stmt in self.tree.body:  # whatever marker is left tags no single test
+            where = "a shared variable or another place outside a test's decorators"
+            if isinstance(stmt, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id == "pytestmark" for t in stmt.targets
+            ):
+                where = "the module (pytestmark)"
+            elif isinstance(stmt, ast.ClassDef):
+                where = f"class {stmt.name}"
+            for node in ast.walk(stmt):
+                call = _clause_call(node)
+                if call is not None and id(call) not in self.used:
+                    self.problem(
+                        call,
+                        f"blanket clause marker on {where}: it would tag tests that do not check its clauses; put "
+                        "each clause on the test functions (or pytest.param cases) whose assertions check it",
+                    )
+        return cited, uncited
 
 
-def test_citations(tests_dir: Path, root: Path) -> tuple[list[tuple[str, Location]], list[Location]]:
-    """(clause, test) for every clause marker in tests_dir, and the tests that cite no clause."""
-    cited: list[tuple[str, Location]] = []
+def _citations(rel: str, text: str) -> tuple[list[Citation], list[Location], list[Diagnostic]]:
+    reader = _CitationReader(rel, text)
+    cited, uncited = reader.read()
+    return cited, uncited, reader.problems
+
+
+def test_citations(tests_dir: Path, root: Path) -> tuple[list[Citation], list[Location], list[Diagnostic]]:
+    """The clause citations of every test in tests_dir, the tests that cite no clause, and the markers that
+    break the citation rules (blanket markers, more than CITATION_CAP ids without a reason)."""
+    cited: list[Citation] = []
     uncited: list[Location] = []
+    problems: list[Diagnostic] = []
     generated = {m.parent for m in tests_dir.rglob(".nmsgen-manifest")}  # golden copies of generated trees
     for path in sorted(tests_dir.rglob("test_*.py")):
         if any(g in path.parents for g in generated):
             continue
         rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
-        c, u = _citations(rel, path.read_text(encoding="utf-8"))
+        c, u, p = _citations(rel, path.read_text(encoding="utf-8"))
         cited += c
         uncited += u
-    return cited, uncited
+        problems += p
+    return cited, uncited, problems
 
 
 KIT = "conformance/"  # the generated conformance kit: tests, not realisations
@@ -232,25 +367,39 @@ def compute(
             target = rows[found].artifacts if found in rows else points[found].artifacts if found in points else None
             if target is not None and loc not in target:
                 target.append(loc)
-    cited: list[tuple[str, Location]] = []
+    cited: list[Citation] = []
     uncited: list[Location] = []
+    problems: list[Diagnostic] = []
     for path, text in sorted(files.items()):
         if path.startswith(KIT) and path.rsplit("/", 1)[-1].startswith("test_") and path.endswith(".py"):
-            c, u = _citations("generated/" + path, text)
+            c, u, p = _citations("generated/" + path, text)
             cited += c
             uncited += u
+            problems += p
     if tests_dir is not None and tests_dir.is_dir():
-        c, u = test_citations(tests_dir, root)
+        c, u, p = test_citations(tests_dir, root)
         cited += c
         uncited += u
-    for cid, loc in cited:
-        if cid in rows and loc not in rows[cid].tests:
-            rows[cid].tests.append(loc)
+        problems += p
+    for citation in cited:
+        loc = citation.location
+        if citation.clause in rows and loc not in rows[citation.clause].tests:
+            rows[citation.clause].tests.append(loc)
     for point in points.values():  # and the artifacts that realise its clauses
         for cid in point.clauses:
             if cid in rows:
                 point.artifacts += [a for a in rows[cid].artifacts if a not in point.artifacts]
-    return Trace(list(rows.values()), uncited, without, list(points.values()))
+    return Trace(list(rows.values()), uncited, without, list(points.values()), cited, problems)
+
+
+def mark_unverified(trace: Trace, citation: Citation) -> None:
+    """A citation a check found hollow (its test survives the removal of what the clause requires): listed
+    under the clause as unverified, no longer counted as testing it."""
+    row = trace.row(citation.clause)
+    loc = citation.location
+    if row is not None and loc in row.tests:
+        row.tests.remove(loc)
+        row.unverified.append(loc)
 
 
 def add_results(trace: Trace, report: Path) -> None:
@@ -284,12 +433,16 @@ def summary(trace: Trace) -> dict[str, Any]:
         "open": [r.clause for r in trace.rows if r.status in ("ffs", "unverified")],
         "outside": [r.clause for r in trace.rows if r.outside],
         "tests_citing_no_clause": len(trace.uncited_tests),
+        "test_citations": len(set(trace.citations)),
+        "tests_citing_clauses": len({(c.file, c.test) for c in trace.citations}),
         "generated_files_citing_no_clause": trace.files_without_clauses,
     }
 
 
 def _loc(loc: Location) -> str:
-    return f"{loc['file']}:{loc['line']} {loc['symbol']}" if "line" in loc else f"{loc['file']}::{loc['symbol']}"
+    if "line" in loc:
+        return f"{loc['file']}:{loc['line']} {loc['symbol']}"
+    return f"{loc['file']}::{loc['symbol']}" + (f"[{loc['case']}]" if "case" in loc else "")
 
 
 location_text = _loc  # "file:line symbol" of an artifact, "file::test" of a test
@@ -311,6 +464,7 @@ def to_json(trace: Trace) -> str:
                 "model": r.elements,
                 "artifacts": r.artifacts,
                 "tests": r.tests,
+                **({"unverified_citations": r.unverified} if r.unverified else {}),
                 **({"results": r.results} if r.results else {}),
             }
             for r in trace.rows
@@ -390,7 +544,8 @@ def to_markdown(trace: Trace) -> str:
         "",
         f"Normative clauses not realised or not tested: {len(s['normative_gaps'])}. "
         f"Outside what nmsgen can realise (reason given): {len(s['outside'])}. "
-        f"Open (FFS or unverified): {len(s['open'])}. Tests citing no clause: {s['tests_citing_no_clause']}.",
+        f"Open (FFS or unverified): {len(s['open'])}. Tests citing no clause: {s['tests_citing_no_clause']}. "
+        f"Clause citations: {s['test_citations']}, by {s['tests_citing_clauses']} tests.",
         "",
         "## Clauses",
         "",

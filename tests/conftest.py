@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ("pytester",)  # tests/test_citations.py runs the collection rules on small test files
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 REGEN_HINT = "run `pytest --regen` to accept the new output, then review the diff"
@@ -47,16 +49,54 @@ def minimal_model(tmp_path: Path) -> Path:
     return dst
 
 
+CITATION_CAP = 4  # the same cap as generator/trace.py, which reads the markers statically
+
+
+def citation_problems(items: list[pytest.Item], registry: set[str]) -> list[str]:
+    """What is wrong with the clause markers of ``items``: unknown ids, blanket markers (module pytestmark,
+    class), more than CITATION_CAP ids on one test or parametrized case without a reason, stray keywords."""
+    problems: set[str] = set()
+    for item in items:
+        ids: set[str] = set()
+        reasons = []
+        for node, mark in item.iter_markers_with_node("clause"):
+            if node is not item:
+                problems.add(
+                    f"{node.nodeid}: blanket clause marker on a {type(node).__name__.lower()} "
+                    f"({', '.join(map(str, mark.args))}): it tags tests that do not check its clauses; put each "
+                    "clause on the test functions (or pytest.param cases) whose assertions check it"
+                )
+                continue
+            problems.update(
+                f"{item.nodeid} -> {c} (not a clause of the registry)" for c in mark.args if c not in registry
+            )
+            ids.update(map(str, mark.args))
+            extra = set(mark.kwargs) - {"reason"}
+            reason = mark.kwargs.get("reason", "")
+            if extra or not isinstance(reason, str) or ("reason" in mark.kwargs and not reason.strip()):
+                problems.add(
+                    f'{item.nodeid}: a clause marker takes clause ids and reason="..." (a non-empty text) only'
+                )
+            reasons.append(reason)
+        if len(ids) > CITATION_CAP and not any(reasons):
+            problems.add(
+                f"{item.nodeid} cites {len(ids)} clauses ({', '.join(sorted(ids))}): cite at most {CITATION_CAP}, "
+                'the ones its assertions check, or give the marker reason="why this test checks all of them"'
+            )
+    return sorted(problems)
+
+
+def check_citations(items: list[pytest.Item], registry: set[str]) -> None:
+    """Refuse the run (a usage error naming every problem) when a clause marker breaks the citation rules."""
+    problems = citation_problems(items, registry)
+    if problems:
+        raise pytest.UsageError("clause markers break the citation rules:\n  " + "\n  ".join(problems))
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """A test may only cite clauses of the registry: a typo in a clause marker is a failure."""
+    """A test cites only clauses of the registry (a typo is a failure), on its own decorator or its
+    pytest.param cases (no blanket markers), at most CITATION_CAP of them unless the marker says why."""
     from generator import pipeline  # noqa: PLC0415 - the registry is read once, at collection
 
     result = pipeline.check(ROOT / "spec")
-    registry = set(result.model.clauses) if result.model else set()
-    unknown = sorted(
-        {(item.nodeid, c) for item in items for m in item.iter_markers("clause") for c in m.args if c not in registry}
-    )
-    if unknown:
-        raise pytest.UsageError(
-            "tests cite clauses that are not in the registry: " + ", ".join(f"{n} -> {c}" for n, c in unknown)
-        )
+    check_citations(items, set(result.model.clauses) if result.model else set())

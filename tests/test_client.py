@@ -43,7 +43,6 @@ from .conftest import ROOT
 from .https_server import Running, https_server
 from .support import ALICE, ALL_ACCOUNTS, BOB, Keys, free_port, user_token
 
-pytestmark = pytest.mark.clause("24.282-21.1-CR3", "24.282-21.1-R7", "24.282-21.1-CR1", "RFC6749-4.4.2-R1")
 KEYS = Keys()
 MIXED = b"--b1\r\nContent-Type: text/plain\r\n\r\nHello\r\n--b1\r\nContent-Type: image/png\r\n\r\n\x89PNG\r\n--b1--\r\n"
 
@@ -204,6 +203,7 @@ def scenario(c: Any) -> None:
         c.get_object(object_id)
 
 
+@pytest.mark.clause("24.282-21.1-CR3", "24.282-21.1-R7", "23.282-7.13.1-R4")
 def test_sync_client_every_operation(running: Running) -> None:
     with MessageStoreClient(
         api_root(running), "myStore", ALICE, auth=BearerTokenAuth(user_token(KEYS, ALICE)), ca_bundle=running.ca_file
@@ -213,6 +213,7 @@ def test_sync_client_every_operation(running: Running) -> None:
     assert sorted(operations_of("MCData-7") - adapter.called) == []
 
 
+@pytest.mark.clause("24.282-21.1-CR3", "24.282-21.1-R7", "23.282-7.13.1-R4")
 def test_async_client_every_operation(running: Running) -> None:
     loop = asyncio.new_event_loop()
     client = AsyncMessageStoreClient(
@@ -246,6 +247,7 @@ def test_errors_are_typed(running: Running) -> None:
     assert 'error="invalid_token"' in u.value.www_authenticate
 
 
+@pytest.mark.clause("RFC6750-3.1-R2")
 def test_bearer_refresh_once_on_invalid_token(running: Running) -> None:
     calls: list[str] = []
 
@@ -262,7 +264,7 @@ def test_bearer_refresh_once_on_invalid_token(running: Running) -> None:
     assert calls == ["refresh"]
 
 
-@pytest.mark.clause("24.282-21.1-R3")
+@pytest.mark.clause("24.282-21.1-R3", "24.482-A.2.1-R1", "24.482-A.2.1-R2", "33.180-6.1.2-R1")
 def test_tls_is_verified_and_http_refused(running: Running) -> None:
     auth = BearerTokenAuth(user_token(KEYS, ALICE))
     with pytest.raises(ValueError, match="https"):
@@ -346,6 +348,7 @@ def idms(tmp_path: Path) -> Iterator[tuple[str, TokenEndpoint, Path]]:
     thread.join(timeout=10)
 
 
+@pytest.mark.clause("24.282-21.1-CR1", "RFC6749-4.4.2-R1", "24.282-21.1-CR5")
 def test_mcdata8_client_credentials(running: Running, idms: tuple[str, TokenEndpoint, Path]) -> None:
     url, endpoint, ca = idms
     auth = ClientCredentialsAuth(url, "mcdata-server-1", "s3cret", ALL_ACCOUNTS, ca_bundle=ca)
@@ -419,6 +422,32 @@ def test_rejected_token_is_retried_once_then_raised(tmp_path: Path, idms: tuple[
     assert endpoint.issued == 2  # the first token and exactly one retry
 
 
+@pytest.mark.clause("24.282-21.1-R7", "24.282-21.1-CR5", "33.180-B.10-R1", "RFC6750-2.1-R1")
+def test_tokens_travel_only_in_the_authorization_header(
+    running: Running, idms: tuple[str, TokenEndpoint, Path]
+) -> None:
+    """Both clients put their access token in the Authorization header with the Bearer scheme, and nowhere
+    else: the user's token (MCData-7) and the MCData server's client-credentials token (MCData-8)."""
+    url, _, ca = idms
+    user = user_token(KEYS, ALICE)
+    server_auth = ClientCredentialsAuth(url, "mcdata-server-hdr", "s3cret", ALL_ACCOUNTS, ca_bundle=ca)
+    sent: list[tuple[str, str, str]] = []  # (who, Authorization, URL)
+    for who, auth in (("user", BearerTokenAuth(user)), ("server", server_auth)):
+        with MessageStoreClient(api_root(running), "myStore", ALICE, auth=auth, ca_bundle=running.ca_file) as c:
+            c._http.event_hooks["request"].append(
+                lambda r, who=who: sent.append((who, r.headers.get("authorization", ""), str(r.url)))
+            )
+            c.get_folder_id_by_path(path="/")
+    server_auth.close()
+    assert [who for who, _, _ in sent] == ["user", "server"]
+    for who, header, target in sent:
+        scheme, _, credential = header.partition(" ")
+        assert scheme == "Bearer" and re.fullmatch(r"[A-Za-z0-9\-._~+/]+=*", credential), (who, header)
+        assert credential.count(".") == 2, f"{who}: not a JWS compact token"
+        assert credential not in target and "access_token" not in target, f"{who}: token in the URL {target}"
+    assert sent[0][1] == f"Bearer {user}"
+
+
 def mcdata8_scenario(c: Any, user: Any) -> None:
     """The MCData server deposits (folders, objects, bulk), then the user reads back exactly what was deposited."""
     folder = c.create_folder(models.Folder(parentFolderPath="/", name="SDS", attributes=models.AttributeList()))
@@ -445,7 +474,7 @@ def mcdata8_scenario(c: Any, user: Any) -> None:
         assert user.get_object_payload(object_id).content == content
 
 
-@pytest.mark.clause("24.282-21.1-CR1", "23.282-7.13.1-R5", "23.282-7.13.3.8-R1")
+@pytest.mark.clause("24.282-21.1-CR1", "24.282-21.1-CR2", "23.282-7.13-R2", "23.282-7.13.1-R5")
 def test_mcdata8_every_operation_sync_and_async(running: Running, idms: tuple[str, TokenEndpoint, Path]) -> None:
     url, _, ca = idms
     box = "grace@example.test"

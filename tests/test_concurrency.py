@@ -280,7 +280,7 @@ def check_all_or_nothing(db: Path, acknowledged: dict[str, set[int]], in_flight:
                 assert b in in_flight, f"tree {b} vanished"
 
 
-@pytest.mark.clause("23.282-5.10-R1", "OMA-NMS-6.9", "OMA-NMS-6.11", "OMA-NMS-6.15", "OMA-NMS-6.16")
+@pytest.mark.clause("23.282-5.10-R1", "OMA-NMS-6.11", "OMA-NMS-6.15")
 def test_kill_9_leaves_multi_row_operations_all_or_nothing(tmp_path: Path) -> None:
     rng = random.Random(4_2026)
     db = tmp_path / "multi.db"

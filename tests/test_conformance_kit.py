@@ -58,7 +58,6 @@ def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
         yield r
 
 
-@pytest.mark.clause("24.282-21.1-R3", "24.282-21.1-R8", "24.282-21.1-CR3")
 def test_kit_passes_against_the_reference_store(
     running: Running, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
@@ -110,7 +109,6 @@ def _created_as_ok(app: Any) -> Any:
     return wrapped
 
 
-@pytest.mark.clause("23.282-7.13.1-R2", "23.282-7.13.1-R3")
 def test_kit_catches_a_store_that_ignores_the_box(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A broken variant: the store serves a user whatever box the URL names (the box check is skipped)."""
 
@@ -132,7 +130,6 @@ def test_kit_catches_a_store_that_ignores_the_box(tmp_path: Path, monkeypatch: p
     assert "this test realises: 23.282-7.13.1-R2" in proc.stdout
 
 
-@pytest.mark.clause("OMA-NMS-6.10")
 def test_kit_catches_a_wrong_status(tmp_path: Path) -> None:
     with https_server(tmp_path, KEYS, wrap=_created_as_ok) as broken:
         proc, out = run_kit(broken, tmp_path, "-k", "create_folder or get_folder_name")

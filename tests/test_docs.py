@@ -68,7 +68,6 @@ def rendered_dom(path: Path) -> str:
     return r.stdout
 
 
-@pytest.mark.clause("24.282-21.1-CR3", "OMA-NMS-6")
 def test_docs_render_in_a_real_browser_and_every_link_resolves(tmp_path: Path) -> None:
     dom = rendered_dom(DOCS)
     page = Elements()
@@ -88,7 +87,6 @@ def test_docs_render_in_a_real_browser_and_every_link_resolves(tmp_path: Path) -
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000
 
 
-@pytest.mark.clause("24.282-21.1-CR3", "24.282-21.1-EN1", "24.282-21.1-EN2")
 def test_docs_show_every_operation_schema_clause_and_open_point() -> None:
     page = Elements()
     page.feed(DOCS.read_text())

@@ -20,8 +20,6 @@ from generator.model import Model
 
 from .conftest import ROOT
 
-pytestmark = pytest.mark.clause("OMA-COMMON-JSON", "OMA-NMS-App.D")
-
 
 @pytest.fixture(scope="module")
 def model() -> Model:
@@ -92,6 +90,7 @@ def _example(model: Model, name: str) -> Any:
     return next(e.spec.value for e in model.examples if e.spec.name == name)
 
 
+@pytest.mark.clause("OMA-COMMON-JSON", "OMA-NMS-App.D")
 def test_example_is_valid(example_case: tuple[str, str, bool], model: Model, doc: dict[str, Any]) -> None:
     name, type_name, write = example_case
     errors = sorted(str(e.message) for e in validator(doc, type_name, write).iter_errors(_example(model, name)))
@@ -125,6 +124,7 @@ def _wrong_bodies(model: Model, name: str, type_name: str) -> list[tuple[str, An
     return wrong
 
 
+@pytest.mark.clause("OMA-COMMON-JSON")
 def test_wrong_bodies_are_rejected(example_case: tuple[str, str, bool], model: Model, doc: dict[str, Any]) -> None:
     name, type_name, write = example_case
     v = validator(doc, type_name, write)

@@ -10,7 +10,6 @@ import json
 import shutil
 from pathlib import Path
 
-import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -20,7 +19,6 @@ from generator import pipeline
 from .conftest import FIXTURES, REGEN_HINT, ROOT
 
 GOLDEN = ROOT / "tests" / "golden" / "minimal"
-pytestmark = pytest.mark.clause("OMA-COMMON-JSON")
 
 
 def tree(root: Path) -> dict[str, bytes]:

@@ -20,7 +20,6 @@ from .conftest import ROOT
 from .https_server import Running, https_server
 from .support import ALICE, Keys, user_token
 
-pytestmark = pytest.mark.clause("24.282-21.1-CR3", "24.282-21.1-N3")
 KEYS = Keys()
 
 
@@ -61,6 +60,7 @@ def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
         yield r
 
 
+@pytest.mark.clause("OMA-NMS-6.10", "OMA-NMS-6.11")
 def test_independent_client_creates_reads_and_deletes(independent_client: Any, running: Running) -> None:
     """A folder is created, read back as sent, deleted, and then not found.
 

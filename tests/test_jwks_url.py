@@ -17,7 +17,6 @@ from mcdata_store.auth import AuthSettings, TokenValidator, keys_from_jwks_url
 
 from .support import ALICE, Keys, user_token
 
-pytestmark = pytest.mark.clause("24.282-21.1-R8", "RFC8725-3.10")
 KEYS = Keys()
 
 
@@ -50,6 +49,7 @@ def idms(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]
     server.shutdown()
 
 
+@pytest.mark.clause("24.282-21.1-R8")
 def test_keys_from_the_jwks_url_validate_tokens(idms: tuple[str, Path]) -> None:
     url, ca = idms
     keys = keys_from_jwks_url(url, ca_file=ca)

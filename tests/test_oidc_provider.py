@@ -26,8 +26,6 @@ from .conftest import ROOT
 from .https_server import https_server
 from .support import Keys, free_port
 
-pytestmark = pytest.mark.clause("24.282-21.1-CR1", "RFC6749-4.4-R1", "RFC6749-4.4.2-R1", "RFC9068-2.2-R1")
-
 RESOURCE = "https://store.example.test/nms"
 SCOPE = "mcdata-ms-all-accounts"
 CLIENT_ID = "mcdata-server-1"
@@ -82,6 +80,7 @@ def provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Pa
     proc.wait(timeout=10)
 
 
+@pytest.mark.clause("24.282-21.1-CR1", "RFC6749-4.4.2-R1", "RFC9068-2.2-R1", "33.180-B.10-R2")
 def test_client_credentials_with_oidc_provider(provider: tuple[str, Path], tmp_path: Path) -> None:
     issuer, idp_ca = provider
     keys = keys_from_jwks_url(f"{issuer}/jwks", ca_file=idp_ca)
@@ -121,6 +120,7 @@ def test_client_credentials_with_oidc_provider(provider: tuple[str, Path], tmp_p
         auth.close()
 
 
+@pytest.mark.clause("RFC6749-4.4-R1", "RFC6749-5.2-R2")
 def test_wrong_client_secret(provider: tuple[str, Path], tmp_path: Path) -> None:
     issuer, idp_ca = provider
     auth = ClientCredentialsAuth(f"{issuer}/token", CLIENT_ID, "wrong", SCOPE, ca_bundle=idp_ca)
@@ -133,6 +133,7 @@ def test_wrong_client_secret(provider: tuple[str, Path], tmp_path: Path) -> None
     auth.close()
 
 
+@pytest.mark.clause("RFC9068-4-R1", "RFC6750-3.1-R2")
 def test_wrong_audience_token_is_refused(provider: tuple[str, Path], tmp_path: Path) -> None:
     """A store that is another resource refuses the provider's tokens (aud), after one fresh retry."""
     issuer, idp_ca = provider

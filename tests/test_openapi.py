@@ -61,7 +61,7 @@ def test_passes_openapi_spec_validator(doc: dict[str, Any]) -> None:
     validate(doc)
 
 
-@pytest.mark.clause("24.282-21.1-R3", "24.282-21.1-R6", "OMA-NMS-5.2")
+@pytest.mark.clause("24.282-21.1-R3")
 def test_3gpp_envelope(doc: dict[str, Any]) -> None:
     assert doc["openapi"].startswith("3.0.")
     assert doc["info"]["title"] and doc["info"]["version"]
@@ -84,7 +84,7 @@ def test_every_nms_resource_and_method(doc: dict[str, Any], rid: str) -> None:
         assert item[meth]["responses"]["405"]["headers"]["Allow"]["schema"]["enum"] == [allow]
 
 
-@pytest.mark.clause("OMA-NMS-6.17", "OMA-NMS-6.18", "OMA-NMS-6.19")
+@pytest.mark.clause("OMA-NMS-6.19")
 def test_notification_callback_r19(doc: dict[str, Any]) -> None:
     """R19 is client-side (the notifyURL), so it is a callback of the subscription operations."""
     for op_id in ("CreateSubscription",):
@@ -123,7 +123,7 @@ def test_no_unused_components(doc: dict[str, Any]) -> None:
     assert unused == []
 
 
-@pytest.mark.clause("24.282-21.1-R8", "RFC6750-3-R1", "RFC6750-3.1-R2", "RFC6750-3.1-R3")
+@pytest.mark.clause("RFC6750-3-R1", "RFC6750-3.1-R2", "RFC6750-3.1-R3")
 def test_every_operation_documents_auth_and_errors(doc: dict[str, Any]) -> None:
     for path, meth, op in operations(doc):
         responses = op["responses"]
@@ -134,7 +134,7 @@ def test_every_operation_documents_auth_and_errors(doc: dict[str, Any]) -> None:
         assert op["security"], f"{op['operationId']} has no security requirement"
 
 
-@pytest.mark.clause("24.282-21.1-R7", "24.282-21.1-CR1", "24.282-21.1-CR5", "RFC8725-3.1")
+@pytest.mark.clause("24.282-21.1-R7", "24.282-21.1-CR1")
 def test_security_schemes(doc: dict[str, Any]) -> None:
     schemes = doc["components"]["securitySchemes"]
     bearer = [s for s in schemes.values() if s["type"] == "http"]
@@ -145,7 +145,7 @@ def test_security_schemes(doc: dict[str, Any]) -> None:
         assert "RFC8725" in s["description"]
 
 
-@pytest.mark.clause("24.282-21.1-CR1", "24.282-21.1-CR3")
+@pytest.mark.clause("24.282-21.1-CR1")
 def test_both_interfaces_on_every_operation(doc: dict[str, Any]) -> None:
     """The seed CR: MCData-7 and MCData-8 are the OMA NMS API and the MCData server's token reaches the entire
     accounts, so every box-scoped operation lists both security schemes; the token endpoint is the variable
@@ -175,7 +175,6 @@ def test_every_operation_and_schema_cites_clauses(doc: dict[str, Any]) -> None:
         assert "Clauses: " in schema["description"], name
 
 
-@pytest.mark.clause("OMA-COMMON-JSON")
 def test_objects_closed_and_bounded(doc: dict[str, Any]) -> None:
     def walk(node: Any, where: str) -> None:
         if isinstance(node, dict):
@@ -208,7 +207,6 @@ def test_root_element_wrapping(doc: dict[str, Any]) -> None:
     assert schemas["Empty"]["nullable"] is True
 
 
-@pytest.mark.clause("24.282-21.1-EN1", "24.282-21.1-EN2")
 def test_open_points_are_visible(doc: dict[str, Any]) -> None:
     marked = [op for _, _, op in operations(doc) if op.get("x-nmsgen-open-points")]
     assert marked

@@ -49,7 +49,7 @@ def attributes(client: httpx.Client, box: str, fid: str, attr_filter: list[str])
     return {a["name"]: a["value"] for a in r.json()["folder"]["attributes"].get("attribute", [])}
 
 
-@pytest.mark.clause("OMA-NMS-6.11", "OMA-NMS-5.3.2.8")
+@pytest.mark.clause("OMA-NMS-6.11", "OMA-NMS-App.J")
 def test_attr_filter_counts_and_sizes_of_a_folder_and_its_subtree(api: tuple[httpx.Client, str]) -> None:
     client, box = api
     top = folder(client, box, "/", "Counts")
@@ -72,7 +72,7 @@ def test_attr_filter_counts_and_sizes_of_a_folder_and_its_subtree(api: tuple[htt
     assert attributes(client, box, top, ["subtreemsgcount", "Name"]) == {"Name": ["Counts"], "SubtreeMsgCount": ["5"]}
 
 
-@pytest.mark.clause("OMA-NMS-6.11")
+@pytest.mark.clause("OMA-NMS-6.11", "OMA-NMS-App.J")
 def test_no_counts_without_attr_filter(api: tuple[httpx.Client, str]) -> None:
     client, box = api
     fid = folder(client, box, "/", "Plain")
@@ -82,7 +82,7 @@ def test_no_counts_without_attr_filter(api: tuple[httpx.Client, str]) -> None:
     assert got["Name"] == ["Plain"] and got["Root"] == ["No"]
 
 
-@pytest.mark.clause("OMA-NMS-6.11", "OMA-NMS-6.4")
+@pytest.mark.clause("OMA-NMS-6.11")
 def test_counts_follow_changes(api: tuple[httpx.Client, str]) -> None:
     client, box = api
     fid = folder(client, box, "/", "Moving")

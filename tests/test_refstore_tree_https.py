@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from .https_server import Running, https_server
-from .support import ALICE, Keys, user_token
+from .support import ALICE, BOB, Keys, user_token
 
 KEYS = Keys()
 
@@ -44,12 +44,16 @@ class Box:
 
 
 @pytest.fixture(scope="module")
-def box(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Box]:
-    r: Running
+def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
     with https_server(tmp_path_factory.mktemp("tree"), KEYS) as r:
-        headers = {"Authorization": f"Bearer {user_token(KEYS, ALICE)}"}
-        with httpx.Client(verify=r.client_context(), headers=headers) as client:
-            yield Box(client, f"{r.base_url}/{quote(ALICE, safe='')}")
+        yield r
+
+
+@pytest.fixture(scope="module")
+def box(running: Running) -> Iterator[Box]:
+    headers = {"Authorization": f"Bearer {user_token(KEYS, ALICE)}"}
+    with httpx.Client(verify=running.client_context(), headers=headers) as client:
+        yield Box(client, f"{running.base_url}/{quote(ALICE, safe='')}")
 
 
 def tsr(target: str, folders: list[str] = [], objects: list[str] = []) -> dict[str, Any]:  # noqa: B006
@@ -64,7 +68,7 @@ def tsr(target: str, folders: list[str] = [], objects: list[str] = []) -> dict[s
     }
 
 
-@pytest.mark.clause("OMA-NMS-6.16", "OMA-NMS-7", "OMA-NMS-5.1.4")
+@pytest.mark.clause("OMA-NMS-6.16", "OMA-NMS-7")
 def test_move_a_tree_updates_paths_and_refuses_cycles(box: Box) -> None:
     projects = box.folder("/", "Projects")
     box.folder("/Projects", "Alpha")
@@ -154,3 +158,34 @@ def test_folder_listing_pages_neither_skip_nor_repeat(box: Box) -> None:
             break
     assert len(seen) == len(set(seen)) == 9
     assert made <= set(seen)
+
+
+@pytest.mark.clause("23.282-7.13.1-R1")
+def test_every_box_is_a_tree_below_the_common_root(running: Running, box: Box) -> None:
+    """A user's storage area is one tree: from an object, parentFolder leads up folder by folder to the box's
+    only root folder (no parent, path null). Every box hangs below the same store root; only the boxId differs."""
+    deep = box.obj("/Tree/A/B")
+    url = box.call("GET", "/objects/" + deep.rsplit("/", 1)[1], 200)["object"]["parentFolder"]
+    chain = []
+    for _ in range(10):
+        got = box.call("GET", "/folders/" + url.rsplit("/", 1)[1], 200, params={"path": "Yes"})["folder"]
+        chain.append(got["path"])
+        if "parentFolder" not in got:
+            break
+        url = got["parentFolder"]
+    assert chain == ["/Tree/A/B", "/Tree/A", "/Tree", None]
+    criteria = {"criterion": [{"type": "Attribute", "name": "Root", "value": "Yes"}]}
+    roots = box.call(
+        "POST",
+        "/folders/operations/search",
+        200,
+        json={"selectionCriteria": {"maxEntries": 5, "searchCriteria": criteria}},
+    )
+    root_urls = [f["resourceURL"] for f in roots["folderList"]["folder"]]
+    assert root_urls == [url] == [box.call("GET", "/folders/operations/pathToId", 200)["reference"]["resourceURL"]]
+    headers = {"Authorization": f"Bearer {user_token(KEYS, BOB)}"}
+    with httpx.Client(verify=running.client_context(), headers=headers) as client:
+        bob = Box(client, f"{running.base_url}/{quote(BOB, safe='')}")
+        bob_root = bob.call("GET", "/folders/operations/pathToId", 200)["reference"]["resourceURL"]
+    for root, who in ((url, ALICE), (bob_root, BOB)):
+        assert root.startswith(f"{running.base_url}/{quote(who, safe='')}/folders/"), root

@@ -25,7 +25,6 @@ import trustme
 from .conftest import ROOT
 from .support import ALICE, Keys, free_port, user_token
 
-pytestmark = pytest.mark.clause("24.282-21.1-R3", "24.282-21.1-R6", "33.210-6.2-R1")
 KEYS = Keys()
 
 
@@ -109,11 +108,13 @@ def test_prints_where_it_listens(server: tuple[int, str]) -> None:
     assert f"listening on https://127.0.0.1:{port}/nms/v1/" in banner
 
 
+@pytest.mark.clause("33.210-6.2-R1", "24.282-21.1-R3")
 @pytest.mark.parametrize("version", [ssl.TLSVersion.TLSv1_2, ssl.TLSVersion.TLSv1_3], ids=["TLSv1.2", "TLSv1.3"])
 def test_tls_1_2_and_1_3_accepted(server: tuple[int, str], pki: dict[str, Path], version: ssl.TLSVersion) -> None:
     assert handshake(server[0], version, pki["ca"]) == {"TLSv1_2": "TLSv1.2", "TLSv1_3": "TLSv1.3"}[version.name]
 
 
+@pytest.mark.clause("33.210-6.2-R1")
 @pytest.mark.filterwarnings("ignore:ssl.TLSVersion.TLSv1:DeprecationWarning")
 @pytest.mark.parametrize("version", [ssl.TLSVersion.TLSv1, ssl.TLSVersion.TLSv1_1], ids=["TLSv1.0", "TLSv1.1"])
 def test_tls_1_0_and_1_1_refused(
@@ -148,6 +149,7 @@ def test_tls_1_0_and_1_1_refused(
         handshake(server[0], version, pki["ca"])
 
 
+@pytest.mark.clause("24.282-21.1-R3", "24.282-21.1-R6")
 def test_https_request_with_a_real_token(server: tuple[int, str], pki: dict[str, Path]) -> None:
     port = server[0]
     tok = user_token(KEYS, ALICE)
@@ -161,6 +163,7 @@ def test_https_request_with_a_real_token(server: tuple[int, str], pki: dict[str,
         assert r.status_code == 401
 
 
+@pytest.mark.clause("24.282-21.1-R3", "33.210-6.2-R1")
 def test_plain_http_to_the_tls_port_gets_no_http_answer(server: tuple[int, str]) -> None:
     with socket.create_connection(("127.0.0.1", server[0]), timeout=5) as s:
         s.sendall(b"GET /nms/v1/s/b/objects/o HTTP/1.1\r\nHost: localhost\r\n\r\n")
@@ -168,6 +171,7 @@ def test_plain_http_to_the_tls_port_gets_no_http_answer(server: tuple[int, str])
     assert not data.startswith(b"HTTP/")
 
 
+@pytest.mark.clause("24.282-21.1-R3")
 def test_refuses_to_start_without_tls(pki: dict[str, Path]) -> None:
     r = subprocess.run(
         [sys.executable, "-m", "generator", "serve", "--jwks", str(pki["jwks"]), "--port", str(free_port())],

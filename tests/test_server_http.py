@@ -76,7 +76,7 @@ def test_unknown_resource_is_404_svc0004(path: str) -> None:
     assert_request_error(app().get(path, headers=AUTH), "SVC0004", 404)
 
 
-@pytest.mark.clause("OMA-NMS-6.7")
+@pytest.mark.clause("OMA-COMMON-Exceptions", "OMA-COMMON-ServiceException")
 @pytest.mark.parametrize(
     ("body", "headers"),
     [
@@ -149,7 +149,7 @@ class Refusing:
         return method
 
 
-@pytest.mark.clause("OMA-NMS-7")
+@pytest.mark.clause("OMA-NMS-7", "OMA-COMMON-PolicyException", "OMA-COMMON-Link")
 def test_store_refusals_use_the_exception_registry() -> None:
     r = app(Refusing()).post(
         url("/{storeName}/{boxId}/folders/operations/moveToFolder"),
@@ -167,7 +167,6 @@ def test_store_refusals_use_the_exception_registry() -> None:
     assert err["link"] == [{"rel": "folder", "href": "https://s/f/1"}]
 
 
-@pytest.mark.clause("OMA-NMS-6")
 def test_xml_bodies_are_refused_as_the_open_point_chose() -> None:
     """OP-XML-BODIES: JSON only. An XML body is invalid input naming Content-Type, before the store is asked."""
     store = RecordingStore()

@@ -22,6 +22,24 @@ MIXED = (
 )
 
 
+# What a happy path checks besides its operation's defining clause and its caller's interface clause (nmsgen
+# cites these on the kit's test, each while the model's registry holds it): what its assertions look at.
+CHECKS: dict[str, tuple[str, ...]] = {
+    "SearchFolders": ("OMA-NMS-App.J",),  # exactly one folder has the attribute Root = Yes
+    "GetFolderIdsByPaths": ("OMA-NMS-5.3.2.32",),  # one result per path, in request order
+    "CopyToFolder": ("OMA-NMS-5.3.2.32",),
+    "MoveToFolder": ("OMA-NMS-5.3.2.32",),
+    "BulkCreateObjects": ("OMA-NMS-5.3.2.32",),
+    "GetObject": ("23.282-7.13-R1",),  # the object is reached directly by its identifier
+    "GetObjectFlags": ("OMA-NMS-5.3.2.4",),  # the flags as set, in order
+    "SearchObjects": ("OMA-NMS-5.3.2.15", "OMA-NMS-5.3.3.1"),  # a scope and a Flag criterion select the object
+    "GetObjectIdsByPaths": ("OMA-NMS-5.3.2.32",),
+    "BulkUpdateObjects": ("OMA-NMS-5.3.2.32",),
+    "GetSubscription": ("OMA-COMMON-CallbackReference",),  # the notifyURL as sent
+    "ListSubscriptions": ("OMA-NMS-5.3.2.21",),  # the list holds the new subscription
+}
+
+
 def last_segment(url: str) -> str:
     return url.rstrip("/").rsplit("/", 1)[1]
 
