@@ -17,6 +17,7 @@ from typing import Any
 import jinja2
 
 from . import model as m
+from . import schema
 from . import trace as tracing
 from .render import TEMPLATES
 
@@ -185,6 +186,8 @@ def emit(model: m.Model, document: dict[str, Any], trace: tracing.Trace) -> dict
             return "#" + anchor("operation", name)
         if kind == "type" and name in schema_names:
             return "#" + anchor("schema", name)
+        if kind == "setting" and name in model.auth.settings:
+            return "#" + anchor("setting", name)
         return None
 
     html = (
@@ -195,6 +198,10 @@ def emit(model: m.Model, document: dict[str, Any], trace: tracing.Trace) -> dict
             document=document,
             schemes=document["components"].get("securitySchemes", {}),
             interfaces=model.auth.interfaces,
+            settings={
+                name: v if isinstance(v, schema.SettingIn) else schema.SettingIn(description=v)
+                for name, v in model.auth.settings.items()
+            },
             tags=tags,
             operations=ops,
             schemas=_schemas(document),
