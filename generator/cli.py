@@ -139,7 +139,7 @@ authorization server puts into their tokens."""
 )
 @click.option(
     "--db",
-    type=click.Path(path_type=Path),
+    type=click.Path(path_type=Path, readable=False),  # the store says what is wrong with it, in one line
     default=Path("store.sqlite"),
     show_default=True,
     help="SQLite file of the reference store (created if missing).",
@@ -271,6 +271,9 @@ def serve(
     except serving.ServeError as e:
         sys.stderr.write(f"serve: error: {e}\n")
         sys.exit(2)
+    except serving.StoreUnusable as e:
+        sys.stderr.write(f"{e}\n")
+        sys.exit(1)
 
 
 @main.command()

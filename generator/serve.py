@@ -45,6 +45,10 @@ class ServeError(Exception):
     pass
 
 
+class StoreUnusable(Exception):
+    """The store file cannot be used: one line, ``{path}: error {code}: {message}`` (exit status 1)."""
+
+
 def tls_context(cert: Path, key: Path) -> ssl.SSLContext:
     """A server context that refuses anything older than TLS 1.2."""
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
@@ -92,7 +96,7 @@ def run(o: ServeOptions) -> None:
     from mcdata_store.auth import VerificationKey  # noqa: PLC0415
     from mcdata_store.server import create_app  # noqa: PLC0415
     from refstore.notify import NotifySettings  # noqa: PLC0415
-    from refstore.sqlite import SqliteStore  # noqa: PLC0415
+    from refstore.sqlite import SqliteStore, StoreFileError  # noqa: PLC0415
 
     from .devtokens import DevTokens, dev_certificate  # noqa: PLC0415
 
@@ -118,6 +122,8 @@ def run(o: ServeOptions) -> None:
         store = SqliteStore(o.db, notify=NotifySettings(ca_file=o.notify_ca))  # delivers in background threads
     except ssl.SSLError as e:
         raise ServeError(f"cannot load the notify CA bundle {o.notify_ca}: {e}") from e
+    except StoreFileError as e:  # before anything listens; the store closed what it had opened
+        raise StoreUnusable(str(e)) from e
     app = create_app(store, settings)
     inner_lifespan = app.router.lifespan_context
 
