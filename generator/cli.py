@@ -143,7 +143,7 @@ Settings marked "our choice" have defaults the sources do not fix; each names it
 )
 @click.option(
     "--db",
-    type=click.Path(path_type=Path),
+    type=click.Path(path_type=Path, readable=False),  # the store says what is wrong with it, in one line
     default=Path("store.sqlite"),
     show_default=True,
     help="SQLite file of the reference store (created if missing).",
@@ -314,6 +314,9 @@ def serve(
     except serving.ServeError as e:
         sys.stderr.write(f"serve: error: {e}\n")
         sys.exit(2)
+    except serving.StoreUnusable as e:
+        sys.stderr.write(f"{e}\n")
+        sys.exit(1)
 
 
 @main.command()

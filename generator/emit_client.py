@@ -198,6 +198,7 @@ def emit(model: m.Model) -> dict[str, str]:
         405: "MethodNotAllowed",
         409: "Conflict",
         500: "ServerError",
+        503: "ServiceUnavailable",
     }
     text = render(
         "client/client.py.jinja",

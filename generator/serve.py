@@ -47,6 +47,10 @@ class ServeError(Exception):
     pass
 
 
+class StoreUnusable(Exception):
+    """The store file cannot be used: one line, ``{path}: error {code}: {message}`` (exit status 1)."""
+
+
 def tls_context(cert: Path, key: Path, settings: Any = None) -> ssl.SSLContext:
     """The generated server's TLS context (the model's transport rule: the min_tls_version floor)."""
     from mcdata_store.auth import tls_context as generated  # noqa: PLC0415
@@ -95,7 +99,7 @@ def run(o: ServeOptions) -> None:
     from mcdata_store.auth import VerificationKey  # noqa: PLC0415
     from mcdata_store.server import create_app  # noqa: PLC0415
     from refstore.notify import NotifySettings  # noqa: PLC0415
-    from refstore.sqlite import SqliteStore  # noqa: PLC0415
+    from refstore.sqlite import SqliteStore, StoreFileError  # noqa: PLC0415
 
     from .devtokens import DevTokens, dev_certificate  # noqa: PLC0415
 
@@ -121,6 +125,8 @@ def run(o: ServeOptions) -> None:
         store = SqliteStore(o.db, notify=NotifySettings(ca_file=o.notify_ca))  # delivers in background threads
     except ssl.SSLError as e:
         raise ServeError(f"cannot load the notify CA bundle {o.notify_ca}: {e}") from e
+    except StoreFileError as e:  # before anything listens; the store closed what it had opened
+        raise StoreUnusable(str(e)) from e
     app = create_app(store, settings)
     inner_lifespan = app.router.lifespan_context
 

@@ -82,6 +82,16 @@ def parse_token(token: str | None) -> int | None:
     return int(match.group(1)) if match else None
 
 
+def _rollback(conn: sqlite3.Connection) -> None:
+    """End a failed transaction without hiding its error: a ROLLBACK that fails as well (I/O error) leaves
+    the transaction open, and the store replaces such a connection on its thread's next call."""
+    if conn.in_transaction:
+        try:
+            conn.execute("ROLLBACK")
+        except sqlite3.Error:
+            _log.warning("rolling back a failed transaction failed", exc_info=True)
+
+
 def _object_url(box_url: str, object_id: str) -> str:
     return f"{box_url}/objects/{quote(object_id, safe='')}"
 
@@ -376,7 +386,7 @@ class Notifier:
                 self._woken = False
             try:
                 wait = self._dispatch()
-            except sqlite3.Error:
+            except Exception:  # e.g. disk full or an I/O error: the dispatcher lives on and looks again later
                 _log.exception("looking for pending notifications failed")
                 wait = self._settings.poll_interval  # look again later
             with self._wake:
@@ -395,8 +405,10 @@ class Notifier:
                 " WHERE s.expires_at > ?",
                 (now,),
             ).fetchall()
-        finally:
             conn.execute("COMMIT")
+        except BaseException:
+            _rollback(conn)
+            raise
         wait = self._settings.poll_interval
         for r in rows:
             pk = int(r["pk"])
@@ -434,8 +446,7 @@ class Notifier:
                 conn.execute(other, other_params)
             conn.execute("COMMIT")
         except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
+            _rollback(conn)
             raise
         return int(count)
 
@@ -498,8 +509,7 @@ class Notifier:
             )
             conn.execute("COMMIT")
         except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
+            _rollback(conn)
             raise
         index = int(row["next_index"])
         if not batch.events:  # everything filtered out: move on without a notification

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import json
 import math
+import os
 import secrets
 import sqlite3
 import threading
@@ -35,7 +36,7 @@ from .notify import Notifier, NotifySettings, SubscriptionFilter, parse_token, r
 from .schema import SCHEMA_VERSION, STATEMENTS
 from .search import decode_cursor as _unb64
 
-__all__ = ["SqliteStore"]
+__all__ = ["SqliteStore", "StoreFileError"]
 
 PAGE_MAX = 1000  # the models' list limit: no page (search, folder listing, bulk answer) is longer
 MAX_FOLDER_PATH = 4096 - 64  # room for "/" + an object id under the deepest folder (Reference.path <= 4096)
@@ -47,6 +48,94 @@ MAX_CLIENT_FOLDER_ATTRIBUTES = 1000 - len(READ_ONLY_FOLDER_ATTRIBUTES)  # Attrib
 
 class _MalformedPath(Exception):
     """A path that is not a path (empty component, too long name)."""
+
+
+class StoreFileError(Exception):
+    """The store file cannot be used (raised by the constructor): which file, what is wrong, what would be right.
+
+    ``str()`` is one line: ``{path}: error {code}: {message}``.
+    """
+
+    def __init__(self, path: str, code: str, message: str) -> None:
+        super().__init__(f"{path}: error {code}: {message}")
+        self.path, self.code, self.message = path, code, message
+
+
+# ------------------------------------------------------------------------------------------ SQLite failures
+
+# SQLite primary result codes (sqlite3.Error.sqlite_errorcode & 0xFF) that say the store lacks a resource
+# (space, working I/O, write access to its files, a lock, memory), not that the request or the data is wrong
+_SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_NOMEM, _SQLITE_READONLY = 5, 6, 7, 8
+_SQLITE_IOERR, _SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_CANTOPEN, _SQLITE_NOTADB = 10, 11, 13, 14, 26
+_NO_RESOURCES = frozenset(
+    {_SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_NOMEM, _SQLITE_READONLY, _SQLITE_IOERR, _SQLITE_FULL, _SQLITE_CANTOPEN}
+)
+
+
+def _sqlite_codes(exc: BaseException) -> Iterator[int]:
+    """The primary result codes of the SQLite errors in exc and the errors it was raised while handling."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        code = getattr(current, "sqlite_errorcode", None) if isinstance(current, sqlite3.Error) else None
+        if isinstance(code, int):
+            yield code & 0xFF
+        current = current.__cause__ or current.__context__
+
+
+@contextmanager
+def _no_resources_as_svc2001() -> Iterator[None]:
+    """SQLite failing for lack of a resource (disk full, I/O error, read-only file, lock, memory) becomes
+    503 SVC2001 "No server resources available to process the request" (no internals); the transaction it
+    hit was rolled back. Other errors pass unchanged."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        if any(code in _NO_RESOURCES for code in _sqlite_codes(exc)):
+            raise StoreError("SVC2001", []) from exc
+        raise
+
+
+def _file_error(path: str, exc: BaseException) -> StoreFileError:
+    """What is wrong with the store file at start-up, from SQLite's error and a look at the file system."""
+    file = Path(path)
+    folder = file.parent
+    codes = list(_sqlite_codes(exc))
+    detail = f" (SQLite: {exc})" if codes else f" ({exc})"
+    no_access = _SQLITE_READONLY in codes or _SQLITE_CANTOPEN in codes  # os.access tells why (root: immutable)
+    code, message = "store-unusable", f"the file cannot be used as the store{detail}; name another file"
+    if file.is_dir():
+        code = "store-not-a-file"
+        message = "the store path is a folder, not a file; name a store file (an existing one or a new name)"
+    elif not folder.is_dir():
+        code = "store-folder-missing"
+        message = f"the folder {folder} does not exist; create it, or name a store file in an existing folder"
+    elif _SQLITE_NOTADB in codes or _SQLITE_CORRUPT in codes:
+        code = "store-not-sqlite"
+        message = f"the store file is not a SQLite database{detail}; name a file this store wrote, or a new file"
+    elif no_access and file.exists() and not os.access(file, os.R_OK):
+        code = "store-unreadable"
+        message = "the store file cannot be read; give this user read and write access to it, or name another file"
+    elif no_access and file.exists() and not os.access(file, os.W_OK):
+        code = "store-read-only"
+        message = (
+            "the store file is read-only; the store writes to it: make it writable for this user, or name a"
+            " writable file"
+        )
+    elif no_access and not os.access(folder, os.W_OK | os.X_OK):
+        code = "store-folder-unwritable"
+        message = (
+            f"the folder {folder} is not writable; the store writes the file and its -wal and -shm files there:"
+            " make the folder writable for this user, or name a file in a writable folder"
+        )
+    elif _SQLITE_READONLY in codes:
+        code = "store-read-only"
+        message = f"the store file cannot be written{detail}; make it writable for this user, or name another file"
+    elif _SQLITE_FULL in codes:
+        code = "store-disk-full"
+        message = f"the store file cannot be written{detail}; free space on its disk, or name a file on another disk"
+    return StoreFileError(path, code, message)
 
 
 # ------------------------------------------------------------------------------------------ helpers
@@ -268,9 +357,16 @@ class SqliteStore:
         self._lock = threading.Lock()
         self._connections: list[sqlite3.Connection] = []
         self._closed = False
-        self._create_schema()
         # notification delivery in background threads (refstore/notify.py); None: subscriptions are only stored
         self._notifier: Notifier | None = None
+        try:
+            self._create_schema()
+        except StoreFileError:
+            self.close()
+            raise
+        except (sqlite3.Error, RuntimeError, OSError) as exc:  # no half-open store: nothing stays open
+            self.close()
+            raise _file_error(self._path, exc) from exc
         if notify is not None:
             try:
                 self._notifier = Notifier(self._conn, notify, clock)
@@ -300,6 +396,13 @@ class SqliteStore:
         if self._closed:
             raise RuntimeError("the store is closed")
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is not None and conn.in_transaction:  # a ROLLBACK failed (I/O error): start again on a new one
+            self._local.conn = None
+            with self._lock:
+                if conn in self._connections:
+                    self._connections.remove(conn)
+            conn.close()  # closing rolls the transaction back
+            conn = None
         if conn is None:
             conn = self._open()
             with self._lock:
@@ -346,7 +449,10 @@ class SqliteStore:
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:  # SQLite may have rolled back already (e.g. disk full)
-                conn.execute("ROLLBACK")
+                try:
+                    conn.execute("ROLLBACK")
+                except sqlite3.Error:  # e.g. an I/O error: the thread's next call replaces the connection
+                    pass
             raise
 
     def _create_schema(self) -> None:
@@ -354,7 +460,12 @@ class SqliteStore:
         with self._transaction(conn, write=True):
             version = int(conn.execute("PRAGMA user_version").fetchone()[0])
             if version > SCHEMA_VERSION:
-                raise RuntimeError(f"{self._path} has schema version {version}, newer than {SCHEMA_VERSION}")
+                raise StoreFileError(
+                    self._path,
+                    "store-newer-schema",
+                    f"the store file has schema version {version}, newer than this store's {SCHEMA_VERSION};"
+                    " open it with the version of the store that wrote it, or name another file",
+                )
             for statement in STATEMENTS:
                 conn.execute(statement)
             if version == 1:  # a version-1 file: build the search indexes of what it holds
@@ -393,19 +504,23 @@ class SqliteStore:
 
     @contextmanager
     def _tx(self, ctx: Context, *, write: bool = False) -> Iterator[_Tx]:
-        """One transaction on ctx's box; the box (and its root folder) is created on first contact."""
-        conn = self._conn()
-        if not write and self._box_pk(conn, ctx) is None:
-            with self._transaction(conn, write=True):
-                if self._box_pk(conn, ctx) is None:
-                    self._create_box(conn, ctx)
-        with self._transaction(conn, write):
-            box = self._box_pk(conn, ctx)
-            if box is None:
-                if not write:  # pragma: no cover - boxes are never deleted
-                    raise RuntimeError("box vanished")
-                box = self._create_box(conn, ctx)
-            yield _Tx(conn, ctx, box)
+        """One transaction on ctx's box; the box (and its root folder) is created on first contact.
+
+        Every operation runs in one: SQLite failing for lack of a resource becomes 503 SVC2001 here.
+        """
+        with _no_resources_as_svc2001():
+            conn = self._conn()
+            if not write and self._box_pk(conn, ctx) is None:
+                with self._transaction(conn, write=True):
+                    if self._box_pk(conn, ctx) is None:
+                        self._create_box(conn, ctx)
+            with self._transaction(conn, write):
+                box = self._box_pk(conn, ctx)
+                if box is None:
+                    if not write:  # pragma: no cover - boxes are never deleted
+                        raise RuntimeError("box vanished")
+                    box = self._create_box(conn, ctx)
+                yield _Tx(conn, ctx, box)
         if write and self._notifier is not None:
             self._notifier.wake()  # committed: deliver what changed (in the background)
 
@@ -415,8 +530,9 @@ class SqliteStore:
         try:
             yield
         except BaseException:
-            tx.run("ROLLBACK TO item")
-            tx.run("RELEASE item")
+            if tx.conn.in_transaction:  # else SQLite rolled the whole transaction back (e.g. disk full)
+                tx.run("ROLLBACK TO item")
+                tx.run("RELEASE item")
             tx.paths.clear()
             raise
         tx.run("RELEASE item")

@@ -38,6 +38,7 @@ def https_server(
     store_options: dict[str, Any] | None = None,
     *,
     wrap: Callable[[Any], Any] | None = None,
+    store_class: type[SqliteStore] = SqliteStore,
     **settings: Any,
 ) -> Iterator[Running]:
     ca = trustme.CA()
@@ -45,7 +46,7 @@ def https_server(
     cert.private_key_and_cert_chain_pem.write_to_path(str(tmp / "server.pem"))
     cert.private_key_pem.write_to_path(str(tmp / "server.key"))
     ca.cert_pem.write_to_path(str(tmp / "ca.pem"))
-    store = SqliteStore(tmp / "store.sqlite", **(store_options or {}))
+    store = store_class(tmp / "store.sqlite", **(store_options or {}))
     app = create_app(store, signing.settings(**settings))
     if wrap is not None:  # a deliberately broken variant, for tests that must catch it
         app = wrap(app)

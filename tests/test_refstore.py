@@ -1094,14 +1094,18 @@ def test_concurrent_writers_lose_nothing(store: SqliteStore) -> None:
     assert isinstance(found, models.ObjectList) and len(found.object or []) == 91
 
 
-@pytest.mark.clause("23.282-5.10-R1")
+@pytest.mark.clause("23.282-5.10-R1", "OMA-COMMON-Exceptions")
 def test_disk_full_rolls_back_cleanly(store: SqliteStore) -> None:
-    """DATA-7: a write that fails inside SQLite leaves no partial state and the connection usable."""
+    """DATA-7: a write that fails inside SQLite leaves no partial state and the connection usable; the
+    refusal is 503 SVC2001 (no server resources), not SQLite's error."""
     conn = store._conn()
     pages = conn.execute("PRAGMA page_count").fetchone()[0]
     conn.execute(f"PRAGMA max_page_count={pages}")
-    with pytest.raises(sqlite3.OperationalError):
+    with pytest.raises(StoreError) as refused:
         create(store, parentFolderPath="/Big", payload=Payload(b"x" * 200_000, "application/octet-stream"))
+    assert refusal(refused) == ("SVC2001", []) and refused.value.status is None
+    assert isinstance(refused.value.__cause__, sqlite3.OperationalError)
+    assert refused.value.__cause__.sqlite_errorname == "SQLITE_FULL"
     assert not conn.in_transaction
     conn.execute("PRAGMA max_page_count=1073741823")
     with pytest.raises(StoreError):

@@ -127,6 +127,10 @@ class ServerError(NmsApiError):
     """HTTP 500."""
 
 
+class ServiceUnavailable(NmsApiError):
+    """HTTP 503."""
+
+
 ERRORS: dict[int, type[NmsApiError]] = {
     400: BadRequest,
     401: Unauthorized,
@@ -134,6 +138,7 @@ ERRORS: dict[int, type[NmsApiError]] = {
     404: NotFound,
     405: MethodNotAllowed,
     500: ServerError,
+    503: ServiceUnavailable,
 }
 
 
