@@ -522,7 +522,7 @@ def validation_timers(s: Setup, keys: Keys) -> dict[str, Callable[[], object]]:
     token = s.token
 
     def authorize() -> object:
-        return validator.authorize(token, INTERFACES, BOX_ID)
+        return validator.authorize(token, "GetObject", INTERFACES, BOX_ID)
 
     # The cryptographic floor: one ECDSA P-256/SHA-256 verification of the same token's signature.
     signing_input, _, signature = token.rpartition(".")
@@ -775,7 +775,7 @@ def report(
         "",
         "| call | µs per call (median) | min | max |",
         "|---|---:|---:|---:|",
-        f'| `TokenValidator(settings).authorize(token, ("MCData-7",), "{BOX_ID}")` (PyJWT, ES256) '
+        f'| `TokenValidator(settings).authorize(token, "GetObject", ("MCData-7",), "{BOX_ID}")` (PyJWT, ES256) '
         f"| {auth_us:.1f} | {min(validation['authorize']):.1f} | {max(validation['authorize']):.1f} |",
         f"| of which the floor: one ECDSA P-256/SHA-256 `verify` (cryptography) of the same signature "
         f"| {ecdsa_us:.1f} | {min(validation['ecdsa']):.1f} | {max(validation['ecdsa']):.1f} |",

@@ -161,12 +161,14 @@ def build(parsed: list[tuple[LoadedFile, s.SpecFile]], diags: Diagnostics) -> m.
         b.type_ref(p.type, ppos, f"base parameter {p.name!r}")
         b.cite(p.clauses, ppos, f"base parameter {p.name!r}")
     b.cite(api_spec.clauses, api_pos, "the api section")
+    api_responses: dict[int, Position] = {}
     for i, resp in enumerate([*api_spec.common_responses, api_spec.method_not_allowed]):
         rpos = (
             api_file.where(("api", "common_responses", i))
             if i < len(api_spec.common_responses)
             else api_file.where(("api", "method_not_allowed"))
         )
+        api_responses.setdefault(resp.status, rpos)
         _response_refs(b, resp, rpos, f"common {resp.status} response")
 
     for f, i, r in pending_resources:
@@ -284,6 +286,7 @@ def build(parsed: list[tuple[LoadedFile, s.SpecFile]], diags: Diagnostics) -> m.
         examples=examples,
         refs=b.refs,
         positions=b.positions,
+        api_response_positions=api_responses,
     )
 
 

@@ -40,6 +40,11 @@ CODES: dict[str, str] = {
     "uncited": "Every operation, type, enum and auth rule cites at least one clause.",
     "root-collision": "A JSON root element name belongs to one type only.",
     "example-invalid": "An example is a valid body of its type (write rules for requests, read rules for responses).",
+    "example-status": "A response example names a status its operations answer with, and an error example's "
+    "exception is one they answer with under that status.",
+    "example-exception": "An error example shows a declared exception as the server writes it: its kind's member, "
+    "one variable per %N, the text with them filled in.",
+    "answer-variables": "An answer the model fixes gives one value per %N of its exception's text.",
     "openapi-invalid": "The emitted OpenAPI document passes openapi-spec-validator.",
     "overlay-unknown-change": "A change named on the command line has a file spec/changes/<id>.yaml.",
     "overlay-invalid": "A change-request overlay operation has the fields its verb and the change's state need.",

@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from . import answers
 from . import model as m
 from . import schema as s
 
@@ -275,11 +276,31 @@ class _Emitter:
                 }
         return body.media, content
 
-    def examples_for(self, op_id: str, use: str) -> dict[str, Json]:
+    def examples_for(self, op_id: str, use: str, status: int | None = None) -> dict[str, Json]:
         out: dict[str, Json] = {}
         for ex in self.m.examples:
-            if op_id in ex.spec.operations and ex.spec.use in (use, "both"):
+            if op_id in ex.spec.operations and ex.spec.use in (use, "both") and ex.spec.status in (None, status):
                 out[ex.spec.name] = {"summary": ex.spec.summary, "value": ex.spec.value, "x-type": ex.spec.type}
+        return out
+
+    def response_examples(self, op: m.Operation, status: int) -> dict[str, Json]:
+        """The examples shown under ``status``: those of spec/examples for it, then one derived from each answer
+        whose body the model fixes (auth challenges, the 405 answer, common responses), as the server sends it.
+        A hand-written example says more (a link, a path): it replaces the derived one of a non-auth answer with
+        the same exception; every challenge keeps its own (its error code differs)."""
+        out = self.examples_for(op.id, "response", status)
+        written = {shown[1] for v in out.values() if (shown := answers.shown_exception(v["value"]))}
+        for a in answers.error_answers(self.m, op):
+            if a.status != status or a.variables is None or (a.origin != "auth" and a.exception in written):
+                continue
+            x = self.m.exceptions[a.exception].spec
+            extra = f", with Allow: {', '.join(op.resource.spec.allow)}" if a.origin == "method-not-allowed" else ""
+            out[a.example_name] = {
+                "summary": f"{a.status} {a.label}: {a.exception} ({x.kind} exception) as the server sends it{extra}; "
+                "derived from the model.",
+                "value": answers.body(self.m, a.exception, a.variables),
+                "x-type": m.ERROR_BODY_TYPE,
+            }
         return out
 
     def exceptions_text(self, ids: list[str]) -> str:
@@ -332,7 +353,6 @@ class _Emitter:
                 if any(name not in r.headers for r in self._all_responses(op, status)):
                     slot["headers"][name] = slot["headers"][name].model_copy(update={"required": False})
 
-        examples = self.examples_for(op.id, "response")
         out: Json = {}
         for status in sorted(merged):
             slot = merged[status]
@@ -345,7 +365,7 @@ class _Emitter:
             if slot["headers"]:
                 entry["headers"] = {k: self.header(k, v, op) for k, v in sorted(slot["headers"].items())}
             if slot["bodies"]:
-                entry["content"] = self.contents(slot["bodies"], examples)
+                entry["content"] = self.contents(slot["bodies"], self.response_examples(op, status))
             if slot["exceptions"]:
                 entry["x-nmsgen-exceptions"] = slot["exceptions"]
             if slot["clauses"]:
@@ -386,13 +406,9 @@ class _Emitter:
 
     def auth_responses(self, op: m.Operation) -> list[tuple[s.ResponseIn, str]]:
         """The auth model's failure answers that apply to ``op``, with their challenge."""
-        itfs = self.m.auth.interfaces
-        restricted = set(op.spec.interfaces) != {i.name for i in itfs} or any(
-            op.id not in s_.operations for i in itfs for s_ in i.operation_sets.values()
-        )
         rows = []
         for ch in self.m.auth.challenges:
-            if ch.applies_to in ("restricted-operations", "reserved-operations") and not restricted:
+            if not answers.challenge_applies(self.m, ch, op):
                 continue
             headers: dict[str, s.HeaderIn] = {}
             if ch.www_authenticate:

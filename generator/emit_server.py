@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from . import answers
 from . import model as m
 from . import schema as s
 from . import server_view as sv
@@ -142,6 +143,10 @@ def _auth_data(model: m.Model, switched_off: Switch = None) -> dict[str, Any]:
             if v.open_points and v.default is not None
         ],
         "disabled": f"{off_kind} {off_id}" if switched_off else "",
+        "challenge_variables": {
+            c.id: ("500",) if off_kind == "challenge" and c.id == off_id else answers.challenge_variables(model, c)
+            for c in a.challenges
+        },
     }
 
 
@@ -187,6 +192,9 @@ def emit(model: m.Model, switched_off: Switch = None) -> dict[str, str]:
             base_pattern="^" + re.escape(prefix) + "/([^/?]+)/([^/?]+)(?:/|$)",
             not_allowed_clauses=model.api.method_not_allowed.clauses,
             app_clauses=list(dict.fromkeys([*model.api.clauses, *model.auth.clauses])),
+            not_found=answers.server_answer(model, 404, ("SVC0004", ["Request-URI"])),
+            internal_error=answers.server_answer(model, 500, ("SVC0001", ["500"])),
+            not_allowed_answer=answers.server_answer(model, 405, ("SVC0001", ["405"])),
         ),
     }
     return format_python(files, package)

@@ -163,6 +163,7 @@ class Model:
     examples: list[Example]
     refs: list[Ref]  # every cross-reference, for validation and traceability
     positions: dict[str, Position]  # "operation:Id", "type:Name", "auth:rule-id", ... -> where defined
+    api_response_positions: dict[int, Position] = field(default_factory=dict)  # status -> the 405 or common response
 
     @property
     def operations(self) -> list[Operation]:

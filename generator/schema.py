@@ -162,6 +162,10 @@ class ResponseIn(Cited):
     bodies: list[BodyIn] = Field(default_factory=list)
     headers: dict[str, HeaderIn] = Field(default_factory=dict)
     exceptions: list[str] = Field(default_factory=list)  # for error responses: the exception ids used
+    # the values of %1, %2, ... of the one exception of an answer the server makes by itself (the 405 answer,
+    # the common responses): sent by the generated server and shown by the document's example. None: each %N
+    # is the HTTP status (the error code). An operation's own responses leave them to the store.
+    variables: list[str] | None = None
 
 
 class OperationIn(Cited):
@@ -302,6 +306,9 @@ class ChallengeIn(Cited):
     status: int
     www_authenticate: str = ""  # e.g. 'Bearer realm="{realm}", error="invalid_token"'; "" = no header
     exception: str  # exception id of the requestError body
+    # the values of the exception's %1, %2, ...; None: each is the challenge id (the policy error code of
+    # POL0001 "Error code is %1"). The server sends them and the document's example shows them.
+    variables: list[str] | None = None
     # restricted: only operations that some interface may not call (reserved to another interface in the
     # model, or outside an operation set a deployment can restrict an interface to)
     # ("reserved-operations" is its former name, still read so that older models and git revisions load)
@@ -344,6 +351,9 @@ class ExampleIn(In):
     summary: str
     use: Literal["request", "response", "both"]  # requests follow write rules, responses read rules
     operations: list[str] = Field(default_factory=list)  # operationIds it illustrates
+    # responses: the status it is shown under (default: every response carrying its type). Required for a
+    # requestError example, whose exception must be one the operations answer with under that status.
+    status: int | None = None
     value: object
 
 

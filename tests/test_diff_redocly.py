@@ -41,6 +41,10 @@ OURS_ONLY: dict[tuple[str, str], str] = {
     ("auth-rule-added", "rule:nbf"): (
         "token validation rules are not part of an OpenAPI document; a new rule can refuse tokens accepted before"
     ),
+    ("auth-rule-added", "challenge:box-mismatch"): (
+        "the box-mismatch answer moves from 403 to 404, but 403 stays documented on every operation (insufficient "
+        "scope, wrong interface), so the document's response set Redocly compares does not change"
+    ),
     ("response-status-changed", "response:DeleteThing.200"): (
         "Redocly reports one change for 204 -> 200 ('Response 204 became 200', major); we report the removed 204 "
         "and the added 200 separately, both breaking, and match its verdict to the removed 204"

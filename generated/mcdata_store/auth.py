@@ -110,6 +110,16 @@ CHALLENGES: dict[str, Challenge] = {
     "box-mismatch": Challenge(403, 'Bearer realm="{realm}"', "POL0001", "", {}),
     "wrong-interface": Challenge(403, 'Bearer realm="{realm}"', "POL0001", "", {}),
 }
+# challenge id -> the values of its exception's %1.. (spec/auth.yaml variables; default the challenge id)
+CHALLENGE_VARIABLES: dict[str, tuple[str, ...]] = {
+    "missing-token": (),
+    "missing-token-forbidden": ("missing-token-forbidden",),
+    "invalid-request": ("Authorization",),
+    "invalid-token": (),
+    "insufficient-scope": ("insufficient-scope",),
+    "box-mismatch": ("box-mismatch",),
+    "wrong-interface": ("wrong-interface",),
+}
 
 # The model's rules, with the clauses each realises (spec/auth.yaml): what this module enforces and why.
 RULES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -379,6 +389,10 @@ class AuthFailure(Exception):
         template = CHALLENGES[self.answer(settings)].www_authenticate
         realm = settings.realm.replace('"', "")
         return template.replace("{realm}", realm).replace("{scope}", self.scope.replace('"', ""))
+
+    def variables_for(self, settings: AuthSettings) -> tuple[str, ...]:
+        """What the answer fills %1.. with (from the model); ``detail`` (why, for debugging) is never sent."""
+        return CHALLENGE_VARIABLES[self.answer(settings)]
 
 
 @dataclass(frozen=True)

@@ -55,6 +55,10 @@ ALLOW: dict[str, str] = {
     "/nms/v1/{storeName}/{boxId}/things": "POST",
     "/nms/v1/{storeName}/{boxId}/things/{thingId}": "GET, DELETE",
 }
+# the answers the server makes by itself, with the values of their %1.. (spec/api.yaml): exception, variables
+NOT_FOUND: tuple[str, list[str]] = ("SVC0004", ["Request-URI"])
+NOT_ALLOWED: tuple[str, list[str]] = ("SVC0001", ["405"])
+INTERNAL_ERROR: tuple[str, list[str]] = ("SVC0001", ["500"])
 ALL_METHODS = ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE")
 
 
@@ -321,7 +325,7 @@ def create_app(store: MessageStore, auth: AuthSettings, limits: Limits = Limits(
         challenge = exc.www_authenticate_for(auth)
         return error_response(
             exc.exception_for(auth),
-            [exc.detail] if exc.detail else [],
+            list(exc.variables_for(auth)),
             exc.status_for(auth),
             {"WWW-Authenticate": challenge} if challenge else None,
         )
@@ -329,7 +333,7 @@ def create_app(store: MessageStore, auth: AuthSettings, limits: Limits = Limits(
     @app.exception_handler(StoreError)
     async def _store_error(request: Request, exc: StoreError) -> Response:
         if exc.exception_id not in EXCEPTIONS:
-            return error_response("SVC0001", ["500"], 500)
+            return error_response(*INTERNAL_ERROR, 500)
         return error_response(exc.exception_id, exc.variables, exc.status, links=exc.links)
 
     @app.exception_handler(BadRequest)
@@ -343,17 +347,17 @@ def create_app(store: MessageStore, auth: AuthSettings, limits: Limits = Limits(
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         if exc.status_code == 404:
-            return error_response("SVC0004", ["Request-URI"], 404)
+            return error_response(*NOT_FOUND, 404)
         return error_response("SVC0001", [str(exc.status_code)], exc.status_code)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
-        return error_response("SVC0001", ["500"], 500)
+        return error_response(*INTERNAL_ERROR, 500)
 
     # C-1: 405 with the exact Allow header of the resource
     def not_allowed(allow: str) -> Callable[[Request], Awaitable[Response]]:
         async def handler(request: Request) -> Response:
-            return error_response("SVC0001", ["405"], 405, {"Allow": allow})
+            return error_response(*NOT_ALLOWED, 405, {"Allow": allow})
 
         return handler
 

@@ -4,11 +4,13 @@
 The generated server (``server.py``) does HTTP, authentication and error mapping, then calls the
 store; the store does semantics. Implement :class:`MessageStore`; when the spec grows, a type
 checker names the methods to add. A store signals a refusal by raising :class:`StoreError` with an
-NMS exception id (the server answers with a ``requestError`` and the exception's HTTP status).
+NMS exception id and one value per %N of its text (the server answers with a ``requestError`` and the
+exception's HTTP status).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -47,12 +49,20 @@ class Answer:
 
 @dataclass
 class StoreError(Exception):
-    """A refusal: the NMS exception id, its %1, %2, ... values, and links (e.g. rel "folder")."""
+    """A refusal: the NMS exception id, one value per %1, %2, ... of its text, and links (e.g. rel "folder")."""
 
     exception_id: str
     variables: list[str] = field(default_factory=list)
     status: int | None = None  # default: the exception's HTTP status from the model
     links: list[tuple[str, str]] = field(default_factory=list)  # (rel, href)
+
+    def __post_init__(self) -> None:
+        known = EXCEPTIONS.get(self.exception_id)
+        if known is not None and len(self.variables) != placeholders(known[1]):
+            raise ValueError(
+                f"{self.exception_id} {known[1]!r} takes {placeholders(known[1])} variable(s), "
+                f"not {len(self.variables)}"
+            )
 
     def __str__(self) -> str:
         return f"{self.exception_id} {self.variables}"
@@ -72,6 +82,11 @@ EXCEPTIONS: dict[str, tuple[str, str, int]] = {
 MAX_TEXT = 1024  # the model's limit for ServiceException/PolicyException text and variables
 MAX_VARIABLE = 256  # a variable echoed into an answer is clipped to this many characters
 MAX_HREF = 2048
+
+
+def placeholders(text: str) -> int:
+    """How many variables an exception's text takes: its highest %N."""
+    return max((int(n) for n in re.findall(r"%(\d+)", text)), default=0)
 
 
 def _clip(value: str, limit: int) -> str:
