@@ -19,9 +19,12 @@ from typing import Any
 
 from . import model as m
 from . import server_view as sv
+from .escape import Code
 from .render import TEMPLATES, format_python, render
 
 RESOURCE_IDS = ("objectId", "folderId", "subscriptionId")
+_USER_FIXTURE = Code("user: Api")  # a happy-path test's fixtures, and its scenario's (caller, box owner) arguments
+_USER_ARGS = Code("user, user")
 
 
 def slug(clause: str) -> str:
@@ -42,8 +45,8 @@ class KitTest:
     op: str
     clauses: list[str]
     doc: str
-    fixtures: str = "user: Api"
-    args: str = "user, user"
+    fixtures: Code = _USER_FIXTURE
+    args: Code = _USER_ARGS
     param: str = ""
 
 
@@ -125,10 +128,6 @@ def body_type_clauses(model: m.Model, op: m.Operation) -> list[str]:
     return out
 
 
-def _quoted(clauses: list[str]) -> list[str]:
-    return [repr(x) for x in clauses]
-
-
 def emit(model: m.Model) -> dict[str, str]:
     ops = sv.operations(model)
     scenarios_source = (TEMPLATES / "conformance" / "scenarios.py").read_text(encoding="utf-8")
@@ -149,7 +148,7 @@ def emit(model: m.Model) -> dict[str, str]:
     by_id = {op.id: op for op in model.operations}
     for o in ops:
         first = slug(o.clauses[0])
-        q = _quoted(_unique(list(o.clauses), body_type_clauses(model, by_id[o.id])))
+        q = _unique(list(o.clauses), body_type_clauses(model, by_id[o.id]))
         if o.id in scenarios:
             happy.append(KitTest(f"test_{first}__{o.name}", o.id, q, f"{o.id} ({o.method} {rel[o.id]}): {o.summary}"))
         if o.id in scenarios and server_if is not None and server_if.name in o.interfaces:
@@ -157,10 +156,10 @@ def emit(model: m.Model) -> dict[str, str]:
                 KitTest(
                     f"test_{first}__{o.name}__{slug(server_if.name)}",
                     o.id,
-                    _quoted(_unique(list(o.clauses), list(server_if.clauses))),
+                    _unique(list(o.clauses), list(server_if.clauses)),
                     f"{o.id} called by an MCData server over {server_if.name}, on the test user's box.",
-                    "user: Api, server: Api",
-                    "user, server",
+                    Code("user: Api, server: Api"),
+                    Code("user, server"),
                 )
             )
         id_param = next((p.name for p in o.path_params if p.name in RESOURCE_IDS), None)
@@ -169,7 +168,7 @@ def emit(model: m.Model) -> dict[str, str]:
                 KitTest(
                     f"test_{first}__{o.name}__unknown_{sv.snake(id_param)}",
                     o.id,
-                    _quoted(_unique([o.clauses[0]], svc0004)),
+                    _unique([o.clauses[0]], svc0004),
                     f"{o.id} on a {id_param} the box never issued: 404 with ServiceException SVC0004.",
                     param=id_param,
                 )
@@ -179,19 +178,19 @@ def emit(model: m.Model) -> dict[str, str]:
                 KitTest(
                     f"test_{first}__{o.name}__malformed_body",
                     o.id,
-                    _quoted(_unique([o.clauses[0]], svc0002)),
+                    _unique([o.clauses[0]], svc0002),
                     f"{o.id} with a body that is not JSON: 400 with ServiceException SVC0002.",
                 )
             )
     mna = model.api.method_not_allowed
     not_allowed = {
         "name": f"test_{slug(mna.clauses[0])}__method_not_allowed",
-        "clauses": _quoted(list(mna.clauses)),
+        "clauses": list(mna.clauses),
         "doc": "A method a resource does not support: 405 with the exact Allow header of the document.",
     }
     api_test = {
         "name": f"test_{slug(model.api.clauses[0])}__json_and_percent_encoded_box",
-        "clauses": _quoted(list(model.api.clauses)),
+        "clauses": list(model.api.clauses),
     }
     allow = {r.path.split("{boxId}", 1)[1]: ", ".join(r.spec.allow) for r in model.resources if r.spec.kind == "server"}
     c, n = _auth_clauses(model)
@@ -217,7 +216,7 @@ def emit(model: m.Model) -> dict[str, str]:
         "challenges": {x.id: (x.status, x.exception) for x in a.challenges},
         "user_ops": sorted(o.id for o in ops if user_if.name in o.interfaces),
         "user_only_ops": sorted(o.id for o in ops if o.interfaces == [user_if.name]),
-        "c": {k: _quoted(v) for k, v in c.items()},
+        "c": c,
         "n": n,
     }
     files = {

@@ -11,12 +11,12 @@ access-token profile: exp, scope and the interface's claims; iss/aud checked whe
 
 Every failure is an :class:`AuthFailure` naming one of the model's challenges, answered with its status,
 ``WWW-Authenticate`` value and requestError exception:
-* missing-token: 401, SVC2003, ``Bearer realm="{realm}"``.
-* invalid-request: 400, SVC0002, ``Bearer realm="{realm}", error="invalid_request"``.
-* invalid-token: 401, SVC2003, ``Bearer realm="{realm}", error="invalid_token"``.
-* insufficient-scope: 403, POL0001, ``Bearer realm="{realm}", error="insufficient_scope", scope="{scope}"``.
-* box-mismatch: 403, POL0001, ``Bearer realm="{realm}"``.
-* wrong-interface: 403, POL0001, ``Bearer realm="{realm}"``.
+* missing-token: 401, SVC2003, ``Bearer realm="{realm}\"``.
+* invalid-request: 400, SVC0002, ``Bearer realm="{realm}", error="invalid_request\"``.
+* invalid-token: 401, SVC2003, ``Bearer realm="{realm}", error="invalid_token\"``.
+* insufficient-scope: 403, POL0001, ``Bearer realm="{realm}", error="insufficient_scope", scope="{scope}\"``.
+* box-mismatch: 403, POL0001, ``Bearer realm="{realm}\"``.
+* wrong-interface: 403, POL0001, ``Bearer realm="{realm}\"``.
 """
 
 from __future__ import annotations

@@ -11,9 +11,9 @@ access-token profile: exp, scope and the interface's claims; iss/aud checked whe
 
 Every failure is an :class:`AuthFailure` naming one of the model's challenges, answered with its status,
 ``WWW-Authenticate`` value and requestError exception:
-* missing-token: 401, SVC2003, ``Bearer realm="{realm}"``.
-* box-mismatch: 403, POL0001, ``Bearer realm="{realm}"``.
-* wrong-interface: 403, POL0001, ``Bearer realm="{realm}"``.
+* missing-token: 401, SVC2003, ``Bearer realm="{realm}\"``.
+* box-mismatch: 403, POL0001, ``Bearer realm="{realm}\"``.
+* wrong-interface: 403, POL0001, ``Bearer realm="{realm}\"``.
 """
 
 from __future__ import annotations
