@@ -1530,7 +1530,7 @@ def diff(
             for c in changes
         ]
         report.files = differing
-        report.store = store_delta(old_files, new_files, f"{new.api.package}/store.py")
+        report.store = store_delta(old_files, new_files, f"{new.package_dir}/store.py")
     report.changes = sorted(changes, key=Change.sort_key)
     return report
 

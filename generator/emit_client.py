@@ -220,4 +220,4 @@ def emit(model: m.Model) -> dict[str, str]:
             (sc.clauses for sc in model.auth.schemes.values() if sc.type == "oauth2-client-credentials"), []
         ),
     )
-    return format_python({f"{model.api.package}/client.py": text}, model.api.package)
+    return format_python({f"{model.package_dir}/client.py": text}, model.api.package)

@@ -59,7 +59,7 @@ def emit(model: m.Model) -> dict[str, str]:
     for op in ops:
         if not op.interfaces:
             raise GenerationError(f"operation {op.id} has no auth rule (no interface may call it)")
-    package = model.api.package
+    package, folder = model.api.package, model.package_dir
     prefix = sv.server_path(model)
     bodies = sorted(body_types(model))
     allow = {prefix + r.path: ", ".join(r.spec.allow) for r in model.resources if r.spec.kind == "server"}
@@ -68,7 +68,7 @@ def emit(model: m.Model) -> dict[str, str]:
     auth = _auth_data(model)
     exceptions = {x.id: (x.spec.kind, x.spec.text, x.spec.http_status) for x in model.exceptions.values()}
     files = {
-        f"{package}/store.py": render(
+        f"{folder}/store.py": render(
             "server/store.py.jinja",
             operations=ops,
             interfaces=[i.name for i in model.auth.interfaces],
@@ -78,8 +78,8 @@ def emit(model: m.Model) -> dict[str, str]:
             variable_limit=min(256, model.api.limits.string),
             uri_limit=model.api.limits.uri,
         ),
-        f"{package}/auth.py": render("server/auth.py.jinja", **auth),
-        f"{package}/server.py": render(
+        f"{folder}/auth.py": render("server/auth.py.jinja", **auth),
+        f"{folder}/server.py": render(
             "server/server.py.jinja",
             operations=ops,
             bodies=[{"name": t, "body": body_schema_name(t), "root": model.types[t].spec.root} for t in bodies],
