@@ -34,6 +34,7 @@ from typing import Any, Literal
 
 import yaml
 
+from . import escape
 from . import model as m
 from . import schema as s
 from .server_view import snake
@@ -1584,8 +1585,7 @@ def to_text(r: Report) -> str:
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+_md = escape.markdown  # model text in a table cell or list item
 
 
 def to_markdown(r: Report, title: str = "", preamble: str = "") -> str:
@@ -1600,7 +1600,7 @@ def to_markdown(r: Report, title: str = "", preamble: str = "") -> str:
             ("change", r.store.change),
             ("drop (no longer called)", r.store.remove),
         ):
-            out += [f"- **{label}** `{_md(it)}`" for it in items]
+            out += [f"- **{label}** {escape.markdown_code(it)}" for it in items]
         out.append("")
     elif r.files:
         out += [STORE_UNCHANGED, ""]

@@ -11,8 +11,8 @@ Every string of the model reaches a generated file through exactly one of these:
   (``validate`` refuses such names with a position first). All of them return :class:`Code`; the Python
   templates' environment (:mod:`generator.render`) prints nothing else (and numbers).
 * HTML (``templates/docs/``): ``html``, markupsafe's escaping, applied by the docs environment's autoescape.
-* Markdown (the traceability matrix, impact reports, the conformance kit's README): ``markdown`` for inline
-  text (table cells, list items, paragraphs) and ``markdown_code`` for a code span.
+* Markdown (the traceability matrix, impact reports and their cover pages, the conformance kit's README):
+  ``markdown`` for inline text (table cells, list items, paragraphs) and ``markdown_code`` for a code span.
 * YAML: ``yaml_scalar``, one double-quoted scalar (the OpenAPI document itself is written by PyYAML's
   emitter, which quotes and escapes every scalar the same way).
 
@@ -24,8 +24,11 @@ change the markup there).
 
 from __future__ import annotations
 
+import ast
+import io
 import keyword
 import re
+import tokenize
 from collections.abc import Iterable
 from typing import Any
 
@@ -144,6 +147,49 @@ def py_comment(text: str) -> Code:
     return Code("".join(c if _visible(c) else _escape_char(c) for c in " ".join(text.split())))
 
 
+def py_source_strings(source: str) -> str:
+    """``source`` with every non-printable character inside a string literal written as an escape (the line
+    feed of a triple-quoted string excepted): for Python made by another tool (datamodel-code-generator writes
+    descriptions into docstrings and enum values as they are, bidi controls and U+2028 included). A raw or
+    bytes literal holding one is rewritten as ``repr`` of its value; source that does not tokenize is
+    returned unchanged (ruff reports it)."""
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return source
+    lines = io.StringIO(source).readlines()  # the lines the tokenizer numbered (split at LF only)
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line))
+    edits: list[tuple[int, int, str]] = []
+    for tok in tokens:
+        text = tok.string
+        if tok.type != tokenize.STRING or all(c == "\n" or _visible(c) for c in text):
+            continue
+        begin = starts[tok.start[0] - 1] + tok.start[1]
+        end = starts[tok.end[0] - 1] + tok.end[1]
+        prefix = text[: len(text) - len(text.lstrip("rRbBuUfF"))].lower()
+        if "f" in prefix:
+            continue  # generated f-strings carry no model text; left to the formatter
+        if "r" in prefix or "b" in prefix:
+            edits.append((begin, end, repr(ast.literal_eval(text))))
+            continue
+        out, i = [], 0
+        while i < len(text):
+            c = text[i]
+            if c == "\\" and i + 1 < len(text):
+                nxt = text[i + 1]
+                out.append(c + nxt if nxt == "\n" or _visible(nxt) else "\\\\" + _escape_char(nxt))
+                i += 2
+                continue
+            out.append(c if c == "\n" or _visible(c) else _escape_char(c))
+            i += 1
+        edits.append((begin, end, "".join(out)))
+    for begin, end, new in reversed(edits):
+        source = source[:begin] + new + source[end:]
+    return source
+
+
 def py_identifier(name: str) -> Code:
     """``name`` as a Python identifier (a function, class, parameter or test name): checked, not changed."""
     if not (isinstance(name, str) and name.isascii() and name.isidentifier() and not keyword.iskeyword(name)):
@@ -171,20 +217,23 @@ def html(text: str) -> markupsafe.Markup:
 
 # ---------------------------------------------------------------- Markdown
 
-_MD_SPECIAL = frozenset("\\`*_[]<>|&")
-_MD_BLOCK_START = re.compile(r"^(?:[#>+=-]|\d+[.)])")
+_MD_SPECIAL = frozenset("\\`<[|")
+_MD_BLOCK_START = re.compile(r"(?:[#>+*=_~-]|\d+[.)])")
 
 
-def markdown(text: str) -> Code:
-    """``text`` as inline Markdown (a table cell, a list item, a paragraph): line breaks become spaces (a
-    table row is one line), the characters that make emphasis, code, links, raw HTML, entities or a cell
-    border (``\\ ` * _ [ ] < > | &``) are backslash-escaped, and so is a leading block marker (``#``,
-    ``>``, ``-``, ``+``, ``=``, ``1.``)."""
-    flat = " ".join(text.splitlines())
-    out = "".join("\\" + c if c in _MD_SPECIAL else c for c in flat)
-    start = _MD_BLOCK_START.match(out)
-    if start:
-        out = out[: start.end() - 1] + "\\" + out[start.end() - 1 :]
+def markdown(text: str, block: bool = False) -> Code:
+    """``text`` as inline Markdown (a table cell, a list item, a paragraph): line breaks of any kind become
+    spaces (a table row is one line) and the characters that would make markup of text are backslash-escaped:
+    ``\\`` (so an escape stays an escape), ``|`` (a cell border), `````` ` `````` (a code span), ``<`` (raw HTML,
+    autolinks) and ``[`` (links, images). With ``block``, where the text starts a line, its indentation is
+    dropped and a leading block marker (``#``, ``>``, ``-``, ``+``, ``*``, ``=``, ``_``, ``~``, ``1.``) escaped. Emphasis characters are left alone: they
+    style text but cannot make markup out of it."""
+    out = "".join("\\" + c if c in _MD_SPECIAL else c for c in " ".join(text.splitlines()))
+    if block:
+        out = out.lstrip()  # an indented line would be a code block; a paragraph ignores the indentation anyway
+        start = _MD_BLOCK_START.match(out)
+        if start:
+            out = out[: start.end() - 1] + "\\" + out[start.end() - 1 :]
     return Code(out)
 
 

@@ -33,7 +33,7 @@ def _finalize(value: Any) -> Any:
         return value
     if isinstance(value, Code):
         return markupsafe.Markup(value)
-    if isinstance(value, int):  # bool included: True/False
+    if isinstance(value, (int, jinja2.Undefined)):  # bool included (True/False); Undefined raises its own error
         return value
     raise EscapeError(
         f"a template prints {type(value).__name__} {value!r:.80} without an escaping filter "
@@ -81,7 +81,9 @@ def _ruff() -> str:
 def format_python(files: dict[str, str], first_party: str) -> dict[str, str]:
     """Sort imports and format every ``.py`` file with the pinned ruff (line length 120), in memory.
 
-    ``first_party`` is the generated package, so its imports sort as the project's own.
+    ``first_party`` is the generated package, so its imports sort as the project's own. First, every
+    non-printable character left inside a string literal (by datamodel-code-generator, which writes
+    descriptions and enum values as they are) becomes an escape (``escape.py_source_strings``).
     A formatter failure is a generator bug and raises.
     """
     settings = ["--isolated", "--line-length", "120", "--config", f"lint.isort.known-first-party = [{first_party!r}]"]
@@ -89,6 +91,7 @@ def format_python(files: dict[str, str], first_party: str) -> dict[str, str]:
     for path, text in files.items():
         formatted = text
         if path.endswith(".py") and text:
+            formatted = escape.py_source_strings(text)
             for step in (["check", "--select", "I", "--fix", "--exit-zero", "--quiet"], ["format"]):
                 r = subprocess.run(
                     [_ruff(), *step, *settings, "--stdin-filename", path, "-"],

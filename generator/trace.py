@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import escape
 from . import model as m
 
 Location = dict[str, Any]  # {"file", "symbol", "line"}
@@ -369,8 +370,7 @@ def to_csv(trace: Trace) -> str:
     return out.getvalue()
 
 
-def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+_md = escape.markdown  # model text and locations in a table cell
 
 
 def to_markdown(trace: Trace) -> str:
