@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 
 from . import model as m
+from . import schema as s
 from .diagnostics import Diagnostics, Position
 
 # Every pattern is matched whole (fullmatch): a trailing line break is not part of a name.
@@ -19,6 +20,7 @@ _UPPER_CAMEL = re.compile(r"[A-Z][A-Za-z0-9]*")
 _LOWER_CAMEL = re.compile(r"[a-z][A-Za-z0-9]*")
 _CLAUSE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 _EXAMPLE = re.compile(r"[a-z][A-Za-z0-9]*")
+_ENUM_VALUE = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 _VAR = re.compile(r"\{([^{}]*)\}")
 _MEDIA = re.compile(r"[a-z*]+/[A-Za-z0-9.+*-]+")
 _HEADER = re.compile(r"[A-Za-z][A-Za-z0-9-]*")
@@ -33,6 +35,7 @@ _PART = re.compile(r"[a-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*")  # a form-data part n
 # paths: '/'-separated segments of unreserved URL characters (RFC 3986) and {variables}
 _SEGMENT = r"(?:[A-Za-z0-9._~-]|\{[A-Za-z][A-Za-z0-9]*\})+"
 _PATH = re.compile(rf"(?:/{_SEGMENT})+/?|/")
+_VALUE_SEGMENT = re.compile(r"[A-Za-z0-9._~-]+")
 _SERVER_URL = re.compile(rf"(?:\{{[A-Za-z][A-Za-z0-9]*\}})?(?:/{_SEGMENT})+")
 _CALLBACK_PATH = re.compile(r"\{\$request\.body#(?:/[A-Za-z0-9._~-]+)+\}")
 # what a generated package must not be named: it would shadow an import of the generated code or of its
@@ -129,7 +132,8 @@ def _ident_ok(name: str, pattern: re.Pattern[str]) -> bool:
 @rule
 def unsafe_identifier(model: m.Model, d: Diagnostics) -> None:
     """Names that become code are ASCII identifiers, not Python keywords, in the expected case:
-    types, enums and operationIds UpperCamel; fields and parameters lowerCamel; ids plain."""
+    types, enums and operationIds UpperCamel; fields and parameters lowerCamel; enum values identifiers;
+    ids plain."""
     for t in model.types.values():
         if not _ident_ok(t.name, _UPPER_CAMEL):
             d.error(
@@ -154,6 +158,14 @@ def unsafe_identifier(model: m.Model, d: Diagnostics) -> None:
                 e.position,
                 "use letters and digits, starting with a capital",
             )
+        for v in e.spec.values:  # each value is also the name of its Python enum member
+            if not _ident_ok(v.value, _ENUM_VALUE):
+                d.error(
+                    "unsafe-identifier",
+                    f"value {v.value!r} of enum {e.name!r} is not an identifier",
+                    e.position,
+                    "use letters, digits and '_', starting with a letter, e.g. AddFlag",
+                )
     for r in model.resources:
         for op in r.operations:
             if not _ident_ok(op.id, _UPPER_CAMEL):
@@ -238,7 +250,7 @@ def unsafe_name(model: m.Model, d: Diagnostics) -> None:
                 bool(_SCOPE.fullmatch(scope)),
                 f"scope {scope!r} of security scheme {name!r} is not an RFC 6749 scope-token",
                 model.value_positions.get(f"scheme.{name}.scopes"),
-                "printable ASCII without space, '\"' and '\\'",
+                "use printable ASCII but space, '\"' and '\\'",
             )
     for name in a.settings:
         check(
@@ -261,7 +273,7 @@ def unsafe_name(model: m.Model, d: Diagnostics) -> None:
                 ok,
                 f"required scope {scope!r} of interface {i.name!r} is not an RFC 6749 scope-token or a ${{setting}}",
                 model.value_positions.get(f"interface.{i.name}.required_scopes", at),
-                "printable ASCII without space, '\"' and '\\', e.g. 3gpp:mc:data_service",
+                "use printable ASCII but space, '\"' and '\\', e.g. 3gpp:mc:data_service",
             )
         for key, claims in (
             ("box_claim", [i.box_claim] if i.box_claim else []),
@@ -272,7 +284,7 @@ def unsafe_name(model: m.Model, d: Diagnostics) -> None:
                     bool(_CLAIM.fullmatch(claim)),
                     f"claim name {claim!r} ({key} of interface {i.name!r}) has unsafe characters",
                     model.value_positions.get(f"interface.{i.name}.{key}", at),
-                    "letters, digits, '_', '.', ':' and '-', e.g. mcdata_id",
+                    "use letters, digits, '_', '.', ':' and '-', e.g. mcdata_id",
                 )
     for p in a.profiles:
         check(
@@ -315,8 +327,8 @@ def unsafe_name(model: m.Model, d: Diagnostics) -> None:
 @rule
 def unsafe_path(model: m.Model, d: Diagnostics) -> None:
     """Paths are '/'-separated segments of letters, digits, '-', '.', '_', '~' and {variables}: the resource
-    paths, api.base_path and the path of api.server_url ('{apiRoot}/nms/v1'); a callback's path is a request
-    body runtime expression ({$request.body#/a/b})."""
+    paths, api.base_path (and the values of api.base_variables put into it) and the path of api.server_url
+    ('{apiRoot}/nms/v1'); a callback's path is a request body runtime expression ({$request.body#/a/b})."""
     api = model.api
     for key, value, pattern, example in (
         ("base_path", api.base_path, _PATH, "/nms/{apiVersion}/{storeName}/{boxId}"),
@@ -328,6 +340,15 @@ def unsafe_path(model: m.Model, d: Diagnostics) -> None:
                 f"api.{key} {value!r} is not a URL path of letters, digits, '-', '.', '_', '~' and {{variables}}",
                 model.value_positions.get(f"api.{key}", model.api_position),
                 f"e.g. {example}",
+            )
+    for name, value in api.base_variables.items():
+        if not _VALUE_SEGMENT.fullmatch(value):
+            d.error(
+                "unsafe-path",
+                f"api.base_variables value {value!r} of {{{name}}} is not a URL path segment of letters, digits, "
+                "'-', '.', '_' and '~'",
+                model.value_positions.get("api.base_variables", model.api_position),
+                "e.g. apiVersion: v1",
             )
     for r in model.resources:
         callback = r.spec.kind == "callback"
@@ -563,6 +584,14 @@ def invalid_values(model: m.Model, d: Diagnostics) -> None:
                     _check_body(body.media, body.type, body.parts, f"{op.id} {resp.status}", op.position, d)
             for body in op.spec.request:
                 _check_body(body.media, body.type, body.parts, f"{op.id} request", op.position, d)
+    api = model.api
+    for resp in [*api.common_responses, api.method_not_allowed]:
+        ctx = f"common {resp.status} response"
+        for name in resp.headers:
+            if not _HEADER.fullmatch(name):
+                d.error("invalid-value", f"{ctx}: header name {name!r} is not a token", model.api_position)
+        for body in resp.bodies:
+            _check_body(body.media, body.type, body.parts, ctx, model.api_position, d)
     for t in model.types.values():
         for f in t.fields:
             fs = f.spec
@@ -622,10 +651,11 @@ def invalid_values(model: m.Model, d: Diagnostics) -> None:
 
 
 def _check_body(
-    media: str, type_: str | None, parts: Sequence[object], ctx: str, pos: Position, d: Diagnostics
+    media: str, type_: str | None, parts: Sequence[s.PartIn], ctx: str, pos: Position, d: Diagnostics
 ) -> None:
-    if not _MEDIA.fullmatch(media):
-        d.error("invalid-value", f"{ctx}: {media!r} is not a media type", pos, "e.g. application/json")
+    for m_ in [media, *(p.media for p in parts)]:
+        if not _MEDIA.fullmatch(m_):
+            d.error("invalid-value", f"{ctx}: {m_!r} is not a media type", pos, "e.g. application/json")
     if media == "application/json" and type_ is None:
         d.error("invalid-value", f"{ctx}: a JSON body needs a type", pos, "add 'type: <TypeName>'")
     if media == "multipart/form-data" and not parts:
