@@ -226,8 +226,8 @@ def markdown(text: str, block: bool = False) -> Code:
     spaces (a table row is one line) and the characters that would make markup of text are backslash-escaped:
     ``\\`` (so an escape stays an escape), ``|`` (a cell border), `````` ` `````` (a code span), ``<`` (raw HTML,
     autolinks) and ``[`` (links, images). With ``block``, where the text starts a line, its indentation is
-    dropped and a leading block marker (``#``, ``>``, ``-``, ``+``, ``*``, ``=``, ``_``, ``~``, ``1.``) escaped. Emphasis characters are left alone: they
-    style text but cannot make markup out of it."""
+    dropped and a leading block marker (``#``, ``>``, ``-``, ``+``, ``*``, ``=``, ``_``, ``~``, ``1.``)
+    escaped. Emphasis characters are left alone: they style text but cannot make markup out of it."""
     out = "".join("\\" + c if c in _MD_SPECIAL else c for c in " ".join(text.splitlines()))
     if block:
         out = out.lstrip()  # an indented line would be a code block; a paragraph ignores the indentation anyway
