@@ -18,6 +18,7 @@ from typing import Any
 
 import jinja2
 
+from . import escape
 from . import model as m
 from . import trace as tracing
 from .render import TEMPLATES
@@ -31,6 +32,7 @@ def _env() -> jinja2.Environment:
         loader=jinja2.FileSystemLoader(TEMPLATES),
         undefined=jinja2.StrictUndefined,
         autoescape=True,
+        finalize=escape.html,  # what autoescape does, named: every printed value is HTML-escaped text
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
