@@ -9,8 +9,9 @@ Every string of the model reaches a generated file through exactly one of these:
   ``py_comment`` (one ``#`` comment line). Names that become code are not escaped but checked:
   ``py_identifier`` and ``py_name_part`` raise :class:`EscapeError` for anything else, which is a generator bug
   (``validate`` refuses such names with a position first). All of them return :class:`Code`; the Python
-  templates' environment (:mod:`generator.render`) prints nothing else (and numbers).
-* HTML (``templates/docs/``): ``html``, markupsafe's escaping, applied by the docs environment's autoescape.
+  templates' environment (:mod:`generator.render`) prints nothing else (and numbers). Python written by
+  another tool (datamodel-code-generator's models) goes through ``py_source_strings``.
+* HTML (``templates/docs/``): ``html``, markupsafe's escaping, the docs environment's finalize (and autoescape).
 * Markdown (the traceability matrix, impact reports and their cover pages, the conformance kit's README):
   ``markdown`` for inline text (table cells, list items, paragraphs) and ``markdown_code`` for a code span.
 * YAML: ``yaml_scalar``, one double-quoted scalar (the OpenAPI document itself is written by PyYAML's
@@ -47,7 +48,8 @@ NO_CODE = Code()  # an empty fragment (a dataclass default)
 
 
 class EscapeError(ValueError):
-    """A name that must be a Python identifier (part) is not one: ``validate`` should have refused it."""
+    """A generator bug: a name that must be a Python identifier (part) is not one (``validate`` should have
+    refused it), or a Python template printed a value without an escaping filter."""
 
 
 _SHORT = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
