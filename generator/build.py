@@ -28,6 +28,7 @@ class _Builder:
         self.d = diags
         self.refs: list[m.Ref] = []
         self.positions: dict[str, Position] = {}
+        self.values: dict[str, Position] = {}  # Model.value_positions
 
     def define(self, key: str, pos: Position, what: str) -> bool:
         """Register a model-wide name; report a second definition."""
@@ -154,6 +155,8 @@ def build(parsed: list[tuple[LoadedFile, s.SpecFile]], diags: Diagnostics) -> m.
     api_spec, api_pos = api
     prefix = _path_prefix(api_spec, api_pos, diags)
     api_file = next(f for f, sp in parsed if sp.api is api_spec)
+    for key in ("package", "base_path", "server_url", "base_variables"):
+        b.values[f"api.{key}"] = api_file.where(("api", key))
     base_params = []
     for i, p in enumerate(api_spec.base_parameters):
         ppos = api_file.where(("api", "base_parameters", i))
@@ -178,6 +181,7 @@ def build(parsed: list[tuple[LoadedFile, s.SpecFile]], diags: Diagnostics) -> m.
         b.cite(r.clauses, rpos, f"resource {r.id!r}")
         b.ref("open-point", r.open_points, f.where(("resources", i, "open_points")), f"resource {r.id!r}")
         path = r.path if r.kind == "callback" else prefix + r.path
+        b.values.setdefault(f"resource.{r.id}.path", f.where(("resources", i, "path")))
         res = m.Resource(r, rpos, path)
         own_params = [m.Parameter(p, f.where(("resources", i, "parameters", k))) for k, p in enumerate(r.parameters)]
         for prm in own_params:
@@ -213,13 +217,17 @@ def build(parsed: list[tuple[LoadedFile, s.SpecFile]], diags: Diagnostics) -> m.
         b.define(f"setting:{name}", pos, f"deployment setting {name!r}")
         if isinstance(setting, s.SettingIn):
             b.ref("open-point", setting.open_points, pos, f"deployment setting {name!r}")
+        b.values[f"setting.{name}"] = pos
     for name, sch in auth_spec.schemes.items():
         pos = auth_file.where(("auth", "schemes", name))
         b.define(f"scheme:{name}", pos, f"security scheme {name!r}")
+        b.values[f"scheme.{name}.scopes"] = auth_file.where(("auth", "schemes", name, "scopes"))
         b.cite(sch.clauses, pos, f"security scheme {name!r}")
     for i, itf in enumerate(auth_spec.interfaces):
         pos = auth_file.where(("auth", "interfaces", i, "name"))
         b.define(f"interface:{itf.name}", pos, f"interface {itf.name!r}")
+        for key in ("box_claim", "required_scopes", "required_claims"):
+            b.values.setdefault(f"interface.{itf.name}.{key}", auth_file.where(("auth", "interfaces", i, key)))
         b.cite(itf.clauses, pos, f"interface {itf.name!r}")
         b.ref("scheme", [itf.scheme], auth_file.where(("auth", "interfaces", i, "scheme")), f"interface {itf.name!r}")
         b.ref("open-point", itf.open_points, pos, f"interface {itf.name!r}")
@@ -287,6 +295,7 @@ def build(parsed: list[tuple[LoadedFile, s.SpecFile]], diags: Diagnostics) -> m.
         refs=b.refs,
         positions=b.positions,
         api_response_positions=api_responses,
+        value_positions=b.values,
     )
 
 

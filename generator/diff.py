@@ -34,6 +34,7 @@ from typing import Any, Literal
 
 import yaml
 
+from . import escape
 from . import model as m
 from . import schema as s
 from .server_view import snake
@@ -1601,7 +1602,7 @@ def diff(
             for c in changes
         ]
         report.files = differing
-        report.store = store_delta(old_files, new_files, f"{new.api.package}/store.py")
+        report.store = store_delta(old_files, new_files, f"{new.package_dir}/store.py")
     report.changes = sorted(changes, key=Change.sort_key)
     return report
 
@@ -1655,8 +1656,7 @@ def to_text(r: Report) -> str:
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+_md = escape.markdown  # model text in a table cell or list item
 
 
 def to_markdown(r: Report, title: str = "", preamble: str = "") -> str:
@@ -1671,7 +1671,7 @@ def to_markdown(r: Report, title: str = "", preamble: str = "") -> str:
             ("change", r.store.change),
             ("drop (no longer called)", r.store.remove),
         ):
-            out += [f"- **{label}** `{_md(it)}`" for it in items]
+            out += [f"- **{label}** {escape.markdown_code(it)}" for it in items]
         out.append("")
     elif r.files:
         out += [STORE_UNCHANGED, ""]

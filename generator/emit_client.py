@@ -2,7 +2,9 @@
 
 Everything a template needs is computed here: argument lists, the request path expression, how the
 body is sent, the return annotation, and cursor iterators for the operations that page (a request
-``fromCursor`` and an answer ``cursor``, OMA NMS 5.1.10).
+``fromCursor`` and an answer ``cursor``, OMA NMS 5.1.10). These are :class:`~generator.escape.Code`
+fragments: model strings enter them only as Python literals (``py_literal``) or checked identifiers
+(the names :mod:`generator.server_view` computed, ``py_identifier``).
 """
 
 from __future__ import annotations
@@ -12,22 +14,23 @@ from dataclasses import dataclass
 from . import model as m
 from . import server_view as sv
 from .emit_openapi import body_schema_name, body_types
+from .escape import Code, py_identifier, py_literal
 from .render import format_python, render
 
 
 @dataclass
 class Iterator_:
-    name: str
+    name: Code
     op: str
     what: str
-    args: str
-    item: str
-    call: str
-    items: str
-    cursor: str
+    args: Code
+    item: Code
+    call: Code
+    items: Code
+    cursor: Code
 
 
-def _path_expr(op: sv.OperationView, prefix: str) -> str:
+def _path_expr(op: sv.OperationView, prefix: str) -> Code:
     rel = op.path[len(prefix) :]
     out: list[str] = []
     for piece in rel.replace("}", "{").split("{"):
@@ -37,8 +40,8 @@ def _path_expr(op: sv.OperationView, prefix: str) -> str:
             py = next(p.py for p in op.path_params if p.name == piece)
             out.append(f"_seg({py})")
         else:
-            out.append(repr(piece))
-    return " + ".join(out) or "''"
+            out.append(py_literal(piece))
+    return Code(" + ".join(out) or "''")
 
 
 def _client(op: sv.OperationView, prefix: str) -> None:
@@ -62,44 +65,47 @@ def _client(op: sv.OperationView, prefix: str) -> None:
     if optional_kw:
         args += ["*", *optional_kw]
     for q in op.query_params:
-        q.client_value = f"{q.py}.value" if q.annotation.startswith("models.") else q.py
+        q.client_value = Code(f"{q.py}.value" if q.annotation.startswith("models.") else q.py)
     kwargs = ""
     json_kw = ""
+    root_literal = py_literal(op.request_root)
     if op.request_root:
-        json_kw = f'content=_json_body({op.request_root!r}, body), headers={{"Content-Type": "application/json"}}'
+        json_kw = f'content=_json_body({root_literal}, body), headers={{"Content-Type": "application/json"}}'
     if op.request == "json":
         kwargs = ", " + json_kw
     elif op.request == "optional-json":
         kwargs = ', content=b\'{"empty":null}\', headers={"Content-Type": "application/json"}'
     elif op.request in ("multipart", "json-or-multipart"):
         root = op.root_part
-        parts = [f'({root["name"]!r}, (None, _json_body({root["root"]!r}, body), "application/json"))']
+        parts = [
+            f'({py_literal(root["name"])}, (None, _json_body({py_literal(root["root"])}, body), "application/json"))'
+        ]
         for p in op.payload_parts:
+            name = py_literal(p["name"])
             if p["array"]:
                 parts.append(
-                    f'*(({p["name"]!r}, (None, x.content, x.media_type) if x is not None else (None, b"", '
+                    f'*(({name}, (None, x.content, x.media_type) if x is not None else (None, b"", '
                     f'"application/octet-stream")) for x in {p["py"]})'
                 )
             else:
                 parts.append(
-                    f"*([({p['name']!r}, (None, {p['py']}.content, {p['py']}.media_type))] "
-                    f"if {p['py']} is not None else [])"
+                    f"*([({name}, (None, {p['py']}.content, {p['py']}.media_type))] if {p['py']} is not None else [])"
                 )
         files = "files=[" + ", ".join(parts) + "]"
         if op.request == "json-or-multipart":
             cond = " or ".join(f"{p['py']} is not None" for p in op.payload_parts) or "False"
             kwargs = (
                 f", **({{{files.replace('files=', chr(34) + 'files' + chr(34) + ': ', 1)}}} if {cond} else "
-                f'{{"content": _json_body({op.request_root!r}, body), "headers": {{"Content-Type": '
+                f'{{"content": _json_body({root_literal}, body), "headers": {{"Content-Type": '
                 f'"application/json"}}}})'
             )
         else:
             kwargs = ", " + files
     if op.query_params:
         kwargs += ", params=params"
-    op.client_args = args
+    op.client_args = [Code(a) for a in args]
     op.client_path = _path_expr(op, prefix)
-    op.client_kwargs = kwargs
+    op.client_kwargs = Code(kwargs)
 
 
 def _item_paths(model: m.Model, type_name: str) -> list[tuple[str, str | None, str]]:
@@ -136,8 +142,9 @@ def _iterators(model: m.Model, ops: list[sv.OperationView], async_: bool) -> lis
         exprs = []
         for page_type, ps in paths.items():
             parts = []
-            for fld, nested, _ in ps:
-                if nested is None:
+            for field_name, nested_name, _ in ps:
+                fld, nested = py_identifier(field_name), nested_name and py_identifier(nested_name)
+                if not nested:
                     parts.append(f"*(page.{fld} or [])")
                 else:
                     parts.append(f"*((page.{fld}.{nested} or []) if page.{fld} is not None else [])")
@@ -145,12 +152,14 @@ def _iterators(model: m.Model, ops: list[sv.OperationView], async_: bool) -> lis
         if len(exprs) == 1:
             items = exprs[0][1]
         else:
-            items = " if ".join([exprs[0][1], f"isinstance(page, models.{exprs[0][0]}) else {exprs[1][1]}"])
+            items = " if ".join(
+                [exprs[0][1], f"isinstance(page, models.{py_identifier(exprs[0][0])}) else {exprs[1][1]}"]
+            )
         cursor_types = [p for p in pages if "cursor" in model.types[p].spec.fields]
         cursor = (
             "page.cursor"
             if len(cursor_types) == len(pages)
-            else f"page.cursor if isinstance(page, models.{cursor_types[0]}) else None"
+            else f"page.cursor if isinstance(page, models.{py_identifier(cursor_types[0])}) else None"
         )
         path_args = [p.py for p in op.path_params]
         if body_cursor:
@@ -164,14 +173,14 @@ def _iterators(model: m.Model, ops: list[sv.OperationView], async_: bool) -> lis
             call = f"page = {aw}self.{op.name}({''.join(p + ', ' for p in path_args)}from_cursor=cursor, **query)"
         out.append(
             Iterator_(
-                name=f"iter_{op.name}",
+                name=py_identifier(f"iter_{op.name}"),
                 op=op.id,
                 what=" or ".join(item_types) + " entry",
-                args=args,
-                item=" | ".join(f"models.{t}" for t in item_types),
-                call=call,
-                items=items,
-                cursor=cursor,
+                args=Code(args),
+                item=Code(" | ".join(f"models.{py_identifier(t)}" for t in item_types)),
+                call=Code(call),
+                items=Code(items),
+                cursor=Code(cursor),
             )
         )
     return out
@@ -212,4 +221,4 @@ def emit(model: m.Model) -> dict[str, str]:
             (sc.clauses for sc in model.auth.schemes.values() if sc.type == "oauth2-client-credentials"), []
         ),
     )
-    return format_python({f"{model.api.package}/client.py": text}, model.api.package)
+    return format_python({f"{model.package_dir}/client.py": text}, model.api.package)

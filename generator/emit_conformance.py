@@ -22,6 +22,7 @@ from typing import Any
 from . import model as m
 from . import schema
 from . import server_view as sv
+from .escape import Code
 from .render import TEMPLATES, format_python, render
 
 RESOURCE_IDS = ("objectId", "folderId", "subscriptionId")
@@ -39,14 +40,18 @@ def _unique(*groups: list[str]) -> list[str]:
     return out
 
 
+_USER_FIXTURE = Code("user: Api")  # the happy path's fixtures and scenario arguments: code, not model text
+_USER_ARGS = Code("user, user")
+
+
 @dataclass
 class KitTest:
     name: str
     op: str
     clauses: list[str]
     doc: str
-    fixtures: str = "user: Api"
-    args: str = "user, user"
+    fixtures: Code = _USER_FIXTURE
+    args: Code = _USER_ARGS
     param: str = ""
 
 
@@ -184,10 +189,6 @@ def _resolved(scope: str, a: schema.AuthIn) -> str:
     return scope
 
 
-def _quoted(clauses: list[str]) -> list[str]:
-    return [repr(x) for x in clauses]
-
-
 def emit(model: m.Model) -> dict[str, str]:
     ops = sv.operations(model)
     scenarios_source = (TEMPLATES / "conformance" / "scenarios.py").read_text(encoding="utf-8")
@@ -209,17 +210,17 @@ def emit(model: m.Model) -> dict[str, str]:
     for o in ops:
         first = slug(o.clauses[0])
         if o.id in scenarios:
-            q = _quoted(happy_clauses(model, o, user_if, checks.get(o.id, ())))
+            q = happy_clauses(model, o, user_if, checks.get(o.id, ()))
             happy.append(KitTest(f"test_{first}__{o.name}", o.id, q, f"{o.id} ({o.method} {rel[o.id]}): {o.summary}"))
         if o.id in scenarios and server_if is not None and server_if.name in o.interfaces:
             happy.append(
                 KitTest(
                     f"test_{first}__{o.name}__{slug(server_if.name)}",
                     o.id,
-                    _quoted(happy_clauses(model, o, server_if, ())),
+                    happy_clauses(model, o, server_if, ()),
                     f"{o.id} called by an MCData server over {server_if.name}, on the test user's box.",
-                    "user: Api, server: Api",
-                    "user, server",
+                    Code("user: Api, server: Api"),
+                    Code("user, server"),
                 )
             )
         id_param = next((p.name for p in o.path_params if p.name in RESOURCE_IDS), None)
@@ -228,7 +229,7 @@ def emit(model: m.Model) -> dict[str, str]:
                 KitTest(
                     f"test_{first}__{o.name}__unknown_{sv.snake(id_param)}",
                     o.id,
-                    _quoted(_unique([o.clauses[0]], svc0004)),
+                    _unique([o.clauses[0]], svc0004),
                     f"{o.id} on a {id_param} the box never issued: 404 with ServiceException SVC0004.",
                     param=id_param,
                 )
@@ -238,18 +239,18 @@ def emit(model: m.Model) -> dict[str, str]:
                 KitTest(
                     f"test_{first}__{o.name}__malformed_body",
                     o.id,
-                    _quoted(_unique([o.clauses[0]], svc0002)),
+                    _unique([o.clauses[0]], svc0002),
                     f"{o.id} with a body that is not JSON: 400 with ServiceException SVC0002.",
                 )
             )
     mna = model.api.method_not_allowed
     not_allowed = {
         "name": f"test_{slug(mna.clauses[0])}__method_not_allowed",
-        "clauses": _quoted(list(mna.clauses)),
+        "clauses": list(mna.clauses),
         "doc": "A method a resource does not support: 405 with the exact Allow header of the document.",
     }
     api_clauses = checked(API_CHECKS, list(model.api.clauses))
-    api_test = {"name": f"test_{slug(api_clauses[0])}__json_and_percent_encoded_box", "clauses": _quoted(api_clauses)}
+    api_test = {"name": f"test_{slug(api_clauses[0])}__json_and_percent_encoded_box", "clauses": api_clauses}
     allow = {r.path.split("{boxId}", 1)[1]: ", ".join(r.spec.allow) for r in model.resources if r.spec.kind == "server"}
     c, n, forgeries = _auth_clauses(model)
     data: dict[str, Any] = {
@@ -286,9 +287,9 @@ def emit(model: m.Model) -> dict[str, str]:
         "server_sets": {k: sorted(v.operations) for k, v in sorted(server_if.operation_sets.items())}
         if server_if
         else {},
-        "c": {k: _quoted(v) for k, v in c.items()},
+        "c": c,
         "n": n,
-        "forgeries": [(f, _quoted(ids)) for f, ids in forgeries],
+        "forgeries": forgeries,
     }
     files = {
         "conformance/_kit.py": render("conformance/_kit.py.jinja", **data),

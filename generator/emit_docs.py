@@ -5,30 +5,34 @@ operation with its parameters, request bodies, examples, responses, security (th
 it) and the clauses it realises, each clause linked to its row of the traceability matrix in the same file;
 every schema; every open point, visibly flagged wherever it touches an operation, schema or clause.
 
-Text from the model is data: the HTML template autoescapes everything it prints.
+Text from the model is data: the HTML template autoescapes everything it prints (``escape.html``,
+markupsafe's escaping: ``& < > " '`` as character references, in text and quoted attribute values).
 """
 
 from __future__ import annotations
 
 import json
 import re
+from functools import cache
 from typing import Any
 
 import jinja2
 
+from . import escape, schema
 from . import model as m
-from . import schema
 from . import trace as tracing
 from .render import TEMPLATES
 
 METHOD_ORDER = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 
 
+@cache  # one environment: its templates are compiled once per process
 def _env() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         undefined=jinja2.StrictUndefined,
         autoescape=True,
+        finalize=escape.html,  # what autoescape does, named: every printed value is HTML-escaped text
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,

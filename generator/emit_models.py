@@ -62,13 +62,13 @@ def generate_models(document: dict[str, Any], package: str) -> str:
 
 
 def emit(model: m.Model, document: dict[str, Any]) -> dict[str, str]:
-    package = model.api.package
+    package, folder = model.api.package, model.package_dir
     return format_python(
         {
-            f"{package}/__init__.py": render("models/__init__.py.jinja", title=model.api.title, has_server=False),
-            f"{package}/_base.py": render("models/_base.py.jinja", choices_key=CHOICES_KEY, nullable_key=NULLABLE_KEY),
-            f"{package}/models.py": generate_models(document, package),
-            f"{package}/py.typed": "",
+            f"{folder}/__init__.py": render("models/__init__.py.jinja", title=model.api.title, has_server=False),
+            f"{folder}/_base.py": render("models/_base.py.jinja", choices_key=CHOICES_KEY, nullable_key=NULLABLE_KEY),
+            f"{folder}/models.py": generate_models(document, package),
+            f"{folder}/py.typed": "",
         },
         package,
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from . import answers
+from . import answers, escape
 from . import model as m
 from . import schema as s
 from . import server_view as sv
@@ -30,12 +30,13 @@ Switch = tuple[str, str] | None
 _NO_CHALLENGE = (500, "", "SVC0001")
 
 
-def _setting_annotation(setting: s.SettingIn) -> str:
+def _setting_annotation(setting: s.SettingIn) -> escape.Code:
+    """The Python annotation of a setting: a Literal of its values (escaped literals), or its type."""
     if setting.values:
-        return "Literal[" + ", ".join(repr(v) for v in setting.values) + "]"
+        return escape.Code("Literal[" + escape.py_literals(setting.values) + "]")
     if setting.default is None:
-        return "str | None"
-    return type(setting.default).__name__
+        return escape.Code("str | None")
+    return escape.Code(type(setting.default).__name__)
 
 
 # settings AuthSettings carries under its own names and types (keys, algorithms, profile, ...)
@@ -158,7 +159,7 @@ def emit(model: m.Model, switched_off: Switch = None) -> dict[str, str]:
     for op in ops:
         if not op.interfaces:
             raise GenerationError(f"operation {op.id} has no auth rule (no interface may call it)")
-    package = model.api.package
+    package, folder = model.api.package, model.package_dir
     prefix = sv.server_path(model)
     bodies = sorted(body_types(model))
     allow = {prefix + r.path: ", ".join(r.spec.allow) for r in model.resources if r.spec.kind == "server"}
@@ -167,7 +168,7 @@ def emit(model: m.Model, switched_off: Switch = None) -> dict[str, str]:
     auth = _auth_data(model, switched_off)
     exceptions = {x.id: (x.spec.kind, x.spec.text, x.spec.http_status) for x in model.exceptions.values()}
     files = {
-        f"{package}/store.py": render(
+        f"{folder}/store.py": render(
             "server/store.py.jinja",
             operations=ops,
             interfaces=[i.name for i in model.auth.interfaces],
@@ -177,8 +178,8 @@ def emit(model: m.Model, switched_off: Switch = None) -> dict[str, str]:
             variable_limit=min(256, model.api.limits.string),
             uri_limit=model.api.limits.uri,
         ),
-        f"{package}/auth.py": render("server/auth.py.jinja", **auth),
-        f"{package}/server.py": render(
+        f"{folder}/auth.py": render("server/auth.py.jinja", **auth),
+        f"{folder}/server.py": render(
             "server/server.py.jinja",
             operations=ops,
             bodies=[{"name": t, "body": body_schema_name(t), "root": model.types[t].spec.root} for t in bodies],

@@ -8,7 +8,10 @@ entries, so errors point at the name a person typed).
 The YAML parser is PyYAML's (libyaml where present); the tree is composed here, iteratively,
 so that duplicate keys, alias expansion, nesting depth and file size are bounded and reported
 as diagnostics instead of tracebacks. Scalars follow the YAML 1.2 core schema (``no`` stays a
-string). Tags, complex keys and multi-document files are refused: model text is data only.
+string). Tags, complex keys and multi-document files are refused: model text is data only. Model text
+is Unicode text: a scalar with a control character other than tab and line breaks, or a lone surrogate
+(both only reachable through escapes of double-quoted scalars), is refused, as no generated file could carry
+it faithfully (HTML, Markdown and UTF-8 have no place for them).
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ _INT = re.compile(r"^[-+]?[0-9]+$")
 _OCT = re.compile(r"^0o[0-7]+$")
 _HEX = re.compile(r"^0x[0-9a-fA-F]+$")
 _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 @dataclass
@@ -167,6 +171,16 @@ def compose(text: str, display: str, diags: Diagnostics) -> LoadedFile | None:
                 continue
             if isinstance(ev, yaml.ScalarEvent):
                 charge(1, ev.start_mark)
+                bad = _NOT_TEXT.search(ev.value)
+                if bad:
+                    c = bad.group()
+                    kind = "a lone surrogate" if "\ud800" <= c <= "\udfff" else "a control character"
+                    diags.error(
+                        "invalid-text",
+                        f"model text contains {kind}, U+{ord(c):04X}",
+                        _pos(display, ev.start_mark),
+                        "write printable text; tabs and line breaks are fine",
+                    )
                 plain = not ev.style and ev.implicit[0]
                 value = _resolve_plain(ev.value) if plain else ev.value
                 if stack and isinstance(stack[-1][0], dict) and stack[-1][2] is None:

@@ -164,6 +164,15 @@ class Model:
     refs: list[Ref]  # every cross-reference, for validation and traceability
     positions: dict[str, Position]  # "operation:Id", "type:Name", "auth:rule-id", ... -> where defined
     api_response_positions: dict[int, Position] = field(default_factory=dict)  # status -> the 405 or common response
+    # single values the validation rules check by name -> where written: "api.package", "resource.R1.path",
+    # "interface.MCData-7.box_claim", "setting.realm", ...
+    value_positions: dict[str, Position] = field(default_factory=dict)
+
+    @property
+    def package_dir(self) -> str:
+        """The generated package's folder in the output: ``api.package`` with '.' as '/' (``validate`` made it
+        a dotted identifier)."""
+        return self.api.package.replace(".", "/")
 
     @property
     def operations(self) -> list[Operation]:

@@ -32,7 +32,7 @@ from .diagnostics import Diagnostics, Position
 from .load import LoadedFile, NodePath, compose, display_path
 
 CHANGES_DIR = "changes"
-CHANGE_ID = re.compile(r"^[A-Za-z0-9_.]+$")  # no '+' or '-': `spec+ID` / `spec-ID` stay unambiguous
+CHANGE_ID = re.compile(r"[A-Za-z0-9_.]+")  # no '+' or '-': `spec+ID` / `spec-ID` stay unambiguous
 
 
 class _In(BaseModel):
@@ -129,8 +129,23 @@ def available(spec: Path) -> list[str]:
 def read(spec: Path, change_id: str, diags: Diagnostics) -> Overlay | None:
     """Load and check the shape of one overlay file; None (with diagnostics) when it is unusable."""
     path = changes_dir(spec) / f"{change_id}.yaml"
-    if not CHANGE_ID.match(change_id) or not path.is_file():
-        known = ", ".join(available(spec)) or "none"
+    present = available(spec)
+    if not CHANGE_ID.fullmatch(change_id) and change_id in present:  # a file of spec/changes/ named badly
+        display = display_path(path)
+        try:
+            f = compose(path.read_text(encoding="utf-8", errors="replace"), display, Diagnostics())
+        except OSError:
+            f = None
+        diags.error(
+            "unsafe-name",
+            f"change id {change_id!r} (the name of {display}) has characters other than letters, digits, '_' and '.'",
+            f.where(("change", "id")) if f is not None else Position(display, 1, 1),
+            "rename the file and its change.id, e.g. ts24282_mcdata8; '+' and '-' would make spec+ID and spec-ID "
+            "ambiguous",
+        )
+        return None
+    if not CHANGE_ID.fullmatch(change_id) or not path.is_file():
+        known = ", ".join(c for c in present if CHANGE_ID.fullmatch(c)) or "none"
         diags.error(
             "overlay-unknown-change", f"no change {change_id!r} in {display_path(changes_dir(spec))} (known: {known})"
         )

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from . import diff as diffing
-from . import emit_client, emit_conformance, emit_docs, emit_models, emit_openapi, emit_server, trace
+from . import emit_client, emit_conformance, emit_docs, emit_models, emit_openapi, emit_server, escape, trace
 from . import overlay as overlays
 from .build import build
 from .diagnostics import Diagnostics
@@ -156,7 +156,7 @@ def impact_reports(
         report = diffing.diff(before.model, after.model, base_label, cr_label, files_before, files_after)
         out[f"changes/{cid}.md"] = diffing.to_markdown(
             report,
-            f"Impact of {ov.change.spec} CR {ov.change.cr}: {ov.change.title}",
+            f"Impact of {escape.markdown(f'{ov.change.spec} CR {ov.change.cr}: {ov.change.title}')}",
             cover_page(ov.change, incorporated),
         )
     return out
@@ -168,21 +168,22 @@ def cover_page(c: overlays.ChangeIn, incorporated: bool) -> str:
         if incorporated
         else "proposed: the report compares `spec/` with `spec/` plus the change (`spec+ID`)"
     )
+    md = escape.markdown
     rows = [
-        ("Change", f"`{c.id}` (`spec/changes/{c.id}.yaml`)"),
-        ("Specification", c.spec),
-        ("CR", c.cr),
-        ("Revision", c.revision),
-        ("Category", c.category or "-"),
-        ("Release", c.release or "-"),
-        ("Source meeting", c.meeting),
-        ("Source TDoc", c.tdoc),
+        ("Change", f"{escape.markdown_code(c.id)} ({escape.markdown_code(f'spec/changes/{c.id}.yaml')})"),
+        ("Specification", md(c.spec)),
+        ("CR", md(c.cr)),
+        ("Revision", md(c.revision)),
+        ("Category", md(c.category or "-")),
+        ("Release", md(c.release or "-")),
+        ("Source meeting", md(c.meeting)),
+        ("Source TDoc", md(c.tdoc)),
         ("State", state),
     ]
     table = "\n".join(f"| {k} | {v} |" for k, v in rows)
     return (
         "<!-- generated from spec/ by nmsgen - do not edit -->\n\n"
-        f"| | |\n|---|---|\n{table}\n\n{c.summary.strip()}\n\n"
+        f"| | |\n|---|---|\n{table}\n\n{md(c.summary.strip(), block=True)}\n\n"
         "Impacts: **breaking** = a client or store written for the model before the change can fail after it; "
         "**compatible** = the contract grows in a way existing clients and stores accept; **editorial** = "
         "text, citations and open points only. Regenerate with `nmsgen generate`; the same report on the "

@@ -1,32 +1,44 @@
 """Jinja rendering for code targets. Templates only read data; model text is data, never a template.
 
 Environment: StrictUndefined (a missing attribute fails generation), keep_trailing_newline,
-trim_blocks, lstrip_blocks, no autoescape (the output is Python, not HTML). Every string that lands
-in Python code goes through the ``pyrepr`` filter (a Python literal) or ``docstring`` (safe text).
+trim_blocks, lstrip_blocks. Escaping is on by default, the way autoescape works for HTML: every
+``{{ ... }}`` must print a number or :class:`~generator.escape.Code`, the result of one of the escaping
+filters of :mod:`generator.escape` (``pyrepr``, ``pyargs``, ``pystr``, ``fstr``, ``docstring``,
+``comment``, ``ident``, ``name_part``; ``md`` and ``mdcode`` for Markdown templates) or a fragment an
+emitter built from such results. A raw string is refused (:class:`~generator.escape.EscapeError`), so a
+template cannot write model text without choosing its escaping. Macros and ``{% set %}`` blocks yield
+already-printed template text and are accepted as such.
 """
 
 from __future__ import annotations
 
 import subprocess
-import sys
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import markupsafe
+from ruff import find_ruff_bin  # type: ignore[import-untyped]  # ruff ships no type information
+
+from . import escape
+from .escape import Code, EscapeError
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
-def _docstring(text: str) -> str:
-    """Text safe inside a triple-quoted docstring: no closing quotes, no backslash escapes, no NUL/CR."""
-    clean = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"').replace("\r", "").replace("\x00", "")
-    return clean
-
-
-def _comment(text: str) -> str:
-    """One comment line: line breaks and NUL/CR collapsed (a CR would end a # comment)."""
-    return " ".join(text.replace("\x00", " ").split())
+def _finalize(value: Any) -> Any:
+    """What a ``{{ ... }}`` may print: escaped text (Code), template text (macro output), or a number."""
+    if isinstance(value, markupsafe.Markup):  # a macro call or a {% set %} block: template text, already checked
+        return value
+    if isinstance(value, Code):
+        return markupsafe.Markup(value)
+    if isinstance(value, (int, jinja2.Undefined)):  # bool included (True/False); Undefined raises its own error
+        return value
+    raise EscapeError(
+        f"a template prints {type(value).__name__} {value!r:.80} without an escaping filter "
+        "(pyrepr, docstring, comment, ident, ... see generator/escape.py)"
+    )
 
 
 @cache
@@ -37,12 +49,22 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
-        autoescape=False,
+        autoescape=True,  # with _finalize: nothing prints unless escaped for its context
+        finalize=_finalize,
     )
-    env.filters["pyrepr"] = repr
-    env.filters["tuple"] = tuple
-    env.filters["docstring"] = _docstring
-    env.filters["comment"] = _comment
+    env.filters.update(
+        pyrepr=escape.py_literal,
+        pyargs=escape.py_literals,
+        pystr=escape.py_string,
+        fstr=lambda text: escape.py_string(text, fstring=True),
+        docstring=escape.py_docstring,
+        comment=escape.py_comment,
+        ident=escape.py_identifier,
+        name_part=escape.py_name_part,
+        md=escape.markdown,
+        mdcode=escape.markdown_code,
+        tuple=tuple,
+    )
     return env
 
 
@@ -50,10 +72,18 @@ def render(template: str, **data: Any) -> str:
     return environment().get_template(template).render(**data)
 
 
+@cache
+def _ruff() -> str:
+    """The pinned ruff's binary, run directly (``python -m ruff`` would start an interpreter per file)."""
+    return str(find_ruff_bin())
+
+
 def format_python(files: dict[str, str], first_party: str) -> dict[str, str]:
     """Sort imports and format every ``.py`` file with the pinned ruff (line length 120), in memory.
 
-    ``first_party`` is the generated package, so its imports sort as the project's own.
+    ``first_party`` is the generated package, so its imports sort as the project's own. First, every
+    non-printable character left inside a string literal (by datamodel-code-generator, which writes
+    descriptions and enum values as they are) becomes an escape (``escape.py_source_strings``).
     A formatter failure is a generator bug and raises.
     """
     settings = ["--isolated", "--line-length", "120", "--config", f"lint.isort.known-first-party = [{first_party!r}]"]
@@ -61,9 +91,10 @@ def format_python(files: dict[str, str], first_party: str) -> dict[str, str]:
     for path, text in files.items():
         formatted = text
         if path.endswith(".py") and text:
+            formatted = escape.py_source_strings(text)
             for step in (["check", "--select", "I", "--fix", "--exit-zero", "--quiet"], ["format"]):
                 r = subprocess.run(
-                    [sys.executable, "-m", "ruff", *step, *settings, "--stdin-filename", path, "-"],
+                    [_ruff(), *step, *settings, "--stdin-filename", path, "-"],
                     input=formatted, capture_output=True, text=True, check=False, timeout=60,
                 )  # fmt: skip
                 if r.returncode != 0:

@@ -4,6 +4,10 @@ Derived once from the IR so that templates contain no logic: snake_case names, p
 annotations, how the request body arrives (JSON, multipart, none), what the store returns
 (a model, a union, ``None``, a :class:`Payload`, or an ``Answer`` when the operation has several
 outcomes), and the auth and error tables as plain Python data.
+
+Code fragments (names, annotations, argument lists, expressions) are :class:`~generator.escape.Code` built
+here from checked identifiers (``py_identifier``) and Python literals (``py_literal``) only; model text
+(summaries, paths, ids) stays plain ``str`` and the templates escape it for where they put it.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from typing import Any
 
 from . import model as m
 from .emit_openapi import body_schema_name
+from .escape import NO_CODE, Code, py_identifier, py_literal
 
 _PY_PRIMITIVE = {
     "string": "str",
@@ -33,27 +38,27 @@ def snake(name: str) -> str:
     return s.lower()
 
 
-def py_type(model: m.Model, type_name: str) -> str:
-    return _PY_PRIMITIVE.get(type_name) or f"models.{type_name}"
+def py_type(model: m.Model, type_name: str) -> Code:
+    return Code(_PY_PRIMITIVE.get(type_name) or f"models.{py_identifier(type_name)}")
 
 
 @dataclass
 class Param:
     name: str  # wire name
-    py: str  # Python name
-    annotation: str
+    py: Code  # Python name
+    annotation: Code
     required: bool
     array: bool
     location: str
-    parse: str = ""  # the server's expression that reads and checks a query parameter
-    client_value: str = ""  # the client's expression that puts it into the query
+    parse: Code = NO_CODE  # the server's expression that reads and checks a query parameter
+    client_value: Code = NO_CODE  # the client's expression that puts it into the query
 
 
 @dataclass
 class Outcome:
     status: int
     bodies: list[str]  # body classes (root-wrapped), e.g. ["ReferenceBody", "ObjectBody"]
-    inner: list[str]  # the NMS types the store returns, e.g. ["models.Reference", "models.Object"]
+    inner: list[Code]  # the NMS types the store returns, e.g. ["models.Reference", "models.Object"]
     payload: bool  # a binary payload instead of JSON
     location: bool  # the answer carries a Location header
 
@@ -66,7 +71,7 @@ class Outcome:
 class OperationView:
     id: str
     method: str
-    name: str  # the store method and route function
+    name: Code  # the store method and route function
     path: str  # FastAPI path, including the server URL's path
     summary: str
     clauses: list[str]
@@ -75,18 +80,18 @@ class OperationView:
     query_params: list[Param]
     request: str  # "none", "json", "multipart", "json-or-multipart", "optional-json"
     request_body: str  # JSON body class, e.g. "SelectionCriteriaBody" ("" when none)
-    request_inner: str  # the NMS type handed to the store, e.g. "models.SelectionCriteria"
+    request_inner: Code  # the NMS type handed to the store, e.g. "models.SelectionCriteria"
     request_root: str  # its JSON root element
     parts: list[dict[str, Any]]  # multipart parts: name, body class, inner, array, required
     outcomes: list[Outcome]
-    returns: str  # the store method's return annotation
+    returns: Code  # the store method's return annotation
     answer: bool  # the store returns an Answer (several outcomes)
-    store_args: list[str] = field(default_factory=list)  # the store method's parameters after ctx
-    call_args: list[str] = field(default_factory=list)  # keyword arguments of the server's store call
+    store_args: list[Code] = field(default_factory=list)  # the store method's parameters after ctx
+    call_args: list[Code] = field(default_factory=list)  # keyword arguments of the server's store call
     # the client's method (emit_client fills these)
-    client_args: list[str] = field(default_factory=list)
-    client_path: str = ""  # Python expression of the path below the box
-    client_kwargs: str = ""  # the rest of the request: body, files, params
+    client_args: list[Code] = field(default_factory=list)
+    client_path: Code = NO_CODE  # Python expression of the path below the box
+    client_kwargs: Code = NO_CODE  # the rest of the request: body, files, params
 
     @property
     def root_part(self) -> dict[str, Any]:
@@ -120,43 +125,44 @@ def _outcomes(model: m.Model, op: m.Operation) -> list[Outcome]:
     return out
 
 
-def _returns(outcomes: list[Outcome]) -> tuple[str, bool]:
+def _returns(outcomes: list[Outcome]) -> tuple[Code, bool]:
     if len(outcomes) != 1:
-        return "Answer", True
+        return Code("Answer"), True
     o = outcomes[0]
     if o.payload:
-        return "Payload", False
+        return Code("Payload"), False
     if not o.inner:
-        return "None", False
-    return " | ".join(o.inner), False
+        return Code("None"), False
+    return Code(" | ".join(o.inner)), False
 
 
 def operation_view(model: m.Model, op: m.Operation, server_path: str) -> OperationView:
     def param(p: m.Parameter) -> Param:
         ann = py_type(model, p.spec.type)
         if p.spec.array:
-            ann = f"list[{ann}]"
+            ann = Code(f"list[{ann}]")
         return Param(
             p.spec.name,
-            snake(p.spec.name),
+            py_identifier(snake(p.spec.name)),
             ann,
             p.spec.required or p.spec.location == "path",
             p.spec.array,
             p.spec.location,
         )
 
-    def parse(q: Param, p: m.Parameter) -> str:
+    def parse(q: Param, p: m.Parameter) -> Code:
         t = p.spec.type
+        name = py_literal(q.name)
         if q.array:
-            return f"_query_list(request, {q.name!r}, {p.spec.max_items or model.api.limits.array})"
+            return Code(f"_query_list(request, {name}, {py_literal(p.spec.max_items or model.api.limits.array)})")
         if t in model.enums:
-            return f"_query_enum(request, {q.name!r}, models.{t})"
+            return Code(f"_query_enum(request, {name}, models.{py_identifier(t)})")
         if t in ("unsignedInt", "unsignedLong", "unsignedShort"):
             maximum = {"unsignedShort": 2**16 - 1, "unsignedInt": 2**32 - 1, "unsignedLong": 2**63 - 1}[t]
-            return f"_query_int(request, {q.name!r}, {maximum})"
+            return Code(f"_query_int(request, {name}, {maximum})")
         if q.required:
-            return f"_query_required(request, {q.name!r})"
-        return f"_query_str(request, {q.name!r})"
+            return Code(f"_query_required(request, {name})")
+        return Code(f"_query_str(request, {name})")
 
     base = {bp.name for bp in model.api.base_parameters}
     path_params = [param(p) for p in op.path_parameters if p.spec.name not in base]
@@ -181,12 +187,12 @@ def operation_view(model: m.Model, op: m.Operation, server_path: str) -> Operati
             parts.append(
                 {
                     "name": part.name,
-                    "py": snake(part.name.replace("-", "_")),
+                    "py": py_identifier(snake(part.name.replace("-", "_"))),
                     "array": part.array,
-                    "annotation": "list[Payload | None]" if part.array else "Payload | None",
+                    "annotation": Code("list[Payload | None]" if part.array else "Payload | None"),
                     "required": part.required,
                     "body": body_schema_name(part.type) if part.type else "",
-                    "inner": py_type(model, part.type) if part.type else "Payload",
+                    "inner": py_type(model, part.type) if part.type else Code("Payload"),
                     "root": model.types[part.type].spec.root if part.type else "",
                 }
             )
@@ -195,7 +201,7 @@ def operation_view(model: m.Model, op: m.Operation, server_path: str) -> Operati
     view = OperationView(
         id=op.id,
         method=op.method,
-        name=snake(op.id),
+        name=py_identifier(snake(op.id)),
         path=server_path + op.resource.path,
         summary=op.spec.summary,
         clauses=op.spec.clauses,
@@ -204,24 +210,24 @@ def operation_view(model: m.Model, op: m.Operation, server_path: str) -> Operati
         query_params=query,
         request=request,
         request_body=body_schema_name(body_type) if body_type else "",
-        request_inner=py_type(model, body_type) if body_type else "",
+        request_inner=py_type(model, body_type) if body_type else Code(),
         request_root=(model.types[body_type].spec.root or "") if body_type else "",
         parts=parts,
         outcomes=outcomes,
         returns=returns,
         answer=answer,
     )
-    args = [f"{p.py}: {p.annotation}" for p in path_params]
+    args = [(p.py, p.annotation) for p in path_params]
     if request in ("json", "json-or-multipart") and body_type:
-        args.append(f"body: {view.request_inner}")
+        args.append((Code("body"), view.request_inner))
     elif request == "multipart":
-        args.append(f"body: {view.root_part['inner']}")
-    args += [f"{part['py']}: {part['annotation']}" for part in view.payload_parts]
+        args.append((Code("body"), view.root_part["inner"]))
+    args += [(part["py"], part["annotation"]) for part in view.payload_parts]
     for q in query:
-        ann = q.annotation if q.required else (q.annotation if q.array else f"{q.annotation} | None")
-        args.append(f"{q.py}: {ann}")
-    view.store_args = args
-    view.call_args = [f"{a.split(':')[0]}={a.split(':')[0]}" for a in args]
+        ann = q.annotation if q.required else (q.annotation if q.array else Code(f"{q.annotation} | None"))
+        args.append((q.py, ann))
+    view.store_args = [Code(f"{name}: {ann}") for name, ann in args]
+    view.call_args = [Code(f"{name}={name}") for name, _ in args]
     return view
 
 

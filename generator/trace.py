@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import escape
 from . import model as m
 from .diagnostics import Diagnostic, Position
 
@@ -523,8 +524,7 @@ def to_csv(trace: Trace) -> str:
     return out.getvalue()
 
 
-def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+_md = escape.markdown  # model text and locations in a table cell
 
 
 def to_markdown(trace: Trace) -> str:

@@ -2,7 +2,8 @@
 
 Each folder under tests/overlays/ holds ``cr.yaml`` (an overlay on tests/fixtures/minimal) and
 ``expected.errors``, the exact stderr of ``nmsgen validate --with cr`` (or ``--without`` for an
-incorporated one). `pytest --regen` rewrites them.
+incorporated one); an optional ``change-id`` file names the change (the file name in changes/) when it
+is not ``cr``. `pytest --regen` rewrites them.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from .conftest import FIXTURES, REGEN_HINT, ROOT, run_nmsgen
 
 SEED = "ts24282_mcdata8"
 BAD = sorted(p for p in (ROOT / "tests" / "overlays").iterdir() if p.is_dir())
-LINE = re.compile(r"^[^:\s]+\.yaml:\d+:\d+: error [a-z0-9-]+: .+$")
+LINE = re.compile(r"^[^:\n]+\.yaml:\d+:\d+: error [a-z0-9-]+: .+$")
 
 
 def with_change(model: Path, change: Path, name: str | None = None) -> str:
@@ -36,10 +37,11 @@ def with_change(model: Path, change: Path, name: str | None = None) -> str:
 
 @pytest.mark.parametrize("case", BAD, ids=[c.name for c in BAD])
 def test_bad_overlay_golden(case: Path, minimal_model: Path, regen: bool) -> None:
-    with_change(minimal_model, case / "cr.yaml")
+    named = case / "change-id"
+    cid = with_change(minimal_model, case / "cr.yaml", named.read_text().strip() if named.exists() else "cr")
     state = yaml.safe_load((case / "cr.yaml").read_text())["change"]["state"]
     flag = "--without" if state == "incorporated" else "--with"
-    result = run_nmsgen("validate", "--spec", ".", flag, "cr", cwd=minimal_model)
+    result = run_nmsgen("validate", "--spec", ".", flag, cid, cwd=minimal_model)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "Traceback" not in result.stderr
     expected = case / "expected.errors"
@@ -48,7 +50,7 @@ def test_bad_overlay_golden(case: Path, minimal_model: Path, regen: bool) -> Non
     assert result.stderr == expected.read_text(), f"{case.name}: error text changed; {REGEN_HINT}"
     for line in result.stderr.splitlines():
         assert LINE.match(line), f"not file:line:col: error CODE: message -> {line!r}"
-    assert "changes/cr.yaml:" in result.stderr  # the overlay itself is named
+    assert f"changes/{cid}.yaml:" in result.stderr  # the overlay itself is named
 
 
 def test_bad_overlay_writes_nothing(minimal_model: Path, tmp_path: Path) -> None:
@@ -71,6 +73,17 @@ def test_a_broken_baseline_overlay_blocks_generate(minimal_model: Path, tmp_path
     r = run_nmsgen("generate", "--spec", ".", "--out", str(tmp_path / "out"), cwd=minimal_model)
     assert r.returncode == 1
     assert "changes/cr.yaml:" in r.stderr and "overlay-duplicate-element" in r.stderr
+
+
+def test_a_badly_named_change_file_blocks_generate(minimal_model: Path, tmp_path: Path) -> None:
+    """A change file whose name is no change id (`a b.yaml`) is reported at its position by generate too (it
+    lists spec/changes/ for the impact reports), not as an unknown change."""
+    cid = with_change(minimal_model, ROOT / "tests" / "overlays" / "change-id-with-space" / "cr.yaml", "a b")
+    r = run_nmsgen("generate", "--spec", ".", "--out", str(tmp_path / "out"), cwd=minimal_model)
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert f"changes/{cid}.yaml:1:" in r.stderr and "error unsafe-name: change id 'a b'" in r.stderr
+    assert "overlay-unknown-change" not in r.stderr
+    assert not (tmp_path / "out").exists()
 
 
 # ---------------------------------------------------------------- previews: generate --with

@@ -11,13 +11,13 @@ access-token profile: exp, scope and the interface's claims; iss/aud checked whe
 
 Every failure is an :class:`AuthFailure` naming one of the model's challenges, answered with its status,
 ``WWW-Authenticate`` value and requestError exception:
-* missing-token: 401, SVC2003, ``Bearer realm="{realm}"``.
+* missing-token: 401, SVC2003, ``Bearer realm="{realm}\"``.
 * missing-token-forbidden: 403, POL0001 (instead of missing-token when missing_token_status = 403).
-* invalid-request: 400, SVC0002, ``Bearer realm="{realm}", error="invalid_request"``.
-* invalid-token: 401, SVC2003, ``Bearer realm="{realm}", error="invalid_token"``.
-* insufficient-scope: 403, POL0001, ``Bearer realm="{realm}", error="insufficient_scope", scope="{scope}"``.
-* box-mismatch: 403, POL0001, ``Bearer realm="{realm}"``.
-* wrong-interface: 403, POL0001, ``Bearer realm="{realm}"``.
+* invalid-request: 400, SVC0002, ``Bearer realm="{realm}", error="invalid_request\"``.
+* invalid-token: 401, SVC2003, ``Bearer realm="{realm}", error="invalid_token\"``.
+* insufficient-scope: 403, POL0001, ``Bearer realm="{realm}", error="insufficient_scope", scope="{scope}\"``.
+* box-mismatch: 403, POL0001, ``Bearer realm="{realm}\"``.
+* wrong-interface: 403, POL0001, ``Bearer realm="{realm}\"``.
 
 Deployment settings whose default is our choice, not the standard's (each with its open point):
 * user_scope = '3gpp:mc:data_service' (OP-USER-SCOPE).

@@ -85,7 +85,9 @@ CHALLENGES: dict[str, tuple[int, str]] = {
     "wrong-interface": (403, "POL0001"),
 }  # id -> (status, exception id)
 # the operation sets a deployment may restrict MCData-8 to (--mcdata8-operations)
-SERVER_OPERATION_SETS: dict[str, frozenset[str]] = {}
+SERVER_OPERATION_SETS: dict[str, frozenset[str]] = {
+    "deposit": frozenset(["CreateThing"]),
+}
 
 
 def server_may_call(cfg: Config, op_id: str) -> bool:

@@ -7,17 +7,18 @@ required and the leeway is at most 30 s. Two validation profiles: ``3gpp`` (the 
 access-token profile: exp, scope and the interface's claims; iss/aud checked when configured) and
 ``rfc9068`` (adds typ at+jwt and the RFC 9068 required claims). Then the interface rules:
 * MCData-7 (userToken): scopes 3gpp:mc:data_service; the mcdata_id claim must equal the percent-decoded boxId exactly.
-* MCData-8 (serverToken): scopes ${all_accounts_scope}; may name any box.
+* MCData-8 (serverToken): scopes ${all_accounts_scope}; may name any box; the deployment setting mcdata8_operations may restrict it to an operation set.
 
 Every failure is an :class:`AuthFailure` naming one of the model's challenges, answered with its status,
 ``WWW-Authenticate`` value and requestError exception:
-* invalid-token: 401, SVC2003, ``Bearer realm="{realm}", error="invalid_token"``.
-* insufficient-scope: 403, POL0001, ``Bearer realm="{realm}", error="insufficient_scope", scope="{scope}"``.
-* missing-token: 401, SVC2003, ``Bearer realm="{realm}"``.
-* box-mismatch: 403, POL0001, ``Bearer realm="{realm}"``.
-* wrong-interface: 403, POL0001, ``Bearer realm="{realm}"``.
+* invalid-token: 401, SVC2003, ``Bearer realm="{realm}", error="invalid_token\"``.
+* insufficient-scope: 403, POL0001, ``Bearer realm="{realm}", error="insufficient_scope", scope="{scope}\"``.
+* missing-token: 401, SVC2003, ``Bearer realm="{realm}\"``.
+* box-mismatch: 403, POL0001, ``Bearer realm="{realm}\"``.
+* wrong-interface: 403, POL0001, ``Bearer realm="{realm}\"``.
 
 Deployment settings whose default is our choice, not the standard's (each with its open point):
+* mcdata8_operations = 'all' (OP-1).
 """
 
 from __future__ import annotations
@@ -80,8 +81,10 @@ INTERFACES: dict[str, Interface] = {
         box_binding="any-box",
         box_claim="",
         required_claims=(),
-        operations_setting="",
-        operation_sets={},
+        operations_setting="mcdata8_operations",
+        operation_sets={
+            "deposit": frozenset(["CreateThing"]),
+        },
     ),
 }
 USER_INTERFACE = "MCData-7"  # the interface whose tokens carry USER_TOKEN_CLAIM
@@ -124,7 +127,7 @@ CHALLENGE_CLAUSES: dict[str, tuple[str, ...]] = {
     "wrong-interface": ("C-1",),
 }
 # the allowed values of the closed deployment settings
-SETTING_VALUES: dict[str, tuple[str | int, ...]] = {}
+SETTING_VALUES: dict[str, tuple[str | int, ...]] = {"mcdata8_operations": ("all", "deposit")}
 
 _B64TOKEN = re.compile(r"^[A-Za-z0-9\-._~+/]+=*$")  # RFC 6750 section 2.1
 
@@ -147,6 +150,7 @@ class AuthSettings:
     profile: Literal["3gpp", "rfc9068"] = "3gpp"
     issuer: str | None = None
     audience: str | None = None
+    mcdata8_operations: Literal["all", "deposit"] = "all"  # What server tokens may call.
 
     def __post_init__(self) -> None:
         if not self.keys:
