@@ -9,24 +9,35 @@ The derived search tables (``object_attr``, ``folder_attr``, ``object_word``, ``
 trigram table ``object_text``, see ``schema.py``) are written by :func:`index_object`,
 :func:`index_folder` and :func:`copy_object_index`, which the store calls next to every write of the
 JSON they derive from (object attributes and payloads never change after creation; folders change name).
+The rules of the criteria that do not depend on SQL (date bounds, words, limits, sort criteria, cursor
+digests) are in ``core/criteria.py``, shared with other stores; their names are re-exported here.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import hashlib
-import json
 import math
-import re
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from mcdata_store import models
-from mcdata_store.store import StoreError
+
+from .core.answers import bad
+from .core.attributes import CASE_INSENSITIVE_ATTRIBUTES, value_key
+from .core.criteria import (
+    MAX_CRITERIA,
+    MAX_SORT_KEYS,
+    PRESETS,
+    SORT_VALUE_CHARS,
+    criteria_digest,
+    date_bounds,
+    preset_refusal,
+    sort_criteria,
+    words,
+)
+from .core.flags import FLAG_VALUES
+from .core.ids import decode_cursor, encode_cursor, parse_creation_cursor
 
 __all__ = [
     "CASE_INSENSITIVE_ATTRIBUTES",
@@ -52,54 +63,12 @@ __all__ = [
 Kind = Literal["object", "folder"]
 Param = int | str | None
 
-MAX_SORT_KEYS = 2  # further sort criteria are ignored (TS: "the server MAY ignore extra ones")
-SORT_VALUE_CHARS = 48  # attribute values sort by their first 48 characters (keeps cursors short)
-MAX_CRITERIA = 64  # "their number MAY be limited by the server" (TS14 5.3.2.16): keeps the SQL small
 DRIVE_MAX = 10_000  # a criterion with at most this many matches drives the query (see _pick_driver)
 TRIGRAM = 3  # AllTextAttributes needles this long or longer are looked up in the trigram index
-PRESETS: frozenset[str] = frozenset()  # TS14 6.7: "This specification defines no PresetSearch names"
-
-# App. I: attributes whose values compare case-insensitively
-CASE_INSENSITIVE_ATTRIBUTES = frozenset({"direction", "message-context"})
-
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_CREATION_CURSOR = re.compile(r"cc-([0-9]{1,19})")
-_WORD = re.compile(r"[^\W_]+")  # a word: a run of letters and digits (any script), casefolded
 _TEXT_SEPARATOR = "\n"  # between the values of object_text; a needle holding it is tested value by value
 
 
-def _bad(part: str) -> StoreError:
-    return StoreError("SVC0002", [part])
-
-
-# ------------------------------------------------------------------------------------------ cursors
-
-
-def encode_cursor(data: Any) -> str:
-    """An opaque cursor: base64url of compact JSON, without padding."""
-    raw = json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> Any:
-    """The JSON inside a cursor; anything else is SVC0002 ``fromCursor``."""
-    try:
-        return json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except (ValueError, binascii.Error):
-        raise _bad("fromCursor") from None
-
-
 # ------------------------------------------------------------------------------------------ indexing
-
-
-def words(text: str) -> list[str]:
-    """The distinct casefolded words of text, in order of first appearance (WholeWord searches)."""
-    return list(dict.fromkeys(_WORD.findall(text.casefold())))
-
-
-def value_key(name: str, value: str) -> str:
-    """The form an attribute value is matched in: casefolded for the case-insensitive attributes (App. I)."""
-    return value.casefold() if name.casefold() in CASE_INSENSITIVE_ATTRIBUTES else value
 
 
 def register_functions(conn: sqlite3.Connection) -> None:
@@ -207,30 +176,14 @@ _TABLES: dict[Kind, _Table] = {
 }
 
 
-def _parse_date(value: str) -> int:
-    """An xsd:dateTimeStamp as microseconds since the epoch (a time zone is required)."""
-    try:
-        stamp = datetime.fromisoformat(value)
-    except ValueError:
-        raise _bad("searchCriteria") from None
-    if stamp.tzinfo is None:
-        raise _bad("searchCriteria")
-    return (stamp - _EPOCH) // timedelta(microseconds=1)
-
-
 def _date(t: _Table, value: str) -> _Sql:
     """TS14 6.7: minDate inclusive, maxDate exclusive, on the NMS internal date."""
-    bounds: dict[str, int] = {}
-    for item in value.split("&"):
-        key, sep, stamp = item.partition("=")
-        if not sep or key not in ("minDate", "maxDate") or key in bounds:
-            raise _bad("searchCriteria")
-        bounds[key] = _parse_date(stamp)
+    low, high = date_bounds(value, "searchCriteria")
     parts = []
-    if "minDate" in bounds:
-        parts.append(_Sql(f"{t.alias}.created_us >= ?", (bounds["minDate"],)))
-    if "maxDate" in bounds:
-        parts.append(_Sql(f"{t.alias}.created_us < ?", (bounds["maxDate"],)))
+    if low is not None:
+        parts.append(_Sql(f"{t.alias}.created_us >= ?", (low,)))
+    if high is not None:
+        parts.append(_Sql(f"{t.alias}.created_us < ?", (high,)))
     return _join(parts, " AND ")
 
 
@@ -285,7 +238,7 @@ def _whole_word(t: _Table, box: int, value: str) -> _Crit:
     """Every word of value is a whole word of the element's text (order and adjacency not required)."""
     wanted = words(value)
     if not wanted:
-        raise _bad("searchCriteria")  # no word to search for
+        raise bad("searchCriteria")  # no word to search for
     conds = [
         _Sql(
             f"EXISTS (SELECT 1 FROM {t.word_table} w WHERE w.box_pk = ? AND w.word = ? AND w.{t.owner} = {t.alias}.pk)",
@@ -297,30 +250,26 @@ def _whole_word(t: _Table, box: int, value: str) -> _Crit:
     return _Crit(_join(conds, " AND "), _join(drivers, " INTERSECT "))
 
 
-_FLAG_VALUES = {"": True, "true": True, "1": True, "false": False, "0": False}
-
-
 def _criterion(t: _Table, box: int, crit: models.SearchCriterion) -> _Crit:
     kind = crit.type
     if kind == models.SearchTypeEnum.Date:
         return _Crit(_date(t, crit.value))
     if kind == models.SearchTypeEnum.Attribute:
         if not crit.name:
-            raise _bad("searchCriteria")
+            raise bad("searchCriteria")
         return _attribute(t, box, crit.name, crit.value)
     if kind == models.SearchTypeEnum.AllTextAttributes:
         return _all_text(t, box, crit.value)
     if kind == models.SearchTypeEnum.WholeWord:
         return _whole_word(t, box, crit.value)
     if kind == models.SearchTypeEnum.PresetSearch:
-        # TS14 6.7 defines no preset names and this store configures none (PRESETS)
-        raise StoreError("SVC0003", [f"searchCriteria (PresetSearch {crit.name or ''!r})", "none"])
+        raise preset_refusal(crit)  # TS14 6.7 defines no preset names and this store configures none (PRESETS)
     if t.kind == "object" and kind == models.SearchTypeEnum.Flag:
         if not crit.name:
-            raise _bad("searchCriteria")
-        wanted = _FLAG_VALUES.get(crit.value.strip().lower())
+            raise bad("searchCriteria")
+        wanted = FLAG_VALUES.get(crit.value.strip().lower())
         if wanted is None:
-            raise _bad("searchCriteria")
+            raise bad("searchCriteria")
         key = crit.name.casefold()
         has = _Sql("EXISTS (SELECT 1 FROM flag g WHERE g.object_pk = o.pk AND g.key = ?)", (key,))
         if wanted:
@@ -329,12 +278,12 @@ def _criterion(t: _Table, box: int, crit: models.SearchCriterion) -> _Crit:
     if t.kind == "object" and kind == models.SearchTypeEnum.CreatedObjects:
         if crit.value == "":
             return _Crit(_Sql("1"))
-        match = _CREATION_CURSOR.fullmatch(crit.value)
-        if match is None:
-            raise _bad("searchCriteria")
-        return _Crit(_Sql("o.created_seq > ?", (int(match.group(1)),)))
+        seq = parse_creation_cursor(crit.value)
+        if seq is None:
+            raise bad("searchCriteria")
+        return _Crit(_Sql("o.created_seq > ?", (seq,)))
     # VanishedObjects combined with others (the store answers it alone), Flag/CreatedObjects on folders
-    raise _bad("searchCriteria")
+    raise bad("searchCriteria")
 
 
 def _where(t: _Table, box: int, criteria: models.SearchCriteria | None) -> tuple[_Sql, list[_Sql]]:
@@ -343,7 +292,7 @@ def _where(t: _Table, box: int, criteria: models.SearchCriteria | None) -> tuple
     if criteria is None:
         return _Sql("1"), []
     if len(criteria.criterion) > MAX_CRITERIA:
-        raise _bad("searchCriteria")
+        raise bad("searchCriteria")
     crits = [_criterion(t, box, c) for c in criteria.criterion]
     parts = [_Sql("(") + c.cond + _Sql(")") for c in crits]
     if criteria.operator == models.LogicalOperatorEnum.Or:
@@ -386,15 +335,6 @@ class _SortKey:
     is_text: bool
 
 
-def sort_criteria(body: models.SelectionCriteria) -> list[models.SortCriterion]:
-    """sortCriteria, or the legacy single sortCriterion; the first MAX_SORT_KEYS of them."""
-    if body.sortCriteria is not None:
-        return list(body.sortCriteria.criterion)[:MAX_SORT_KEYS]
-    if body.sortCriterion is not None:
-        return [body.sortCriterion]
-    return []
-
-
 def _sort_keys(t: _Table, body: models.SelectionCriteria) -> list[_SortKey]:
     """The ORDER BY keys; the last one is the pk, in the direction of the last criterion used (newest
     first when no criterion is given: NMS internal date, then creation order, both descending)."""
@@ -411,7 +351,7 @@ def _sort_keys(t: _Table, body: models.SelectionCriteria) -> list[_SortKey]:
             keys.append(_SortKey(_Sql(f"{t.alias}.created_us"), descending, nullable=False, is_text=False))
             continue
         if not s.name:
-            raise _bad("sortCriteria")
+            raise bad("sortCriteria")
         name = s.name.casefold()
         if t.kind == "folder" and name == "root":
             expr = _Sql("(CASE WHEN f.parent_pk IS NULL THEN 'Yes' ELSE 'No' END)")
@@ -478,12 +418,6 @@ def _valid_anchor(anchor: Any, keys: Sequence[_SortKey]) -> bool:
     return True
 
 
-def criteria_digest(body: models.SelectionCriteria) -> str:
-    """What a cursor is bound to: everything in the criteria but fromCursor and maxEntries."""
-    data = body.model_dump(mode="json", exclude={"fromCursor", "maxEntries"}, exclude_unset=True)
-    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
-
-
 # ------------------------------------------------------------------------------------------ the query
 
 
@@ -534,11 +468,11 @@ def build_query(
     if body.fromCursor:
         state = decode_cursor(body.fromCursor)
         if not isinstance(state, dict) or state.get("d") != criteria_digest(body):
-            raise _bad("fromCursor")  # a cursor of other criteria (TS14 5.1.10: they MUST be identical)
+            raise bad("fromCursor")  # a cursor of other criteria (TS14 5.1.10: they MUST be identical)
         anchor = state.get("k")
         if anchor is not None:
             if not _valid_anchor(anchor, keys):
-                raise _bad("fromCursor")
+                raise bad("fromCursor")
             conditions.append(_after(keys, anchor))
     select = _join([_Sql(f"{t.alias}.pk"), *(k.expr for k in keys)], ", ")
     sql = (
