@@ -738,8 +738,10 @@ def report(
             f"Token validation alone ({auth_us:,.0f} µs) is larger than the {gap:,.0f} µs difference: the rest "
             "of the generated route costs no more than the bare route's FastAPI parameter handling, within noise."
         )
-    busy = {k: statistics.median(x.server_cpu_s / x.duration_s * 100 for x in srv.samples) for k, srv in by_key.items()}
-    idle = [k for k, v in busy.items() if v < SATURATED_PERCENT]
+    busy_by_key = {
+        k: statistics.median(x.server_cpu_s / x.duration_s * 100 for x in srv.samples) for k, srv in by_key.items()
+    }
+    idle = [k for k, v in busy_by_key.items() if v < SATURATED_PERCENT]
     saturation = (
         f"**Warning:** server CPU busy below {SATURATED_PERCENT} % for {', '.join(idle)}: that server was not "
         "saturated (the load generator, or waiting, limited it), so its req/s understates it and 1 / req/s is not "
