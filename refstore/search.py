@@ -30,14 +30,19 @@ from .core.criteria import (
     MAX_SORT_KEYS,
     PRESETS,
     SORT_VALUE_CHARS,
+    AttributeIs,
+    Condition,
+    CreatedAfter,
+    DateIn,
+    FlagIs,
+    HasWords,
+    TextContains,
+    conditions,
     criteria_digest,
-    date_bounds,
-    preset_refusal,
-    sort_criteria,
+    sort_order,
     words,
 )
-from .core.flags import FLAG_VALUES
-from .core.ids import decode_cursor, encode_cursor, parse_creation_cursor
+from .core.ids import decode_cursor, encode_cursor
 
 __all__ = [
     "CASE_INSENSITIVE_ATTRIBUTES",
@@ -176,17 +181,6 @@ _TABLES: dict[Kind, _Table] = {
 }
 
 
-def _date(t: _Table, value: str) -> _Sql:
-    """TS14 6.7: minDate inclusive, maxDate exclusive, on the NMS internal date."""
-    low, high = date_bounds(value, "searchCriteria")
-    parts = []
-    if low is not None:
-        parts.append(_Sql(f"{t.alias}.created_us >= ?", (low,)))
-    if high is not None:
-        parts.append(_Sql(f"{t.alias}.created_us < ?", (high,)))
-    return _join(parts, " AND ")
-
-
 @dataclass(frozen=True)
 class _Crit:
     """One criterion: a condition on the element row, tested row by row (cheap while walking an index in
@@ -196,15 +190,25 @@ class _Crit:
     driver: _Sql | None = None
 
 
-def _attribute(t: _Table, box: int, name: str, value: str) -> _Crit:
-    key = name.casefold()
+def _date(t: _Table, c: DateIn) -> _Crit:
+    """TS14 6.7: minDate inclusive, maxDate exclusive, on the NMS internal date."""
+    parts = []
+    if c.low is not None:
+        parts.append(_Sql(f"{t.alias}.created_us >= ?", (c.low,)))
+    if c.high is not None:
+        parts.append(_Sql(f"{t.alias}.created_us < ?", (c.high,)))
+    return _Crit(_join(parts, " AND "))
+
+
+def _attribute(t: _Table, box: int, c: AttributeIs) -> _Crit:
+    key = c.name.casefold()
     if t.kind == "folder" and key == "root":  # App. J, server-maintained: Yes for a root folder, else No
-        if value not in ("Yes", "No"):
+        if c.value not in ("Yes", "No"):
             return _Crit(_Sql("0"))
-        return _Crit(_Sql(f"{t.alias}.parent_pk IS {'NULL' if value == 'Yes' else 'NOT NULL'}"))
+        return _Crit(_Sql(f"{t.alias}.parent_pk IS {'NULL' if c.value == 'Yes' else 'NOT NULL'}"))
     if t.kind == "folder" and key == "name":  # App. J: the folder's name
-        return _Crit(_Sql(f"{t.alias}.name = ?", (value,)))
-    wanted = value_key(name, value)
+        return _Crit(_Sql(f"{t.alias}.name = ?", (c.value,)))
+    wanted = value_key(c.name, c.value)
     return _Crit(
         _Sql(
             f"EXISTS (SELECT 1 FROM {t.attr_table} a WHERE a.{t.owner} = {t.alias}.pk"
@@ -218,9 +222,9 @@ def _attribute(t: _Table, box: int, name: str, value: str) -> _Crit:
     )
 
 
-def _all_text(t: _Table, box: int, value: str) -> _Crit:
+def _all_text(t: _Table, c: TextContains) -> _Crit:
     """Case-insensitive substring of any text attribute value (folders: also the name)."""
-    needle = value.casefold()
+    needle = c.needle
     cond = _Sql(
         f"EXISTS (SELECT 1 FROM {t.attr_table} a WHERE a.{t.owner} = {t.alias}.pk"
         " AND instr(nms_casefold(a.value), ?) > 0)",
@@ -234,56 +238,42 @@ def _all_text(t: _Table, box: int, value: str) -> _Crit:
     return _Crit(cond)
 
 
-def _whole_word(t: _Table, box: int, value: str) -> _Crit:
-    """Every word of value is a whole word of the element's text (order and adjacency not required)."""
-    wanted = words(value)
-    if not wanted:
-        raise bad("searchCriteria")  # no word to search for
+def _whole_word(t: _Table, box: int, c: HasWords) -> _Crit:
+    """Every word is a whole word of the element's text (order and adjacency not required)."""
     conds = [
         _Sql(
             f"EXISTS (SELECT 1 FROM {t.word_table} w WHERE w.box_pk = ? AND w.word = ? AND w.{t.owner} = {t.alias}.pk)",
             (box, w),
         )
-        for w in wanted
+        for w in c.words
     ]
-    drivers = [_Sql(f"SELECT {t.owner} FROM {t.word_table} WHERE box_pk = ? AND word = ?", (box, w)) for w in wanted]
+    drivers = [_Sql(f"SELECT {t.owner} FROM {t.word_table} WHERE box_pk = ? AND word = ?", (box, w)) for w in c.words]
     return _Crit(_join(conds, " AND "), _join(drivers, " INTERSECT "))
 
 
-def _criterion(t: _Table, box: int, crit: models.SearchCriterion) -> _Crit:
-    kind = crit.type
-    if kind == models.SearchTypeEnum.Date:
-        return _Crit(_date(t, crit.value))
-    if kind == models.SearchTypeEnum.Attribute:
-        if not crit.name:
-            raise bad("searchCriteria")
-        return _attribute(t, box, crit.name, crit.value)
-    if kind == models.SearchTypeEnum.AllTextAttributes:
-        return _all_text(t, box, crit.value)
-    if kind == models.SearchTypeEnum.WholeWord:
-        return _whole_word(t, box, crit.value)
-    if kind == models.SearchTypeEnum.PresetSearch:
-        raise preset_refusal(crit)  # TS14 6.7 defines no preset names and this store configures none (PRESETS)
-    if t.kind == "object" and kind == models.SearchTypeEnum.Flag:
-        if not crit.name:
-            raise bad("searchCriteria")
-        wanted = FLAG_VALUES.get(crit.value.strip().lower())
-        if wanted is None:
-            raise bad("searchCriteria")
-        key = crit.name.casefold()
-        has = _Sql("EXISTS (SELECT 1 FROM flag g WHERE g.object_pk = o.pk AND g.key = ?)", (key,))
-        if wanted:
-            return _Crit(has, _Sql("SELECT object_pk FROM flag WHERE key = ?", (key,)))
-        return _Crit(_Sql("NOT ") + has)
-    if t.kind == "object" and kind == models.SearchTypeEnum.CreatedObjects:
-        if crit.value == "":
-            return _Crit(_Sql("1"))
-        seq = parse_creation_cursor(crit.value)
-        if seq is None:
-            raise bad("searchCriteria")
-        return _Crit(_Sql("o.created_seq > ?", (seq,)))
-    # VanishedObjects combined with others (the store answers it alone), Flag/CreatedObjects on folders
-    raise bad("searchCriteria")
+def _flag(c: FlagIs) -> _Crit:
+    has = _Sql("EXISTS (SELECT 1 FROM flag g WHERE g.object_pk = o.pk AND g.key = ?)", (c.key,))
+    if c.is_set:
+        return _Crit(has, _Sql("SELECT object_pk FROM flag WHERE key = ?", (c.key,)))
+    return _Crit(_Sql("NOT ") + has)
+
+
+def _created(c: CreatedAfter) -> _Crit:
+    return _Crit(_Sql("1") if c.seq is None else _Sql("o.created_seq > ?", (c.seq,)))
+
+
+def _criterion(t: _Table, box: int, c: Condition) -> _Crit:
+    if isinstance(c, DateIn):
+        return _date(t, c)
+    if isinstance(c, AttributeIs):
+        return _attribute(t, box, c)
+    if isinstance(c, TextContains):
+        return _all_text(t, c)
+    if isinstance(c, HasWords):
+        return _whole_word(t, box, c)
+    if isinstance(c, FlagIs):
+        return _flag(c)
+    return _created(c)
 
 
 def _where(t: _Table, box: int, criteria: models.SearchCriteria | None) -> tuple[_Sql, list[_Sql]]:
@@ -291,9 +281,7 @@ def _where(t: _Table, box: int, criteria: models.SearchCriteria | None) -> tuple
     candidate drivers: SELECTs of a superset of the matches, any one of which may drive the query."""
     if criteria is None:
         return _Sql("1"), []
-    if len(criteria.criterion) > MAX_CRITERIA:
-        raise bad("searchCriteria")
-    crits = [_criterion(t, box, c) for c in criteria.criterion]
+    crits = [_criterion(t, box, c) for c in conditions(t.kind, criteria)]
     parts = [_Sql("(") + c.cond + _Sql(")") for c in crits]
     if criteria.operator == models.LogicalOperatorEnum.Or:
         drivers = [c.driver for c in crits if c.driver is not None]
@@ -336,36 +324,24 @@ class _SortKey:
 
 
 def _sort_keys(t: _Table, body: models.SelectionCriteria) -> list[_SortKey]:
-    """The ORDER BY keys; the last one is the pk, in the direction of the last criterion used (newest
-    first when no criterion is given: NMS internal date, then creation order, both descending)."""
+    """The ORDER BY keys of the sort order (``core.criteria.sort_order``: newest first when no criterion is
+    given); the last one is the pk, in the direction of the last criterion used."""
     keys: list[_SortKey] = []
-    seen: set[tuple[str, str]] = set()
-    for s in sort_criteria(body):
-        # a criterion repeating an earlier one can never break a tie: dropped (so it sets no tie order)
-        ident = (str(s.type), (s.name or "").casefold() if s.type == models.SortTypeEnum.Attribute else "")
-        if ident in seen:
+    for s in sort_order(body):
+        if s.attribute is None:
+            keys.append(_SortKey(_Sql(f"{t.alias}.created_us"), s.descending, nullable=False, is_text=False))
             continue
-        seen.add(ident)
-        descending = s.order != models.SortOrderEnum.Ascending
-        if s.type == models.SortTypeEnum.Date:
-            keys.append(_SortKey(_Sql(f"{t.alias}.created_us"), descending, nullable=False, is_text=False))
-            continue
-        if not s.name:
-            raise bad("sortCriteria")
-        name = s.name.casefold()
-        if t.kind == "folder" and name == "root":
+        if t.kind == "folder" and s.attribute == "root":
             expr = _Sql("(CASE WHEN f.parent_pk IS NULL THEN 'Yes' ELSE 'No' END)")
-        elif t.kind == "folder" and name == "name":
+        elif t.kind == "folder" and s.attribute == "name":
             expr = _Sql(f"substr(f.name, 1, {SORT_VALUE_CHARS})")
         else:  # the first value of the attribute, as given
             expr = _Sql(
                 f"(SELECT substr(a.value, 1, {SORT_VALUE_CHARS}) FROM {t.attr_table} a"
                 f" WHERE a.{t.owner} = {t.alias}.pk AND a.name_key = ? ORDER BY a.ord LIMIT 1)",
-                (name,),
+                (s.attribute,),
             )
-        keys.append(_SortKey(expr, descending, nullable=True, is_text=True))
-    if not keys:
-        keys.append(_SortKey(_Sql(f"{t.alias}.created_us"), True, nullable=False, is_text=False))
+        keys.append(_SortKey(expr, s.descending, nullable=True, is_text=True))
     keys.append(_SortKey(_Sql(f"{t.alias}.pk"), keys[-1].descending, nullable=False, is_text=False))
     return keys
 
