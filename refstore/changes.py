@@ -12,8 +12,8 @@ before the tombstones purged by ``retention.py``) the answer is a ``resetBox``.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 
 from mcdata_store import models
 
@@ -44,9 +44,11 @@ class ChangeBatch:
     more: bool  # changes after ``end`` already exist
 
 
-def _chunks(values: Sequence[int], size: int = 500) -> Iterable[Sequence[int]]:
-    for i in range(0, len(values), size):
-        yield values[i : i + size]
+def _rows(conn: sqlite3.Connection, sql: str, pks: Sequence[int], size: int = 500) -> Iterator[sqlite3.Row]:
+    """The rows of ``sql`` (its ``{marks}``: the placeholders of ``pk IN (...)``) for the keys, 500 at a time."""
+    for i in range(0, len(pks), size):
+        chunk = list(pks[i : i + size])
+        yield from conn.execute(sql.format(marks=",".join("?" * len(chunk))), chunk)
 
 
 def change_batch(
@@ -75,97 +77,84 @@ def change_batch(
     by_kind: dict[str, list[int]] = {"o": [], "f": [], "t": []}
     for kind, pk, _ in rows:
         by_kind[str(kind)].append(int(pk))
-    found: dict[int, models.NmsEvent] = {}  # by seq, so that the list is in change order
-    _objects(conn, box_url, by_kind["o"], keep, found)
-    _folders(conn, box_url, by_kind["f"], keep, found)
-    _tombstones(conn, box_url, by_kind["t"], keep, found)
-    return ChangeBatch([found[s] for s in sorted(found)], end, False, more)
+    reader = _Events(conn, box_url, keep)
+    reader.objects(by_kind["o"])
+    reader.folders(by_kind["f"])
+    reader.tombstones(by_kind["t"])
+    return ChangeBatch([reader.found[s] for s in sorted(reader.found)], end, False, more)
 
 
-def _objects(
-    conn: sqlite3.Connection,
-    box_url: str,
-    pks: Sequence[int],
-    keep: Callable[[Item], bool],
-    found: dict[int, models.NmsEvent],
-) -> None:
-    objects: list[sqlite3.Row] = []
-    flags: dict[int, list[str]] = {}
-    for chunk in _chunks(pks):
-        marks = ",".join("?" * len(chunk))
-        objects += conn.execute(
-            "SELECT o.pk, o.id, o.attributes, o.correlation_id, o.correlation_tag, o.last_mod_seq, o.created_seq,"
-            " o.created_us, f.id AS folder_id FROM object o JOIN folder f ON f.pk = o.folder_pk"
-            f" WHERE o.pk IN ({marks})",
-            list(chunk),
-        ).fetchall()
-        for object_pk, name in conn.execute(
-            f"SELECT object_pk, name FROM flag WHERE object_pk IN ({marks}) ORDER BY pk", list(chunk)
+@dataclass
+class _Events:
+    """The events of the changed items a filter keeps, by lastModSeq (so that the list is in change order)."""
+
+    conn: sqlite3.Connection
+    box_url: str
+    keep: Callable[[Item], bool]
+    found: dict[int, models.NmsEvent] = field(default_factory=dict)
+
+    def objects(self, pks: Sequence[int]) -> None:
+        rows = list(
+            _rows(
+                self.conn,
+                "SELECT o.pk, o.id, o.attributes, o.correlation_id, o.correlation_tag, o.last_mod_seq, o.created_seq,"
+                " o.created_us, f.id AS folder_id FROM object o JOIN folder f ON f.pk = o.folder_pk"
+                " WHERE o.pk IN ({marks})",
+                pks,
+            )
+        )
+        flags: dict[int, list[str]] = {}
+        for object_pk, name in _rows(
+            self.conn, "SELECT object_pk, name FROM flag WHERE object_pk IN ({marks}) ORDER BY pk", pks
         ):
             flags.setdefault(int(object_pk), []).append(str(name))
-    for r in objects:
-        names = flags.get(int(r["pk"]), [])
-        item = Item(
-            "object",
-            stored_pairs(str(r["attributes"])),
-            frozenset(n.casefold() for n in names),
-            int(r["created_us"]),
-            int(r["created_seq"]),
-        )
-        if keep(item):
-            found[int(r["last_mod_seq"])] = events.changed_object(
-                box_url,
-                str(r["id"]),
-                str(r["folder_id"]),
-                names,
-                int(r["last_mod_seq"]),
-                _text(r["correlation_id"]),
-                _text(r["correlation_tag"]),
+        for r in rows:
+            names = flags.get(int(r["pk"]), [])
+            item = Item(
+                "object",
+                stored_pairs(str(r["attributes"])),
+                frozenset(n.casefold() for n in names),
+                int(r["created_us"]),
+                int(r["created_seq"]),
             )
-
-
-def _folders(
-    conn: sqlite3.Connection,
-    box_url: str,
-    pks: Sequence[int],
-    keep: Callable[[Item], bool],
-    found: dict[int, models.NmsEvent],
-) -> None:
-    for chunk in _chunks(pks):
-        marks = ",".join("?" * len(chunk))
-        for r in conn.execute(
-            "SELECT f.id, f.name, f.attributes, f.last_mod_seq, f.created_us, p.id AS parent_id"
-            f" FROM folder f JOIN folder p ON p.pk = f.parent_pk WHERE f.pk IN ({marks})",
-            list(chunk),
-        ):
-            attributes = folder_pairs(False, str(r["attributes"]), str(r["name"]))  # never the root
-            if keep(Item("folder", attributes, created_us=int(r["created_us"]))):
-                found[int(r["last_mod_seq"])] = events.changed_folder(
-                    box_url, str(r["id"]), str(r["parent_id"]), str(r["name"]), int(r["last_mod_seq"])
+            if self.keep(item):
+                self.found[int(r["last_mod_seq"])] = events.changed_object(
+                    self.box_url,
+                    str(r["id"]),
+                    str(r["folder_id"]),
+                    names,
+                    int(r["last_mod_seq"]),
+                    _text(r["correlation_id"]),
+                    _text(r["correlation_tag"]),
                 )
 
-
-def _tombstones(
-    conn: sqlite3.Connection,
-    box_url: str,
-    pks: Sequence[int],
-    keep: Callable[[Item], bool],
-    found: dict[int, models.NmsEvent],
-) -> None:
-    for chunk in _chunks(pks):
-        marks = ",".join("?" * len(chunk))
-        for r in conn.execute(
-            f"SELECT kind, id, last_mod_seq, correlation_id, correlation_tag FROM tombstone WHERE pk IN ({marks})",
-            list(chunk),
+    def folders(self, pks: Sequence[int]) -> None:
+        for r in _rows(
+            self.conn,
+            "SELECT f.id, f.name, f.attributes, f.last_mod_seq, f.created_us, p.id AS parent_id"
+            " FROM folder f JOIN folder p ON p.pk = f.parent_pk WHERE f.pk IN ({marks})",
+            pks,
         ):
-            if not keep(Item("vanished")):
+            attributes = folder_pairs(False, str(r["attributes"]), str(r["name"]))  # never the root
+            if self.keep(Item("folder", attributes, created_us=int(r["created_us"]))):
+                self.found[int(r["last_mod_seq"])] = events.changed_folder(
+                    self.box_url, str(r["id"]), str(r["parent_id"]), str(r["name"]), int(r["last_mod_seq"])
+                )
+
+    def tombstones(self, pks: Sequence[int]) -> None:
+        for r in _rows(
+            self.conn,
+            "SELECT kind, id, last_mod_seq, correlation_id, correlation_tag FROM tombstone WHERE pk IN ({marks})",
+            pks,
+        ):
+            if not self.keep(Item("vanished")):
                 continue
             seq = int(r["last_mod_seq"])
             if r["kind"] == "folder":
-                found[seq] = events.deleted_folder(box_url, str(r["id"]), seq)
+                self.found[seq] = events.deleted_folder(self.box_url, str(r["id"]), seq)
             else:
-                found[seq] = events.deleted_object(
-                    box_url, str(r["id"]), seq, _text(r["correlation_id"]), _text(r["correlation_tag"])
+                self.found[seq] = events.deleted_object(
+                    self.box_url, str(r["id"]), seq, _text(r["correlation_id"]), _text(r["correlation_tag"])
                 )
 
 
