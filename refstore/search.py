@@ -285,7 +285,10 @@ def _where(t: _Table, box: int, criteria: models.SearchCriteria | None) -> tuple
     parts = [_Sql("(") + c.cond + _Sql(")") for c in crits]
     if criteria.operator == models.LogicalOperatorEnum.Or:
         drivers = [c.driver for c in crits if c.driver is not None]
-        union = [_join(drivers, " UNION ")] if len(drivers) == len(crits) else []  # every branch has an index
+        # every branch has an index; each is a subquery, as SQLite evaluates compound SELECTs left to right with
+        # equal precedence (a UNION b INTERSECT c is (a UNION b) INTERSECT c: a WholeWord driver is an INTERSECT)
+        branches = [_Sql("SELECT * FROM (") + d + _Sql(")") for d in drivers]
+        union = [_join(branches, " UNION ")] if len(drivers) == len(crits) else []
         return _Sql("(") + _join(parts, " OR ") + _Sql(")"), union
     if criteria.operator == models.LogicalOperatorEnum.Not:
         return _Sql("NOT (") + _join(parts, " AND ") + _Sql(")"), []
