@@ -55,7 +55,7 @@ def test_keys_from_the_jwks_url_validate_tokens(idms: tuple[str, Path]) -> None:
     keys = keys_from_jwks_url(url, ca_file=ca)
     assert [(k.kid, k.algorithm) for k in keys] == [("k1", "ES256")]
     validator = TokenValidator(AuthSettings(keys=keys, algorithms=["ES256"]))
-    assert validator.authorize(user_token(KEYS, ALICE), ("MCData-7",), ALICE).subject == ALICE
+    assert validator.authorize(user_token(KEYS, ALICE), "GetObject", ("MCData-7",), ALICE).subject == ALICE
 
 
 def test_the_jwks_server_certificate_is_verified(idms: tuple[str, Path]) -> None:
