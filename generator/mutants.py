@@ -4,18 +4,21 @@ Every validation rule, challenge and interface of the model's auth part is a **m
 generator can emit the server with exactly that element switched off (:func:`generator.emit_server.emit`,
 ``switched_off``). For each such mutant this module
 
-1. writes the generated package ``mcdata_store`` with that element off into a temporary folder;
+1. writes the generated package ``mcdata_store`` with that element off into a temporary folder (the auth
+   module, and for the transport rule the client, see :func:`mutant_files`);
 2. runs the tests that cite any clause of the element — project tests (tests/) and the generated conformance
    kit's cases, found by the static reader of generator/trace.py — in fresh pytest processes whose PYTHONPATH
    puts the mutant first (in-process imports, ``python -m generator serve`` subprocesses and the kit's store
    all get the mutant; :mod:`generator.mutant_plugin` refuses a run that does not), each with a JUnit report;
 3. calls the mutant **killed** when at least one of those tests fails.
 
-The same tests run once against the unmutated package first (the baseline): a test that fails there proves
-nothing, so the run fails. A (test, clause) citation of a clause carried by a mutable element is **verified**
-when that test failed against a mutant of an element carrying the clause, and **unverified** otherwise; the
-verdicts are committed as evidence (``tests/verified-citations.json``) that ``nmsgen generate`` and ``nmsgen
-trace`` read, so the matrix does not count an unverified citation as testing its clause.
+Every test that failed against some mutant runs once more against the unmutated package (the baseline): a
+test that fails there too proves nothing, so its failures do not count and the run fails.
+
+A (test, clause) citation of a clause carried by a mutable element is **verified** when that test failed
+against a mutant of an element carrying the clause, and **unverified** otherwise; the verdicts are committed
+as evidence (``tests/verified-citations.json``) that ``nmsgen generate`` and ``nmsgen trace`` read, so the
+matrix does not count an unverified citation as testing its clause.
 """
 
 from __future__ import annotations
@@ -390,6 +393,7 @@ class Runner:
     def start_store(
         self, work: Path, env: dict[str, str], settings: Sequence[str]
     ) -> tuple[subprocess.Popen[str], str]:
+        work.mkdir(parents=True, exist_ok=True)
         port = _free_port()
         log = work / f"store-{port}.log"
         cmd = [sys.executable, "-m", "generator", "serve", "--db", str(work / f"store-{port}.sqlite"),
@@ -530,10 +534,10 @@ def verify(
 
         def job(mu: Mutant) -> tuple[Mutant, RunResult]:
             selection = selections[mu.name]
-            if selection.empty:
-                result = RunResult()
-            else:
-                result = runner.run(mu.name, selection, mutant_files(model, mu))
+            try:
+                result = RunResult() if selection.empty else runner.run(mu.name, selection, mutant_files(model, mu))
+            except (OSError, RuntimeError, ValueError, ET.ParseError) as e:  # one broken run: an error, not a crash
+                result = RunResult(error=f"{type(e).__name__}: {e}")
             result.failed = [replace(f, keys=f.keys & known) for f in result.failed]  # the matrix's names only
             verdict = "killed" if result.failed and not result.error else "error" if result.error else "SURVIVED"
             progress(f"{mu.name}: {verdict}, {len(result.failed)} of {len(result.ran)} tests failed "
@@ -544,7 +548,10 @@ def verify(
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
             done = dict(pool.map(job, longest_first))
         failed = list({(f.where, f.node): f for r in done.values() for f in r.failed}.values())
-        baseline = runner.rerun("baseline", failed, clauses, jobs) if failed else RunResult()
+        try:
+            baseline = runner.rerun("baseline", failed, clauses, jobs) if failed else RunResult()
+        except (OSError, RuntimeError, ValueError, ET.ParseError) as e:
+            baseline = RunResult(error=f"{type(e).__name__}: {e}")
         progress(f"baseline (no mutant): the {len(failed)} tests that failed against a mutant, "
                  f"{len(baseline.failed)} failed again ({baseline.seconds:.0f} s)")  # fmt: skip
     outcomes = [Outcome(mu, selections[mu.name], done[mu]) for mu in items]

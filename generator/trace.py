@@ -574,8 +574,9 @@ def to_markdown(trace: Trace) -> str:
         )
         if r.unverified:
             tests += ("<br>" if tests else "") + "<br>".join(
-                f"unverified citation: {_md(_loc(t))}" for t in r.unverified
+                f"unverified citation: {_md(_loc(t))}" for t in r.unverified[:6]
             )
+            tests += f"<br>… {len(r.unverified) - 6} more unverified" if len(r.unverified) > 6 else ""
         status = f"{r.status}<br>outside: {_md(r.outside)}" if r.outside else r.status
         lines.append(
             f"| **{r.clause}**<br>{_md(r.source)} {_md(r.section)}: {_md(r.text)} | {r.kind} | {status} "
