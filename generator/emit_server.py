@@ -142,6 +142,9 @@ def _auth_data(model: m.Model, switched_off: Switch = None) -> dict[str, Any]:
             if v.open_points and v.default is not None
         ],
         "disabled": f"{off_kind} {off_id}" if switched_off else "",
+        # the check of the switched-off rule: its mutant trusts the token's alg including "none" (unsigned), which
+        # PyJWT alone would still refuse; a model that has no such rule is generated as before
+        "off_check": next((r.check for r in a.validation if off_kind == "rule" and r.id == off_id), ""),
     }
 
 
