@@ -186,7 +186,10 @@ def _iterators(model: m.Model, ops: list[sv.OperationView], async_: bool) -> lis
     return out
 
 
-def emit(model: m.Model) -> dict[str, str]:
+def emit(model: m.Model, switched_off: tuple[str, str] | None = None) -> dict[str, str]:
+    """The client module. Its TLS rules (https:// only, certificates verified) realise the client side of the
+    model's transport rule; ``switched_off`` = ("rule", that rule's id) leaves them out (a mutant of ``nmsgen
+    trace --verify``; a model without a transport rule keeps them)."""
     ops = sv.operations(model)
     prefix = sv.server_path(model)
     base = prefix + "/{storeName}/{boxId}"
@@ -217,6 +220,7 @@ def emit(model: m.Model) -> dict[str, str]:
         error_classes=[(s, names.get(s, f"Http{s}Error")) for s in statuses],
         iterators=_iterators(model, ops, False),
         iterators_async=_iterators(model, ops, True),
+        tls_rule=not any(r.check == "transport" and switched_off == ("rule", r.id) for r in model.auth.validation),
         client_credentials_clauses=next(
             (sc.clauses for sc in model.auth.schemes.values() if sc.type == "oauth2-client-credentials"), []
         ),

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from . import diff as diffing
-from . import emit_client, emit_conformance, emit_docs, emit_models, emit_openapi, emit_server, escape, trace
+from . import emit_client, emit_conformance, emit_docs, emit_models, emit_openapi, emit_server, escape, mutants, trace
 from . import overlay as overlays
 from .build import build
 from .diagnostics import Diagnostics
@@ -86,6 +86,8 @@ def emit(
     files.update(emit_client.emit(model))
     files.update(emit_conformance.emit(model))
     matrix = trace.compute(model, files, document, tests, Path.cwd())
+    if tests is not None:  # citations the mutation run did not prove are shown, not counted (generator/mutants.py)
+        mutants.apply_evidence(matrix, model, mutants.read_evidence(tests / mutants.EVIDENCE))
     if diags is not None:
         diags.items += matrix.problems
     files.update(trace.emit(matrix))

@@ -4,7 +4,6 @@ run as written: start the server, read what it prints, use the generated client 
 
 from __future__ import annotations
 
-import os
 import re
 import ssl
 import subprocess
@@ -19,7 +18,7 @@ import pytest
 from mcdata_store import models
 from mcdata_store.client import BearerTokenAuth, ClientCredentialsAuth, Forbidden, MessageStoreClient
 
-from .conftest import ROOT
+from .conftest import child_env
 from .support import free_port
 
 
@@ -30,7 +29,7 @@ def dev_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, s
     proc = subprocess.Popen(
         [sys.executable, "-m", "generator", "serve", "--dev", "--port", str(port), "--db", str(tmp / "store.sqlite")],
         cwd=tmp,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        env=child_env(),
         stderr=subprocess.PIPE,
         stdout=subprocess.DEVNULL,
         text=True,
