@@ -18,9 +18,10 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pytest
+if TYPE_CHECKING:  # pytest is a test dependency: nmsgen itself imports this module without it
+    import pytest
 
 PACKAGE_ENV = "NMSGEN_VERIFY_PACKAGE"
 CLAUSES_ENV = "NMSGEN_VERIFY_CLAUSES"
@@ -38,6 +39,8 @@ def pytest_configure(config: pytest.Config) -> None:
 
     where = Path(mcdata_store.__file__).resolve().parent
     if where != Path(package).resolve():
+        import pytest  # noqa: PLC0415
+
         raise pytest.UsageError(f"mcdata_store is imported from {where}, not from the mutant {package}")
 
 

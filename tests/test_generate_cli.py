@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -99,3 +101,18 @@ def test_openapi_command_refuses_a_bad_model(tmp_path: Path) -> None:
     out = tmp_path / "doc.json"
     r = run_nmsgen("openapi", "--spec", str(tmp_path / "m.yaml"), "-o", str(out))
     assert r.returncode == 1 and "error yaml-syntax" in r.stderr and not out.exists()
+
+
+def test_generation_needs_no_test_dependency(tmp_path: Path) -> None:
+    """The README's first command installs nmsgen without its `test` extra: generation must not import pytest,
+    hypothesis or any other test-only package (the mutation runner's pytest plugin once did, at import)."""
+    blocked = ["pytest", "hypothesis", "trustme", "schemathesis", "openapi_python_client", "mypy"]
+    code = (
+        "import sys\n"
+        f"sys.modules.update(dict.fromkeys({blocked!r}))\n"  # None in sys.modules: import raises ImportError
+        "from generator.cli import main\n"
+        f"main(['generate', '--out', {str(tmp_path / 'out')!r}])\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert (tmp_path / "out" / "openapi" / "openapi.json").is_file()
