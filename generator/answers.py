@@ -18,7 +18,7 @@ from http import HTTPStatus
 from typing import Any, Literal
 
 from . import model as m
-from . import schema as s
+from .frontend import schema as s
 
 _PLACEHOLDER = re.compile(r"%(\d+)")
 

@@ -9,9 +9,10 @@ from pathlib import Path
 import click
 
 from . import diff as diffing
-from . import emit_openapi, pipeline, sources
+from . import emit_openapi, pipeline
 from . import trace as tracing
 from .diagnostics import Diagnostics
+from .frontend import sources
 from .write import WriteError, write_file
 
 DEFAULT_SPEC = Path("spec")

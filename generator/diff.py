@@ -36,7 +36,7 @@ import yaml
 
 from . import escape
 from . import model as m
-from . import schema as s
+from .frontend import schema as s
 from .server_view import snake
 
 Impact = Literal["breaking", "compatible", "editorial"]

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import model as m
-from . import schema
 from . import server_view as sv
 from .escape import Code
+from .frontend import schema
 from .render import TEMPLATES, format_python, render
 
 RESOURCE_IDS = ("objectId", "folderId", "subscriptionId")

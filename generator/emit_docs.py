@@ -18,9 +18,10 @@ from typing import Any
 
 import jinja2
 
-from . import escape, schema
+from . import escape
 from . import model as m
 from . import trace as tracing
+from .frontend import schema
 from .render import TEMPLATES
 
 METHOD_ORDER = ("get", "put", "post", "delete", "patch", "head", "options", "trace")

@@ -16,7 +16,7 @@ import yaml
 
 from . import answers
 from . import model as m
-from . import schema as s
+from .frontend import schema as s
 
 OPENAPI_VERSION = "3.0.3"
 INT64_MAX = 2**63 - 1

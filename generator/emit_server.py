@@ -12,9 +12,9 @@ from typing import Any
 
 from . import answers, escape
 from . import model as m
-from . import schema as s
 from . import server_view as sv
 from .emit_openapi import body_schema_name, body_types
+from .frontend import schema as s
 from .render import format_python, render
 
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import schema as s
 from .diagnostics import Position
+from .frontend import schema as s
 
 ERROR_BODY_TYPE = "RequestError"  # the NMS error body (OMA REST_NetAPI_Common), used by every failure answer
 PRIMITIVES = ("string", "anyURI", "boolean", "unsignedLong", "unsignedInt", "unsignedShort", "dateTime")

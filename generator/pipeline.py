@@ -15,14 +15,14 @@ from typing import Any
 
 from . import diff as diffing
 from . import emit_client, emit_conformance, emit_docs, emit_models, emit_openapi, emit_server, escape, trace
-from . import overlay as overlays
-from .build import build
 from .diagnostics import Diagnostics
-from .load import load
+from .frontend import overlay as overlays
+from .frontend.build import build
+from .frontend.load import load
+from .frontend.overlay import overlay
+from .frontend.parse import parse
+from .frontend.sources import Side
 from .model import Model
-from .overlay import overlay
-from .parse import parse
-from .sources import Side
 from .validate import validate
 from .verify import verify
 from .write import Plan, plan, with_manifest, write

@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterator, Sequence
 
 from . import answers
 from . import model as m
-from . import schema as s
 from .diagnostics import Diagnostics, Position
+from .frontend import schema as s
 
 # Every pattern is matched whole (fullmatch): a trailing line break is not part of a name.
 _UPPER_CAMEL = re.compile(r"[A-Z][A-Za-z0-9]*")

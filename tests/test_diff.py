@@ -18,7 +18,7 @@ import pytest
 
 from generator import diff as diffing
 from generator import pipeline
-from generator.sources import Side
+from generator.frontend.sources import Side
 
 from .conftest import FIXTURES, REGEN_HINT, ROOT, run_nmsgen
 

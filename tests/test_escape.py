@@ -20,7 +20,7 @@ from markdown_it import MarkdownIt
 
 from generator import escape
 from generator.diagnostics import Diagnostics
-from generator.load import compose
+from generator.frontend.load import compose
 from generator.render import environment
 
 # text with everything that has a meaning somewhere: quotes, backslashes and escape starts, separators,

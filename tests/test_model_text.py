@@ -1,7 +1,7 @@
 """Model text is data (issue 17): hostile or odd text anywhere in the model is refused with a positioned
 diagnostic, or generated as inert data. Never code, never a traceback, never a file outside the output folder.
 
-The property tests discover the model's text fields from its input schema (generator/schema.py), so a new
+The property tests discover the model's text fields from its input schema (generator/frontend/schema.py), so a new
 field is covered without editing this file: every ``str`` field of every element, mapping keys, and the
 strings inside example values. Each field is *free text* when the model accepts hostile text there (a probe
 decides), or a *name* otherwise (ids, references, paths, media types...). Hostile text (quotes of every kind,
@@ -46,9 +46,10 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
-from generator import build, emit_server, parse, pipeline, schema, validate
+from generator import emit_server, pipeline, validate
 from generator.diagnostics import Diagnostics
-from generator.load import load
+from generator.frontend import build, parse, schema
+from generator.frontend.load import load
 
 from .conftest import FIXTURES, ROOT
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 
-from . import model as m
+from .. import model as m
+from ..diagnostics import Diagnostics, Position
 from . import schema as s
-from .diagnostics import Diagnostics, Position
 from .load import LoadedFile
 
 _VAR = re.compile(r"\{([^{}]*)\}")

@@ -17,7 +17,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .diagnostics import Diagnostics
+from ..diagnostics import Diagnostics
 
 _OPS = re.compile(r"^(?:[+-][A-Za-z0-9_.]+)*$")
 _OP = re.compile(r"([+-])([A-Za-z0-9_.]+)")

@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .diagnostics import Diagnostics
+from ..diagnostics import Diagnostics
 from .load import LoadedFile
 from .schema import SpecFile
 

@@ -23,7 +23,7 @@ from typing import Any
 
 import yaml
 
-from .diagnostics import Diagnostics, Position
+from ..diagnostics import Diagnostics, Position
 
 MAX_FILE_BYTES = 4 * 1024 * 1024
 MAX_DEPTH = 64

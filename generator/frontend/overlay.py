@@ -28,7 +28,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .diagnostics import Diagnostics, Position
+from ..diagnostics import Diagnostics, Position
 from .load import LoadedFile, NodePath, compose, display_path
 
 CHANGES_DIR = "changes"
