@@ -1,6 +1,6 @@
 """Stage 7 — diff: two built models (IR) -> the changes between them, classified for API consumers.
 
-In: the old and the new :class:`~generator.model.Model` (each loaded, overlaid, built and validated by the
+In: the old and the new :class:`~generator.ir.model.Model` (each loaded, overlaid, built and validated by the
 normal pipeline) and, optionally, the files each one generates. Out: a :class:`Report` — every change to
 clauses, open points, operations, parameters, request bodies, responses, types, fields, enumerations,
 exceptions and the auth model, each with the clauses behind it, the generated files it touches and an
@@ -35,9 +35,9 @@ from typing import Any, Literal
 import yaml
 
 from . import escape
-from . import model as m
 from .frontend import schema as s
-from .server_view import snake
+from .ir import model as m
+from .ir.names import snake
 
 Impact = Literal["breaking", "compatible", "editorial"]
 IMPACTS: tuple[Impact, ...] = ("breaking", "compatible", "editorial")

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import model as m
 from . import server_view as sv
-from .emit_openapi import body_schema_name, body_types
+from .emit_openapi import body_types
 from .escape import Code, py_identifier, py_literal
+from .ir import model as m
+from .ir.names import body_schema_name, error_class
 from .render import format_python, render
 
 
@@ -199,22 +200,12 @@ def emit(model: m.Model) -> dict[str, str]:
         | {model.api.method_not_allowed.status}
         | {r.status for r in model.api.common_responses}
     )
-    names = {
-        400: "BadRequest",
-        401: "Unauthorized",
-        403: "Forbidden",
-        404: "NotFound",
-        405: "MethodNotAllowed",
-        409: "Conflict",
-        500: "ServerError",
-        503: "ServiceUnavailable",
-    }
     text = render(
         "client/client.py.jinja",
         operations=ops,
         bodies=[{"name": t, "body": body_schema_name(t), "root": model.types[t].spec.root} for t in bodies],
         server_path=prefix,
-        error_classes=[(s, names.get(s, f"Http{s}Error")) for s in statuses],
+        error_classes=[(s, error_class(s)) for s in statuses],
         iterators=_iterators(model, ops, False),
         iterators_async=_iterators(model, ops, True),
         client_credentials_clauses=next(

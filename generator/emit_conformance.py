@@ -15,22 +15,17 @@ refuses to emit a kit in which an operation of the model has no scenario.
 from __future__ import annotations
 
 import ast
-import re
 from dataclasses import dataclass
 from typing import Any
 
-from . import model as m
 from . import server_view as sv
 from .escape import Code
 from .frontend import schema
+from .ir import model as m
+from .ir.names import slug, snake
 from .render import TEMPLATES, format_python, render
 
 RESOURCE_IDS = ("objectId", "folderId", "subscriptionId")
-
-
-def slug(clause: str) -> str:
-    """'OMA-NMS-6.10' -> 'oma_nms_6_10' (a clause id as part of a Python name)."""
-    return re.sub(r"[^0-9a-zA-Z]+", "_", clause).strip("_").lower()
 
 
 def _unique(*groups: list[str]) -> list[str]:
@@ -227,7 +222,7 @@ def emit(model: m.Model) -> dict[str, str]:
         if id_param:
             unknown.append(
                 KitTest(
-                    f"test_{first}__{o.name}__unknown_{sv.snake(id_param)}",
+                    f"test_{first}__{o.name}__unknown_{snake(id_param)}",
                     o.id,
                     _unique([o.clauses[0]], svc0004),
                     f"{o.id} on a {id_param} the box never issued: 404 with ServiceException SVC0004.",

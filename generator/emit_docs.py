@@ -19,9 +19,10 @@ from typing import Any
 import jinja2
 
 from . import escape
-from . import model as m
 from . import trace as tracing
 from .frontend import schema
+from .ir import model as m
+from .ir.names import CLAUSES_KEY, INTERFACES_KEY, OPEN_POINTS_KEY
 from .render import TEMPLATES
 
 METHOD_ORDER = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
@@ -124,13 +125,13 @@ def _operations(document: dict[str, Any]) -> list[dict[str, Any]]:
                     "tag": (op.get("tags") or [""])[0],
                     "summary": op.get("summary", ""),
                     "prose": _prose(op.get("description", "")),
-                    "interfaces": op.get("x-nmsgen-interfaces", []),
+                    "interfaces": op.get(INTERFACES_KEY, []),
                     "security": [name for s in op.get("security", []) for name in s],
                     "params": params,
                     "bodies": bodies,
                     "responses": responses,
-                    "clauses": op.get("x-nmsgen-clauses", []),
-                    "open_points": op.get("x-nmsgen-open-points", []),
+                    "clauses": op.get(CLAUSES_KEY, []),
+                    "open_points": op.get(OPEN_POINTS_KEY, []),
                     "callbacks": sorted(op.get("callbacks", {})),
                 }
             )
@@ -155,8 +156,8 @@ def _schemas(document: dict[str, Any]) -> list[dict[str, Any]]:
                     }
                     for f, p in s.get("properties", {}).items()
                 ],
-                "clauses": s.get("x-nmsgen-clauses", []),
-                "open_points": s.get("x-nmsgen-open-points", []),
+                "clauses": s.get(CLAUSES_KEY, []),
+                "open_points": s.get(OPEN_POINTS_KEY, []),
             }
         )
     return out

@@ -14,21 +14,25 @@ from typing import Any
 
 import yaml
 
-from . import answers
-from . import model as m
 from .frontend import schema as s
+from .ir import answers
+from .ir import model as m
+from .ir.names import (
+    ALLOW_KEY,
+    CHOICES_KEY,
+    CLAUSES_KEY,
+    EXCEPTIONS_KEY,
+    INTERFACES_KEY,
+    NULLABLE_KEY,
+    OPEN_POINTS_KEY,
+    RESOURCE_KEY,
+    body_schema_name,
+)
 
 OPENAPI_VERSION = "3.0.3"
 INT64_MAX = 2**63 - 1
-CHOICES_KEY = "x-nmsgen-choices"  # xsd:choice groups of a type: [{"members": [...], "required": bool}]
-NULLABLE_KEY = "x-nmsgen-nullable"  # the members of a type that may be JSON null (the others may not)
 
 Json = dict[str, Any]
-
-
-def body_schema_name(type_name: str) -> str:
-    """The component carrying a root-wrapped body of ``type_name``."""
-    return f"{type_name}Body"
 
 
 def body_types(model: m.Model) -> set[str]:
@@ -130,7 +134,7 @@ class _Emitter:
 
     def type_schema(self, t: m.Type) -> Json:
         ts = t.spec
-        base: Json = {"x-nmsgen-clauses": ts.clauses}
+        base: Json = {CLAUSES_KEY: ts.clauses}
         desc = _describe(ts.description, ts.clauses)
         if ts.kind == "simple":
             return {**self.primitive(ts.base or "string", ts.max_length, ts.pattern), "description": desc, **base}
@@ -186,7 +190,7 @@ class _Emitter:
             "type": "string",
             "enum": [v.value for v in e.spec.values],
             "description": desc,
-            "x-nmsgen-clauses": e.spec.clauses,
+            CLAUSES_KEY: e.spec.clauses,
         }
 
     def body_wrapper(self, t: m.Type) -> Json:
@@ -202,7 +206,7 @@ class _Emitter:
             **nullable,
             "description": f"The JSON body carrying a {t.name} in its root element `{root}` "
             f"(OMA NMS JSON encoding).\n\n{_cites(['OMA-COMMON-JSON', *t.spec.clauses[:1]])}",
-            "x-nmsgen-clauses": ["OMA-COMMON-JSON", *t.spec.clauses[:1]],
+            CLAUSES_KEY: ["OMA-COMMON-JSON", *t.spec.clauses[:1]],
         }
 
     def components_schemas(self) -> Json:
@@ -367,9 +371,9 @@ class _Emitter:
             if slot["bodies"]:
                 entry["content"] = self.contents(slot["bodies"], self.response_examples(op, status))
             if slot["exceptions"]:
-                entry["x-nmsgen-exceptions"] = slot["exceptions"]
+                entry[EXCEPTIONS_KEY] = slot["exceptions"]
             if slot["clauses"]:
-                entry["x-nmsgen-clauses"] = slot["clauses"]
+                entry[CLAUSES_KEY] = slot["clauses"]
             out[str(status)] = entry
         return out
 
@@ -475,10 +479,10 @@ class _Emitter:
             }
         if op.resource.spec.kind == "server":
             out["security"] = self.security(op)
-        out["x-nmsgen-clauses"] = spec.clauses
-        out["x-nmsgen-interfaces"] = spec.interfaces
+        out[CLAUSES_KEY] = spec.clauses
+        out[INTERFACES_KEY] = spec.interfaces
         if spec.open_points:
-            out["x-nmsgen-open-points"] = spec.open_points
+            out[OPEN_POINTS_KEY] = spec.open_points
         return out
 
     def callback_name(self, rid: str) -> str:
@@ -513,9 +517,9 @@ class _Emitter:
                     r.spec.open_points,
                     self.m,
                 ),
-                "x-nmsgen-resource": r.spec.id,
-                "x-nmsgen-allow": r.spec.allow,
-                "x-nmsgen-clauses": r.spec.clauses,
+                RESOURCE_KEY: r.spec.id,
+                ALLOW_KEY: r.spec.allow,
+                CLAUSES_KEY: r.spec.clauses,
             }
             for op in r.operations:
                 item[op.method.lower()] = self.operation(op)
@@ -536,7 +540,7 @@ class _Emitter:
                     "description": desc,
                     "flows": {"clientCredentials": {"tokenUrl": sch.token_url, "scopes": dict(sch.scopes)}},
                 }
-            out[name]["x-nmsgen-clauses"] = sch.clauses
+            out[name][CLAUSES_KEY] = sch.clauses
         return out
 
     def tags(self) -> list[Json]:
@@ -574,7 +578,7 @@ class _Emitter:
             "tags": self.tags(),
             "paths": self.paths(),
             "components": {"schemas": self.components_schemas(), "securitySchemes": self.security_schemes()},
-            "x-nmsgen-clauses": api.clauses,
+            CLAUSES_KEY: api.clauses,
         }
         return doc
 

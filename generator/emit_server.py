@@ -10,11 +10,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from . import answers, escape
-from . import model as m
+from . import escape
 from . import server_view as sv
-from .emit_openapi import body_schema_name, body_types
+from .emit_openapi import body_types
 from .frontend import schema as s
+from .ir import answers
+from .ir import model as m
+from .ir.names import body_schema_name
 from .render import format_python, render
 
 

@@ -22,7 +22,7 @@ from .frontend.load import load
 from .frontend.overlay import overlay
 from .frontend.parse import parse
 from .frontend.sources import Side
-from .model import Model
+from .ir.model import Model
 from .validate import validate
 from .verify import verify
 from .write import Plan, plan, with_manifest, write

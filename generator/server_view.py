@@ -12,34 +12,12 @@ here from checked identifiers (``py_identifier``) and Python literals (``py_lite
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import model as m
-from .emit_openapi import body_schema_name
 from .escape import NO_CODE, Code, py_identifier, py_literal
-
-_PY_PRIMITIVE = {
-    "string": "str",
-    "anyURI": "str",
-    "dateTime": "str",
-    "boolean": "bool",
-    "unsignedLong": "int",
-    "unsignedInt": "int",
-    "unsignedShort": "int",
-}
-
-
-def snake(name: str) -> str:
-    """GetObjectIdByPath -> get_object_id_by_path; fromCursor -> from_cursor."""
-    s = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name)
-    s = re.sub(r"(?<=[A-Z])([A-Z][a-z])", r"_\1", s)
-    return s.lower()
-
-
-def py_type(model: m.Model, type_name: str) -> Code:
-    return Code(_PY_PRIMITIVE.get(type_name) or f"models.{py_identifier(type_name)}")
+from .ir import model as m
+from .ir.names import body_schema_name, py_type, snake
 
 
 @dataclass
@@ -117,7 +95,7 @@ def _outcomes(model: m.Model, op: m.Operation) -> list[Outcome]:
             Outcome(
                 r.status,
                 [body_schema_name(t) for t in types],
-                [py_type(model, t) for t in types],
+                [py_type(t) for t in types],
                 payload,
                 "Location" in r.headers,
             )
@@ -138,7 +116,7 @@ def _returns(outcomes: list[Outcome]) -> tuple[Code, bool]:
 
 def operation_view(model: m.Model, op: m.Operation, server_path: str) -> OperationView:
     def param(p: m.Parameter) -> Param:
-        ann = py_type(model, p.spec.type)
+        ann = py_type(p.spec.type)
         if p.spec.array:
             ann = Code(f"list[{ann}]")
         return Param(
@@ -192,7 +170,7 @@ def operation_view(model: m.Model, op: m.Operation, server_path: str) -> Operati
                     "annotation": Code("list[Payload | None]" if part.array else "Payload | None"),
                     "required": part.required,
                     "body": body_schema_name(part.type) if part.type else "",
-                    "inner": py_type(model, part.type) if part.type else Code("Payload"),
+                    "inner": py_type(part.type) if part.type else Code("Payload"),
                     "root": model.types[part.type].spec.root if part.type else "",
                 }
             )
@@ -210,7 +188,7 @@ def operation_view(model: m.Model, op: m.Operation, server_path: str) -> Operati
         query_params=query,
         request=request,
         request_body=body_schema_name(body_type) if body_type else "",
-        request_inner=py_type(model, body_type) if body_type else Code(),
+        request_inner=py_type(body_type) if body_type else Code(),
         request_root=(model.types[body_type].spec.root or "") if body_type else "",
         parts=parts,
         outcomes=outcomes,

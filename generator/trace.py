@@ -19,8 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from . import escape
-from . import model as m
 from .diagnostics import Diagnostic, Position
+from .ir import model as m
+from .ir.names import CLAUSES_KEY, OPEN_POINTS_KEY
 
 Location = dict[str, Any]  # {"file", "symbol", "line"}
 
@@ -105,7 +106,7 @@ def _python_artifacts(path: str, text: str, pattern: re.Pattern[str]) -> list[tu
 
 
 def _openapi_artifacts(
-    path: str, text: str, document: dict[str, Any], key: str = "x-nmsgen-clauses"
+    path: str, text: str, document: dict[str, Any], key: str = CLAUSES_KEY
 ) -> list[tuple[str, Location]]:
     """(id, location) for each id that the document, its operations, callbacks and components list under ``key``
     (clauses, or open points with ``x-nmsgen-open-points``)."""
@@ -359,7 +360,7 @@ def compute(
             continue
         if path.endswith("openapi.yaml"):
             hits = _openapi_artifacts(path, text, document)
-            hits += _openapi_artifacts(path, text, document, "x-nmsgen-open-points")
+            hits += _openapi_artifacts(path, text, document, OPEN_POINTS_KEY)
         else:
             hits = _python_artifacts(path, text, pattern)
         if text.strip() and path.endswith(".py") and not any(i in rows for i, _ in hits):

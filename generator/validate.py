@@ -11,10 +11,10 @@ import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 
-from . import answers
-from . import model as m
 from .diagnostics import Diagnostics, Position
 from .frontend import schema as s
+from .ir import answers
+from .ir import model as m
 
 # Every pattern is matched whole (fullmatch): a trailing line break is not part of a name.
 _UPPER_CAMEL = re.compile(r"[A-Z][A-Za-z0-9]*")

@@ -26,7 +26,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from generator import pipeline
-from generator.model import Model, Operation
+from generator.ir.model import Model, Operation
 from mcdata_store.server import create_app
 from mcdata_store.store import StoreError
 from refstore import SqliteStore

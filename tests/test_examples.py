@@ -16,7 +16,8 @@ from jsonschema import FormatChecker
 from openapi_schema_validator import OAS30ReadValidator, OAS30WriteValidator
 
 from generator import emit_openapi, pipeline
-from generator.model import Model
+from generator.ir.model import Model
+from generator.ir.names import body_schema_name
 
 from .conftest import ROOT
 
@@ -49,7 +50,7 @@ def body_types(model: Model) -> tuple[set[str], set[str]]:
 
 def validator(doc: dict[str, Any], type_name: str, write: bool) -> Any:
     schema = {
-        "$ref": f"#/components/schemas/{emit_openapi.body_schema_name(type_name)}",
+        "$ref": f"#/components/schemas/{body_schema_name(type_name)}",
         "components": doc["components"],
     }
     cls = OAS30WriteValidator if write else OAS30ReadValidator

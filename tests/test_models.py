@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from generator import emit_openapi, pipeline
-from generator.model import Model
+from generator import pipeline
+from generator.ir.model import Model
+from generator.ir.names import body_schema_name
 
 from .conftest import ROOT
 
@@ -28,7 +29,7 @@ def model() -> Model:
 
 
 def body_class(type_name: str) -> type[BaseModel]:
-    cls = getattr(models, emit_openapi.body_schema_name(type_name))
+    cls = getattr(models, body_schema_name(type_name))
     assert issubclass(cls, BaseModel)
     return cls
 

@@ -1,8 +1,8 @@
-"""Stage 3 — build: parsed files -> one IR :class:`~generator.model.Model`.
+"""Stage 3 — build: parsed files -> one IR :class:`~generator.ir.model.Model`.
 
 Merges the sections of every file, reports names defined twice, computes the document paths
 and path parameters of each operation, and records every cross-reference (types, clauses,
-interfaces, exceptions, open points, ...) as a :class:`~generator.model.Ref` for ``validate``.
+interfaces, exceptions, open points, ...) as a :class:`~generator.ir.model.Ref` for ``validate``.
 Returns None when the model lacks what every later stage needs (the api and auth sections).
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from .. import model as m
 from ..diagnostics import Diagnostics, Position
+from ..ir import model as m
 from . import schema as s
 from .load import LoadedFile
 

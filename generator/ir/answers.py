@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any, Literal
 
+from ..frontend import schema as s
 from . import model as m
-from .frontend import schema as s
 
 _PLACEHOLDER = re.compile(r"%(\d+)")
 

@@ -1,6 +1,6 @@
 """The intermediate representation (IR): the whole model merged, ordered and located.
 
-Built by :mod:`generator.build` from the parsed files; read by ``validate`` and the emitters.
+Built by :mod:`generator.frontend.build` from the parsed files; read by ``validate`` and the emitters.
 Input elements (``schema.*In``) are kept as ``spec`` beside what the build computed, and every
 node knows the :class:`Position` it came from, so any later stage can point a person at it.
 Collections are ordered once here (registry order for clauses, resource id order for
@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .diagnostics import Position
-from .frontend import schema as s
+from ..diagnostics import Position
+from ..frontend import schema as s
 
 ERROR_BODY_TYPE = "RequestError"  # the NMS error body (OMA REST_NetAPI_Common), used by every failure answer
 PRIMITIVES = ("string", "anyURI", "boolean", "unsignedLong", "unsignedInt", "unsignedShort", "dateTime")
