@@ -8,6 +8,7 @@ The codes are declared once, in :data:`CODES`; a stage may only use a declared c
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -122,6 +123,12 @@ class Diagnostics:
 
     def render(self) -> str:
         return "".join(d.render() + "\n" for d in self.sorted())
+
+
+def suggest(name: str, known: set[str], what: str) -> str:
+    """The hint for an unknown name: the closest known one ("did you mean ...?"), else what was expected."""
+    close = difflib.get_close_matches(name, sorted(known), n=1)
+    return f"did you mean {close[0]!r}?" if close else f"expected {what}"
 
 
 class DiagnosticError(Exception):

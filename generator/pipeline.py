@@ -15,6 +15,8 @@ from typing import Any
 
 from . import diff as diffing
 from . import emit_client, emit_conformance, emit_docs, emit_models, emit_openapi, emit_server, escape, trace
+from .checks.validate import validate
+from .checks.verify import verify
 from .diagnostics import Diagnostics
 from .frontend import overlay as overlays
 from .frontend.build import build
@@ -23,8 +25,6 @@ from .frontend.overlay import overlay
 from .frontend.parse import parse
 from .frontend.sources import Side
 from .ir.model import Model
-from .validate import validate
-from .verify import verify
 from .write import Plan, plan, with_manifest, write
 
 

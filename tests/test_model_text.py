@@ -46,7 +46,8 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
-from generator import emit_server, pipeline, validate
+from generator import emit_server, pipeline
+from generator.checks import naming, validate
 from generator.diagnostics import Diagnostics
 from generator.frontend import build, parse, schema
 from generator.frontend.load import load
@@ -635,7 +636,7 @@ def test_a_dotted_package_is_generated_into_its_folder(tmp_path: Path) -> None:
 
 
 def test_generated_code_imports_only_what_the_package_rule_protects() -> None:
-    """validate.DEPENDENCIES covers every third-party top-level module the generated code imports, so no package
+    """naming.DEPENDENCIES covers every third-party top-level module the generated code imports, so no package
     name can shadow one."""
     import sys  # noqa: PLC0415
 
@@ -648,7 +649,7 @@ def test_generated_code_imports_only_what_the_package_rule_protects() -> None:
                 elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
                     imported.add(node.module.split(".")[0])
     third_party = imported - set(sys.stdlib_module_names) - {"mcdata_store"}
-    assert third_party <= validate.DEPENDENCIES | validate.RESERVED_PACKAGES
+    assert third_party <= naming.DEPENDENCIES | naming.RESERVED_PACKAGES
 
 
 def test_control_characters_are_refused_where_they_are_written(tmp_path: Path) -> None:

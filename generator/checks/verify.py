@@ -15,9 +15,9 @@ from openapi_schema_validator import OAS30ReadValidator, OAS30WriteValidator
 from openapi_spec_validator import validate as validate_openapi
 from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 
-from .diagnostics import Diagnostics
-from .ir import model as m
-from .ir.names import body_schema_name
+from ..diagnostics import Diagnostics
+from ..ir import model as m
+from ..ir.names import body_schema_name
 
 
 def verify(model: m.Model, document: dict[str, Any], diags: Diagnostics) -> None:
