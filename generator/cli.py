@@ -9,9 +9,10 @@ from pathlib import Path
 import click
 
 from . import diff as diffing
-from . import emit_openapi, pipeline
+from . import pipeline
 from . import trace as tracing
 from .diagnostics import Diagnostics
+from .emit import openapi as emit_openapi
 from .frontend import sources
 from .write import WriteError, write_file
 

@@ -9,7 +9,7 @@ Every string of the model reaches a generated file through exactly one of these:
   ``py_comment`` (one ``#`` comment line). Names that become code are not escaped but checked:
   ``py_identifier`` and ``py_name_part`` raise :class:`EscapeError` for anything else, which is a generator bug
   (``validate`` refuses such names with a position first). All of them return :class:`Code`; the Python
-  templates' environment (:mod:`generator.render`) prints nothing else (and numbers). Python written by
+  templates' environment (:mod:`generator.emit.render`) prints nothing else (and numbers). Python written by
   another tool (datamodel-code-generator's models) goes through ``py_source_strings``.
 * HTML (``templates/docs/``): ``html``, markupsafe's escaping, the docs environment's finalize (and autoescape).
 * Markdown (the traceability matrix, impact reports and their cover pages, the conformance kit's README):

@@ -14,10 +14,16 @@ from pathlib import Path
 from typing import Any
 
 from . import diff as diffing
-from . import emit_client, emit_conformance, emit_docs, emit_models, emit_openapi, emit_server, escape, trace
+from . import escape, trace
 from .checks.validate import validate
 from .checks.verify import verify
 from .diagnostics import Diagnostics
+from .emit import client as emit_client
+from .emit import conformance as emit_conformance
+from .emit import docs as emit_docs
+from .emit import models as emit_models
+from .emit import openapi as emit_openapi
+from .emit import server as emit_server
 from .frontend import overlay as overlays
 from .frontend.build import build
 from .frontend.load import load

@@ -18,7 +18,8 @@ from typing import Any
 import pytest
 
 from generator import diff as diffing
-from generator import emit_openapi, pipeline
+from generator import pipeline
+from generator.emit import openapi as emit_openapi
 
 from .conftest import ROOT
 from .test_diff import CASES, report_for

@@ -15,7 +15,8 @@ import pytest
 from jsonschema import FormatChecker
 from openapi_schema_validator import OAS30ReadValidator, OAS30WriteValidator
 
-from generator import emit_openapi, pipeline
+from generator import pipeline
+from generator.emit import openapi as emit_openapi
 from generator.ir.model import Model
 from generator.ir.names import body_schema_name
 

@@ -46,9 +46,10 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
-from generator import emit_server, pipeline
+from generator import pipeline
 from generator.checks import naming, validate
 from generator.diagnostics import Diagnostics
+from generator.emit import server as emit_server
 from generator.frontend import build, parse, schema
 from generator.frontend.load import load
 

@@ -14,7 +14,8 @@ import pytest
 import yaml
 from openapi_spec_validator import validate
 
-from generator import emit_openapi, pipeline
+from generator import pipeline
+from generator.emit import openapi as emit_openapi
 
 from .conftest import ROOT
 

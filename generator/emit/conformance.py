@@ -18,11 +18,11 @@ import ast
 from dataclasses import dataclass
 from typing import Any
 
-from . import server_view as sv
-from .escape import Code
-from .frontend import schema
-from .ir import model as m
-from .ir.names import slug, snake
+from .. import server_view as sv
+from ..escape import Code
+from ..frontend import schema
+from ..ir import model as m
+from ..ir.names import slug, snake
 from .render import TEMPLATES, format_python, render
 
 RESOURCE_IDS = ("objectId", "folderId", "subscriptionId")

@@ -21,10 +21,10 @@ import jinja2
 import markupsafe
 from ruff import find_ruff_bin  # type: ignore[import-untyped]  # ruff ships no type information
 
-from . import escape
-from .escape import Code, EscapeError
+from .. import escape
+from ..escape import Code, EscapeError
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
 
 def _finalize(value: Any) -> Any:

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import server_view as sv
-from .emit_openapi import body_types
-from .escape import Code, py_identifier, py_literal
-from .ir import model as m
-from .ir.names import body_schema_name, error_class
+from .. import server_view as sv
+from ..escape import Code, py_identifier, py_literal
+from ..ir import model as m
+from ..ir.names import body_schema_name, error_class
+from .openapi import body_types
 from .render import format_python, render
 
 

@@ -14,10 +14,10 @@ from typing import Any
 
 import yaml
 
-from .frontend import schema as s
-from .ir import answers
-from .ir import model as m
-from .ir.names import (
+from ..frontend import schema as s
+from ..ir import answers
+from ..ir import model as m
+from ..ir.names import (
     ALLOW_KEY,
     CHOICES_KEY,
     CLAUSES_KEY,

@@ -10,13 +10,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from . import escape
-from . import server_view as sv
-from .emit_openapi import body_types
-from .frontend import schema as s
-from .ir import answers
-from .ir import model as m
-from .ir.names import body_schema_name
+from .. import escape
+from .. import server_view as sv
+from ..frontend import schema as s
+from ..ir import answers
+from ..ir import model as m
+from ..ir.names import body_schema_name
+from .openapi import body_types
 from .render import format_python, render
 
 

@@ -18,8 +18,8 @@ import datamodel_code_generator as dcg
 from datamodel_code_generator.enums import DataModelType, InputFileType
 from datamodel_code_generator.format import Formatter, PythonVersion
 
-from .ir import model as m
-from .ir.names import CHOICES_KEY, NULLABLE_KEY
+from ..ir import model as m
+from ..ir.names import CHOICES_KEY, NULLABLE_KEY
 from .render import format_python, render
 
 HEADER = "# generated from spec/ by nmsgen - do not edit"
