@@ -8,12 +8,12 @@ from pathlib import Path
 
 import click
 
-from . import diff as diffing
 from . import pipeline
-from . import trace as tracing
 from .diagnostics import Diagnostics
 from .emit import openapi as emit_openapi
 from .frontend import sources
+from .reports import diff as diffing
+from .reports import trace as tracing
 from .write import WriteError, write_file
 
 DEFAULT_SPEC = Path("spec")

@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import diff as diffing
-from . import escape, trace
+from . import escape
 from .checks.validate import validate
 from .checks.verify import verify
 from .diagnostics import Diagnostics
@@ -31,6 +30,8 @@ from .frontend.overlay import overlay
 from .frontend.parse import parse
 from .frontend.sources import Side
 from .ir.model import Model
+from .reports import diff as diffing
+from .reports import trace
 from .write import Plan, plan, with_manifest, write
 
 

@@ -1,7 +1,7 @@
 """Clause citations that are honest: a test cites the clauses its assertions check, on its own decorator or on
 a ``pytest.param`` case, at most four unless the marker says why (``reason=``). Blanket markers (a module's
 ``pytestmark``, a class) are refused at collection (tests/conftest.py) and by the traceability matrix, which
-reads the markers without running the tests (generator/trace.py) and never counts them."""
+reads the markers without running the tests (generator/reports/trace.py) and never counts them."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from generator import pipeline
-from generator import trace as tracing
+from generator.reports import trace as tracing
 
 from .conftest import FIXTURES, ROOT, run_nmsgen
 

@@ -17,9 +17,9 @@ from typing import Any
 
 import pytest
 
-from generator import diff as diffing
 from generator import pipeline
 from generator.emit import openapi as emit_openapi
+from generator.reports import diff as diffing
 
 from .conftest import ROOT
 from .test_diff import CASES, report_for

@@ -19,10 +19,10 @@ from typing import Any
 import jinja2
 
 from .. import escape
-from .. import trace as tracing
 from ..frontend import schema
 from ..ir import model as m
 from ..ir.names import CLAUSES_KEY, INTERFACES_KEY, OPEN_POINTS_KEY
+from ..reports import trace as tracing
 from .render import TEMPLATES
 
 METHOD_ORDER = ("get", "put", "post", "delete", "patch", "head", "options", "trace")

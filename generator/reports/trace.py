@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import escape
-from .diagnostics import Diagnostic, Position
-from .ir import model as m
-from .ir.names import CLAUSES_KEY, OPEN_POINTS_KEY
+from .. import escape
+from ..diagnostics import Diagnostic, Position
+from ..ir import model as m
+from ..ir.names import CLAUSES_KEY, OPEN_POINTS_KEY
 
 Location = dict[str, Any]  # {"file", "symbol", "line"}
 

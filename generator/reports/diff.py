@@ -34,10 +34,10 @@ from typing import Any, Literal
 
 import yaml
 
-from . import escape
-from .frontend import schema as s
-from .ir import model as m
-from .ir.names import snake
+from .. import escape
+from ..frontend import schema as s
+from ..ir import model as m
+from ..ir.names import snake
 
 Impact = Literal["breaking", "compatible", "editorial"]
 IMPACTS: tuple[Impact, ...] = ("breaking", "compatible", "editorial")
