@@ -18,17 +18,17 @@ def run(*cmd: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_ruff_check() -> None:
-    r = run("ruff", "check", "generator", "tests", "generated")
+    r = run("ruff", "check", "generator", "nmsrun", "tests", "generated")
     assert r.returncode == 0, r.stdout + r.stderr
 
 
 def test_ruff_format() -> None:
-    r = run("ruff", "format", "--check", "generator", "tests", "generated")
+    r = run("ruff", "format", "--check", "generator", "nmsrun", "tests", "generated")
     assert r.returncode == 0, r.stdout + r.stderr
 
 
 def test_mypy_strict() -> None:
-    r = run("mypy", "--strict", "generator")
+    r = run("mypy", "--strict", "generator", "nmsrun")
     assert r.returncode == 0, r.stdout + r.stderr
 
 
@@ -55,7 +55,8 @@ BANNED = {
 def test_no_unsafe_calls(pattern: str) -> None:
     hits = [
         f"{p.relative_to(ROOT)}:{i}"
-        for p in sorted((ROOT / "generator").rglob("*.py"))
+        for package in ("generator", "nmsrun")
+        for p in sorted((ROOT / package).rglob("*.py"))
         for i, line in enumerate(p.read_text().splitlines(), 1)
         if re.search(pattern, line)
     ]

@@ -42,8 +42,8 @@ DEPENDENCIES = frozenset(
     }
 )  # fmt: skip
 RESERVED_PACKAGES = frozenset(
-    {"conformance", "openapi", "docs", "trace", "changes", "scenarios", "conftest", "_kit", "generator", "refstore",
-     "tests"}
+    {"conformance", "openapi", "docs", "trace", "changes", "scenarios", "conftest", "_kit", "generator", "nmsrun",
+     "refstore", "tests"}
 )  # fmt: skip
 
 

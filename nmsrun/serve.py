@@ -94,14 +94,20 @@ def auth_settings(o: ServeOptions, extra_keys: tuple[Any, ...] = ()) -> Any:
 
 
 def run(o: ServeOptions) -> None:
-    import uvicorn  # noqa: PLC0415
+    try:
+        import uvicorn  # noqa: PLC0415
 
-    from mcdata_store.auth import VerificationKey  # noqa: PLC0415
-    from mcdata_store.server import create_app  # noqa: PLC0415
-    from refstore.notify import NotifySettings  # noqa: PLC0415
-    from refstore.sqlite import SqliteStore, StoreFileError  # noqa: PLC0415
+        from mcdata_store.auth import VerificationKey  # noqa: PLC0415
+        from mcdata_store.server import create_app  # noqa: PLC0415
+        from refstore.notify import NotifySettings  # noqa: PLC0415
+        from refstore.sqlite import SqliteStore, StoreFileError  # noqa: PLC0415
 
-    from .devtokens import DevTokens, dev_certificate  # noqa: PLC0415
+        from .devtokens import DevTokens, dev_certificate  # noqa: PLC0415
+    except ModuleNotFoundError as e:
+        raise ServeError(
+            f"{e.name} is not installed: serving needs the runtime's dependencies and the generated package "
+            "(pip install 'nmsgen[serve]' ./generated)"
+        ) from e
 
     cert, key, ca = o.cert, o.key, None
     dev = None
