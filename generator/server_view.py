@@ -52,8 +52,8 @@ class OperationView:
     name: Code  # the store method and route function
     path: str  # FastAPI path, including the server URL's path
     summary: str
-    clauses: list[str]
-    interfaces: list[str]
+    clauses: tuple[str, ...]
+    interfaces: tuple[str, ...]
     path_params: list[Param]
     query_params: list[Param]
     request: str  # "none", "json", "multipart", "json-or-multipart", "optional-json"
@@ -86,7 +86,7 @@ class OperationView:
 
 def _outcomes(model: m.Model, op: m.Operation) -> list[Outcome]:
     out = []
-    for r in op.spec.responses:
+    for r in op.responses:
         types = [b.type for b in r.bodies if b.type and b.type != m.ERROR_BODY_TYPE]
         payload = any(b.type is None and b.media != "multipart/form-data" for b in r.bodies)
         if r.status >= 300 and not types:
@@ -116,23 +116,23 @@ def _returns(outcomes: list[Outcome]) -> tuple[Code, bool]:
 
 def operation_view(model: m.Model, op: m.Operation, server_path: str) -> OperationView:
     def param(p: m.Parameter) -> Param:
-        ann = py_type(p.spec.type)
-        if p.spec.array:
+        ann = py_type(p.type)
+        if p.array:
             ann = Code(f"list[{ann}]")
         return Param(
-            p.spec.name,
-            py_identifier(snake(p.spec.name)),
+            p.name,
+            py_identifier(snake(p.name)),
             ann,
-            p.spec.required or p.spec.location == "path",
-            p.spec.array,
-            p.spec.location,
+            p.required or p.location == "path",
+            p.array,
+            p.location,
         )
 
     def parse(q: Param, p: m.Parameter) -> Code:
-        t = p.spec.type
+        t = p.type
         name = py_literal(q.name)
         if q.array:
-            return Code(f"_query_list(request, {name}, {py_literal(p.spec.max_items or model.api.limits.array)})")
+            return Code(f"_query_list(request, {name}, {py_literal(p.max_items or model.api.limits.array)})")
         if t in model.enums:
             return Code(f"_query_enum(request, {name}, models.{py_identifier(t)})")
         if t in ("unsignedInt", "unsignedLong", "unsignedShort"):
@@ -143,11 +143,11 @@ def operation_view(model: m.Model, op: m.Operation, server_path: str) -> Operati
         return Code(f"_query_str(request, {name})")
 
     base = {bp.name for bp in model.api.base_parameters}
-    path_params = [param(p) for p in op.path_parameters if p.spec.name not in base]
+    path_params = [param(p) for p in op.path_parameters if p.name not in base]
     query = [param(p) for p in op.query_parameters]
     for q, p in zip(query, op.query_parameters, strict=True):
         q.parse = parse(q, p)
-    media = {b.media: b for b in op.spec.request}
+    media = {b.media: b for b in op.request}
     json_body = media.get("application/json")
     multipart = media.get("multipart/form-data")
     if json_body and multipart:
@@ -155,7 +155,7 @@ def operation_view(model: m.Model, op: m.Operation, server_path: str) -> Operati
     elif multipart:
         request = "multipart"
     elif json_body:
-        request = "json" if op.spec.request_required else "optional-json"
+        request = "json" if op.request_required else "optional-json"
     else:
         request = "none"
     body_type = json_body.type if json_body and json_body.type else ""
@@ -171,7 +171,7 @@ def operation_view(model: m.Model, op: m.Operation, server_path: str) -> Operati
                     "required": part.required,
                     "body": body_schema_name(part.type) if part.type else "",
                     "inner": py_type(part.type) if part.type else Code("Payload"),
-                    "root": model.types[part.type].spec.root if part.type else "",
+                    "root": model.types[part.type].root if part.type else "",
                 }
             )
     outcomes = _outcomes(model, op)
@@ -180,16 +180,16 @@ def operation_view(model: m.Model, op: m.Operation, server_path: str) -> Operati
         id=op.id,
         method=op.method,
         name=py_identifier(snake(op.id)),
-        path=server_path + op.resource.path,
-        summary=op.spec.summary,
-        clauses=op.spec.clauses,
-        interfaces=op.spec.interfaces,
+        path=server_path + op.path,
+        summary=op.summary,
+        clauses=op.clauses,
+        interfaces=op.interfaces,
         path_params=path_params,
         query_params=query,
         request=request,
         request_body=body_schema_name(body_type) if body_type else "",
         request_inner=py_type(body_type) if body_type else Code(),
-        request_root=(model.types[body_type].spec.root or "") if body_type else "",
+        request_root=(model.types[body_type].root or "") if body_type else "",
         parts=parts,
         outcomes=outcomes,
         returns=returns,

@@ -4,7 +4,6 @@ deployment settings are consistent."""
 from __future__ import annotations
 
 from ..diagnostics import Diagnostics, Position
-from ..frontend import schema as s
 from ..ir import model as m
 
 
@@ -99,7 +98,7 @@ def auth_settings_consistent(model: m.Model, d: Diagnostics) -> None:
             )
         for key, value in c.when.items():
             chosen = settings.get(key)
-            if isinstance(chosen, s.SettingIn) and chosen.values and value not in chosen.values:
+            if chosen is not None and chosen.values and value not in chosen.values:
                 d.error(
                     "invalid-value",
                     f"auth challenge {c.id!r} applies when {key} = {value!r}, which the setting never takes",
@@ -117,7 +116,7 @@ def auth_settings_consistent(model: m.Model, d: Diagnostics) -> None:
                 "name the deployment setting, e.g. operations_setting: mcdata8_operations",
             )
         restriction = settings.get(i.operations_setting)
-        if isinstance(restriction, s.SettingIn):
+        if restriction is not None and not restriction.plain:
             expected = {"all", *i.operation_sets}
             if set(map(str, restriction.values)) != expected:
                 d.error(
@@ -130,7 +129,7 @@ def auth_settings_consistent(model: m.Model, d: Diagnostics) -> None:
         for set_name, op_set in i.operation_sets.items():
             for op_id in op_set.operations:
                 op = ops.get(op_id)
-                if op is not None and i.name not in op.spec.interfaces:
+                if op is not None and i.name not in op.interfaces:
                     d.error(
                         "invalid-value",
                         f"operation set {set_name!r} of interface {i.name!r} lists {op_id}, "

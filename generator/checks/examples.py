@@ -3,6 +3,8 @@ show."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ..diagnostics import Diagnostics, Position, suggest
 from ..ir import answers
 from ..ir import model as m
@@ -13,7 +15,7 @@ def example_status(model: m.Model, d: Diagnostics) -> None:
     that status, and its exception is one its operations answer with under that status."""
     ops = {op.id: op for r in model.resources for op in r.operations}
     for ex in model.examples:
-        e = ex.spec
+        e = ex
         if e.use == "request":
             continue
         shown = answers.shown_exception(e.value) if e.type == m.ERROR_BODY_TYPE else None
@@ -32,7 +34,7 @@ def example_status(model: m.Model, d: Diagnostics) -> None:
             if op is None:
                 continue  # unknown-reference reports it
             sent = answers.error_answers(model, op)
-            statuses = sorted({r.status for r in op.spec.responses} | {a.status for a in sent})
+            statuses = sorted({r.status for r in op.responses} | {a.status for a in sent})
             if e.status not in statuses:
                 d.error(
                     "example-status",
@@ -66,7 +68,7 @@ def example_exception(model: m.Model, d: Diagnostics) -> None:
     """A requestError example shows a declared exception as the server writes it: in the member of its kind,
     with one variable per %N of its text and the text with them filled in."""
     for ex in model.examples:
-        e = ex.spec
+        e = ex
         shown = answers.shown_exception(e.value) if e.type == m.ERROR_BODY_TYPE else None
         if shown is None:
             continue  # not an error example, or example-invalid reports its shape
@@ -81,24 +83,23 @@ def example_exception(model: m.Model, d: Diagnostics) -> None:
                 suggest(mid, set(model.exceptions), "an exception of spec/exceptions.yaml"),
             )
             continue
-        if member != f"{x.spec.kind}Exception":
+        if member != f"{x.kind}Exception":
             d.error(
                 "example-exception",
-                f"example {e.name!r} shows {mid} as a {member}, but {mid} is a {x.spec.kind} exception",
+                f"example {e.name!r} shows {mid} as a {member}, but {mid} is a {x.kind} exception",
                 ex.where(at),
-                f"put it under {x.spec.kind}Exception",
+                f"put it under {x.kind}Exception",
             )
         detail = e.value["requestError"][member]  # type: ignore[index]
         variables = detail.get("variables", [])
         if not isinstance(variables, list) or not all(isinstance(v, str) for v in variables):
             continue  # example-invalid reports it
-        need = answers.placeholders(x.spec.text)
-        text = answers.fill(x.spec.text, variables)
+        need = answers.placeholders(x.text)
+        text = answers.fill(x.text, variables)
         if len(variables) != need:
             d.error(
                 "example-exception",
-                f"example {e.name!r} gives {mid} {len(variables)} variable(s), but its text {x.spec.text!r} "
-                f"needs {need}",
+                f"example {e.name!r} gives {mid} {len(variables)} variable(s), but its text {x.text!r} needs {need}",
                 ex.where((*at, "variables")),
                 "give one value per %N, as the server does",
             )
@@ -114,7 +115,7 @@ def example_exception(model: m.Model, d: Diagnostics) -> None:
 def answer_variables(model: m.Model, d: Diagnostics) -> None:
     """An answer the model fixes (a challenge, a response that gives variables) gives one value per %N of
     its one exception's text."""
-    fixed: list[tuple[str, list[str], list[str], Position]] = [
+    fixed: list[tuple[str, Sequence[str], Sequence[str], Position]] = [
         (
             f"auth challenge {c.id!r}",
             [c.exception],
@@ -136,7 +137,7 @@ def answer_variables(model: m.Model, d: Diagnostics) -> None:
         (f"{op.id} response {r.status}", r.exceptions, r.variables, op.position)
         for res in model.resources
         for op in res.operations
-        for r in op.spec.responses
+        for r in op.responses
         if r.variables is not None
     ]
     for what, exceptions, variables, pos in fixed:
@@ -151,11 +152,11 @@ def answer_variables(model: m.Model, d: Diagnostics) -> None:
         x = model.exceptions.get(exceptions[0])
         if x is None:
             continue  # unknown-reference reports it
-        need = answers.placeholders(x.spec.text)
+        need = answers.placeholders(x.text)
         if len(variables) != need:
             d.error(
                 "answer-variables",
-                f"{what} gives {exceptions[0]} {len(variables)} variable(s), but its text {x.spec.text!r} needs {need}",
+                f"{what} gives {exceptions[0]} {len(variables)} variable(s), but its text {x.text!r} needs {need}",
                 pos,
                 f"give {need} value(s), one per %N" if need else "drop 'variables'",
             )

@@ -79,7 +79,7 @@ def unsafe_identifier(model: m.Model, d: Diagnostics) -> None:
                 e.position,
                 "use letters and digits, starting with a capital",
             )
-        for v in e.spec.values:  # each value is also the name of its Python enum member
+        for v in e.values:  # each value is also the name of its Python enum member
             if not _ident_ok(v.value, _ENUM_VALUE):
                 d.error(
                     "unsafe-identifier",
@@ -97,34 +97,34 @@ def unsafe_identifier(model: m.Model, d: Diagnostics) -> None:
                     "use letters and digits, starting with a capital, e.g. GetObject",
                 )
             for p in [*op.path_parameters, *op.query_parameters]:
-                if not _ident_ok(p.spec.name, _LOWER_CAMEL):
+                if not _ident_ok(p.name, _LOWER_CAMEL):
                     d.error(
                         "unsafe-identifier",
-                        f"parameter name {p.spec.name!r} is not a lowerCamel identifier",
+                        f"parameter name {p.name!r} is not a lowerCamel identifier",
                         p.position,
                         "use letters and digits, starting with a lower-case letter",
                     )
     for c in model.clauses.values():
-        if not _CLAUSE_ID.fullmatch(c.spec.id):
+        if not _CLAUSE_ID.fullmatch(c.id):
             d.error(
                 "unsafe-identifier",
-                f"clause id {c.spec.id!r} has characters other than letters, digits, '.', '_' and '-'",
+                f"clause id {c.id!r} has characters other than letters, digits, '.', '_' and '-'",
                 c.position,
                 "e.g. 24.282-21.1-R1",
             )
     for op_ in model.open_points.values():
-        if not _CLAUSE_ID.fullmatch(op_.spec.id):
+        if not _CLAUSE_ID.fullmatch(op_.id):
             d.error(
                 "unsafe-identifier",
-                f"open point id {op_.spec.id!r} has unsafe characters",
+                f"open point id {op_.id!r} has unsafe characters",
                 op_.position,
                 "e.g. OP-MISSING-TOKEN-STATUS",
             )
     for ex in model.examples:
-        if not _ident_ok(ex.spec.name, _EXAMPLE):
+        if not _ident_ok(ex.name, _EXAMPLE):
             d.error(
                 "unsafe-identifier",
-                f"example name {ex.spec.name!r} is not a lowerCamel identifier",
+                f"example name {ex.name!r} is not a lowerCamel identifier",
                 ex.position,
                 "e.g. objectCreateRequest",
             )
@@ -145,11 +145,9 @@ def unsafe_name(model: m.Model, d: Diagnostics) -> None:
 
     plain = "use letters, digits, '.', '_' and '-', starting with a letter or digit"
     for r in model.resources:
-        check(
-            bool(_NAME.fullmatch(r.spec.id)), f"resource id {r.spec.id!r} has unsafe characters", r.position, "e.g. R21"
-        )
+        check(bool(_NAME.fullmatch(r.id)), f"resource id {r.id!r} has unsafe characters", r.position, "e.g. R21")
         for op in r.operations:
-            for body in op.spec.request:
+            for body in op.request:
                 for part in body.parts:
                     ok = bool(_PART.fullmatch(part.name)) and not keyword.iskeyword(part.name.replace("-", "_"))
                     check(
@@ -235,10 +233,10 @@ def unsafe_name(model: m.Model, d: Diagnostics) -> None:
             "OMA exception ids: SVC or POL and four digits, e.g. SVC0002",
         )
     for t in model.types.values():
-        if t.spec.root is not None:
+        if t.root is not None:
             check(
-                _ident_ok(t.spec.root, _LOWER_CAMEL),
-                f"JSON root element {t.spec.root!r} of type {t.name!r} is not a lowerCamel identifier",
+                _ident_ok(t.root, _LOWER_CAMEL),
+                f"JSON root element {t.root!r} of type {t.name!r} is not a lowerCamel identifier",
                 t.position,
                 "e.g. object, folderList",
             )
@@ -270,17 +268,17 @@ def unsafe_path(model: m.Model, d: Diagnostics) -> None:
                 "e.g. apiVersion: v1",
             )
     for r in model.resources:
-        callback = r.spec.kind == "callback"
-        if not (_CALLBACK_PATH if callback else _PATH).fullmatch(r.spec.path):
+        callback = r.kind == "callback"
+        if not (_CALLBACK_PATH if callback else _PATH).fullmatch(r.declared_path):
             d.error(
                 "unsafe-path",
-                f"path {r.spec.path!r} of resource {r.spec.id!r} is not "
+                f"path {r.declared_path!r} of resource {r.id!r} is not "
                 + (
                     "a request-body runtime expression of letters, digits, '-', '.', '_' and '~'"
                     if callback
                     else "a URL path of letters, digits, '-', '.', '_', '~' and {variables}"
                 ),
-                model.value_positions.get(f"resource.{r.spec.id}.path", r.position),
+                model.value_positions.get(f"resource.{r.id}.path", r.position),
                 "e.g. {$request.body#/nmsSubscription/callbackReference/notifyURL}"
                 if callback
                 else "e.g. /objects/{objectId}/flags",
@@ -326,15 +324,15 @@ def invalid_pattern(model: m.Model, d: Diagnostics) -> None:
     """A pattern (of a type, field or parameter) is a regular expression."""
     found: list[tuple[str, str, Position]] = []
     for t in model.types.values():
-        if t.spec.pattern is not None:
-            found.append((t.spec.pattern, f"type {t.name!r}", t.position))
-        found += [(f.spec.pattern, f"field {f.name!r} of {t.name!r}", f.position) for f in t.fields if f.spec.pattern]
+        if t.pattern is not None:
+            found.append((t.pattern, f"type {t.name!r}", t.position))
+        found += [(f.pattern, f"field {f.name!r} of {t.name!r}", f.position) for f in t.fields if f.pattern]
     for r in model.resources:
         for op in r.operations:
             found += [
-                (p.spec.pattern, f"parameter {p.spec.name!r}", p.position)
+                (p.pattern, f"parameter {p.name!r}", p.position)
                 for p in [*op.path_parameters, *op.query_parameters]
-                if p.spec.pattern
+                if p.pattern
             ]
     for pattern, what, pos in found:
         try:

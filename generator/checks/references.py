@@ -4,7 +4,7 @@ parameters, Allow values, deny by default, citations, provisional clauses)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from ..diagnostics import Diagnostics, Position, suggest
 from ..ir import model as m
@@ -86,15 +86,15 @@ def duplicate_operation_id(model: m.Model, d: Diagnostics) -> None:
 def undeclared_path_parameter(model: m.Model, d: Diagnostics) -> None:
     """Every {variable} of a path is a declared path parameter, and every path parameter is in the path."""
     for r in model.resources:
-        if r.spec.kind == "callback":
+        if r.kind == "callback":
             continue
         in_path = _VAR.findall(r.path)
-        declared = [p.spec.name for p in (r.operations[0].path_parameters if r.operations else [])]
+        declared = [p.name for p in (r.operations[0].path_parameters if r.operations else [])]
         for var in in_path:
             if var not in declared:
                 d.error(
                     "undeclared-path-parameter",
-                    f"path {r.path!r} of resource {r.spec.id!r} uses {{{var}}} but declares no such path parameter",
+                    f"path {r.path!r} of resource {r.id!r} uses {{{var}}} but declares no such path parameter",
                     r.position,
                     f"add a parameter 'name: {var}, in: path' to the resource",
                 )
@@ -106,7 +106,7 @@ def undeclared_path_parameter(model: m.Model, d: Diagnostics) -> None:
                     r.position,
                     "remove the parameter or add it to the path",
                 )
-        for p in r.spec.parameters:
+        for p in r.parameters:
             if p.location != "path":
                 d.error(
                     "invalid-value",
@@ -116,10 +116,10 @@ def undeclared_path_parameter(model: m.Model, d: Diagnostics) -> None:
                 )
         for op in r.operations:
             for qp in op.query_parameters:
-                if qp.spec.location != "query":
+                if qp.location != "query":
                     d.error(
                         "invalid-value",
-                        f"operation parameter {qp.spec.name!r} of {op.id!r} must be 'in: query'",
+                        f"operation parameter {qp.name!r} of {op.id!r} must be 'in: query'",
                         qp.position,
                         "declare path parameters on the resource",
                     )
@@ -132,15 +132,14 @@ def allow_mismatch(model: m.Model, d: Diagnostics) -> None:
         for meth in sorted({x for x in methods if methods.count(x) > 1}):
             d.error(
                 "duplicate-method",
-                f"resource {r.spec.id!r} defines {meth} more than once",
+                f"resource {r.id!r} defines {meth} more than once",
                 r.position,
                 "merge the operations",
             )
-        if sorted(set(r.spec.allow)) != sorted(set(methods)) or len(r.spec.allow) != len(set(r.spec.allow)):
+        if sorted(set(r.allow)) != sorted(set(methods)) or len(r.allow) != len(set(r.allow)):
             d.error(
                 "allow-mismatch",
-                f"resource {r.spec.id!r} has Allow {', '.join(r.spec.allow)} but defines "
-                f"{', '.join(methods) or 'no method'}",
+                f"resource {r.id!r} has Allow {', '.join(r.allow)} but defines {', '.join(methods) or 'no method'}",
                 r.position,
                 "the Allow value must list exactly the defined methods",
             )
@@ -150,7 +149,7 @@ def missing_auth(model: m.Model, d: Diagnostics) -> None:
     """Every operation names at least one interface allowed to call it (deny by default)."""
     for r in model.resources:
         for op in r.operations:
-            if not op.spec.interfaces:
+            if not op.interfaces:
                 d.error(
                     "missing-auth",
                     f"operation {op.id!r} names no interface that may call it",
@@ -161,12 +160,12 @@ def missing_auth(model: m.Model, d: Diagnostics) -> None:
 
 def uncited(model: m.Model, d: Diagnostics) -> None:
     """Every resource, operation, type, enum, exception and auth rule cites at least one clause."""
-    items: list[tuple[str, list[str], Position]] = []
-    items += [(f"resource {r.spec.id!r}", r.spec.clauses, r.position) for r in model.resources]
-    items += [(f"operation {op.id!r}", op.spec.clauses, op.position) for r in model.resources for op in r.operations]
-    items += [(f"type {t.name!r}", t.spec.clauses, t.position) for t in model.types.values()]
-    items += [(f"enum {e.name!r}", e.spec.clauses, e.position) for e in model.enums.values()]
-    items += [(f"exception {x.id!r}", x.spec.clauses, x.position) for x in model.exceptions.values()]
+    items: list[tuple[str, Sequence[str], Position]] = []
+    items += [(f"resource {r.id!r}", r.clauses, r.position) for r in model.resources]
+    items += [(f"operation {op.id!r}", op.clauses, op.position) for r in model.resources for op in r.operations]
+    items += [(f"type {t.name!r}", t.clauses, t.position) for t in model.types.values()]
+    items += [(f"enum {e.name!r}", e.clauses, e.position) for e in model.enums.values()]
+    items += [(f"exception {x.id!r}", x.clauses, x.position) for x in model.exceptions.values()]
     a = model.auth
     items += [
         (f"auth rule {v.id!r}", v.clauses, model.positions.get(f"auth:{v.id}", model.auth_position))
@@ -189,9 +188,9 @@ def provisional_clause(model: m.Model, d: Diagnostics) -> None:
     """A NOTE is informative: a rule read from one is ``provisional``, names the note(s) it is derived from
     (``derived_from``, clauses of kind note) and is listed by an open point, which says how long it holds. Only a
     provisional clause has ``derived_from``."""
-    listed = {cid for op in model.open_points.values() for cid in op.spec.clauses}
+    listed = {cid for op in model.open_points.values() for cid in op.clauses}
     for c in model.clauses.values():
-        spec = c.spec
+        spec = c
         if spec.kind != "provisional":
             if spec.derived_from:
                 d.error(
@@ -210,10 +209,10 @@ def provisional_clause(model: m.Model, d: Diagnostics) -> None:
             )
         for src in spec.derived_from:
             origin = model.clauses.get(src)
-            if origin is not None and origin.spec.kind != "note":
+            if origin is not None and origin.kind != "note":
                 d.error(
                     "invalid-value",
-                    f"provisional clause {spec.id!r} is derived from {src!r}, which is {origin.spec.kind}, not a note",
+                    f"provisional clause {spec.id!r} is derived from {src!r}, which is {origin.kind}, not a note",
                     c.position,
                     "derive provisional rules from notes; cite normative clauses directly",
                 )

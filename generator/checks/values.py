@@ -7,7 +7,6 @@ import re
 from collections.abc import Sequence
 
 from ..diagnostics import Diagnostics, Position, suggest
-from ..frontend import schema as s
 from ..ir import model as m
 
 _MEDIA = re.compile(r"[a-z*]+/[A-Za-z0-9.+*-]+")
@@ -19,7 +18,7 @@ def invalid_values(model: m.Model, d: Diagnostics) -> None:
     positive and min_items does not exceed max_items."""
     for r in model.resources:
         for op in r.operations:
-            for resp in op.spec.responses:
+            for resp in op.responses:
                 if not 100 <= resp.status <= 599:
                     d.error(
                         "invalid-value",
@@ -27,7 +26,7 @@ def invalid_values(model: m.Model, d: Diagnostics) -> None:
                         op.position,
                         "use a status between 100 and 599",
                     )
-                if resp.status == 201 and r.spec.kind == "server" and "Location" not in resp.headers:
+                if resp.status == 201 and r.kind == "server" and "Location" not in resp.headers:
                     d.error(
                         "invalid-value",
                         f"{op.id}: a 201 response must document the Location header",
@@ -46,7 +45,7 @@ def invalid_values(model: m.Model, d: Diagnostics) -> None:
                         d.error("invalid-value", f"{op.id}: header name {name!r} is not a token", op.position)
                 for body in resp.bodies:
                     _check_body(body.media, body.type, body.parts, f"{op.id} {resp.status}", op.position, d)
-            for body in op.spec.request:
+            for body in op.request:
                 _check_body(body.media, body.type, body.parts, f"{op.id} request", op.position, d)
     api = model.api
     for resp in [*api.common_responses, api.method_not_allowed]:
@@ -58,7 +57,7 @@ def invalid_values(model: m.Model, d: Diagnostics) -> None:
             _check_body(body.media, body.type, body.parts, ctx, model.api_position, d)
     for t in model.types.values():
         for f in t.fields:
-            fs = f.spec
+            fs = f
             for lim in ("min_items", "max_items", "max_length"):
                 v = getattr(fs, lim)
                 if v is not None and v < (0 if lim == "min_items" else 1):
@@ -72,16 +71,16 @@ def invalid_values(model: m.Model, d: Diagnostics) -> None:
                     f.position,
                     "add 'array: true' or drop the limits",
                 )
-        for ch in t.spec.choices:
+        for ch in t.choices:
             for mem in ch.members:
-                if mem not in t.spec.fields:
+                if mem not in t.field_names:
                     d.error(
                         "unknown-reference",
                         f"choice of type {t.name!r} names unknown field {mem!r}",
                         t.position,
-                        suggest(mem, set(t.spec.fields), "a field of the type"),
+                        suggest(mem, set(t.field_names), "a field of the type"),
                     )
-        if t.spec.kind == "simple" and t.spec.fields:
+        if t.kind == "simple" and t.field_names:
             d.error(
                 "invalid-value",
                 f"simple type {t.name!r} cannot have fields",
@@ -115,7 +114,7 @@ def invalid_values(model: m.Model, d: Diagnostics) -> None:
 
 
 def _check_body(
-    media: str, type_: str | None, parts: Sequence[s.PartIn], ctx: str, pos: Position, d: Diagnostics
+    media: str, type_: str | None, parts: Sequence[m.Part], ctx: str, pos: Position, d: Diagnostics
 ) -> None:
     for m_ in [media, *(p.media for p in parts)]:
         if not _MEDIA.fullmatch(m_):
@@ -130,10 +129,10 @@ def body_types_have_roots(model: m.Model, d: Diagnostics) -> None:
     """A type sent as a JSON body or form part has a JSON root element (NMS wraps every body in one)."""
     for r in model.resources:
         for op in r.operations:
-            bodies = [*op.spec.request, *(b for resp in op.spec.responses for b in resp.bodies)]
+            bodies = [*op.request, *(b for resp in op.responses for b in resp.bodies)]
             for name in sorted({x for b in bodies for x in [b.type, *(p.type for p in b.parts)] if x}):
                 t = model.types.get(name)
-                if t is not None and not t.spec.root:
+                if t is not None and not t.root:
                     d.error(
                         "invalid-value",
                         f"{op.id} carries {name!r} as a body, but {name!r} has no JSON root element",
@@ -147,15 +146,15 @@ def callbacks_are_callbacks(model: m.Model, d: Diagnostics) -> None:
     attaches it (so its operationId stays unique in the document and the expression resolves)."""
     users: dict[str, list[m.Operation]] = {}
     for op in model.operations:
-        for cb in op.spec.callbacks:
+        for cb in op.callbacks:
             users.setdefault(cb, []).append(op)
     for r in model.callbacks.values():
-        ops = users.get(r.spec.id, [])
-        expr = re.fullmatch(r"\{\$request\.body#/([^/}]+)(?:/[^}]*)?\}", r.spec.path)
+        ops = users.get(r.id, [])
+        expr = re.fullmatch(r"\{\$request\.body#/([^/}]+)(?:/[^}]*)?\}", r.declared_path)
         if expr is None:
             d.error(
                 "invalid-value",
-                f"callback resource {r.spec.id!r} path {r.spec.path!r} is not a request-body runtime expression",
+                f"callback resource {r.id!r} path {r.declared_path!r} is not a request-body runtime expression",
                 r.position,
                 "e.g. {$request.body#/nmsSubscription/callbackReference/notifyURL}",
             )
@@ -163,17 +162,17 @@ def callbacks_are_callbacks(model: m.Model, d: Diagnostics) -> None:
         if len(ops) != 1:
             d.error(
                 "invalid-value",
-                f"callback resource {r.spec.id!r} is attached to {len(ops)} operations "
+                f"callback resource {r.id!r} is attached to {len(ops)} operations "
                 f"({', '.join(o.id for o in ops) or 'none'}); a callback belongs to exactly one",
                 r.position,
                 "attach it to the operation whose request carries the callback URL",
             )
             continue
-        roots = {model.types[b.type].spec.root for b in ops[0].spec.request if b.type in model.types}
+        roots = {model.types[b.type].root for b in ops[0].request if b.type in model.types}
         if expr.group(1) not in roots:
             d.error(
                 "invalid-value",
-                f"callback resource {r.spec.id!r} reads #/{expr.group(1)} but the request of "
+                f"callback resource {r.id!r} reads #/{expr.group(1)} but the request of "
                 f"{ops[0].id!r} has root {', '.join(sorted(x for x in roots if x)) or 'none'}",
                 r.position,
                 "point the expression into that operation's request body",

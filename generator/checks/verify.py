@@ -33,28 +33,28 @@ def verify(model: m.Model, document: dict[str, Any], diags: Diagnostics) -> None
         )
     components = document.get("components", {})
     for ex in model.examples:
-        t = model.types.get(ex.spec.type)
-        if t is None or not t.spec.root:
+        t = model.types.get(ex.type)
+        if t is None or not t.root:
             diags.error(
                 "example-invalid",
-                f"example {ex.spec.name!r} has type {ex.spec.type!r}, which has no JSON root element",
+                f"example {ex.name!r} has type {ex.type!r}, which has no JSON root element",
                 ex.position,
                 "give the type a 'root' or the example a body type",
             )
             continue
         schema = {"$ref": f"#/components/schemas/{body_schema_name(t.name)}", "components": components}
-        modes = {"request": [True], "response": [False], "both": [True, False]}[ex.spec.use]
+        modes = {"request": [True], "response": [False], "both": [True, False]}[ex.use]
         for write in modes:
             cls = OAS30WriteValidator if write else OAS30ReadValidator
             for err in sorted(
-                cls(schema, format_checker=FormatChecker()).iter_errors(ex.spec.value),
+                cls(schema, format_checker=FormatChecker()).iter_errors(ex.value),
                 key=lambda e: list(map(str, e.absolute_path)),
             ):
                 at = "/".join(str(p) for p in err.absolute_path) or "(the body)"
                 role = "request" if write else "response"
                 diags.error(
                     "example-invalid",
-                    f"example {ex.spec.name!r} ({role}) does not match {t.name} at {at}: {err.message}",
+                    f"example {ex.name!r} ({role}) does not match {t.name} at {at}: {err.message}",
                     ex.where(tuple(err.absolute_path)),
                     f"correct the example or the type {t.name}",
                 )

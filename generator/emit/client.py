@@ -114,13 +114,13 @@ def _item_paths(model: m.Model, type_name: str) -> list[tuple[str, str | None, s
     t = model.types[type_name]
     out: list[tuple[str, str | None, str]] = []
     for f in t.fields:
-        ft = model.types.get(f.spec.type)
-        if f.spec.array and ft is not None and ft.spec.kind == "complex":
-            out.append((f.name, None, f.spec.type))
-        elif ft is not None and f.spec.type.endswith("ReferenceList"):
-            inner = next((g for g in ft.fields if g.spec.array), None)
+        ft = model.types.get(f.type)
+        if f.array and ft is not None and ft.kind == "complex":
+            out.append((f.name, None, f.type))
+        elif ft is not None and f.type.endswith("ReferenceList"):
+            inner = next((g for g in ft.fields if g.array), None)
             if inner is not None:
-                out.append((f.name, inner.name, inner.spec.type))
+                out.append((f.name, inner.name, inner.type))
     return out
 
 
@@ -130,10 +130,10 @@ def _iterators(model: m.Model, ops: list[sv.OperationView], async_: bool) -> lis
         if len(op.outcomes) != 1:
             continue
         pages = [i.removeprefix("models.") for i in op.outcomes[0].inner]
-        if not any("cursor" in model.types[p].spec.fields for p in pages):
+        if not any("cursor" in model.types[p].field_names for p in pages):
             continue
         request_type = model.types.get(op.request_inner.removeprefix("models."))
-        body_cursor = request_type is not None and "fromCursor" in request_type.spec.fields
+        body_cursor = request_type is not None and "fromCursor" in request_type.field_names
         query_cursor = any(q.name == "fromCursor" for q in op.query_params)
         if not (body_cursor or query_cursor):
             continue
@@ -156,7 +156,7 @@ def _iterators(model: m.Model, ops: list[sv.OperationView], async_: bool) -> lis
             items = " if ".join(
                 [exprs[0][1], f"isinstance(page, models.{py_identifier(exprs[0][0])}) else {exprs[1][1]}"]
             )
-        cursor_types = [p for p in pages if "cursor" in model.types[p].spec.fields]
+        cursor_types = [p for p in pages if "cursor" in model.types[p].field_names]
         cursor = (
             "page.cursor"
             if len(cursor_types) == len(pages)
@@ -195,7 +195,7 @@ def emit(model: m.Model) -> dict[str, str]:
         _client(op, base)
     bodies = sorted(body_types(model))
     statuses = sorted(
-        {r.status for op in model.operations for r in op.spec.responses if r.status >= 400}
+        {r.status for op in model.operations for r in op.responses if r.status >= 400}
         | {c.status for c in model.auth.challenges}
         | {model.api.method_not_allowed.status}
         | {r.status for r in model.api.common_responses}
@@ -203,7 +203,7 @@ def emit(model: m.Model) -> dict[str, str]:
     text = render(
         "client/client.py.jinja",
         operations=ops,
-        bodies=[{"name": t, "body": body_schema_name(t), "root": model.types[t].spec.root} for t in bodies],
+        bodies=[{"name": t, "body": body_schema_name(t), "root": model.types[t].root} for t in bodies],
         server_path=prefix,
         error_classes=[(s, error_class(s)) for s in statuses],
         iterators=_iterators(model, ops, False),

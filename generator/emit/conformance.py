@@ -20,7 +20,6 @@ from typing import Any
 
 from .. import server_view as sv
 from ..escape import Code
-from ..frontend import schema
 from ..ir import model as m
 from ..ir.names import slug, snake
 from .render import TEMPLATES, format_python, render
@@ -66,9 +65,7 @@ def scenario_checks(source: str) -> dict[str, tuple[str, ...]]:
     return {}
 
 
-def happy_clauses(
-    model: m.Model, op: sv.OperationView, caller: schema.InterfaceIn, extra: tuple[str, ...]
-) -> list[str]:
+def happy_clauses(model: m.Model, op: sv.OperationView, caller: m.Interface, extra: tuple[str, ...]) -> list[str]:
     """What a happy path of ``op`` by ``caller`` cites: the operation's defining (first) clause, those of its
     clauses that belong to the caller's interface (e.g. a user manages their stored objects over MCData-7), and
     the clauses its scenario declares (``extra``) that the registry holds."""
@@ -119,7 +116,7 @@ def _auth_clauses(
     rules = {r.id: list(r.clauses) for r in a.validation}
     challenges = {  # a challenge's clauses and those of the exception its body carries
         c.id: _unique(
-            list(c.clauses), list(model.exceptions[c.exception].spec.clauses) if c.exception in model.exceptions else []
+            list(c.clauses), list(model.exceptions[c.exception].clauses) if c.exception in model.exceptions else []
         )
         for c in a.challenges
     }
@@ -176,11 +173,11 @@ def _auth_clauses(
     return cited, names, forgeries if c["signature"] else []
 
 
-def _resolved(scope: str, a: schema.AuthIn) -> str:
+def _resolved(scope: str, a: m.Auth) -> str:
     """A required scope as a token carries it: "${setting}" is the setting's default ("" when it has none)."""
     if scope.startswith("${") and scope.endswith("}"):
         setting = a.settings.get(scope[2:-1])
-        return str(setting.default or "") if isinstance(setting, schema.SettingIn) else ""
+        return str(setting.default or "") if setting is not None else ""
     return scope
 
 
@@ -197,8 +194,8 @@ def emit(model: m.Model) -> dict[str, str]:
                 "names its box (box_binding: claim-equals-box), which every kit test uses.\n"}  # fmt: skip
     server_if = next((i for i in a.interfaces if i is not user_if), None)
     rel = {o.id: o.path.split("{boxId}", 1)[1] for o in ops}
-    svc0004 = list(model.exceptions["SVC0004"].spec.clauses) if "SVC0004" in model.exceptions else []
-    svc0002 = list(model.exceptions["SVC0002"].spec.clauses) if "SVC0002" in model.exceptions else []
+    svc0004 = list(model.exceptions["SVC0004"].clauses) if "SVC0004" in model.exceptions else []
+    svc0002 = list(model.exceptions["SVC0002"].clauses) if "SVC0002" in model.exceptions else []
     happy: list[KitTest] = []
     unknown: list[KitTest] = []
     malformed: list[KitTest] = []
@@ -246,7 +243,7 @@ def emit(model: m.Model) -> dict[str, str]:
     }
     api_clauses = checked(API_CHECKS, list(model.api.clauses))
     api_test = {"name": f"test_{slug(api_clauses[0])}__json_and_percent_encoded_box", "clauses": api_clauses}
-    allow = {r.path.split("{boxId}", 1)[1]: ", ".join(r.spec.allow) for r in model.resources if r.spec.kind == "server"}
+    allow = {r.path.split("{boxId}", 1)[1]: ", ".join(r.allow) for r in model.resources if r.kind == "server"}
     c, n, forgeries = _auth_clauses(model)
     data: dict[str, Any] = {
         "operations": [

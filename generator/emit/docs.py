@@ -19,7 +19,6 @@ from typing import Any
 import jinja2
 
 from .. import escape
-from ..frontend import schema
 from ..ir import model as m
 from ..ir.names import CLAUSES_KEY, INTERFACES_KEY, OPEN_POINTS_KEY
 from ..reports import trace as tracing
@@ -171,15 +170,15 @@ def emit(model: m.Model, document: dict[str, Any], trace: tracing.Trace) -> dict
         tags.setdefault(op["tag"], []).append(op)
     open_points = [
         {
-            "id": p.spec.id,
-            "title": p.spec.title,
-            "status": p.spec.status,
-            "question": p.spec.question,
-            "chosen": p.spec.chosen,
-            "alternatives": p.spec.alternatives,
-            "sources": p.spec.sources,
-            "clauses": p.spec.clauses,
-            "affects": p.spec.affects,
+            "id": p.id,
+            "title": p.title,
+            "status": p.status,
+            "question": p.question,
+            "chosen": p.chosen,
+            "alternatives": p.alternatives,
+            "sources": p.sources,
+            "clauses": p.clauses,
+            "affects": p.affects,
         }
         for p in model.open_points.values()
     ]
@@ -204,10 +203,7 @@ def emit(model: m.Model, document: dict[str, Any], trace: tracing.Trace) -> dict
             document=document,
             schemes=document["components"].get("securitySchemes", {}),
             interfaces=model.auth.interfaces,
-            settings={
-                name: v if isinstance(v, schema.SettingIn) else schema.SettingIn(description=v)
-                for name, v in model.auth.settings.items()
-            },
+            settings=model.auth.settings,
             tags=tags,
             operations=ops,
             schemas=_schemas(document),

@@ -9,12 +9,13 @@ carried by a ``TBody`` schema ``{"r": T}``). Every operation and schema names it
 
 from __future__ import annotations
 
+import dataclasses
 import json
+from collections.abc import Sequence
 from typing import Any
 
 import yaml
 
-from ..frontend import schema as s
 from ..ir import answers
 from ..ir import model as m
 from ..ir.names import (
@@ -40,7 +41,7 @@ def body_types(model: m.Model) -> set[str]:
     out: set[str] = set()
     for r in model.resources:
         for op in r.operations:
-            for b in [*op.spec.request, *(b for resp in op.spec.responses for b in resp.bodies)]:
+            for b in [*op.request, *(b for resp in op.responses for b in resp.bodies)]:
                 out.update(x for x in [b.type, *(p.type for p in b.parts)] if x)
     for resp in [*model.api.common_responses, model.api.method_not_allowed]:
         out.update(b.type for b in resp.bodies if b.type)
@@ -53,17 +54,19 @@ def _ref(name: str) -> Json:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
-def _cites(clauses: list[str]) -> str:
+def _cites(clauses: Sequence[str]) -> str:
     return f"Clauses: {', '.join(clauses)}." if clauses else ""
 
 
-def _describe(text: str, clauses: list[str], open_points: list[str] | None = None, model: m.Model | None = None) -> str:
+def _describe(
+    text: str, clauses: Sequence[str], open_points: Sequence[str] | None = None, model: m.Model | None = None
+) -> str:
     parts = [text.strip()] if text.strip() else []
     if clauses:
         parts.append(_cites(clauses))
     if open_points and model is not None:
         ops = [
-            f"{o} ({model.open_points[o].spec.status}: {model.open_points[o].spec.title})"
+            f"{o} ({model.open_points[o].status}: {model.open_points[o].title})"
             for o in open_points
             if o in model.open_points
         ]
@@ -106,7 +109,7 @@ class _Emitter:
         return _ref(name)
 
     def field_schema(self, f: m.Field) -> Json:
-        fs = f.spec
+        fs = f
         item = self.type_ref(fs.type, fs.max_length, fs.pattern)
         if fs.nullable:
             item = {**item, "nullable": True} if "$ref" not in item else {"allOf": [item], "nullable": True}
@@ -133,7 +136,7 @@ class _Emitter:
         return out
 
     def type_schema(self, t: m.Type) -> Json:
-        ts = t.spec
+        ts = t
         base: Json = {CLAUSES_KEY: ts.clauses}
         desc = _describe(ts.description, ts.clauses)
         if ts.kind == "simple":
@@ -148,7 +151,7 @@ class _Emitter:
                 **base,
             }
         out: Json = {"type": "object", "description": desc}
-        required = [f.name for f in t.fields if f.spec.required]
+        required = [f.name for f in t.fields if f.required]
         if required:
             out["required"] = required
         out["properties"] = {f.name: self.field_schema(f) for f in t.fields}
@@ -162,7 +165,7 @@ class _Emitter:
             out["allOf"] = constraints
         if ts.choices:  # the same groups, machine-readable (generated models enforce them from this)
             out[CHOICES_KEY] = [{"members": c.members, "required": c.required} for c in ts.choices]
-        nullable = [f.name for f in t.fields if f.spec.nullable or self._is_empty_type(f.spec.type)]
+        nullable = [f.name for f in t.fields if f.nullable or self._is_empty_type(f.type)]
         if nullable:
             out[NULLABLE_KEY] = nullable
         return {**out, **base}
@@ -172,7 +175,7 @@ class _Emitter:
         return t is not None and t.is_empty
 
     @staticmethod
-    def choice_schema(c: s.ChoiceIn) -> Json:
+    def choice_schema(c: m.Choice) -> Json:
         members = c.members
         if c.required:
             return {"oneOf": [{"required": [x]} for x in members]}
@@ -184,17 +187,17 @@ class _Emitter:
         return {"not": {"anyOf": [{"required": p} for p in pairs]}}
 
     def enum_schema(self, e: m.Enum) -> Json:
-        values = "\n".join(f"- `{v.value}`: {v.description}" for v in e.spec.values if v.description)
-        desc = _describe(e.spec.description + (f"\n\n{values}" if values else ""), e.spec.clauses)
+        values = "\n".join(f"- `{v.value}`: {v.description}" for v in e.values if v.description)
+        desc = _describe(e.description + (f"\n\n{values}" if values else ""), e.clauses)
         return {
             "type": "string",
-            "enum": [v.value for v in e.spec.values],
+            "enum": [v.value for v in e.values],
             "description": desc,
-            CLAUSES_KEY: e.spec.clauses,
+            CLAUSES_KEY: e.clauses,
         }
 
     def body_wrapper(self, t: m.Type) -> Json:
-        root = t.spec.root
+        root = t.root
         assert root is not None
         inner = _ref(t.name)
         nullable = {NULLABLE_KEY: [root]} if t.is_empty else {}  # {"empty": null}
@@ -205,8 +208,8 @@ class _Emitter:
             "additionalProperties": False,
             **nullable,
             "description": f"The JSON body carrying a {t.name} in its root element `{root}` "
-            f"(OMA NMS JSON encoding).\n\n{_cites(['OMA-COMMON-JSON', *t.spec.clauses[:1]])}",
-            CLAUSES_KEY: ["OMA-COMMON-JSON", *t.spec.clauses[:1]],
+            f"(OMA NMS JSON encoding).\n\n{_cites(['OMA-COMMON-JSON', *t.clauses[:1]])}",
+            CLAUSES_KEY: ["OMA-COMMON-JSON", *t.clauses[:1]],
         }
 
     def components_schemas(self) -> Json:
@@ -216,13 +219,13 @@ class _Emitter:
             out[e.name] = self.enum_schema(e)
         for t in self.m.types.values():
             out[t.name] = self.type_schema(t)
-            if t.spec.root and t.name in bodies:
+            if t.root and t.name in bodies:
                 out[body_schema_name(t.name)] = self.body_wrapper(t)
         return dict(sorted(out.items()))
 
     # ------------------------------------------------------------------ operations
 
-    def parameter(self, p: s.ParameterIn) -> Json:
+    def parameter(self, p: m.Parameter) -> Json:
         schema = self.type_ref(
             p.type, p.max_length or (self.lim.path_parameter if p.location == "path" else None), p.pattern
         )
@@ -240,7 +243,7 @@ class _Emitter:
             out["explode"] = True
         return out
 
-    def body_content(self, body: s.BodyIn, examples: dict[str, Json]) -> tuple[str, Json]:
+    def body_content(self, body: m.Body, examples: dict[str, Json]) -> tuple[str, Json]:
         if body.media == "multipart/form-data":
             props: Json = {}
             encoding: Json = {}
@@ -283,8 +286,8 @@ class _Emitter:
     def examples_for(self, op_id: str, use: str, status: int | None = None) -> dict[str, Json]:
         out: dict[str, Json] = {}
         for ex in self.m.examples:
-            if op_id in ex.spec.operations and ex.spec.use in (use, "both") and ex.spec.status in (None, status):
-                out[ex.spec.name] = {"summary": ex.spec.summary, "value": ex.spec.value, "x-type": ex.spec.type}
+            if op_id in ex.operations and ex.use in (use, "both") and ex.status in (None, status):
+                out[ex.name] = {"summary": ex.summary, "value": ex.value, "x-type": ex.type}
         return out
 
     def response_examples(self, op: m.Operation, status: int) -> dict[str, Json]:
@@ -297,8 +300,12 @@ class _Emitter:
         for a in answers.error_answers(self.m, op):
             if a.status != status or a.variables is None or (a.origin != "auth" and a.exception in written):
                 continue
-            x = self.m.exceptions[a.exception].spec
-            extra = f", with Allow: {', '.join(op.resource.spec.allow)}" if a.origin == "method-not-allowed" else ""
+            x = self.m.exceptions[a.exception]
+            extra = (
+                f", with Allow: {', '.join(self.m.resource(op.resource).allow)}"
+                if a.origin == "method-not-allowed"
+                else ""
+            )
             out[a.example_name] = {
                 "summary": f"{a.status} {a.label}: {a.exception} ({x.kind} exception) as the server sends it{extra}; "
                 "derived from the model.",
@@ -312,7 +319,7 @@ class _Emitter:
         for i in ids:
             x = self.m.exceptions.get(i)
             if x is not None:
-                lines.append(f"- `{i}` ({x.spec.kind} exception): {x.spec.text}")
+                lines.append(f"- `{i}` ({x.kind} exception): {x.text}")
         return "\n".join(lines)
 
     def responses(self, op: m.Operation) -> Json:
@@ -322,7 +329,7 @@ class _Emitter:
         """
         merged: dict[int, dict[str, Any]] = {}
 
-        def add(resp: s.ResponseIn, challenge: str = "") -> None:
+        def add(resp: m.Response, challenge: str = "") -> None:
             slot = merged.setdefault(
                 resp.status, {"conditions": [], "bodies": [], "headers": {}, "exceptions": [], "clauses": []}
             )
@@ -338,24 +345,25 @@ class _Emitter:
             for k, v in resp.headers.items():
                 prev = slot["headers"].get(k)
                 slot["headers"][k] = (
-                    v if prev is None else v.model_copy(update={"required": prev.required and v.required})
+                    v if prev is None else dataclasses.replace(v, required=prev.required and v.required)
                 )
             slot["exceptions"] += [x for x in resp.exceptions if x not in slot["exceptions"]]
             slot["clauses"] += [c for c in resp.clauses if c not in slot["clauses"]]
 
-        for r in op.spec.responses:
+        for r in op.responses:
             add(r)
         for resp, challenge in self.auth_responses(op):
             add(resp, challenge)
         mna = self.m.api.method_not_allowed
-        add(mna.model_copy(update={"description": f"{mna.description} Allow: {', '.join(op.resource.spec.allow)}."}))
+        allow = ", ".join(self.m.resource(op.resource).allow)
+        add(dataclasses.replace(mna, description=f"{mna.description} Allow: {allow}."))
         for c in self.m.api.common_responses:
             add(c)
         # a header that one condition of a status sends and another does not is optional
         for status, slot in merged.items():
             for name in slot["headers"]:
                 if any(name not in r.headers for r in self._all_responses(op, status)):
-                    slot["headers"][name] = slot["headers"][name].model_copy(update={"required": False})
+                    slot["headers"][name] = dataclasses.replace(slot["headers"][name], required=False)
 
         out: Json = {}
         for status in sorted(merged):
@@ -377,13 +385,13 @@ class _Emitter:
             out[str(status)] = entry
         return out
 
-    def _all_responses(self, op: m.Operation, status: int) -> list[s.ResponseIn]:
-        rows = [r for r in op.spec.responses if r.status == status]
+    def _all_responses(self, op: m.Operation, status: int) -> list[m.Response]:
+        rows = [r for r in op.responses if r.status == status]
         rows += [r for r, _ in self.auth_responses(op) if r.status == status]
         rows += [r for r in [self.m.api.method_not_allowed, *self.m.api.common_responses] if r.status == status]
         return rows
 
-    def contents(self, bodies: list[s.BodyIn], examples: dict[str, Json]) -> Json:
+    def contents(self, bodies: list[m.Body], examples: dict[str, Json]) -> Json:
         """One entry per media type; several body types under one media type become a oneOf."""
         out: Json = {}
         for b in bodies:
@@ -400,34 +408,35 @@ class _Emitter:
             out[media] = merged
         return out
 
-    def header(self, name: str, h: s.HeaderIn, op: m.Operation) -> Json:
+    def header(self, name: str, h: m.Header, op: m.Operation) -> Json:
         schema: Json = {"type": "string", "maxLength": h.max_length}
         if name == "Location":
             schema["format"] = "uri"
         if name == "Allow":
-            schema["enum"] = [", ".join(op.resource.spec.allow)]
+            schema["enum"] = [", ".join(self.m.resource(op.resource).allow)]
         return {"description": h.description, "required": h.required, "schema": schema}
 
-    def auth_responses(self, op: m.Operation) -> list[tuple[s.ResponseIn, str]]:
+    def auth_responses(self, op: m.Operation) -> list[tuple[m.Response, str]]:
         """The auth model's failure answers that apply to ``op``, with their challenge."""
         rows = []
         for ch in self.m.auth.challenges:
             if not answers.challenge_applies(self.m, ch, op):
                 continue
-            headers: dict[str, s.HeaderIn] = {}
+            headers: dict[str, m.Header] = {}
             if ch.www_authenticate:
-                headers["WWW-Authenticate"] = s.HeaderIn(
+                headers["WWW-Authenticate"] = m.Header(
                     description="The Bearer challenge of RFC 6750 section 3; its value for each condition is "
                     "given in the response description.",
                     required=True,
                     max_length=1024,
                 )
-            resp = s.ResponseIn(
+            resp = m.Response(
                 status=ch.status,
                 description=ch.condition,
-                bodies=[s.BodyIn(media="application/json", type=m.ERROR_BODY_TYPE)],
+                bodies=(m.Body(media="application/json", type=m.ERROR_BODY_TYPE, parts=(), description=""),),
                 headers=headers,
-                exceptions=[ch.exception],
+                exceptions=(ch.exception,),
+                variables=None,
                 clauses=ch.clauses,
             )
             rows.append((resp, ch.www_authenticate))
@@ -436,7 +445,7 @@ class _Emitter:
     def security(self, op: m.Operation) -> list[Json]:
         itfs = {i.name: i for i in self.m.auth.interfaces}
         out = []
-        for name in op.spec.interfaces:
+        for name in op.interfaces:
             itf = itfs.get(name)
             if itf is None:
                 continue
@@ -446,19 +455,19 @@ class _Emitter:
         return out
 
     def operation(self, op: m.Operation) -> Json:
-        spec = op.spec
+        spec = op
         itf_text = ", ".join(spec.interfaces)
         desc = (
             f"{spec.description.strip()}\n\nInterfaces: {itf_text}. OMA NMS scope: oma_rest_nms.{spec.oma_scope}. "
             f"Conformance (OMA SCR): {spec.conformance}."
         )
         out: Json = {
-            "operationId": spec.operation_id,
+            "operationId": spec.id,
             "summary": spec.summary,
             "description": _describe(desc, spec.clauses, spec.open_points, self.m),
-            "tags": [self.tag_name(op.resource)],
+            "tags": [self.tag_name(self.m.resource(op.resource))],
         }
-        params = [self.parameter(p.spec) for p in op.path_parameters] + [self.parameter(p) for p in spec.parameters]
+        params = [self.parameter(p) for p in op.path_parameters] + [self.parameter(p) for p in op.query_parameters]
         if params:
             out["parameters"] = params
         if spec.request:
@@ -477,7 +486,7 @@ class _Emitter:
                 for cb in spec.callbacks
                 if cb in self.m.callbacks
             }
-        if op.resource.spec.kind == "server":
+        if self.m.resource(op.resource).kind == "server":
             out["security"] = self.security(op)
         out[CLAUSES_KEY] = spec.clauses
         out[INTERFACES_KEY] = spec.interfaces
@@ -494,32 +503,30 @@ class _Emitter:
         for op in r.operations:
             o = self.operation(op)
             o["responses"] = {
-                k: v
-                for k, v in o["responses"].items()
-                if int(k) < 400 or k in {str(x.status) for x in op.spec.responses}
+                k: v for k, v in o["responses"].items() if int(k) < 400 or k in {str(x.status) for x in op.responses}
             }
             item[op.method.lower()] = o
         return {r.path: item}
 
     def tag_name(self, r: m.Resource) -> str:
-        return f"{r.spec.name} ({r.spec.id})"
+        return f"{r.name} ({r.id})"
 
     def paths(self) -> Json:
         out: Json = {}
         for r in self.m.resources:
-            if r.spec.kind != "server":
+            if r.kind != "server":
                 continue
             item: Json = {
-                "summary": f"{r.spec.name} ({r.spec.id})",
+                "summary": f"{r.name} ({r.id})",
                 "description": _describe(
-                    f"{r.spec.description.strip()}\n\nAllow: {', '.join(r.spec.allow)}.",
-                    r.spec.clauses,
-                    r.spec.open_points,
+                    f"{r.description.strip()}\n\nAllow: {', '.join(r.allow)}.",
+                    r.clauses,
+                    r.open_points,
                     self.m,
                 ),
-                RESOURCE_KEY: r.spec.id,
-                ALLOW_KEY: r.spec.allow,
-                CLAUSES_KEY: r.spec.clauses,
+                RESOURCE_KEY: r.id,
+                ALLOW_KEY: r.allow,
+                CLAUSES_KEY: r.clauses,
             }
             for op in r.operations:
                 item[op.method.lower()] = self.operation(op)
@@ -545,9 +552,9 @@ class _Emitter:
 
     def tags(self) -> list[Json]:
         return [
-            {"name": self.tag_name(r), "description": _describe(r.spec.description, r.spec.clauses)}
+            {"name": self.tag_name(r), "description": _describe(r.description, r.clauses)}
             for r in self.m.resources
-            if r.spec.kind == "server"
+            if r.kind == "server"
         ]
 
     def document(self) -> Json:
@@ -583,8 +590,18 @@ class _Emitter:
         return doc
 
 
+def _json(value: Any) -> Any:
+    """The document as JSON data: the IR's tuples become lists (arrays for the validators and serialisers)."""
+    if isinstance(value, dict):
+        return {k: _json(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json(v) for v in value]
+    return value
+
+
 def build_document(model: m.Model) -> Json:
-    return _Emitter(model).document()
+    doc: Json = _json(_Emitter(model).document())
+    return doc
 
 
 class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]

@@ -12,7 +12,6 @@ from typing import Any
 
 from .. import escape
 from .. import server_view as sv
-from ..frontend import schema as s
 from ..ir import answers
 from ..ir import model as m
 from ..ir.names import body_schema_name
@@ -32,7 +31,7 @@ Switch = tuple[str, str] | None
 _NO_CHALLENGE = (500, "", "SVC0001")
 
 
-def _setting_annotation(setting: s.SettingIn) -> escape.Code:
+def _setting_annotation(setting: m.Setting) -> escape.Code:
     """The Python annotation of a setting: a Literal of its values (escaped literals), or its type."""
     if setting.values:
         return escape.Code("Literal[" + escape.py_literals(setting.values) + "]")
@@ -53,7 +52,7 @@ _RUNTIME_SETTINGS = {
 }
 
 
-def _tls_rule(rule: s.ValidationRuleIn, settings: dict[str, s.SettingIn]) -> dict[str, str]:
+def _tls_rule(rule: m.ValidationRule, settings: dict[str, m.Setting]) -> dict[str, str]:
     name = str(rule.parameters.get("min_tls_version_setting", ""))
     setting = settings.get(name)
     return {"setting": name, "default": str(setting.default) if setting and setting.default else "1.2"}
@@ -65,19 +64,19 @@ def _auth_data(model: m.Model, switched_off: Switch = None) -> dict[str, Any]:
     a = model.auth
     off_kind, off_id = switched_off or ("", "")
     rules = [r for r in a.validation if not (off_kind == "rule" and r.id == off_id)]
-    by_check: dict[str, list[s.ValidationRuleIn]] = {}
+    by_check: dict[str, list[m.ValidationRule]] = {}
     for r in rules:
         by_check.setdefault(r.check, []).append(r)
     expiry = next((r for r in a.validation if r.check == "expiry"), None)
     max_leeway = int(expiry.parameters.get("max_leeway_seconds", 30)) if expiry else 30  # type: ignore[arg-type]
     claims9068 = next(
-        (r.parameters.get("required") for r in rules if r.check == "claims" and r.profiles == ["rfc9068"]), []
+        (r.parameters.get("required") for r in rules if r.check == "claims" and r.profiles == ("rfc9068",)), []
     )
     typ = next((r for r in a.validation if r.check == "type"), None)
     tls = next((r for r in rules if r.check == "transport"), None)
     checks = {kind: False for kind in CHECK_KINDS}
     for r in rules:
-        if r.check == "claims" and r.profiles == ["rfc9068"]:
+        if r.check == "claims" and r.profiles == ("rfc9068",):
             continue  # the RFC 9068 required claims: RFC9068_REQUIRED_CLAIMS
         checks[r.check] = True
     interfaces = {}
@@ -94,7 +93,7 @@ def _auth_data(model: m.Model, switched_off: Switch = None) -> dict[str, Any]:
         }
     user = next((i for i in a.interfaces if i.box_binding == "claim-equals-box"), None)
     server = next((i for i in a.interfaces if i.box_binding == "any-box"), None)
-    settings = {k: v for k, v in a.settings.items() if isinstance(v, s.SettingIn)}
+    settings = {k: v for k, v in a.settings.items() if not v.plain}
     realm = settings.get("realm")
     challenges = []
     for c in a.challenges:
@@ -164,18 +163,18 @@ def emit(model: m.Model, switched_off: Switch = None) -> dict[str, str]:
     package, folder = model.api.package, model.package_dir
     prefix = sv.server_path(model)
     bodies = sorted(body_types(model))
-    allow = {prefix + r.path: ", ".join(r.spec.allow) for r in model.resources if r.spec.kind == "server"}
+    allow = {prefix + r.path: ", ".join(r.allow) for r in model.resources if r.kind == "server"}
     methods = ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE")
     not_allowed = [(path, value, [x for x in methods if x not in value.split(", ")]) for path, value in allow.items()]
     auth = _auth_data(model, switched_off)
-    exceptions = {x.id: (x.spec.kind, x.spec.text, x.spec.http_status) for x in model.exceptions.values()}
+    exceptions = {x.id: (x.kind, x.text, x.http_status) for x in model.exceptions.values()}
     files = {
         f"{folder}/store.py": render(
             "server/store.py.jinja",
             operations=ops,
             interfaces=[i.name for i in model.auth.interfaces],
             exceptions=exceptions,
-            exception_clauses=[(x.id, x.spec.clauses) for x in model.exceptions.values()],
+            exception_clauses=[(x.id, x.clauses) for x in model.exceptions.values()],
             string_limit=model.api.limits.string,
             variable_limit=min(256, model.api.limits.string),
             uri_limit=model.api.limits.uri,
@@ -184,7 +183,7 @@ def emit(model: m.Model, switched_off: Switch = None) -> dict[str, str]:
         f"{folder}/server.py": render(
             "server/server.py.jinja",
             operations=ops,
-            bodies=[{"name": t, "body": body_schema_name(t), "root": model.types[t].spec.root} for t in bodies],
+            bodies=[{"name": t, "body": body_schema_name(t), "root": model.types[t].root} for t in bodies],
             allow=allow,
             not_allowed=not_allowed,
             title=model.api.title,

@@ -1,14 +1,19 @@
-"""Stage 3 — build: parsed files -> one IR :class:`~generator.ir.model.Model`.
+"""Stage 3 — build: parsed files (input models) -> one IR :class:`~generator.ir.model.Model`.
 
 Merges the sections of every file, reports names defined twice, computes the document paths
 and path parameters of each operation, and records every cross-reference (types, clauses,
 interfaces, exceptions, open points, ...) as a :class:`~generator.ir.model.Ref` for ``validate``.
-Returns None when the model lacks what every later stage needs (the api and auth sections).
+The IR nodes are new frozen dataclasses: each takes its input element's fields (lists as tuples) and
+what the build computed; no input model survives into the IR. Returns None when the model lacks what
+every later stage needs (the api and auth sections).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from collections.abc import Sequence
+from typing import Any, TypeVar
 
 from ..diagnostics import Diagnostics, Position
 from ..ir import model as m
@@ -16,6 +21,61 @@ from . import schema as s
 from .load import LoadedFile
 
 _VAR = re.compile(r"\{([^{}]*)\}")
+
+
+N = TypeVar("N")
+
+
+def _node(cls: type[N], spec: Any, **given: Any) -> N:
+    """The IR node ``cls`` of an input element: ``given`` values, and for the other fields the element's
+    same-named ones, lists as tuples."""
+    values = {}
+    for f in dataclasses.fields(cls):  # type: ignore[arg-type]  # N is always an IR dataclass
+        if f.name in given:
+            values[f.name] = given[f.name]
+        elif hasattr(spec, f.name):
+            v = getattr(spec, f.name)
+            values[f.name] = tuple(v) if isinstance(v, list) else v
+    return cls(**values)
+
+
+def _body(b: s.BodyIn) -> m.Body:
+    return _node(m.Body, b, parts=tuple(_node(m.Part, p) for p in b.parts))
+
+
+def _response(r: s.ResponseIn) -> m.Response:
+    return _node(
+        m.Response,
+        r,
+        bodies=tuple(_body(b) for b in r.bodies),
+        headers={k: _node(m.Header, h) for k, h in r.headers.items()},
+    )
+
+
+def _parameter(p: s.ParameterIn, pos: Position) -> m.Parameter:
+    return _node(m.Parameter, p, position=pos)
+
+
+def _setting(setting: s.SettingIn | str) -> m.Setting:
+    if isinstance(setting, str):
+        return _node(m.Setting, s.SettingIn(description=setting), plain=True)
+    return _node(m.Setting, setting, plain=False)
+
+
+def _auth(a: s.AuthIn) -> m.Auth:
+    return _node(
+        m.Auth,
+        a,
+        settings={k: _setting(v) for k, v in a.settings.items()},
+        schemes={k: _node(m.Scheme, v) for k, v in a.schemes.items()},
+        interfaces=tuple(
+            _node(m.Interface, i, operation_sets={k: _node(m.OperationSet, v) for k, v in i.operation_sets.items()})
+            for i in a.interfaces
+        ),
+        profiles=tuple(_node(m.Profile, p) for p in a.profiles),
+        validation=tuple(_node(m.ValidationRule, r, parameters=dict(r.parameters)) for r in a.validation),
+        challenges=tuple(_node(m.Challenge, c, when=dict(c.when)) for c in a.challenges),
+    )
 
 
 def _resource_order(rid: str) -> tuple[int, str]:
@@ -44,11 +104,11 @@ class _Builder:
         self.positions[key] = pos
         return True
 
-    def ref(self, kind: str, names: list[str] | tuple[str, ...], pos: Position, context: str) -> None:
+    def ref(self, kind: str, names: Sequence[str], pos: Position, context: str) -> None:
         for n in names:
             self.refs.append(m.Ref(kind, n, pos, context))
 
-    def cite(self, clauses: list[str], pos: Position, context: str) -> None:
+    def cite(self, clauses: Sequence[str], pos: Position, context: str) -> None:
         self.ref("clause", clauses, pos, context)
 
     def type_ref(self, name: str | None, pos: Position, context: str) -> None:
@@ -85,25 +145,27 @@ def build(parsed: list[tuple[LoadedFile, s.SpecFile]], diags: Diagnostics) -> m.
         for i, c in enumerate(spec.clauses):
             pos = f.where(("clauses", i, "id"))
             if b.define(f"clause:{c.id}", pos, f"clause {c.id!r}"):
-                clauses[c.id] = m.Clause(c, pos)
+                clauses[c.id] = _node(m.Clause, c, position=pos)
                 for j, src in enumerate(c.derived_from):
                     b.ref("element", [f"clause:{src}"], f.where(("clauses", i, "derived_from", j)), f"clause {c.id!r}")
         for i, opt in enumerate(spec.open_points):
             pos = f.where(("open_points", i, "id"))
             if b.define(f"open-point:{opt.id}", pos, f"open point {opt.id!r}"):
-                open_points[opt.id] = m.OpenPoint(opt, pos)
+                open_points[opt.id] = _node(m.OpenPoint, opt, position=pos)
                 b.cite(opt.clauses, f.where(("open_points", i, "clauses")), f"open point {opt.id!r}")
                 for j, target in enumerate(opt.affects):
                     b.ref("element", [target], f.where(("open_points", i, "affects", j)), f"open point {opt.id!r}")
         for eid, e in spec.exceptions.items():
             pos = f.where(("exceptions", eid))
             if b.define(f"exception:{eid}", pos, f"exception {eid!r}"):
-                exceptions[eid] = m.ExceptionDef(eid, e, pos)
+                exceptions[eid] = _node(m.ExceptionDef, e, id=eid, position=pos)
                 b.cite(e.clauses, pos, f"exception {eid!r}")
         for name, en in spec.enums.items():
             pos = f.where(("enums", name))
             if b.define(f"type:{name}", pos, f"type or enum {name!r}"):
-                enums[name] = m.Enum(name, en, pos)
+                enums[name] = _node(
+                    m.Enum, en, name=name, values=tuple(_node(m.EnumValue, v) for v in en.values), position=pos
+                )
                 b.positions[f"enum:{name}"] = pos
                 b.cite(en.clauses, pos, f"enum {name!r}")
         for name, t in spec.types.items():
@@ -113,14 +175,21 @@ def build(parsed: list[tuple[LoadedFile, s.SpecFile]], diags: Diagnostics) -> m.
             fields = []
             for fname, fs in t.fields.items():
                 fpos = f.where(("types", name, "fields", fname))
-                fields.append(m.Field(fname, fs, fpos))
+                fields.append(_node(m.Field, fs, name=fname, position=fpos))
                 b.type_ref(
                     fs.type, f.where(("types", name, "fields", fname, "type")), f"field {fname!r} of type {name!r}"
                 )
                 b.cite(fs.clauses, fpos, f"field {fname!r} of type {name!r}")
             if t.kind == "simple":
                 b.type_ref(t.base or "string", f.where(("types", name, "base")), f"base of type {name!r}")
-            types[name] = m.Type(name, t, pos, fields)
+            types[name] = _node(
+                m.Type,
+                t,
+                name=name,
+                fields=tuple(fields),
+                choices=tuple(_node(m.Choice, c) for c in t.choices),
+                position=pos,
+            )
             b.cite(t.clauses, pos, f"type {name!r}")
             if t.root:
                 b.define(f"root:{t.root}", f.where(("types", name, "root")), f"JSON root element {t.root!r}")
@@ -131,7 +200,7 @@ def build(parsed: list[tuple[LoadedFile, s.SpecFile]], diags: Diagnostics) -> m.
             if b.define(f"example:{ex.name}", pos, f"example {ex.name!r}"):
                 vpath = ("examples", i, "value")
                 located = {k[len(vpath) :]: v for k, v in f.positions.items() if k[: len(vpath)] == vpath}
-                examples.append(m.Example(ex, pos, located))
+                examples.append(_node(m.Example, ex, value=ex.value, position=pos, value_positions=located))
                 b.type_ref(ex.type, f.where(("examples", i, "type")), f"example {ex.name!r}")
                 b.ref("operation", ex.operations, f.where(("examples", i, "operations")), f"example {ex.name!r}")
 
@@ -157,10 +226,10 @@ def build(parsed: list[tuple[LoadedFile, s.SpecFile]], diags: Diagnostics) -> m.
     api_file = next(f for f, sp in parsed if sp.api is api_spec)
     for key in ("package", "base_path", "server_url", "base_variables"):
         b.values[f"api.{key}"] = api_file.where(("api", key))
-    base_params = []
+    base_params: list[m.Parameter] = []
     for i, p in enumerate(api_spec.base_parameters):
         ppos = api_file.where(("api", "base_parameters", i))
-        base_params.append(m.Parameter(p, ppos))
+        base_params.append(_parameter(p, ppos))
         b.type_ref(p.type, ppos, f"base parameter {p.name!r}")
         b.cite(p.clauses, ppos, f"base parameter {p.name!r}")
     b.cite(api_spec.clauses, api_pos, "the api section")
@@ -182,11 +251,11 @@ def build(parsed: list[tuple[LoadedFile, s.SpecFile]], diags: Diagnostics) -> m.
         b.ref("open-point", r.open_points, f.where(("resources", i, "open_points")), f"resource {r.id!r}")
         path = r.path if r.kind == "callback" else prefix + r.path
         b.values.setdefault(f"resource.{r.id}.path", f.where(("resources", i, "path")))
-        res = m.Resource(r, rpos, path)
-        own_params = [m.Parameter(p, f.where(("resources", i, "parameters", k))) for k, p in enumerate(r.parameters)]
+        own_params = [_parameter(p, f.where(("resources", i, "parameters", k))) for k, p in enumerate(r.parameters)]
         for prm in own_params:
-            b.type_ref(prm.spec.type, prm.position, f"parameter {prm.spec.name!r} of resource {r.id!r}")
-            b.cite(prm.spec.clauses, prm.position, f"parameter {prm.spec.name!r}")
+            b.type_ref(prm.type, prm.position, f"parameter {prm.name!r} of resource {r.id!r}")
+            b.cite(prm.clauses, prm.position, f"parameter {prm.name!r}")
+        operations: list[m.Operation] = []
         for j, op in enumerate(r.operations):
             opath = ("resources", i, "operations", j)
             opos = f.where((*opath, "operation_id"))
@@ -196,18 +265,41 @@ def build(parsed: list[tuple[LoadedFile, s.SpecFile]], diags: Diagnostics) -> m.
             b.ref("interface", op.interfaces, f.where((*opath, "interfaces")), ctx)
             b.ref("open-point", op.open_points, f.where((*opath, "open_points")), ctx)
             b.ref("callback", op.callbacks, f.where((*opath, "callbacks")), ctx)
-            query = [m.Parameter(p, f.where((*opath, "parameters", k))) for k, p in enumerate(op.parameters)]
+            query = [_parameter(p, f.where((*opath, "parameters", k))) for k, p in enumerate(op.parameters)]
             for prm in query:
-                b.type_ref(prm.spec.type, prm.position, f"parameter {prm.spec.name!r} of {ctx}")
-                b.cite(prm.spec.clauses, prm.position, f"parameter {prm.spec.name!r} of {ctx}")
+                b.type_ref(prm.type, prm.position, f"parameter {prm.name!r} of {ctx}")
+                b.cite(prm.clauses, prm.position, f"parameter {prm.name!r} of {ctx}")
             for k, body in enumerate(op.request):
                 _body_refs(b, body, f.where((*opath, "request", k)), f"request of {ctx}")
             for k, resp in enumerate(op.responses):
                 _response_refs(b, resp, f.where((*opath, "responses", k)), f"{resp.status} response of {ctx}")
             params = (base_params if r.kind == "server" else []) + own_params
-            res.operations.append(m.Operation(op, opos, res, params, query))
-        resources.append(res)
-    resources.sort(key=lambda r: _resource_order(r.spec.id))
+            operations.append(
+                _node(
+                    m.Operation,
+                    op,
+                    id=op.operation_id,
+                    resource=r.id,
+                    path=path,
+                    path_parameters=tuple(params),
+                    query_parameters=tuple(query),
+                    request=tuple(_body(x) for x in op.request),
+                    responses=tuple(_response(x) for x in op.responses),
+                    position=opos,
+                )
+            )
+        resources.append(
+            _node(
+                m.Resource,
+                r,
+                path=path,
+                declared_path=r.path,
+                parameters=tuple(own_params),
+                operations=tuple(operations),
+                position=rpos,
+            )
+        )
+    resources.sort(key=lambda r: _resource_order(r.id))
 
     auth_spec, auth_pos = auth
     auth_file = next(f for f, sp in parsed if sp.auth is auth_spec)
@@ -280,19 +372,27 @@ def build(parsed: list[tuple[LoadedFile, s.SpecFile]], diags: Diagnostics) -> m.
             if var not in ("scope",):
                 b.ref("setting", [var], pos, f"auth challenge {ch.id!r}")
 
+    api_ir = _node(
+        m.Api,
+        api_spec,
+        limits=_node(m.Limits, api_spec.limits),
+        base_parameters=tuple(base_params),
+        common_responses=tuple(_response(x) for x in api_spec.common_responses),
+        method_not_allowed=_response(api_spec.method_not_allowed),
+    )
     return m.Model(
-        api=api_spec,
+        api=api_ir,
         api_position=api_pos,
-        auth=auth_spec,
+        auth=_auth(auth_spec),
         auth_position=auth_pos,
         clauses=clauses,
         open_points=open_points,
         exceptions=exceptions,
         enums=enums,
         types=types,
-        resources=resources,
-        examples=examples,
-        refs=b.refs,
+        resources=tuple(resources),
+        examples=tuple(examples),
+        refs=tuple(b.refs),
         positions=b.positions,
         api_response_positions=api_responses,
         value_positions=b.values,

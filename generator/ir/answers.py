@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any, Literal
 
-from ..frontend import schema as s
 from . import model as m
 
 _PLACEHOLDER = re.compile(r"%(\d+)")
@@ -55,17 +54,17 @@ def fill(text: str, variables: tuple[str, ...] | list[str]) -> str:
 
 def _needed(model: m.Model, exception: str) -> int:
     x = model.exceptions.get(exception)
-    return placeholders(x.spec.text) if x is not None else 0
+    return placeholders(x.text) if x is not None else 0
 
 
-def challenge_variables(model: m.Model, ch: s.ChallengeIn) -> tuple[str, ...]:
+def challenge_variables(model: m.Model, ch: m.Challenge) -> tuple[str, ...]:
     """The values of a challenge's %1..%N: as the model gives them, else the challenge id for each."""
     if ch.variables is not None:
         return tuple(ch.variables)
     return (ch.id,) * _needed(model, ch.exception)
 
 
-def response_variables(model: m.Model, resp: s.ResponseIn) -> tuple[str, ...] | None:
+def response_variables(model: m.Model, resp: m.Response) -> tuple[str, ...] | None:
     """The values of a server-made answer's %1..%N: as the model gives them, else its status for each."""
     if resp.variables is not None:
         return tuple(resp.variables)
@@ -74,12 +73,12 @@ def response_variables(model: m.Model, resp: s.ResponseIn) -> tuple[str, ...] | 
     return (str(resp.status),) * _needed(model, resp.exceptions[0])
 
 
-def challenge_applies(model: m.Model, ch: s.ChallengeIn, op: m.Operation) -> bool:
+def challenge_applies(model: m.Model, ch: m.Challenge, op: m.Operation) -> bool:
     """A challenge for restricted operations applies only where some interface may not call: the operation is
     reserved to other interfaces, or outside an operation set a deployment can restrict an interface to."""
     if ch.applies_to in ("restricted-operations", "reserved-operations"):
         itfs = model.auth.interfaces
-        return set(op.spec.interfaces) != {i.name for i in itfs} or any(
+        return set(op.interfaces) != {i.name for i in itfs} or any(
             op.id not in op_set.operations for i in itfs for op_set in i.operation_sets.values()
         )
     return True
@@ -95,11 +94,11 @@ def _phrase(status: int) -> str:
 def error_answers(model: m.Model, op: m.Operation) -> list[Answer]:
     """Every (status, exception) ``op`` can be answered with; a callback only with its own responses."""
     out = []
-    for r in op.spec.responses:
+    for r in op.responses:
         if r.status >= 400:
             fixed = tuple(r.variables) if r.variables is not None and len(r.exceptions) == 1 else None
             out += [Answer(r.status, x, "operation", _phrase(r.status), fixed) for x in r.exceptions]
-    if op.resource.spec.kind != "server":
+    if model.resource(op.resource).kind != "server":
         return out
     for ch in model.auth.challenges:
         if challenge_applies(model, ch, op):
@@ -126,7 +125,7 @@ def server_answer(model: m.Model, status: int, default: tuple[str, list[str]]) -
 
 def body(model: m.Model, exception: str, variables: tuple[str, ...]) -> dict[str, Any]:
     """The requestError body the server writes for ``exception`` with ``variables``."""
-    x = model.exceptions[exception].spec
+    x = model.exceptions[exception]
     detail: dict[str, Any] = {"messageId": exception, "text": fill(x.text, variables)}
     if variables:
         detail["variables"] = list(variables)

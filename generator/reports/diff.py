@@ -27,15 +27,16 @@ element: computed from the emitters' output, never from a hand list. The traceab
 from __future__ import annotations
 
 import ast
+import dataclasses
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import yaml
 
 from .. import escape
-from ..frontend import schema as s
 from ..ir import model as m
 from ..ir.names import snake
 
@@ -128,9 +129,9 @@ def _closure(model: m.Model, roots: set[str]) -> set[str]:
         seen.add(name)
         t = model.types.get(name)
         if t is not None:
-            todo += [f.spec.type for f in t.fields]
-            if t.spec.base:
-                todo.append(t.spec.base)
+            todo += [f.type for f in t.fields]
+            if t.base:
+                todo.append(t.base)
     return seen
 
 
@@ -140,13 +141,13 @@ def directions(model: m.Model) -> dict[str, set[str]]:
     resp: set[str] = set()
     for r in model.resources:
         for op in r.operations:
-            bodies = [(b, r.spec.kind == "callback") for b in op.spec.request]
+            bodies = [(b, r.kind == "callback") for b in op.request]
             for b, callback in bodies:
                 names = {b.type or ""} | {p.type or "" for p in b.parts}
                 (resp if callback else req).update(names)  # a notification travels to the client
             for p in [*op.path_parameters, *op.query_parameters]:
-                req.add(p.spec.type)
-            for rs in op.spec.responses:
+                req.add(p.type)
+            for rs in op.responses:
                 resp.update({b.type or "" for b in rs.bodies} | {p.type or "" for b in rs.bodies for p in b.parts})
     for rs in [*model.api.common_responses, model.api.method_not_allowed]:
         resp.update(b.type or "" for b in rs.bodies)
@@ -175,7 +176,7 @@ class _Differ:
         impact: Impact,
         what: str,
         why: str,
-        clauses: list[str] | tuple[str, ...],
+        clauses: Sequence[str],
         tokens: tuple[str, ...],
     ) -> None:
         self.out.append(Change(kind, key, action, impact, what, why, tuple(sorted(set(clauses))), (), tokens))
@@ -191,7 +192,7 @@ class _Differ:
             if cid not in n:
                 self.add("clause", f"clause:{cid}", "removed", "editorial", f"clause {cid} removed", "", [cid], tok)
             elif cid not in o:
-                c = n[cid].spec
+                c = n[cid]
                 self.add(
                     "clause",
                     f"clause:{cid}",
@@ -203,7 +204,7 @@ class _Differ:
                     tok,
                 )
             else:
-                a, b = o[cid].spec, n[cid].spec
+                a, b = o[cid], n[cid]
                 for attr in ("status", "kind", "source", "clause"):
                     va, vb = getattr(a, attr), getattr(b, attr)
                     if va != vb:
@@ -246,7 +247,7 @@ class _Differ:
                     "editorial",
                     f"open point {pid} removed (closed)",
                     "",
-                    o[pid].spec.clauses,
+                    o[pid].clauses,
                     tok,
                 )
             elif pid not in o:
@@ -255,13 +256,13 @@ class _Differ:
                     key,
                     "added",
                     "editorial",
-                    f"open point {pid} added: {n[pid].spec.title}",
+                    f"open point {pid} added: {n[pid].title}",
                     "",
-                    n[pid].spec.clauses,
+                    n[pid].clauses,
                     tok,
                 )
             else:
-                a, b = o[pid].spec, n[pid].spec
+                a, b = o[pid], n[pid]
                 if a != b:
                     detail = f"status {a.status} -> {b.status}; " if a.status != b.status else ""
                     self.add(
@@ -277,8 +278,8 @@ class _Differ:
 
     # -------------------------------------------------------- operations
     def resources(self) -> None:
-        o = {r.spec.id: r for r in self.old.resources}
-        n = {r.spec.id: r for r in self.new.resources}
+        o = {r.id: r for r in self.old.resources}
+        n = {r.id: r for r in self.new.resources}
         for rid in sorted(set(o) | set(n)):
             key = f"resource:{rid}"
             if rid not in n or rid not in o:
@@ -291,7 +292,7 @@ class _Differ:
                     "breaking" if gone else "compatible",
                     f"resource {rid} ({r.path}) {'removed' if gone else 'added'}",
                     "its URLs answer 404" if gone else "",
-                    r.spec.clauses,
+                    r.clauses,
                     (r.path,),
                 )
                 continue
@@ -304,35 +305,35 @@ class _Differ:
                     "breaking",
                     f"resource {rid} path: {a.path} -> {b.path}",
                     "clients call the old URL",
-                    b.spec.clauses,
+                    b.clauses,
                     (a.path, b.path),
                 )
-            if a.spec.allow != b.spec.allow:
+            if a.allow != b.allow:
                 self.add(
                     "resource",
                     key,
                     "changed",
                     "compatible",
-                    f"resource {rid} Allow: {', '.join(a.spec.allow)} -> {', '.join(b.spec.allow)}",
+                    f"resource {rid} Allow: {', '.join(a.allow)} -> {', '.join(b.allow)}",
                     "the Allow header of 405 answers follows the methods, which are classified as operations; "
                     "clients do not depend on its value",
-                    b.spec.clauses,
+                    b.clauses,
                     (b.path,),
                 )
-            if (a.spec.name, a.spec.description, a.spec.clauses, a.spec.open_points) != (
-                b.spec.name,
-                b.spec.description,
-                b.spec.clauses,
-                b.spec.open_points,
+            if (a.name, a.description, a.clauses, a.open_points) != (
+                b.name,
+                b.description,
+                b.clauses,
+                b.open_points,
             ):
                 self.add(
                     "resource",
                     key,
                     "changed",
                     "editorial",
-                    f"resource {rid} {_textual(a.spec, b.spec)}",
+                    f"resource {rid} {_textual(a, b)}",
                     "",
-                    b.spec.clauses,
+                    b.clauses,
                     (b.path,),
                 )
 
@@ -349,9 +350,9 @@ class _Differ:
                     key,
                     "removed",
                     "breaking",
-                    f"operation {oid} removed ({op.method} {op.resource.path})",
+                    f"operation {oid} removed ({op.method} {op.path})",
                     "a client calling it gets 404/405; a store implementing it keeps dead code",
-                    op.spec.clauses,
+                    op.clauses,
                     tok,
                 )
                 continue
@@ -362,9 +363,9 @@ class _Differ:
                     key,
                     "added",
                     "compatible",
-                    f"operation {oid} added ({op.method} {op.resource.path})",
+                    f"operation {oid} added ({op.method} {op.path})",
                     "existing clients do not call it; stores must implement it",
-                    op.spec.clauses,
+                    op.clauses,
                     tok,
                 )
                 continue
@@ -372,20 +373,20 @@ class _Differ:
 
     def operation(self, a: m.Operation, b: m.Operation, key: str, tok: tuple[str, ...]) -> None:
         oid = a.id
-        cl = b.spec.clauses
-        if (a.method, a.resource.path) != (b.method, b.resource.path):
+        cl = b.clauses
+        if (a.method, a.path) != (b.method, b.path):
             self.add(
                 "operation",
                 key,
                 "changed",
                 "breaking",
-                f"operation {oid} moved: {a.method} {a.resource.path} -> {b.method} {b.resource.path}",
+                f"operation {oid} moved: {a.method} {a.path} -> {b.method} {b.path}",
                 "clients call the old method and path",
                 cl,
                 tok,
             )
-        gone = sorted(set(a.spec.interfaces) - set(b.spec.interfaces))
-        new = sorted(set(b.spec.interfaces) - set(a.spec.interfaces))
+        gone = sorted(set(a.interfaces) - set(b.interfaces))
+        new = sorted(set(b.interfaces) - set(a.interfaces))
         if gone:
             self.add(
                 "operation",
@@ -408,31 +409,31 @@ class _Differ:
                 cl,
                 tok,
             )
-        if a.spec.conformance != b.spec.conformance:
-            weaker = b.spec.conformance != "mandatory" and a.spec.conformance == "mandatory"
+        if a.conformance != b.conformance:
+            weaker = b.conformance != "mandatory" and a.conformance == "mandatory"
             self.add(
                 "operation",
                 key,
                 "changed",
                 "breaking" if weaker else "compatible",
-                f"operation {oid} conformance: {a.spec.conformance} -> {b.spec.conformance}",
+                f"operation {oid} conformance: {a.conformance} -> {b.conformance}",
                 "a store may now omit it" if weaker else "stores must now implement it",
                 cl,
                 tok,
             )
-        if a.spec.request_required != b.spec.request_required:
+        if a.request_required != b.request_required:
             self.add(
                 "operation",
                 key,
                 "changed",
-                "breaking" if b.spec.request_required else "compatible",
-                f"operation {oid}: request body required {a.spec.request_required} -> {b.spec.request_required}",
-                "clients that send no body are refused" if b.spec.request_required else "a body may be omitted",
+                "breaking" if b.request_required else "compatible",
+                f"operation {oid}: request body required {a.request_required} -> {b.request_required}",
+                "clients that send no body are refused" if b.request_required else "a body may be omitted",
                 cl,
                 tok,
             )
-        gone_cb = sorted(set(a.spec.callbacks) - set(b.spec.callbacks))
-        new_cb = sorted(set(b.spec.callbacks) - set(a.spec.callbacks))
+        gone_cb = sorted(set(a.callbacks) - set(b.callbacks))
+        new_cb = sorted(set(b.callbacks) - set(a.callbacks))
         for c in gone_cb:
             self.add(
                 "operation",
@@ -447,12 +448,9 @@ class _Differ:
         for c in new_cb:
             self.add("operation", key, "changed", "compatible", f"operation {oid}: callback {c} added", "", cl, tok)
         if any(
-            getattr(a.spec, f) != getattr(b.spec, f)
-            for f in ("summary", "description", "clauses", "open_points", "oma_scope")
+            getattr(a, f) != getattr(b, f) for f in ("summary", "description", "clauses", "open_points", "oma_scope")
         ):
-            self.add(
-                "operation", key, "changed", "editorial", f"operation {oid} {_textual(a.spec, b.spec)}", "", cl, tok
-            )
+            self.add("operation", key, "changed", "editorial", f"operation {oid} {_textual(a, b)}", "", cl, tok)
         self.parameters(a, b, tok)
         self.requests(a, b, tok)
         self.responses(a, b, tok)
@@ -460,8 +458,8 @@ class _Differ:
     def parameters(self, a: m.Operation, b: m.Operation, tok: tuple[str, ...]) -> None:
         """The operation's own parameters; the base path's (storeName, boxId) are compared once, in ``auth``."""
         base = {p.name for p in [*self.old.api.base_parameters, *self.new.api.base_parameters]}
-        o = {p.spec.name: p.spec for p in [*a.path_parameters, *a.query_parameters] if p.spec.name not in base}
-        n = {p.spec.name: p.spec for p in [*b.path_parameters, *b.query_parameters] if p.spec.name not in base}
+        o = {p.name: p for p in [*a.path_parameters, *a.query_parameters] if p.name not in base}
+        n = {p.name: p for p in [*b.path_parameters, *b.query_parameters] if p.name not in base}
         for name in sorted(set(o) | set(n)):
             key = f"parameter:{a.id}.{name}"
             if name not in n:
@@ -473,7 +471,7 @@ class _Differ:
                     "breaking",
                     f"{p.location} parameter {name} of {a.id} removed",
                     "clients that send it are refused or silently ignored",
-                    p.clauses or a.spec.clauses,
+                    p.clauses or a.clauses,
                     tok,
                 )
                 continue
@@ -487,12 +485,12 @@ class _Differ:
                     "breaking" if req else "compatible",
                     f"{'required' if req else 'optional'} {p.location} parameter {name} of {a.id} added",
                     "new required parameter: existing calls lack it" if req else "",
-                    p.clauses or b.spec.clauses,
+                    p.clauses or b.clauses,
                     tok,
                 )
                 continue
             q = o[name]
-            cl = p.clauses or b.spec.clauses
+            cl = p.clauses or b.clauses
             if q.location != p.location or q.type != p.type or q.array != p.array:
                 self.add(
                     "parameter",
@@ -535,8 +533,8 @@ class _Differ:
                 )
 
     def requests(self, a: m.Operation, b: m.Operation, tok: tuple[str, ...]) -> None:
-        o = {x.media: x for x in a.spec.request}
-        n = {x.media: x for x in b.spec.request}
+        o = {x.media: x for x in a.request}
+        n = {x.media: x for x in b.request}
         for media in sorted(set(o) | set(n)):
             key = f"request:{a.id}.{media}"
             if media not in n:
@@ -547,7 +545,7 @@ class _Differ:
                     "breaking",
                     f"request body {media} of {a.id} removed",
                     "clients sending it are refused",
-                    b.spec.clauses,
+                    b.clauses,
                     tok,
                 )
             elif media not in o:
@@ -558,7 +556,7 @@ class _Differ:
                     "compatible",
                     f"request body {media} of {a.id} added",
                     "",
-                    b.spec.clauses,
+                    b.clauses,
                     tok,
                 )
             elif _body_shape(o[media]) != _body_shape(n[media]):
@@ -569,13 +567,13 @@ class _Differ:
                     "breaking",
                     f"request body {media} of {a.id}: {_body_shape(o[media])} -> {_body_shape(n[media])}",
                     "clients send the old body",
-                    b.spec.clauses,
+                    b.clauses,
                     tok,
                 )
 
     def responses(self, a: m.Operation, b: m.Operation, tok: tuple[str, ...]) -> None:
-        o = {r.status: r for r in a.spec.responses}
-        n = {r.status: r for r in b.spec.responses}
+        o = {r.status: r for r in a.responses}
+        n = {r.status: r for r in b.responses}
         for status in sorted(set(o) | set(n)):
             key = f"response:{a.id}.{status}"
             if status not in n:
@@ -587,12 +585,12 @@ class _Differ:
                     "breaking",
                     f"response {status} of {a.id} removed",
                     "changed status code: clients expecting it see another",
-                    r.clauses or a.spec.clauses,
+                    r.clauses or a.clauses,
                     tok,
                 )
                 continue
             r = n[status]
-            cl = r.clauses or b.spec.clauses
+            cl = r.clauses or b.clauses
             if status not in o:
                 success = status < 400
                 self.add(
@@ -699,32 +697,32 @@ class _Differ:
                     "breaking" if used else "compatible",
                     f"type {name} removed",
                     "bodies of this type are no longer understood" if used else "it was not used by any operation",
-                    o[name].spec.clauses,
+                    o[name].clauses,
                     tok,
                 )
                 continue
             if name not in o:
-                self.add("type", key, "added", "compatible", f"type {name} added", "", n[name].spec.clauses, tok)
+                self.add("type", key, "added", "compatible", f"type {name} added", "", n[name].clauses, tok)
                 continue
             self.type(o[name], n[name], key, tok)
 
     def type(self, a: m.Type, b: m.Type, key: str, tok: tuple[str, ...]) -> None:
-        name, cl = a.name, b.spec.clauses
+        name, cl = a.name, b.clauses
         d = self.direction(name)
         for attr in ("kind", "base", "root"):
-            if getattr(a.spec, attr) != getattr(b.spec, attr):
+            if getattr(a, attr) != getattr(b, attr):
                 self.add(
                     "type",
                     key,
                     "changed",
                     "breaking",
-                    f"type {name} {attr}: {getattr(a.spec, attr)} -> {getattr(b.spec, attr)}",
+                    f"type {name} {attr}: {getattr(a, attr)} -> {getattr(b, attr)}",
                     "the JSON shape changes",
                     cl,
                     tok,
                 )
         for attr, wider in (("max_length", _wider_max), ("pattern", _same)):
-            va, vb = getattr(a.spec, attr), getattr(b.spec, attr)
+            va, vb = getattr(a, attr), getattr(b, attr)
             if va != vb:
                 self.add(
                     "type",
@@ -736,8 +734,8 @@ class _Differ:
                     cl,
                     tok,
                 )
-        if a.spec.closed != b.spec.closed:
-            opened = not b.spec.closed
+        if a.closed != b.closed:
+            opened = not b.closed
             impact: Impact = (
                 ("breaking" if "response" in d else "compatible")
                 if opened
@@ -753,7 +751,7 @@ class _Differ:
                 cl,
                 tok,
             )
-        if [c.model_dump() for c in a.spec.choices] != [c.model_dump() for c in b.spec.choices]:
+        if a.choices != b.choices:
             self.add(
                 "type",
                 key,
@@ -764,29 +762,29 @@ class _Differ:
                 cl,
                 tok,
             )
-        if a.spec.description != b.spec.description or a.spec.clauses != b.spec.clauses:
+        if a.description != b.description or a.clauses != b.clauses:
             self.add("type", key, "changed", "editorial", f"type {name} text changed", "", cl, tok)
-        fo = {f.name: f.spec for f in a.fields}
-        fn = {f.name: f.spec for f in b.fields}
+        fo = {f.name: f for f in a.fields}
+        fn = {f.name: f for f in b.fields}
         for fname in sorted(set(fo) | set(fn)):
-            self.field(name, d, fname, fo.get(fname), fn.get(fname), a.spec.closed, cl)
+            self.field(name, d, fname, fo.get(fname), fn.get(fname), a.closed, cl)
 
     def field(
         self,
         tname: str,
         d: set[str],
         fname: str,
-        a: s.FieldIn | None,
-        b: s.FieldIn | None,
+        a: m.Field | None,
+        b: m.Field | None,
         closed: bool,
-        type_clauses: list[str],
+        type_clauses: Sequence[str],
     ) -> None:
         """A field cites its own clauses, or else its type's."""
         key, tok = f"field:{tname}.{fname}", (tname,)
         if a is not None and not a.clauses:
-            a = a.model_copy(update={"clauses": type_clauses})
+            a = dataclasses.replace(a, clauses=tuple(type_clauses))
         if b is not None and not b.clauses:
-            b = b.model_copy(update={"clauses": type_clauses})
+            b = dataclasses.replace(b, clauses=tuple(type_clauses))
         label = f"field {tname}.{fname}"
         if b is None:
             assert a is not None
@@ -932,17 +930,17 @@ class _Differ:
                     "breaking" if used else "compatible",
                     f"enumeration {name} removed",
                     "values of it are no longer understood" if used else "it was not used",
-                    o[name].spec.clauses,
+                    o[name].clauses,
                     tok,
                 )
                 continue
             if name not in o:
-                self.add("enum", key, "added", "compatible", f"enumeration {name} added", "", n[name].spec.clauses, tok)
+                self.add("enum", key, "added", "compatible", f"enumeration {name} added", "", n[name].clauses, tok)
                 continue
             d = self.direction(name)
-            va = [v.value for v in o[name].spec.values]
-            vb = [v.value for v in n[name].spec.values]
-            cl = n[name].spec.clauses
+            va = [v.value for v in o[name].values]
+            vb = [v.value for v in n[name].values]
+            cl = n[name].clauses
             for v in sorted(set(va) - set(vb)):
                 breaking = "request" in d or not d
                 self.add(
@@ -971,7 +969,7 @@ class _Differ:
                     cl,
                     tok,
                 )
-            if o[name].spec.description != n[name].spec.description or o[name].spec.clauses != cl:
+            if o[name].description != n[name].description or o[name].clauses != cl:
                 self.add("enum", key, "changed", "editorial", f"enumeration {name} text changed", "", cl, tok)
 
     def exceptions(self) -> None:
@@ -986,7 +984,7 @@ class _Differ:
                     "compatible",
                     f"exception {eid} removed",
                     "no longer answered",
-                    o[eid].spec.clauses,
+                    o[eid].clauses,
                     tok,
                 )
             elif eid not in o:
@@ -997,11 +995,11 @@ class _Differ:
                     "compatible",
                     f"exception {eid} added",
                     "a new failure reason in the same requestError body",
-                    n[eid].spec.clauses,
+                    n[eid].clauses,
                     tok,
                 )
             else:
-                a, b = o[eid].spec, n[eid].spec
+                a, b = o[eid], n[eid]
                 if a.http_status != b.http_status:
                     self.add(
                         "exception",
@@ -1121,7 +1119,7 @@ class _Differ:
         """Default limits and the responses every operation documents (the api section)."""
         a, b = self.old.api, self.new.api
         cl = b.clauses
-        for attr in s.LimitsIn.model_fields:
+        for attr in (f.name for f in dataclasses.fields(m.Limits)):
             va, vb = getattr(a.limits, attr), getattr(b.limits, attr)
             if va != vb:
                 both = {"request", "response"}  # a default limit applies wherever a field sets none
@@ -1160,7 +1158,7 @@ class _Differ:
                     cl,
                     (),
                 )
-            elif [x.model_dump() for x in common_a[status].bodies] != [x.model_dump() for x in common_b[status].bodies]:
+            elif common_a[status].bodies != common_b[status].bodies:
                 self.add(
                     "api",
                     "section:api",
@@ -1216,7 +1214,7 @@ class _Differ:
                 if compare is not None:
                     compare(o[name], n[name], key, tok)
                 skip = {"description", "caller", "rule", "condition", "clauses", "open_points"}
-                fields = type(n[name]).model_fields
+                fields = [f.name for f in dataclasses.fields(n[name])]
                 if any(f in skip and getattr(o[name], f) != getattr(n[name], f) for f in fields):
                     self.add(
                         kind,
@@ -1229,7 +1227,7 @@ class _Differ:
                         tok,
                     )
 
-    def interface(self, a: s.InterfaceIn, b: s.InterfaceIn, key: str, tok: tuple[str, ...]) -> None:
+    def interface(self, a: m.Interface, b: m.Interface, key: str, tok: tuple[str, ...]) -> None:
         for attr in ("scheme", "required_scopes", "box_binding", "box_claim"):
             va, vb = getattr(a, attr), getattr(b, attr)
             if va != vb:
@@ -1238,7 +1236,7 @@ class _Differ:
                     key,
                     "changed",
                     "breaking",
-                    f"interface {a.name} {attr}: {va} -> {vb}",
+                    f"interface {a.name} {attr}: {_shown(va)} -> {_shown(vb)}",
                     "changed auth requirement",
                     b.clauses,
                     tok,
@@ -1307,9 +1305,7 @@ class _Differ:
                     tok,
                 )
 
-    def setting(self, name: str, a: s.SettingIn | str, b: s.SettingIn | str, clauses: list[str]) -> None:
-        sa = a if isinstance(a, s.SettingIn) else s.SettingIn(description=a)
-        sb = b if isinstance(b, s.SettingIn) else s.SettingIn(description=b)
+    def setting(self, name: str, sa: m.Setting, sb: m.Setting, clauses: Sequence[str]) -> None:
         key, tok = f"setting:{name}", (name,)
         removed = [v for v in sa.values if v not in sb.values] if sb.values else []
         if removed:
@@ -1337,7 +1333,7 @@ class _Differ:
             self.add("setting", key, "changed", "editorial", f"deployment setting {name} described differently", "",
                      clauses, tok)  # fmt: skip
 
-    def scheme(self, a: s.SecuritySchemeIn, b: s.SecuritySchemeIn, key: str, tok: tuple[str, ...]) -> None:
+    def scheme(self, a: m.Scheme, b: m.Scheme, key: str, tok: tuple[str, ...]) -> None:
         for attr in ("type", "bearer_format", "token_url", "scopes"):
             va, vb = getattr(a, attr), getattr(b, attr)
             if va != vb:
@@ -1352,7 +1348,7 @@ class _Differ:
                     tok,
                 )
 
-    def rule(self, a: s.ValidationRuleIn, b: s.ValidationRuleIn, key: str, tok: tuple[str, ...]) -> None:
+    def rule(self, a: m.ValidationRule, b: m.ValidationRule, key: str, tok: tuple[str, ...]) -> None:
         for attr in ("check", "parameters", "profiles"):
             va, vb = getattr(a, attr), getattr(b, attr)
             if va != vb:
@@ -1367,7 +1363,7 @@ class _Differ:
                     tok,
                 )
 
-    def challenge(self, a: s.ChallengeIn, b: s.ChallengeIn, key: str, tok: tuple[str, ...]) -> None:
+    def challenge(self, a: m.Challenge, b: m.Challenge, key: str, tok: tuple[str, ...]) -> None:
         for attr in ("status", "www_authenticate", "exception", "applies_to", "variant_of", "when"):
             va, vb = getattr(a, attr), getattr(b, attr)
             if va != vb:
@@ -1394,15 +1390,15 @@ class _Differ:
         return self.out
 
 
-def _ptype(p: s.ParameterIn) -> str:
+def _ptype(p: m.Parameter) -> str:
     return f"{p.location} {p.type}{'[]' if p.array else ''}"
 
 
-def _ftype(f: s.FieldIn) -> str:
+def _ftype(f: m.Field) -> str:
     return f"{f.type}{'[]' if f.array else ''}"
 
 
-def _delta(a: list[str], b: list[str]) -> str:
+def _delta(a: Sequence[str], b: Sequence[str]) -> str:
     """'+X -Y' for two lists of ids."""
     plus = [f"+{x}" for x in b if x not in a]
     minus = [f"-{x}" for x in a if x not in b]
@@ -1432,7 +1428,7 @@ def _textual(a: Any, b: Any) -> str:
     parts = []
     for f in ("clauses", "open_points", "affects"):
         va, vb = getattr(a, f, None), getattr(b, f, None)
-        if va != vb and isinstance(va, list) and isinstance(vb, list):
+        if va != vb and isinstance(va, tuple) and isinstance(vb, tuple):
             parts.append(f"{f.replace('_', ' ')} {_delta(va, vb)}")
     changed = [f for f in _TEXT_FIELDS if getattr(a, f, None) != getattr(b, f, None)]
     if changed:
@@ -1440,11 +1436,16 @@ def _textual(a: Any, b: Any) -> str:
     return "; ".join(parts)
 
 
+def _shown(v: object) -> object:
+    """A value as the model writes it (a list, not the IR's tuple)."""
+    return list(v) if isinstance(v, tuple) else v
+
+
 def _short(v: Any) -> str:
     return json.dumps(v, sort_keys=True) if not isinstance(v, str) else v
 
 
-def _body_shape(b: s.BodyIn) -> str:
+def _body_shape(b: m.Body) -> str:
     parts = ",".join(f"{p.name}:{p.type or p.media}{'?' if not p.required else ''}" for p in b.parts)
     return f"{b.type or b.media}" + (f"[{parts}]" if parts else "")
 
@@ -1462,7 +1463,7 @@ def _same(a: object, b: object) -> bool:
     return a == b  # a changed pattern is never known to be wider
 
 
-def _field_dirs(d: set[str], f: s.FieldIn) -> set[str]:
+def _field_dirs(d: set[str], f: m.Field) -> set[str]:
     if f.access == "read-only":
         return d & {"response"}
     if f.access == "write-only":

@@ -336,23 +336,17 @@ def junit_results(report: Path) -> dict[tuple[str, str], dict[str, int]]:
 def compute(
     model: m.Model, files: dict[str, str], document: dict[str, Any], tests_dir: Path | None, root: Path
 ) -> Trace:
-    rows = {
-        cid: Row(cid, c.spec.source, c.spec.clause, c.spec.kind, c.spec.status, c.spec.text, c.spec.outside)
-        for cid, c in model.clauses.items()
-    }
+    rows = {cid: Row(cid, c.source, c.clause, c.kind, c.status, c.text, c.outside) for cid, c in model.clauses.items()}
     for ref in model.refs:
         if ref.kind == "clause" and ref.name in rows:
             loc = {"file": ref.position.file, "symbol": ref.context, "line": ref.position.line}
             if loc not in rows[ref.name].elements:
                 rows[ref.name].elements.append(loc)
     for op in model.open_points.values():
-        for cid in op.spec.clauses:
+        for cid in op.clauses:
             if cid in rows:
-                rows[cid].open_points.append(op.spec.id)
-    points = {
-        op.spec.id: OpenPointRow(op.spec.id, op.spec.title, op.spec.status, list(op.spec.clauses))
-        for op in model.open_points.values()
-    }
+                rows[cid].open_points.append(op.id)
+    points = {op.id: OpenPointRow(op.id, op.title, op.status, list(op.clauses)) for op in model.open_points.values()}
     pattern = _id_pattern(list(rows) + list(points))  # one scan of each file finds clause and open point ids
     without: list[str] = []
     for path, text in sorted(files.items()):
