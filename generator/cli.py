@@ -164,7 +164,7 @@ def openapi(spec: Path, fmt: str, output: Path | None) -> None:
     if not result.ok or result.model is None:
         sys.stderr.write("nothing written: the model has errors\n")
         sys.exit(1)
-    text = emit_openapi.emit(result.model, result.document)[f"openapi/openapi.{fmt}"]
+    text = emit_openapi.emit(result.document)[f"openapi/openapi.{fmt}"]
     if output is None:
         sys.stdout.write(text)
         return
@@ -196,11 +196,11 @@ def docs_command(spec: Path, tests: Path, output: Path) -> None:
     if not result.ok or result.model is None:
         sys.stderr.write("nothing written: the model has errors\n")
         sys.exit(1)
-    files = pipeline.emit(result.model, result.document, tests if tests.is_dir() else None)
+    html = pipeline.docs_page(result.model, result.document, tests if tests.is_dir() else None)
     target = output / "index.html"
     try:
         output.mkdir(parents=True, exist_ok=True)
-        write_file(target, files["docs/index.html"].encode())
+        write_file(target, html.encode())
     except OSError as e:
         sys.stderr.write(f"{target}: error write: {e.strerror}\n")
         sys.exit(1)
@@ -231,8 +231,7 @@ def trace_command(clause: str | None, spec: Path, tests: Path, fmt: str, junit: 
     sys.stderr.write(result.diagnostics.render())
     if not result.ok or result.model is None:
         sys.exit(1)
-    files = pipeline.emit(result.model, result.document)
-    matrix = tracing.compute(result.model, files, result.document, tests if tests.is_dir() else None, Path.cwd())
+    matrix = pipeline.traceability(result.model, result.document, tests if tests.is_dir() else None)
     for problem in matrix.problems:  # blanket or uncapped clause markers: not counted, and the trace fails
         sys.stderr.write(problem.render() + "\n")
     if junit is not None:

@@ -1,9 +1,11 @@
-"""The pipeline, as a table of contents:
+"""The pipeline, as a table of contents (``generator/README.md`` draws it):
 
-    load -> parse -> build -> validate -> emit (in memory) -> verify -> write
+    check:    load -> overlay -> parse -> build -> validate -> index -> OpenAPI document -> verify
+    emit:     realise (document, models, server, clients, conformance kit) -> trace -> docs
+    generate: check -> emit -> impact reports of the change requests -> write
 
-Each stage lives in its own module and hands the next one a typed value; diagnostics collect
-along the way, and any error stops the run before anything is written.
+Each stage lives in its own package (frontend/, checks/, ir/, emit/, reports/) and hands the next one a
+typed value; diagnostics collect along the way, and any error stops the run before anything is written.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from .frontend.load import load
 from .frontend.overlay import overlay
 from .frontend.parse import parse
 from .frontend.sources import Side
+from .ir import index
 from .ir.model import Model
 from .reports import diff as diffing
 from .reports import trace
@@ -39,6 +42,7 @@ from .write import Plan, plan, with_manifest, write
 class Result:
     diagnostics: Diagnostics
     model: Model | None = None
+    index: index.Index | None = None  # the facts derived from the model, once
     document: dict[str, Any] = field(default_factory=dict)  # the OpenAPI document, verified
     files: dict[str, bytes] = field(default_factory=dict)
     plan: Plan | None = None
@@ -75,30 +79,53 @@ def check(spec: Path, with_: Sequence[str] = (), without: Sequence[str] = ()) ->
     validate(model, diags)
     if diags.has_errors:
         return Result(diags, model)
-    document = emit_openapi.build_document(model)
+    ix = index.of(model)
+    document = emit_openapi.build_document(ix)
     verify(model, document, diags)
-    return Result(diags, model, document)
+    return Result(diags, model, ix, document)
 
 
-def emit(
-    model: Model, document: dict[str, Any], tests: Path | None = None, diags: Diagnostics | None = None
-) -> dict[str, str]:
+@dataclass
+class Output:
+    files: dict[str, str]  # every generated file, in memory
+    matrix: trace.Trace  # the traceability matrix they hold (trace/, docs/); its problems: clause markers
+
+
+def realise(ix: index.Index, document: dict[str, Any]) -> dict[str, str]:
+    """The files that realise the model: the document, the models, the store interface, auth and server, the
+    clients, and the conformance kit; the traceability matrix finds its artifacts and kit tests in them."""
+    return {
+        **emit_openapi.emit(document),
+        **emit_models.emit(ix, document),
+        **emit_server.emit(ix),
+        **emit_client.emit(ix),
+        **emit_conformance.emit(ix),
+    }
+
+
+def emit(model: Model, document: dict[str, Any], tests: Path | None = None) -> Output:
     """IR (and its OpenAPI document) -> every generated file, in memory; the traceability matrix and the HTML
     docs last, as they read the others (and the clause markers of the tests in ``tests``). Clause markers that
-    break the citation rules (blanket, more than four ids without a reason) are added to ``diags``."""
-    files: dict[str, str] = {}
-    files.update(emit_openapi.emit(model, document))
-    files.update(emit_models.emit(model, document))
-    files.update(emit_server.emit(model))
-    files.update(emit_client.emit(model))
-    files.update(emit_conformance.emit(model))
+    break the citation rules (blanket, more than four ids without a reason) are the matrix's problems."""
+    ix = index.of(model)
+    files = realise(ix, document)
     matrix = trace.compute(model, files, document, tests, Path.cwd())
-    if diags is not None:
-        diags.items += matrix.problems
     files.update(trace.emit(matrix))
-    files.update(emit_docs.emit(model, document, matrix))
+    files.update(emit_docs.emit(ix, document, matrix))
     files["README.md"] = GENERATED_README
-    return files
+    return Output(files, matrix)
+
+
+def traceability(model: Model, document: dict[str, Any], tests: Path | None = None) -> trace.Trace:
+    """Only the traceability matrix (``nmsgen trace``): the realising files are made in memory for it to read,
+    nothing is rendered."""
+    return trace.compute(model, realise(index.of(model), document), document, tests, Path.cwd())
+
+
+def docs_page(model: Model, document: dict[str, Any], tests: Path | None = None) -> str:
+    """Only the HTML reference (``nmsgen docs``): the document and the matrix, which reads the realising files
+    (the page shows where in the generated code each clause is realised); no trace files, README or reports."""
+    return emit_docs.emit(index.of(model), document, traceability(model, document, tests))[emit_docs.PATH]
 
 
 def generate(
@@ -113,7 +140,9 @@ def generate(
     then compare with ``out`` (``check_only``) or write it."""
     result = check(spec, with_, without)
     if result.ok and result.model is not None:
-        files = emit(result.model, result.document, tests, result.diagnostics)
+        output = emit(result.model, result.document, tests)
+        result.diagnostics.items += output.matrix.problems
+        files = output.files
         if not with_ and not without:
             files.update(impact_reports(spec, result, files, tests))
         if result.diagnostics.has_errors:
@@ -132,8 +161,8 @@ def compare(old: Side, new: Side, with_files: bool = True) -> tuple[diffing.Repo
     diags.extend(b.diagnostics)
     if not (a.ok and b.ok) or a.model is None or b.model is None:
         return None, diags
-    files_a = emit(a.model, a.document) if with_files else None
-    files_b = emit(b.model, b.document) if with_files else None
+    files_a = emit(a.model, a.document).files if with_files else None
+    files_b = emit(b.model, b.document).files if with_files else None
     return diffing.diff(a.model, b.model, old.label, new.label, files_a, files_b), diags
 
 
@@ -156,7 +185,7 @@ def impact_reports(
         if not other.ok or other.model is None or baseline.model is None:
             continue
         base_label, cr_label = (f"spec-{cid}", "spec") if incorporated else ("spec", f"spec+{cid}")
-        other_files = emit(other.model, other.document, tests)
+        other_files = emit(other.model, other.document, tests).files
         before, after = (other, baseline) if incorporated else (baseline, other)
         files_before, files_after = (other_files, baseline_files) if incorporated else (baseline_files, other_files)
         assert before.model is not None and after.model is not None

@@ -236,7 +236,7 @@ def test_generate_writes_nothing_while_a_test_breaks_the_citation_rules(project:
 def test_an_unverified_citation_no_longer_counts_as_testing_its_clause(project: Path) -> None:
     result = pipeline.check(project / "model")
     assert result.model is not None and result.document is not None
-    files = pipeline.emit(result.model, result.document)
+    files = pipeline.emit(result.model, result.document).files
     matrix = tracing.compute(result.model, files, result.document, project / "tests", project)
     (three,) = [c for c in matrix.citations if c.clause == "C-3" and c.file.startswith("tests/")]
     assert matrix.row("C-3").tested  # type: ignore[union-attr]
@@ -252,7 +252,7 @@ def test_the_project_and_its_conformance_kit_follow_the_rules() -> None:
     clauses without a reason, per test or per case."""
     result = pipeline.check(ROOT / "spec")
     assert result.model is not None and result.document is not None
-    files = pipeline.emit(result.model, result.document)
+    files = pipeline.emit(result.model, result.document).files
     matrix = tracing.compute(result.model, files, result.document, ROOT / "tests", ROOT)
     assert [d.render() for d in matrix.problems] == []
     per_case: dict[tuple[str, str, str], set[str]] = {}

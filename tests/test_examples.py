@@ -17,6 +17,7 @@ from openapi_schema_validator import OAS30ReadValidator, OAS30WriteValidator
 
 from generator import pipeline
 from generator.emit import openapi as emit_openapi
+from generator.ir import index
 from generator.ir.model import Model
 from generator.ir.names import body_schema_name
 
@@ -32,7 +33,7 @@ def model() -> Model:
 
 @pytest.fixture(scope="module")
 def doc(model: Model) -> dict[str, Any]:
-    return emit_openapi.build_document(model)
+    return emit_openapi.build_document(index.of(model))
 
 
 def body_types(model: Model) -> tuple[set[str], set[str]]:

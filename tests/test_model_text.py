@@ -52,6 +52,7 @@ from generator.diagnostics import Diagnostics
 from generator.emit import server as emit_server
 from generator.frontend import build, parse, schema
 from generator.frontend.load import load
+from generator.ir import index
 
 from .conftest import FIXTURES, ROOT
 
@@ -533,7 +534,7 @@ def _edit(path: Path, old: str, new: str) -> None:
 def _spec_baseline() -> dict[str, str]:
     result = pipeline.check(ROOT / "spec")
     assert result.model is not None
-    return pipeline.emit(result.model, result.document)
+    return pipeline.emit(result.model, result.document).files
 
 
 def _compiled_like_the_baseline(files: dict[str, str], baseline_files: dict[str, str]) -> None:
@@ -553,7 +554,7 @@ def test_summary_ending_in_a_quote_and_line_separators(tmp_path: Path) -> None:
     _edit(spec / "resources" / "objects.yaml", "summary: Retrieve a stored object.", hostile)
     result = pipeline.check(spec)
     assert result.ok and result.model is not None, result.diagnostics.render()
-    files = pipeline.emit(result.model, result.document)
+    files = pipeline.emit(result.model, result.document).files
     _compiled_like_the_baseline(files, _spec_baseline())
     kit = ast.parse(files["conformance/test_operations.py"])
     docs = [ast.get_docstring(f, clean=False) or "" for f in kit.body if isinstance(f, ast.FunctionDef)]
@@ -571,10 +572,12 @@ def test_auth_docstring_text_stays_text(tmp_path: Path) -> None:
           f"www_authenticate: {hostile}, exception: SVC2003")  # fmt: skip
     result = pipeline.check(model)
     assert result.ok and result.model is not None, result.diagnostics.render()
-    auth = emit_server.emit(result.model)["mcdata_store/auth.py"]
+    auth = emit_server.emit(index.of(result.model))["mcdata_store/auth.py"]
     base = pipeline.check(MINIMAL)
     assert base.model is not None
-    _compiled_like_the_baseline({"auth.py": auth}, {"auth.py": emit_server.emit(base.model)["mcdata_store/auth.py"]})
+    _compiled_like_the_baseline(
+        {"auth.py": auth}, {"auth.py": emit_server.emit(index.of(base.model))["mcdata_store/auth.py"]}
+    )
     assert 'Bearer """ + str(__import__("os").getcwd()) + """ \\``' in (ast.get_docstring(ast.parse(auth)) or "")
 
 
@@ -592,7 +595,7 @@ def test_escaping_alone_keeps_a_hostile_path_inert(tmp_path: Path) -> None:
     assert [d.code for d in diags.items] == ["unsafe-path"]
     base = pipeline.check(MINIMAL)
     assert base.model is not None
-    _compiled_like_the_baseline(emit_server.emit(built), emit_server.emit(base.model))
+    _compiled_like_the_baseline(emit_server.emit(index.of(built)), emit_server.emit(index.of(base.model)))
     assert not (tmp_path / "PWNED").exists() and not (ROOT / "PWNED").exists()
 
 

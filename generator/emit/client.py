@@ -1,21 +1,20 @@
 """Stage 5e — emit the typed clients: IR -> ``<package>/client.py`` (sync and async, one template macro).
 
-Everything a template needs is computed here: argument lists, the request path expression, how the
-body is sent, the return annotation, and cursor iterators for the operations that page (a request
-``fromCursor`` and an answer ``cursor``, OMA NMS 5.1.10). These are :class:`~generator.escape.Code`
-fragments: model strings enter them only as Python literals (``py_literal``) or checked identifiers
-(the names :mod:`generator.server_view` computed, ``py_identifier``).
+The index gives each operation's client method (argument list, request path expression, how the body
+is sent, the return annotation); computed here are the cursor iterators of the operations that page (a
+request ``fromCursor`` and an answer ``cursor``, OMA NMS 5.1.10) and the error classes. These are
+:class:`~generator.escape.Code` fragments: model strings enter them only as Python literals
+(``py_literal``) or checked identifiers (the names the index computed, ``py_identifier``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .. import server_view as sv
-from ..escape import Code, py_identifier, py_literal
+from ..escape import Code, py_identifier
 from ..ir import model as m
-from ..ir.names import body_schema_name, error_class
-from .openapi import body_types
+from ..ir.index import Index, OperationView
+from ..ir.names import error_class
 from .render import format_python, render
 
 
@@ -29,84 +28,6 @@ class Iterator_:
     call: Code
     items: Code
     cursor: Code
-
-
-def _path_expr(op: sv.OperationView, prefix: str) -> Code:
-    rel = op.path[len(prefix) :]
-    out: list[str] = []
-    for piece in rel.replace("}", "{").split("{"):
-        if not piece:
-            continue
-        if piece in {p.name for p in op.path_params}:
-            py = next(p.py for p in op.path_params if p.name == piece)
-            out.append(f"_seg({py})")
-        else:
-            out.append(py_literal(piece))
-    return Code(" + ".join(out) or "''")
-
-
-def _client(op: sv.OperationView, prefix: str) -> None:
-    """Fill the client fields of ``op``."""
-    args = [f"{p.py}: str" for p in op.path_params]
-    if op.request in ("json", "json-or-multipart"):
-        args.append(f"body: {op.request_inner}")
-    elif op.request == "multipart":
-        args.append(f"body: {op.root_part['inner']}")
-    keyword = [f"{p['py']}: {p['annotation']}" + (" = ()" if p["array"] else " = None") for p in op.payload_parts]
-    keyword = [k.replace("list[Payload | None] = ()", "tuple[Payload | None, ...] = ()") for k in keyword]
-    for q in op.query_params:
-        if q.required:
-            keyword.append(f"{q.py}: {q.annotation}")
-        else:
-            keyword.append(f"{q.py}: {q.annotation} | None = None")
-    required_kw = [k for k in keyword if "=" not in k]
-    optional_kw = [k for k in keyword if "=" in k]
-    if required_kw:
-        args += required_kw
-    if optional_kw:
-        args += ["*", *optional_kw]
-    for q in op.query_params:
-        q.client_value = Code(f"{q.py}.value" if q.annotation.startswith("models.") else q.py)
-    kwargs = ""
-    json_kw = ""
-    root_literal = py_literal(op.request_root)
-    if op.request_root:
-        json_kw = f'content=_json_body({root_literal}, body), headers={{"Content-Type": "application/json"}}'
-    if op.request == "json":
-        kwargs = ", " + json_kw
-    elif op.request == "optional-json":
-        kwargs = ', content=b\'{"empty":null}\', headers={"Content-Type": "application/json"}'
-    elif op.request in ("multipart", "json-or-multipart"):
-        root = op.root_part
-        parts = [
-            f'({py_literal(root["name"])}, (None, _json_body({py_literal(root["root"])}, body), "application/json"))'
-        ]
-        for p in op.payload_parts:
-            name = py_literal(p["name"])
-            if p["array"]:
-                parts.append(
-                    f'*(({name}, (None, x.content, x.media_type) if x is not None else (None, b"", '
-                    f'"application/octet-stream")) for x in {p["py"]})'
-                )
-            else:
-                parts.append(
-                    f"*([({name}, (None, {p['py']}.content, {p['py']}.media_type))] if {p['py']} is not None else [])"
-                )
-        files = "files=[" + ", ".join(parts) + "]"
-        if op.request == "json-or-multipart":
-            cond = " or ".join(f"{p['py']} is not None" for p in op.payload_parts) or "False"
-            kwargs = (
-                f", **({{{files.replace('files=', chr(34) + 'files' + chr(34) + ': ', 1)}}} if {cond} else "
-                f'{{"content": _json_body({root_literal}, body), "headers": {{"Content-Type": '
-                f'"application/json"}}}})'
-            )
-        else:
-            kwargs = ", " + files
-    if op.query_params:
-        kwargs += ", params=params"
-    op.client_args = [Code(a) for a in args]
-    op.client_path = _path_expr(op, prefix)
-    op.client_kwargs = Code(kwargs)
 
 
 def _item_paths(model: m.Model, type_name: str) -> list[tuple[str, str | None, str]]:
@@ -124,7 +45,7 @@ def _item_paths(model: m.Model, type_name: str) -> list[tuple[str, str | None, s
     return out
 
 
-def _iterators(model: m.Model, ops: list[sv.OperationView], async_: bool) -> list[Iterator_]:
+def _iterators(model: m.Model, ops: tuple[OperationView, ...], async_: bool) -> list[Iterator_]:
     out = []
     for op in ops:
         if len(op.outcomes) != 1:
@@ -187,13 +108,8 @@ def _iterators(model: m.Model, ops: list[sv.OperationView], async_: bool) -> lis
     return out
 
 
-def emit(model: m.Model) -> dict[str, str]:
-    ops = sv.operations(model)
-    prefix = sv.server_path(model)
-    base = prefix + "/{storeName}/{boxId}"
-    for op in ops:
-        _client(op, base)
-    bodies = sorted(body_types(model))
+def emit(ix: Index) -> dict[str, str]:
+    model, ops = ix.model, ix.operations
     statuses = sorted(
         {r.status for op in model.operations for r in op.responses if r.status >= 400}
         | {c.status for c in model.auth.challenges}
@@ -203,8 +119,8 @@ def emit(model: m.Model) -> dict[str, str]:
     text = render(
         "client/client.py.jinja",
         operations=ops,
-        bodies=[{"name": t, "body": body_schema_name(t), "root": model.types[t].root} for t in bodies],
-        server_path=prefix,
+        bodies=ix.bodies,
+        server_path=ix.server_path,
         error_classes=[(s, error_class(s)) for s in statuses],
         iterators=_iterators(model, ops, False),
         iterators_async=_iterators(model, ops, True),

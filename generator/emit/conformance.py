@@ -18,9 +18,9 @@ import ast
 from dataclasses import dataclass
 from typing import Any
 
-from .. import server_view as sv
 from ..escape import Code
 from ..ir import model as m
+from ..ir.index import Index, OperationView
 from ..ir.names import slug, snake
 from .render import TEMPLATES, format_python, render
 
@@ -65,7 +65,7 @@ def scenario_checks(source: str) -> dict[str, tuple[str, ...]]:
     return {}
 
 
-def happy_clauses(model: m.Model, op: sv.OperationView, caller: m.Interface, extra: tuple[str, ...]) -> list[str]:
+def happy_clauses(model: m.Model, op: OperationView, caller: m.Interface, extra: tuple[str, ...]) -> list[str]:
     """What a happy path of ``op`` by ``caller`` cites: the operation's defining (first) clause, those of its
     clauses that belong to the caller's interface (e.g. a user manages their stored objects over MCData-7), and
     the clauses its scenario declares (``extra``) that the registry holds."""
@@ -181,8 +181,8 @@ def _resolved(scope: str, a: m.Auth) -> str:
     return scope
 
 
-def emit(model: m.Model) -> dict[str, str]:
-    ops = sv.operations(model)
+def emit(ix: Index) -> dict[str, str]:
+    model, ops = ix.model, ix.operations
     scenarios_source = (TEMPLATES / "conformance" / "scenarios.py").read_text(encoding="utf-8")
     scenarios = scenario_names(scenarios_source)
     checks = scenario_checks(scenarios_source)

@@ -19,11 +19,12 @@ from typing import Any
 import jinja2
 
 from .. import escape
-from ..ir import model as m
+from ..ir.index import Index
 from ..ir.names import CLAUSES_KEY, INTERFACES_KEY, OPEN_POINTS_KEY
 from ..reports import trace as tracing
 from .render import TEMPLATES
 
+PATH = "docs/index.html"
 METHOD_ORDER = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 
 
@@ -162,7 +163,8 @@ def _schemas(document: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-def emit(model: m.Model, document: dict[str, Any], trace: tracing.Trace) -> dict[str, str]:
+def emit(ix: Index, document: dict[str, Any], trace: tracing.Trace) -> dict[str, str]:
+    model = ix.model
     summary = tracing.summary(trace)
     ops = _operations(document)
     tags: dict[str, list[dict[str, Any]]] = {}
@@ -216,4 +218,4 @@ def emit(model: m.Model, document: dict[str, Any], trace: tracing.Trace) -> dict
             loc=tracing.location_text,
         )
     )
-    return {"docs/index.html": html}
+    return {PATH: html}

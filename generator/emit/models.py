@@ -18,7 +18,7 @@ import datamodel_code_generator as dcg
 from datamodel_code_generator.enums import DataModelType, InputFileType
 from datamodel_code_generator.format import Formatter, PythonVersion
 
-from ..ir import model as m
+from ..ir.index import Index
 from ..ir.names import CHOICES_KEY, NULLABLE_KEY
 from .render import format_python, render
 
@@ -61,7 +61,8 @@ def generate_models(document: dict[str, Any], package: str) -> str:
     return code
 
 
-def emit(model: m.Model, document: dict[str, Any]) -> dict[str, str]:
+def emit(ix: Index, document: dict[str, Any]) -> dict[str, str]:
+    model = ix.model
     package, folder = model.api.package, model.package_dir
     return format_python(
         {

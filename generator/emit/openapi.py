@@ -18,6 +18,7 @@ import yaml
 
 from ..ir import answers
 from ..ir import model as m
+from ..ir.index import Index
 from ..ir.names import (
     ALLOW_KEY,
     CHOICES_KEY,
@@ -34,20 +35,6 @@ OPENAPI_VERSION = "3.0.3"
 INT64_MAX = 2**63 - 1
 
 Json = dict[str, Any]
-
-
-def body_types(model: m.Model) -> set[str]:
-    """Types carried as (root-wrapped) bodies or multipart parts by some operation or callback."""
-    out: set[str] = set()
-    for r in model.resources:
-        for op in r.operations:
-            for b in [*op.request, *(b for resp in op.responses for b in resp.bodies)]:
-                out.update(x for x in [b.type, *(p.type for p in b.parts)] if x)
-    for resp in [*model.api.common_responses, model.api.method_not_allowed]:
-        out.update(b.type for b in resp.bodies if b.type)
-    if model.auth.challenges:
-        out.add(m.ERROR_BODY_TYPE)  # every auth failure answers with a requestError body
-    return out
 
 
 def _ref(name: str) -> Json:
@@ -75,9 +62,10 @@ def _describe(
 
 
 class _Emitter:
-    def __init__(self, model: m.Model) -> None:
-        self.m = model
-        self.lim = model.api.limits
+    def __init__(self, ix: Index) -> None:
+        self.ix = ix
+        self.m = ix.model
+        self.lim = ix.model.api.limits
 
     # ------------------------------------------------------------------ schemas
 
@@ -214,7 +202,7 @@ class _Emitter:
 
     def components_schemas(self) -> Json:
         out: Json = {}
-        bodies = body_types(self.m)
+        bodies = set(self.ix.body_types)
         for e in self.m.enums.values():
             out[e.name] = self.enum_schema(e)
         for t in self.m.types.values():
@@ -297,7 +285,7 @@ class _Emitter:
         the same exception; every challenge keeps its own (its error code differs)."""
         out = self.examples_for(op.id, "response", status)
         written = {shown[1] for v in out.values() if (shown := answers.shown_exception(v["value"]))}
-        for a in answers.error_answers(self.m, op):
+        for a in self.ix.error_answers[op.id]:
             if a.status != status or a.variables is None or (a.origin != "auth" and a.exception in written):
                 continue
             x = self.m.exceptions[a.exception]
@@ -599,8 +587,8 @@ def _json(value: Any) -> Any:
     return value
 
 
-def build_document(model: m.Model) -> Json:
-    doc: Json = _json(_Emitter(model).document())
+def build_document(ix: Index) -> Json:
+    doc: Json = _json(_Emitter(ix).document())
     return doc
 
 
@@ -619,8 +607,8 @@ def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 _Dumper.add_representer(str, _str)
 
 
-def emit(model: m.Model, doc: Json) -> dict[str, str]:
-    """The OpenAPI document ``doc`` of ``model`` as ``{relative path: text}`` (JSON and YAML)."""
+def emit(doc: Json) -> dict[str, str]:
+    """The OpenAPI document ``doc`` as ``{relative path: text}`` (JSON and YAML)."""
     text_json = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
     text_yaml = "# generated from spec/ by nmsgen - do not edit\n" + yaml.dump(
         doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False

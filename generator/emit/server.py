@@ -1,6 +1,6 @@
 """Stage 5d — emit the store interface, the auth module and the server: IR -> ``<package>/*.py``.
 
-Templates read :mod:`generator.server_view` and plain tables built here. Deny by default: an
+Templates read the index's operation views (:mod:`generator.ir.index`) and plain tables built here. Deny by default: an
 operation that names no interface cannot be generated (``validate`` reports it; this stage refuses
 it again, so a template change cannot silently drop the rule).
 """
@@ -11,11 +11,9 @@ import re
 from typing import Any
 
 from .. import escape
-from .. import server_view as sv
 from ..ir import answers
 from ..ir import model as m
-from ..ir.names import body_schema_name
-from .openapi import body_types
+from ..ir.index import Index
 from .render import format_python, render
 
 
@@ -58,9 +56,10 @@ def _tls_rule(rule: m.ValidationRule, settings: dict[str, m.Setting]) -> dict[st
     return {"setting": name, "default": str(setting.default) if setting and setting.default else "1.2"}
 
 
-def _auth_data(model: m.Model, switched_off: Switch = None) -> dict[str, Any]:
+def _auth_data(ix: Index, switched_off: Switch = None) -> dict[str, Any]:
     """The auth module's tables, from the model; ``switched_off`` leaves one rule, challenge or interface rule
     out of the generated code (a mutant for citation verification)."""
+    model = ix.model
     a = model.auth
     off_kind, off_id = switched_off or ("", "")
     rules = [r for r in a.validation if not (off_kind == "rule" and r.id == off_id)]
@@ -93,7 +92,7 @@ def _auth_data(model: m.Model, switched_off: Switch = None) -> dict[str, Any]:
         }
     user = next((i for i in a.interfaces if i.box_binding == "claim-equals-box"), None)
     server = next((i for i in a.interfaces if i.box_binding == "any-box"), None)
-    settings = {k: v for k, v in a.settings.items() if not v.plain}
+    settings = ix.settings
     realm = settings.get("realm")
     challenges = []
     for c in a.challenges:
@@ -155,18 +154,17 @@ def _auth_data(model: m.Model, switched_off: Switch = None) -> dict[str, Any]:
 CHECK_KINDS = tuple(m.CHECK_CHALLENGES)
 
 
-def emit(model: m.Model, switched_off: Switch = None) -> dict[str, str]:
-    ops = sv.operations(model)
+def emit(ix: Index, switched_off: Switch = None) -> dict[str, str]:
+    model, ops = ix.model, ix.operations
     for op in ops:
         if not op.interfaces:
             raise GenerationError(f"operation {op.id} has no auth rule (no interface may call it)")
     package, folder = model.api.package, model.package_dir
-    prefix = sv.server_path(model)
-    bodies = sorted(body_types(model))
+    prefix = ix.server_path
     allow = {prefix + r.path: ", ".join(r.allow) for r in model.resources if r.kind == "server"}
     methods = ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE")
     not_allowed = [(path, value, [x for x in methods if x not in value.split(", ")]) for path, value in allow.items()]
-    auth = _auth_data(model, switched_off)
+    auth = _auth_data(ix, switched_off)
     exceptions = {x.id: (x.kind, x.text, x.http_status) for x in model.exceptions.values()}
     files = {
         f"{folder}/store.py": render(
@@ -183,7 +181,7 @@ def emit(model: m.Model, switched_off: Switch = None) -> dict[str, str]:
         f"{folder}/server.py": render(
             "server/server.py.jinja",
             operations=ops,
-            bodies=[{"name": t, "body": body_schema_name(t), "root": model.types[t].root} for t in bodies],
+            bodies=ix.bodies,
             allow=allow,
             not_allowed=not_allowed,
             title=model.api.title,

@@ -37,6 +37,7 @@ from typing import Any, Literal
 import yaml
 
 from .. import escape
+from ..ir import index
 from ..ir import model as m
 from ..ir.names import snake
 
@@ -116,56 +117,13 @@ class Report:
         return sum(1 for c in self.changes if c.impact == impact)
 
 
-# ---------------------------------------------------------------- direction of types
-
-
-def _closure(model: m.Model, roots: set[str]) -> set[str]:
-    seen: set[str] = set()
-    todo = [r for r in roots if r]
-    while todo:
-        name = todo.pop()
-        if name in seen:
-            continue
-        seen.add(name)
-        t = model.types.get(name)
-        if t is not None:
-            todo += [f.type for f in t.fields]
-            if t.base:
-                todo.append(t.base)
-    return seen
-
-
-def directions(model: m.Model) -> dict[str, set[str]]:
-    """type or enum name -> {"request", "response"}: where values of it travel."""
-    req: set[str] = set()
-    resp: set[str] = set()
-    for r in model.resources:
-        for op in r.operations:
-            bodies = [(b, r.kind == "callback") for b in op.request]
-            for b, callback in bodies:
-                names = {b.type or ""} | {p.type or "" for p in b.parts}
-                (resp if callback else req).update(names)  # a notification travels to the client
-            for p in [*op.path_parameters, *op.query_parameters]:
-                req.add(p.type)
-            for rs in op.responses:
-                resp.update({b.type or "" for b in rs.bodies} | {p.type or "" for b in rs.bodies for p in b.parts})
-    for rs in [*model.api.common_responses, model.api.method_not_allowed]:
-        resp.update(b.type or "" for b in rs.bodies)
-    out: dict[str, set[str]] = {}
-    for name in _closure(model, req):
-        out.setdefault(name, set()).add("request")
-    for name in _closure(model, resp):
-        out.setdefault(name, set()).add("response")
-    return out
-
-
 # ---------------------------------------------------------------- comparison
 
 
 class _Differ:
     def __init__(self, old: m.Model, new: m.Model) -> None:
         self.old, self.new = old, new
-        self.dir_old, self.dir_new = directions(old), directions(new)
+        self.dir_old, self.dir_new = index.of(old).directions, index.of(new).directions
         self.out: list[Change] = []
 
     def add(
@@ -182,7 +140,7 @@ class _Differ:
         self.out.append(Change(kind, key, action, impact, what, why, tuple(sorted(set(clauses))), (), tokens))
 
     def direction(self, name: str) -> set[str]:
-        return self.dir_old.get(name, set()) | self.dir_new.get(name, set())
+        return set(self.dir_old.get(name, frozenset()) | self.dir_new.get(name, frozenset()))
 
     # -------------------------------------------------------- clauses and open points
     def clauses(self) -> None:
@@ -1550,22 +1508,10 @@ def _mentions(text: str, token: str) -> bool:
     return re.search(rf"(?<![\w-]){re.escape(token)}(?![\w-])", text) is not None
 
 
-def _store_methods(text: str | None) -> dict[str, str]:
-    """``MessageStore`` method name -> its signature, read from the generated store module."""
-    if text is None:
-        return {}
-    for node in ast.parse(text).body:
-        if isinstance(node, ast.ClassDef) and node.name == "MessageStore":
-            return {
-                f.name: f"{f.name}({ast.unparse(f.args)}) -> {ast.unparse(f.returns) if f.returns else 'None'}"
-                for f in node.body
-                if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))
-            }
-    return {}
-
-
-def store_delta(old: dict[str, str], new: dict[str, str], store_file: str) -> StoreDelta:
-    a, b = _store_methods(old.get(store_file)), _store_methods(new.get(store_file))
+def store_delta(old: m.Model, new: m.Model) -> StoreDelta:
+    """What implementers of the generated ``MessageStore`` must add, change or may drop (the index knows each
+    method's signature as ``store.py`` declares it)."""
+    a, b = index.of(old).store_methods, index.of(new).store_methods
     return StoreDelta(
         add=[b[k] for k in sorted(set(b) - set(a))],
         change=[f"{a[k]}  =>  {b[k]}" for k in sorted(set(a) & set(b)) if a[k] != b[k]],
@@ -1603,7 +1549,7 @@ def diff(
             for c in changes
         ]
         report.files = differing
-        report.store = store_delta(old_files, new_files, f"{new.package_dir}/store.py")
+        report.store = store_delta(old, new)
     report.changes = sorted(changes, key=Change.sort_key)
     return report
 
