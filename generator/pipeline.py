@@ -1,7 +1,7 @@
 """The pipeline, as a table of contents (``generator/README.md`` draws it):
 
     check:    load -> overlay -> parse -> build -> validate -> index -> OpenAPI document -> verify
-    emit:     realise (document, models, server, clients, conformance kit) -> trace -> docs
+    emit:     realise (document, models, server, clients, conformance kit) -> trace matrix -> docs page
     generate: check -> emit -> impact reports of the change requests -> write
 
 Each stage lives in its own package (frontend/, checks/, ir/, emit/, reports/) and hands the next one a
@@ -21,7 +21,6 @@ from .checks.verify import verify
 from .diagnostics import Diagnostics
 from .emit import client as emit_client
 from .emit import conformance as emit_conformance
-from .emit import docs as emit_docs
 from .emit import models as emit_models
 from .emit import openapi as emit_openapi
 from .emit import server as emit_server
@@ -34,7 +33,7 @@ from .frontend.sources import Side
 from .ir import index
 from .ir.model import Model
 from .reports import diff as diffing
-from .reports import trace
+from .reports import docs, trace
 from .write import Plan, plan, with_manifest, write
 
 
@@ -111,7 +110,7 @@ def emit(model: Model, document: dict[str, Any], tests: Path | None = None) -> O
     files = realise(ix, document)
     matrix = trace.compute(model, files, document, tests, Path.cwd())
     files.update(trace.emit(matrix))
-    files.update(emit_docs.emit(ix, document, matrix))
+    files.update(docs.emit(ix, document, matrix))
     files["README.md"] = GENERATED_README
     return Output(files, matrix)
 
@@ -125,7 +124,7 @@ def traceability(model: Model, document: dict[str, Any], tests: Path | None = No
 def docs_page(model: Model, document: dict[str, Any], tests: Path | None = None) -> str:
     """Only the HTML reference (``nmsgen docs``): the document and the matrix, which reads the realising files
     (the page shows where in the generated code each clause is realised); no trace files, README or reports."""
-    return emit_docs.emit(index.of(model), document, traceability(model, document, tests))[emit_docs.PATH]
+    return docs.emit(index.of(model), document, traceability(model, document, tests))[docs.PATH]
 
 
 def generate(

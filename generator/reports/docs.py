@@ -1,4 +1,4 @@
-"""Stage 5h — emit the published documentation: IR + OpenAPI document + trace -> ``docs/index.html``.
+"""The published documentation: IR + OpenAPI document + traceability matrix -> ``docs/index.html``.
 
 One self-contained HTML file (inline CSS and a few lines of inline script, no network, no CDN): every
 operation with its parameters, request bodies, examples, responses, security (the interfaces that may call
@@ -19,10 +19,10 @@ from typing import Any
 import jinja2
 
 from .. import escape
+from ..emit.render import TEMPLATES
 from ..ir.index import Index
 from ..ir.names import CLAUSES_KEY, INTERFACES_KEY, OPEN_POINTS_KEY
-from ..reports import trace as tracing
-from .render import TEMPLATES
+from . import trace as tracing
 
 PATH = "docs/index.html"
 METHOD_ORDER = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
