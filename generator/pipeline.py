@@ -115,15 +115,29 @@ def emit(model: Model, document: dict[str, Any], tests: Path | None = None) -> O
     return Output(files, matrix)
 
 
+def matrix_inputs(ix: index.Index, document: dict[str, Any]) -> dict[str, str]:
+    """What the traceability matrix reads, and no more: the document and code targets (the artifacts realising
+    each clause, by file, symbol and line) and the conformance kit's test modules (their clause markers count
+    as tests). Not the kit's support files and README, trace files, docs page, README or impact reports."""
+    return {
+        **emit_openapi.emit(document),
+        **emit_models.emit(ix, document),
+        **emit_server.emit(ix),
+        **emit_client.emit(ix),
+        **emit_conformance.emit(ix, tests_only=True),
+    }
+
+
 def traceability(model: Model, document: dict[str, Any], tests: Path | None = None) -> trace.Trace:
-    """Only the traceability matrix (``nmsgen trace``): the realising files are made in memory for it to read,
-    nothing is rendered."""
-    return trace.compute(model, realise(index.of(model), document), document, tests, Path.cwd())
+    """Only the traceability matrix (``nmsgen trace``, ``nmsgen docs``): computed from :func:`matrix_inputs`,
+    made in memory; the same matrix :func:`emit` computes from every file."""
+    return trace.compute(model, matrix_inputs(index.of(model), document), document, tests, Path.cwd())
 
 
 def docs_page(model: Model, document: dict[str, Any], tests: Path | None = None) -> str:
-    """Only the HTML reference (``nmsgen docs``): the document and the matrix, which reads the realising files
-    (the page shows where in the generated code each clause is realised); no trace files, README or reports."""
+    """Only the HTML reference (``nmsgen docs``): the document and the matrix (the page shows where in the
+    generated code each clause is realised, so the code targets are made in memory for the matrix to read); no
+    kit support files, trace files, README or reports."""
     return docs.emit(index.of(model), document, traceability(model, document, tests))[docs.PATH]
 
 
