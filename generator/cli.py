@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import importlib
 import sys
 from contextlib import ExitStack
+from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
-from typing import ClassVar
 
 import click
 
@@ -40,20 +39,29 @@ spec_option = click.option(
 
 
 class _Commands(click.Group):
-    """The generator's commands, and ``serve`` from the runtime package (``nmsrun``), imported by name only
-    when it is asked for: the generator itself never imports the runtime or what it runs."""
+    """The generator's commands, and those other packages add under the entry point group ``nmsgen.commands``
+    (``serve``, from the runtime package ``nmsrun``): loaded only when asked for, so the generator never imports
+    the runtime or what it runs."""
 
-    RUNTIME: ClassVar[dict[str, str]] = {"serve": "nmsrun.cli"}  # command -> module
+    GROUP = "nmsgen.commands"
+
+    def _plugins(self) -> dict[str, EntryPoint]:
+        # an editable install may list the same distribution twice (site-packages and the source tree): first wins
+        found: dict[str, EntryPoint] = {}
+        for ep in entry_points(group=self.GROUP):
+            found.setdefault(ep.name, ep)
+        return found
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted([*super().list_commands(ctx), *self.RUNTIME])
+        return sorted({*super().list_commands(ctx), *self._plugins()})
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        if name not in self.RUNTIME:
-            return super().get_command(ctx, name)
-        command = getattr(importlib.import_module(self.RUNTIME[name]), name)
-        assert isinstance(command, click.Command)
-        return command
+        command = super().get_command(ctx, name)
+        if command is not None or name not in self._plugins():
+            return command
+        loaded = self._plugins()[name].load()
+        assert isinstance(loaded, click.Command)
+        return loaded
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
