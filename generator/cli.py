@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from . import pipeline
+from . import bundled, pipeline
 from .diagnostics import Diagnostics
 from .emit import openapi as emit_openapi
 from .frontend import sources
@@ -28,13 +28,21 @@ tests_option = click.option(
     show_default=True,
     help="Test folder whose pytest.mark.clause markers feed the traceability matrix (skipped if absent).",
 )
+
+
+def _model(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path:
+    """The --spec given, else ./spec, else the model bundled with nmsgen."""
+    if value is not None:
+        return value
+    return DEFAULT_SPEC if DEFAULT_SPEC.exists() else bundled("spec")
+
+
 spec_option = click.option(
     "--spec",
     "spec",
     type=click.Path(path_type=Path),
-    default=DEFAULT_SPEC,
-    show_default=True,
-    help="Model folder (or one YAML file).",
+    callback=_model,
+    help="Model folder (or one YAML file). Default: ./spec, or the model bundled with nmsgen when there is none.",
 )
 
 

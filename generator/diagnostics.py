@@ -32,6 +32,7 @@ CODES: dict[str, str] = {
     "unsafe-name": "Ids and names that reach generated code, documents and tests use only their documented characters.",
     "unsafe-path": "A path is '/'-separated URL path segments (letters, digits, '-', '.', '_', '~') and {variables}.",
     "unsafe-package": "api.package is a dotted Python identifier shadowing no standard, dependency or output module.",
+    "invalid-version": "api.version is a PEP 440 version (the generated package's distribution version).",
     "invalid-text": "Model text is Unicode text: no control characters but tab and line breaks, no lone surrogates.",
     "duplicate-operation-id": "An operationId is used by one operation only.",
     "undeclared-path-parameter": "Every {variable} in a path is a declared path parameter, and vice versa.",

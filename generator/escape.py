@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import ast
 import io
+import json
 import keyword
 import re
 import tokenize
@@ -257,3 +258,12 @@ def yaml_scalar(text: str) -> str:
     and 1.2 readers get ``text`` back, whatever it looks like: ``no``, ``1e5``, ``*a``, ``{x}``...)."""
     dumped: str = yaml.safe_dump(text, default_style='"', allow_unicode=False, width=2**31 - 1)
     return dumped.removesuffix("\n...\n").rstrip("\n")
+
+
+# ---------------------------------------------------------------- TOML
+
+
+def toml_string(text: str) -> Code:
+    """``text`` as one TOML basic string: quote, backslash and every control character but tab escaped (JSON's
+    string escapes are TOML's, and DEL is added)."""
+    return Code(json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007F"))

@@ -23,6 +23,7 @@ from .emit import client as emit_client
 from .emit import conformance as emit_conformance
 from .emit import models as emit_models
 from .emit import openapi as emit_openapi
+from .emit import package as emit_package
 from .emit import server as emit_server
 from .frontend import overlay as overlays
 from .frontend.build import build
@@ -92,12 +93,14 @@ class Output:
 
 def realise(ix: index.Index, document: dict[str, Any]) -> dict[str, str]:
     """The files that realise the model: the document, the models, the store interface, auth and server, the
-    clients, and the conformance kit; the traceability matrix finds its artifacts and kit tests in them."""
+    clients, the package's own pyproject.toml, and the conformance kit; the traceability matrix finds its
+    artifacts and kit tests in them."""
     return {
         **emit_openapi.emit(document),
         **emit_models.emit(ix, document),
         **emit_server.emit(ix),
         **emit_client.emit(ix),
+        **emit_package.emit(ix),
         **emit_conformance.emit(ix),
     }
 
@@ -255,6 +258,7 @@ Edit the model and regenerate; `nmsgen generate --check` fails when this folder 
 | `mcdata_store/auth.py` | clause-21 token validation and authorization, from spec/auth.yaml |
 | `mcdata_store/server.py` | the FastAPI application: `create_app(store, auth_settings)` |
 | `mcdata_store/client.py` | typed clients, sync and async, with MCData-7 and MCData-8 token handling |
+| `pyproject.toml` | the package as a distribution of its own: `pip install ./generated` (needs no nmsgen) |
 | `conformance/` | the conformance kit: a pytest suite to run against any store (`--base-url`, tokens, CA bundle) |
 | `docs/index.html` | the API reference: one self-contained HTML file (operations, schemas, open points, the matrix) |
 | `trace/trace.md`, `.csv`, `.json` | traceability: clause -> model elements -> generated artifacts -> tests |

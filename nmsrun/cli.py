@@ -1,16 +1,42 @@
 """``nmsgen serve``: the command line of the runtime.
 
-The ``nmsgen`` command (:mod:`generator.cli`) loads this module only when ``serve`` is asked for, so the
-generator never imports the runtime, the generated package or the reference store. Running it needs
-the ``serve`` extra and the generated package: ``pip install 'nmsgen[serve]' ./generated``.
+The ``nmsgen`` command (:mod:`generator.cli`) loads this module by its entry point (group ``nmsgen.commands``)
+only when ``serve`` is asked for, so the generator never imports the runtime, the generated package or the
+reference store. Running it needs the ``serve`` extra and the generated package: ``pip install 'nmsgen[serve]'
+./generated``; without them it says so in one line.
 """
 
 from __future__ import annotations
 
 import sys
+from importlib.util import find_spec
 from pathlib import Path
 
 import click
+
+# what the serve extra installs (pip install 'nmsgen[serve]'): import name -> distribution
+SERVE_EXTRA = {
+    "fastapi": "fastapi",
+    "uvicorn": "uvicorn",
+    "jwt": "pyjwt",
+    "cryptography": "cryptography",
+    "httpx": "httpx",
+    "python_multipart": "python-multipart",
+}
+GENERATED_PACKAGE = "mcdata_store"
+
+
+def missing() -> str:
+    """What `nmsgen serve` lacks to run, in one line ("" when nothing): the serve extra, or the generated package."""
+    absent = [dist for name, dist in SERVE_EXTRA.items() if find_spec(name) is None]
+    if absent:
+        return f"nmsgen serve needs the serve extra ({', '.join(absent)} not installed): pip install 'nmsgen[serve]'"
+    if find_spec(GENERATED_PACKAGE) is None:
+        return (
+            f"nmsgen serve runs the generated package {GENERATED_PACKAGE}, which is not installed: "
+            "pip install ./generated (the output folder of nmsgen generate)"
+        )
+    return ""
 
 
 @click.command(
@@ -162,6 +188,10 @@ def serve(
     notify_ca: Path | None,
 ) -> None:
     """Run the generated server on the SQLite reference store over HTTPS (TLS 1.2 or 1.3)."""
+    lacking = missing()
+    if lacking:
+        sys.stderr.write(f"serve: error: {lacking}\n")
+        sys.exit(2)
     from . import serve as serving  # noqa: PLC0415 - uvicorn and the generated package load only to serve
 
     if not (jwks or jwks_url or pem_keys or dev):

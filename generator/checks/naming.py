@@ -320,6 +320,30 @@ def unsafe_package(model: m.Model, d: Diagnostics) -> None:
         )
 
 
+# PEP 440 (the regular expression of its appendix B, as the packaging library has it)
+_PEP440 = re.compile(
+    r"""v?(?:[0-9]+!)?[0-9]+(?:\.[0-9]+)*
+    (?:[-_.]?(?:alpha|a|beta|b|preview|pre|c|rc)[-_.]?[0-9]*)?
+    (?:-[0-9]+|[-_.]?(?:post|rev|r)[-_.]?[0-9]*)?
+    (?:[-_.]?dev[-_.]?[0-9]*)?
+    (?:\+[a-z0-9]+(?:[-_.][a-z0-9]+)*)?""",
+    re.VERBOSE | re.IGNORECASE,
+)
+
+
+def unversionable_package(model: m.Model, d: Diagnostics) -> None:
+    """api.version is a PEP 440 version: it is the version of the generated package's distribution (its
+    pyproject.toml)."""
+    version = model.api.version
+    if not _PEP440.fullmatch(version):
+        d.error(
+            "invalid-version",
+            f"api.version {version!r} is not a PEP 440 version, which the generated package's pyproject.toml needs",
+            model.value_positions.get("api.version", model.api_position),
+            "e.g. 1.0.0, 1.0.0-alpha.1 or 2.1.0rc1",
+        )
+
+
 def invalid_pattern(model: m.Model, d: Diagnostics) -> None:
     """A pattern (of a type, field or parameter) is a regular expression."""
     found: list[tuple[str, str, Position]] = []

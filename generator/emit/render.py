@@ -14,17 +14,16 @@ from __future__ import annotations
 
 import subprocess
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import jinja2
 import markupsafe
 from ruff import find_ruff_bin  # type: ignore[import-untyped]  # ruff ships no type information
 
-from .. import escape
+from .. import bundled, escape
 from ..escape import Code, EscapeError
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+TEMPLATES = bundled("templates")
 
 
 def _finalize(value: Any) -> Any:

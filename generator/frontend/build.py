@@ -224,7 +224,7 @@ def build(parsed: list[tuple[LoadedFile, s.SpecFile]], diags: Diagnostics) -> m.
     api_spec, api_pos = api
     prefix = _path_prefix(api_spec, api_pos, diags)
     api_file = next(f for f, sp in parsed if sp.api is api_spec)
-    for key in ("package", "base_path", "server_url", "base_variables"):
+    for key in ("package", "version", "base_path", "server_url", "base_variables"):
         b.values[f"api.{key}"] = api_file.where(("api", key))
     base_params: list[m.Parameter] = []
     for i, p in enumerate(api_spec.base_parameters):
