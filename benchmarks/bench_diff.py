@@ -210,9 +210,9 @@ def main() -> None:
         "| scale | model (NEW) | what | median s | min-max s | x full model | peak RSS MiB |",
         "|---|---|---|---|---|---|---|",
     ]
-    for scale, size, mode, med, lo, hi, rss in rows:
-        ratio = med / base[mode] if mode in base else float("nan")
-        lines.append(f"| {scale}x | {size} | {mode} | {med:.2f} | {lo:.2f}-{hi:.2f} | {ratio:.1f} | {rss} |")
+    for scale, size, what, med, lo, hi, rss in rows:
+        ratio = med / base[what] if what in base else float("nan")
+        lines.append(f"| {scale}x | {size} | {what} | {med:.2f} | {lo:.2f}-{hi:.2f} | {ratio:.1f} | {rss} |")
     lines += [
         "",
         "Where the time goes (one in-process run per scale): checking both models (load, parse, build, validate,",

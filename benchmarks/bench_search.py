@@ -31,6 +31,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -282,10 +283,8 @@ def measure(path: Path, n: int, runs: int) -> dict[str, Result]:
                 scope = engine.Scope(scope_pk, recursive=not chosen.nonRecursiveScope)
             answer = store.search_objects(CTX, chosen)
             found = len(answer.object or []) if isinstance(answer, models.ObjectList) else 0
-            store_ms = median_ms(lambda chosen=chosen: store.search_objects(CTX, chosen), runs)
-            engine_ms = median_ms(
-                lambda chosen=chosen, scope=scope: engine.search(conn, "object", box, chosen, scope, 1000), runs
-            )
+            store_ms = median_ms(partial(store.search_objects, CTX, chosen), runs)
+            engine_ms = median_ms(partial(engine.search, conn, "object", box, chosen, scope, 1000), runs)
             plan = engine.explain(conn, "object", box, chosen, scope, 100)
             results[label] = Result(store_ms, engine_ms, found, plan)
             print(

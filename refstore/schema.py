@@ -2,10 +2,23 @@
 
 Every table hangs off ``box``: a box is the pair (store_name, box_id) of the request context, and every
 row of a box carries its ``box_pk``. Composite foreign keys ``(pk, box_pk)`` make it impossible for an
-object or folder to sit in a folder of another box.
+object or folder to sit in a folder of another box. :func:`create_schema` creates the schema in a new
+file and upgrades the file of an earlier version (``PRAGMA user_version``).
 """
 
 from __future__ import annotations
+
+import sqlite3
+
+from mcdata_store.store import Payload
+
+from . import search
+from .connection import transaction
+from .core.answers import StoreFileError
+from .core.attributes import stored_pairs
+from .core.payloads import payload_texts
+
+__all__ = ["SCHEMA_VERSION", "STATEMENTS", "create_schema"]
 
 SCHEMA_VERSION = 2  # 2: search indexes (attribute, word and trigram tables, search indexes)
 
@@ -198,9 +211,41 @@ STATEMENTS += (
         seq INTEGER NOT NULL  -- tombstones with last_mod_seq <= seq were purged
     )
     """,
-    # the change log: rows changed after a point, in sequence order (refstore/notify.py CHANGES_SQL)
+    # the change log: rows changed after a point, in sequence order (refstore/changes.py CHANGES_SQL)
     "CREATE INDEX IF NOT EXISTS object_changes ON object (box_pk, last_mod_seq)",
     "CREATE INDEX IF NOT EXISTS folder_changes ON folder (box_pk, last_mod_seq)",
     "CREATE INDEX IF NOT EXISTS tombstone_changes ON tombstone (box_pk, last_mod_seq)",
     "CREATE INDEX IF NOT EXISTS subscription_box ON subscription (box_pk)",
 )
+
+
+def create_schema(conn: sqlite3.Connection, path: str) -> None:
+    """Create what is missing of the schema, in one write transaction; a version-1 file gets the search
+    indexes of what it holds. A file of a newer version is refused (``store-newer-schema``)."""
+    with transaction(conn, write=True):
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        if version > SCHEMA_VERSION:
+            raise StoreFileError(
+                path,
+                "store-newer-schema",
+                f"the store file has schema version {version}, newer than this store's {SCHEMA_VERSION};"
+                " open it with the version of the store that wrote it, or name another file",
+            )
+        for statement in STATEMENTS:
+            conn.execute(statement)
+        if version == 1:
+            _reindex(conn)
+        conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+
+def _reindex(conn: sqlite3.Connection) -> None:
+    """Fill the search tables from the objects and folders (schema version 1 had none)."""
+    for row in conn.execute("SELECT pk, box_pk, name, attributes FROM folder").fetchall():
+        search.index_folder(
+            conn, int(row["box_pk"]), int(row["pk"]), str(row["name"]), stored_pairs(str(row["attributes"]))
+        )
+    for row in conn.execute("SELECT pk, box_pk, attributes, payload, payload_type FROM object").fetchall():
+        texts = []
+        if row["payload"] is not None:
+            texts = payload_texts(Payload(bytes(row["payload"]), str(row["payload_type"])))
+        search.index_object(conn, int(row["box_pk"]), int(row["pk"]), stored_pairs(str(row["attributes"])), texts)

@@ -9,24 +9,40 @@ The derived search tables (``object_attr``, ``folder_attr``, ``object_word``, ``
 trigram table ``object_text``, see ``schema.py``) are written by :func:`index_object`,
 :func:`index_folder` and :func:`copy_object_index`, which the store calls next to every write of the
 JSON they derive from (object attributes and payloads never change after creation; folders change name).
+The rules of the criteria that do not depend on SQL (date bounds, words, limits, sort criteria, cursor
+digests) are in ``core/criteria.py``, shared with other stores; their names are re-exported here.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import hashlib
-import json
 import math
-import re
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from mcdata_store import models
-from mcdata_store.store import StoreError
+
+from .core.answers import bad
+from .core.attributes import CASE_INSENSITIVE_ATTRIBUTES, value_key
+from .core.criteria import (
+    MAX_CRITERIA,
+    MAX_SORT_KEYS,
+    PRESETS,
+    SORT_VALUE_CHARS,
+    AttributeIs,
+    Condition,
+    CreatedAfter,
+    DateIn,
+    FlagIs,
+    HasWords,
+    TextContains,
+    conditions,
+    criteria_digest,
+    sort_order,
+    words,
+)
+from .core.ids import decode_cursor, encode_cursor
 
 __all__ = [
     "CASE_INSENSITIVE_ATTRIBUTES",
@@ -52,54 +68,12 @@ __all__ = [
 Kind = Literal["object", "folder"]
 Param = int | str | None
 
-MAX_SORT_KEYS = 2  # further sort criteria are ignored (TS: "the server MAY ignore extra ones")
-SORT_VALUE_CHARS = 48  # attribute values sort by their first 48 characters (keeps cursors short)
-MAX_CRITERIA = 64  # "their number MAY be limited by the server" (TS14 5.3.2.16): keeps the SQL small
 DRIVE_MAX = 10_000  # a criterion with at most this many matches drives the query (see _pick_driver)
 TRIGRAM = 3  # AllTextAttributes needles this long or longer are looked up in the trigram index
-PRESETS: frozenset[str] = frozenset()  # TS14 6.7: "This specification defines no PresetSearch names"
-
-# App. I: attributes whose values compare case-insensitively
-CASE_INSENSITIVE_ATTRIBUTES = frozenset({"direction", "message-context"})
-
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_CREATION_CURSOR = re.compile(r"cc-([0-9]{1,19})")
-_WORD = re.compile(r"[^\W_]+")  # a word: a run of letters and digits (any script), casefolded
 _TEXT_SEPARATOR = "\n"  # between the values of object_text; a needle holding it is tested value by value
 
 
-def _bad(part: str) -> StoreError:
-    return StoreError("SVC0002", [part])
-
-
-# ------------------------------------------------------------------------------------------ cursors
-
-
-def encode_cursor(data: Any) -> str:
-    """An opaque cursor: base64url of compact JSON, without padding."""
-    raw = json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> Any:
-    """The JSON inside a cursor; anything else is SVC0002 ``fromCursor``."""
-    try:
-        return json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except (ValueError, binascii.Error):
-        raise _bad("fromCursor") from None
-
-
 # ------------------------------------------------------------------------------------------ indexing
-
-
-def words(text: str) -> list[str]:
-    """The distinct casefolded words of text, in order of first appearance (WholeWord searches)."""
-    return list(dict.fromkeys(_WORD.findall(text.casefold())))
-
-
-def value_key(name: str, value: str) -> str:
-    """The form an attribute value is matched in: casefolded for the case-insensitive attributes (App. I)."""
-    return value.casefold() if name.casefold() in CASE_INSENSITIVE_ATTRIBUTES else value
 
 
 def register_functions(conn: sqlite3.Connection) -> None:
@@ -207,33 +181,6 @@ _TABLES: dict[Kind, _Table] = {
 }
 
 
-def _parse_date(value: str) -> int:
-    """An xsd:dateTimeStamp as microseconds since the epoch (a time zone is required)."""
-    try:
-        stamp = datetime.fromisoformat(value)
-    except ValueError:
-        raise _bad("searchCriteria") from None
-    if stamp.tzinfo is None:
-        raise _bad("searchCriteria")
-    return (stamp - _EPOCH) // timedelta(microseconds=1)
-
-
-def _date(t: _Table, value: str) -> _Sql:
-    """TS14 6.7: minDate inclusive, maxDate exclusive, on the NMS internal date."""
-    bounds: dict[str, int] = {}
-    for item in value.split("&"):
-        key, sep, stamp = item.partition("=")
-        if not sep or key not in ("minDate", "maxDate") or key in bounds:
-            raise _bad("searchCriteria")
-        bounds[key] = _parse_date(stamp)
-    parts = []
-    if "minDate" in bounds:
-        parts.append(_Sql(f"{t.alias}.created_us >= ?", (bounds["minDate"],)))
-    if "maxDate" in bounds:
-        parts.append(_Sql(f"{t.alias}.created_us < ?", (bounds["maxDate"],)))
-    return _join(parts, " AND ")
-
-
 @dataclass(frozen=True)
 class _Crit:
     """One criterion: a condition on the element row, tested row by row (cheap while walking an index in
@@ -243,15 +190,25 @@ class _Crit:
     driver: _Sql | None = None
 
 
-def _attribute(t: _Table, box: int, name: str, value: str) -> _Crit:
-    key = name.casefold()
+def _date(t: _Table, c: DateIn) -> _Crit:
+    """TS14 6.7: minDate inclusive, maxDate exclusive, on the NMS internal date."""
+    parts = []
+    if c.low is not None:
+        parts.append(_Sql(f"{t.alias}.created_us >= ?", (c.low,)))
+    if c.high is not None:
+        parts.append(_Sql(f"{t.alias}.created_us < ?", (c.high,)))
+    return _Crit(_join(parts, " AND "))
+
+
+def _attribute(t: _Table, box: int, c: AttributeIs) -> _Crit:
+    key = c.name.casefold()
     if t.kind == "folder" and key == "root":  # App. J, server-maintained: Yes for a root folder, else No
-        if value not in ("Yes", "No"):
+        if c.value not in ("Yes", "No"):
             return _Crit(_Sql("0"))
-        return _Crit(_Sql(f"{t.alias}.parent_pk IS {'NULL' if value == 'Yes' else 'NOT NULL'}"))
+        return _Crit(_Sql(f"{t.alias}.parent_pk IS {'NULL' if c.value == 'Yes' else 'NOT NULL'}"))
     if t.kind == "folder" and key == "name":  # App. J: the folder's name
-        return _Crit(_Sql(f"{t.alias}.name = ?", (value,)))
-    wanted = value_key(name, value)
+        return _Crit(_Sql(f"{t.alias}.name = ?", (c.value,)))
+    wanted = value_key(c.name, c.value)
     return _Crit(
         _Sql(
             f"EXISTS (SELECT 1 FROM {t.attr_table} a WHERE a.{t.owner} = {t.alias}.pk"
@@ -265,9 +222,9 @@ def _attribute(t: _Table, box: int, name: str, value: str) -> _Crit:
     )
 
 
-def _all_text(t: _Table, box: int, value: str) -> _Crit:
+def _all_text(t: _Table, c: TextContains) -> _Crit:
     """Case-insensitive substring of any text attribute value (folders: also the name)."""
-    needle = value.casefold()
+    needle = c.needle
     cond = _Sql(
         f"EXISTS (SELECT 1 FROM {t.attr_table} a WHERE a.{t.owner} = {t.alias}.pk"
         " AND instr(nms_casefold(a.value), ?) > 0)",
@@ -281,60 +238,42 @@ def _all_text(t: _Table, box: int, value: str) -> _Crit:
     return _Crit(cond)
 
 
-def _whole_word(t: _Table, box: int, value: str) -> _Crit:
-    """Every word of value is a whole word of the element's text (order and adjacency not required)."""
-    wanted = words(value)
-    if not wanted:
-        raise _bad("searchCriteria")  # no word to search for
+def _whole_word(t: _Table, box: int, c: HasWords) -> _Crit:
+    """Every word is a whole word of the element's text (order and adjacency not required)."""
     conds = [
         _Sql(
             f"EXISTS (SELECT 1 FROM {t.word_table} w WHERE w.box_pk = ? AND w.word = ? AND w.{t.owner} = {t.alias}.pk)",
             (box, w),
         )
-        for w in wanted
+        for w in c.words
     ]
-    drivers = [_Sql(f"SELECT {t.owner} FROM {t.word_table} WHERE box_pk = ? AND word = ?", (box, w)) for w in wanted]
+    drivers = [_Sql(f"SELECT {t.owner} FROM {t.word_table} WHERE box_pk = ? AND word = ?", (box, w)) for w in c.words]
     return _Crit(_join(conds, " AND "), _join(drivers, " INTERSECT "))
 
 
-_FLAG_VALUES = {"": True, "true": True, "1": True, "false": False, "0": False}
+def _flag(c: FlagIs) -> _Crit:
+    has = _Sql("EXISTS (SELECT 1 FROM flag g WHERE g.object_pk = o.pk AND g.key = ?)", (c.key,))
+    if c.is_set:
+        return _Crit(has, _Sql("SELECT object_pk FROM flag WHERE key = ?", (c.key,)))
+    return _Crit(_Sql("NOT ") + has)
 
 
-def _criterion(t: _Table, box: int, crit: models.SearchCriterion) -> _Crit:
-    kind = crit.type
-    if kind == models.SearchTypeEnum.Date:
-        return _Crit(_date(t, crit.value))
-    if kind == models.SearchTypeEnum.Attribute:
-        if not crit.name:
-            raise _bad("searchCriteria")
-        return _attribute(t, box, crit.name, crit.value)
-    if kind == models.SearchTypeEnum.AllTextAttributes:
-        return _all_text(t, box, crit.value)
-    if kind == models.SearchTypeEnum.WholeWord:
-        return _whole_word(t, box, crit.value)
-    if kind == models.SearchTypeEnum.PresetSearch:
-        # TS14 6.7 defines no preset names and this store configures none (PRESETS)
-        raise StoreError("SVC0003", [f"searchCriteria (PresetSearch {crit.name or ''!r})", "none"])
-    if t.kind == "object" and kind == models.SearchTypeEnum.Flag:
-        if not crit.name:
-            raise _bad("searchCriteria")
-        wanted = _FLAG_VALUES.get(crit.value.strip().lower())
-        if wanted is None:
-            raise _bad("searchCriteria")
-        key = crit.name.casefold()
-        has = _Sql("EXISTS (SELECT 1 FROM flag g WHERE g.object_pk = o.pk AND g.key = ?)", (key,))
-        if wanted:
-            return _Crit(has, _Sql("SELECT object_pk FROM flag WHERE key = ?", (key,)))
-        return _Crit(_Sql("NOT ") + has)
-    if t.kind == "object" and kind == models.SearchTypeEnum.CreatedObjects:
-        if crit.value == "":
-            return _Crit(_Sql("1"))
-        match = _CREATION_CURSOR.fullmatch(crit.value)
-        if match is None:
-            raise _bad("searchCriteria")
-        return _Crit(_Sql("o.created_seq > ?", (int(match.group(1)),)))
-    # VanishedObjects combined with others (the store answers it alone), Flag/CreatedObjects on folders
-    raise _bad("searchCriteria")
+def _created(c: CreatedAfter) -> _Crit:
+    return _Crit(_Sql("1") if c.seq is None else _Sql("o.created_seq > ?", (c.seq,)))
+
+
+def _criterion(t: _Table, box: int, c: Condition) -> _Crit:
+    if isinstance(c, DateIn):
+        return _date(t, c)
+    if isinstance(c, AttributeIs):
+        return _attribute(t, box, c)
+    if isinstance(c, TextContains):
+        return _all_text(t, c)
+    if isinstance(c, HasWords):
+        return _whole_word(t, box, c)
+    if isinstance(c, FlagIs):
+        return _flag(c)
+    return _created(c)
 
 
 def _where(t: _Table, box: int, criteria: models.SearchCriteria | None) -> tuple[_Sql, list[_Sql]]:
@@ -342,13 +281,14 @@ def _where(t: _Table, box: int, criteria: models.SearchCriteria | None) -> tuple
     candidate drivers: SELECTs of a superset of the matches, any one of which may drive the query."""
     if criteria is None:
         return _Sql("1"), []
-    if len(criteria.criterion) > MAX_CRITERIA:
-        raise _bad("searchCriteria")
-    crits = [_criterion(t, box, c) for c in criteria.criterion]
+    crits = [_criterion(t, box, c) for c in conditions(t.kind, criteria)]
     parts = [_Sql("(") + c.cond + _Sql(")") for c in crits]
     if criteria.operator == models.LogicalOperatorEnum.Or:
         drivers = [c.driver for c in crits if c.driver is not None]
-        union = [_join(drivers, " UNION ")] if len(drivers) == len(crits) else []  # every branch has an index
+        # every branch has an index; each is a subquery, as SQLite evaluates compound SELECTs left to right with
+        # equal precedence (a UNION b INTERSECT c is (a UNION b) INTERSECT c: a WholeWord driver is an INTERSECT)
+        branches = [_Sql("SELECT * FROM (") + d + _Sql(")") for d in drivers]
+        union = [_join(branches, " UNION ")] if len(drivers) == len(crits) else []
         return _Sql("(") + _join(parts, " OR ") + _Sql(")"), union
     if criteria.operator == models.LogicalOperatorEnum.Not:
         return _Sql("NOT (") + _join(parts, " AND ") + _Sql(")"), []
@@ -386,46 +326,25 @@ class _SortKey:
     is_text: bool
 
 
-def sort_criteria(body: models.SelectionCriteria) -> list[models.SortCriterion]:
-    """sortCriteria, or the legacy single sortCriterion; the first MAX_SORT_KEYS of them."""
-    if body.sortCriteria is not None:
-        return list(body.sortCriteria.criterion)[:MAX_SORT_KEYS]
-    if body.sortCriterion is not None:
-        return [body.sortCriterion]
-    return []
-
-
 def _sort_keys(t: _Table, body: models.SelectionCriteria) -> list[_SortKey]:
-    """The ORDER BY keys; the last one is the pk, in the direction of the last criterion used (newest
-    first when no criterion is given: NMS internal date, then creation order, both descending)."""
+    """The ORDER BY keys of the sort order (``core.criteria.sort_order``: newest first when no criterion is
+    given); the last one is the pk, in the direction of the last criterion used."""
     keys: list[_SortKey] = []
-    seen: set[tuple[str, str]] = set()
-    for s in sort_criteria(body):
-        # a criterion repeating an earlier one can never break a tie: dropped (so it sets no tie order)
-        ident = (str(s.type), (s.name or "").casefold() if s.type == models.SortTypeEnum.Attribute else "")
-        if ident in seen:
+    for s in sort_order(body):
+        if s.attribute is None:
+            keys.append(_SortKey(_Sql(f"{t.alias}.created_us"), s.descending, nullable=False, is_text=False))
             continue
-        seen.add(ident)
-        descending = s.order != models.SortOrderEnum.Ascending
-        if s.type == models.SortTypeEnum.Date:
-            keys.append(_SortKey(_Sql(f"{t.alias}.created_us"), descending, nullable=False, is_text=False))
-            continue
-        if not s.name:
-            raise _bad("sortCriteria")
-        name = s.name.casefold()
-        if t.kind == "folder" and name == "root":
+        if t.kind == "folder" and s.attribute == "root":
             expr = _Sql("(CASE WHEN f.parent_pk IS NULL THEN 'Yes' ELSE 'No' END)")
-        elif t.kind == "folder" and name == "name":
+        elif t.kind == "folder" and s.attribute == "name":
             expr = _Sql(f"substr(f.name, 1, {SORT_VALUE_CHARS})")
         else:  # the first value of the attribute, as given
             expr = _Sql(
                 f"(SELECT substr(a.value, 1, {SORT_VALUE_CHARS}) FROM {t.attr_table} a"
                 f" WHERE a.{t.owner} = {t.alias}.pk AND a.name_key = ? ORDER BY a.ord LIMIT 1)",
-                (name,),
+                (s.attribute,),
             )
-        keys.append(_SortKey(expr, descending, nullable=True, is_text=True))
-    if not keys:
-        keys.append(_SortKey(_Sql(f"{t.alias}.created_us"), True, nullable=False, is_text=False))
+        keys.append(_SortKey(expr, s.descending, nullable=True, is_text=True))
     keys.append(_SortKey(_Sql(f"{t.alias}.pk"), keys[-1].descending, nullable=False, is_text=False))
     return keys
 
@@ -478,12 +397,6 @@ def _valid_anchor(anchor: Any, keys: Sequence[_SortKey]) -> bool:
     return True
 
 
-def criteria_digest(body: models.SelectionCriteria) -> str:
-    """What a cursor is bound to: everything in the criteria but fromCursor and maxEntries."""
-    data = body.model_dump(mode="json", exclude={"fromCursor", "maxEntries"}, exclude_unset=True)
-    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
-
-
 # ------------------------------------------------------------------------------------------ the query
 
 
@@ -534,11 +447,11 @@ def build_query(
     if body.fromCursor:
         state = decode_cursor(body.fromCursor)
         if not isinstance(state, dict) or state.get("d") != criteria_digest(body):
-            raise _bad("fromCursor")  # a cursor of other criteria (TS14 5.1.10: they MUST be identical)
+            raise bad("fromCursor")  # a cursor of other criteria (TS14 5.1.10: they MUST be identical)
         anchor = state.get("k")
         if anchor is not None:
             if not _valid_anchor(anchor, keys):
-                raise _bad("fromCursor")
+                raise bad("fromCursor")
             conditions.append(_after(keys, anchor))
     select = _join([_Sql(f"{t.alias}.pk"), *(k.expr for k in keys)], ", ")
     sql = (

@@ -18,17 +18,18 @@ def run(*cmd: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_ruff_check() -> None:
-    r = run("ruff", "check", "generator", "nmsrun", "tests", "generated")
+    r = run("ruff", "check", "generator", "nmsrun", "tests", "generated", "refstore", "benchmarks")
     assert r.returncode == 0, r.stdout + r.stderr
 
 
 def test_ruff_format() -> None:
-    r = run("ruff", "format", "--check", "generator", "nmsrun", "tests", "generated")
+    r = run("ruff", "format", "--check", "generator", "nmsrun", "tests", "generated", "refstore", "benchmarks")
     assert r.returncode == 0, r.stdout + r.stderr
 
 
 def test_mypy_strict() -> None:
-    r = run("mypy", "--strict", "generator", "nmsrun")
+    """The generator, the runtime, the reference store and the benchmarks (pyproject's mypy files)."""
+    r = run("mypy", "--strict")
     assert r.returncode == 0, r.stdout + r.stderr
 
 

@@ -20,7 +20,7 @@ import pytest
 
 from mcdata_store import models
 from mcdata_store.store import Answer, Context, MessageStore, Payload, StoreError
-from refstore import SqliteStore
+from refstore import SqliteStore, folders
 
 from .conftest import ROOT
 
@@ -517,7 +517,7 @@ def test_delete_folder_is_all_or_nothing(store: SqliteStore, monkeypatch: pytest
     def boom(*args: Any) -> None:
         raise RuntimeError("crash in the middle")
 
-    monkeypatch.setattr(SqliteStore, "_delete_objects", lambda self, tx, rows: (tx.run("DELETE FROM object"), boom()))
+    monkeypatch.setattr(folders, "delete_rows", lambda tx, rows: (tx.run("DELETE FROM object"), boom()))
     with pytest.raises(RuntimeError):
         store.delete_folder(A, old)
     monkeypatch.undo()

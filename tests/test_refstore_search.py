@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from mcdata_store import models
@@ -1066,6 +1066,18 @@ def folder_oracle(folders: list[Fld], body: dict[str, Any]) -> list[str]:
     ),
     bodies=st.lists(folder_body_st, min_size=1, max_size=4),
     page_size=st.integers(1, 6),
+)
+@example(  # Or of a one-word and a two-word WholeWord: the union of their drivers once lost the first branch
+    tree=[(0, "Inbox", [("Subject", ["tel:+123"])], 0)],
+    bodies=[
+        {
+            "searchCriteria": {
+                "criterion": [{"type": "WholeWord", "value": "tel"}, {"type": "WholeWord", "value": "hello world"}],
+                "operator": "Or",
+            }
+        }
+    ],
+    page_size=1,
 )
 def test_folder_search_matches_the_oracle(tree: list[Any], bodies: list[dict[str, Any]], page_size: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
