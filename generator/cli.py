@@ -6,6 +6,7 @@ import sys
 from contextlib import ExitStack
 from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -13,7 +14,9 @@ from . import bundled, pipeline
 from .diagnostics import Diagnostics
 from .emit import openapi as emit_openapi
 from .frontend import sources
+from .ir.model import Model
 from .reports import diff as diffing
+from .reports import mutants as mutation
 from .reports import trace as tracing
 from .write import WriteError, write_file
 
@@ -70,6 +73,16 @@ class _Commands(click.Group):
         loaded = self._plugins()[name].load()
         assert isinstance(loaded, click.Command)
         return loaded
+
+
+def _runtime(name: str) -> Any:
+    """A module of the runtime package, by its entry point in the group ``nmsgen.runtime`` (nmsrun registers
+    ``verify``, the mutation runs of ``nmsgen trace --verify``): the generator never imports the runtime."""
+    found = next((ep for ep in entry_points(group="nmsgen.runtime") if ep.name == name), None)
+    if found is None:
+        sys.stderr.write(f"error: the runtime's {name!r} is not installed (entry point group nmsgen.runtime)\n")
+        sys.exit(2)
+    return found.load()
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
@@ -240,16 +253,56 @@ def docs_command(spec: Path, tests: Path, output: Path) -> None:
     type=click.Path(path_type=Path, exists=True, dir_okay=False),
     help="A JUnit XML report of the last test run, to add pass/fail counts per clause.",
 )
-def trace_command(clause: str | None, spec: Path, tests: Path, fmt: str, junit: Path | None) -> None:
+@click.option(
+    "--verify",
+    is_flag=True,
+    help="Mutation-check the citations: switch each auth rule, challenge and interface of the model off in turn, "
+    "run the tests citing its clauses against that server, and require one to fail; prints `citations verified: "
+    "N/M` and compares the verdicts with the committed evidence (TESTS/verified-citations.json).",
+)
+@click.option("--update", is_flag=True, help="With --verify: write the evidence file instead of comparing it.")
+@click.option(
+    "--jobs", type=click.IntRange(1, 16), default=2, show_default=True, help="With --verify: mutants at a time."
+)
+@click.option(
+    "--mutant",
+    "only",
+    multiple=True,
+    metavar="KIND:ID",
+    help="With --verify, while working on a test: run only this mutant (e.g. rule:critical, repeatable); the "
+    "evidence is neither compared nor written.",
+)
+def trace_command(
+    clause: str | None,
+    spec: Path,
+    tests: Path,
+    fmt: str,
+    junit: Path | None,
+    verify: bool,
+    update: bool,
+    jobs: int,
+    only: tuple[str, ...],
+) -> None:
     """Traceability: exit 1 when a normative clause that is not open (FFS/unverified) and not outside nmsgen's
-    reach (a reason in the registry) is unrealised or untested."""
+    reach (a reason in the registry) is unrealised or untested. A citation of an auth rule's, challenge's or
+    interface's clause counts only when the committed mutation evidence shows it verified (--verify)."""
+    if (update or only) and not verify:
+        sys.stderr.write("trace: error: --update and --mutant go with --verify\n")
+        sys.exit(2)
     result = pipeline.check(spec)
     sys.stderr.write(result.diagnostics.render())
     if not result.ok or result.model is None:
         sys.exit(1)
-    matrix = pipeline.traceability(result.model, result.document, tests if tests.is_dir() else None)
+    tests_dir = tests if tests.is_dir() else None
+    if verify:  # the runs need every generated file (the package, the kit) and the matrix emit computes with them
+        output = pipeline.emit(result.model, result.document, tests_dir)
+        matrix, files = output.matrix, output.files
+    else:
+        matrix, files = pipeline.traceability(result.model, result.document, tests_dir), {}
     for problem in matrix.problems:  # blanket or uncapped clause markers: not counted, and the trace fails
         sys.stderr.write(problem.render() + "\n")
+    if verify:
+        _verify(result.model, files, matrix, tests, update, jobs, only)
     if junit is not None:
         tracing.add_results(matrix, junit)
     if clause is not None:
@@ -272,6 +325,54 @@ def trace_command(clause: str | None, spec: Path, tests: Path, fmt: str, junit: 
         what = " and ".join(x for x, ok in (("unrealised", row.realised), ("untested", row.tested)) if not ok)
         sys.stderr.write(f"trace: {row.clause} ({row.source} {row.section}) is normative and {what}\n")
     sys.exit(1 if failing or matrix.problems else 0)
+
+
+def _verify(
+    model: Model,
+    files: dict[str, str],
+    matrix: tracing.Trace,
+    tests: Path,
+    update: bool,
+    jobs: int,
+    only: tuple[str, ...],
+) -> None:
+    """``nmsgen trace --verify``: run the mutants, print the verdicts, compare (or write) the evidence; exits."""
+    if matrix.problems:
+        sys.stderr.write("trace: error: fix the clause markers above before verifying them\n")
+        sys.exit(1)
+    names = {mu.name for mu in mutation.mutants(model)}
+    wanted = [o.replace(":", " ", 1) for o in only]
+    unknown = [o for o, w in zip(only, wanted, strict=True) if w not in names]
+    if unknown:
+        choices = ", ".join(sorted(n.replace(" ", ":", 1) for n in names))
+        sys.stderr.write(f"trace: error: no mutant {', '.join(unknown)}; one of {choices}\n")
+        sys.exit(2)
+    runtime = _runtime("verify")  # the runs start servers: the runtime package's, with the serve extra
+    lacking = runtime.missing()
+    if lacking:
+        sys.stderr.write(f"trace: error: --verify runs the citing tests against mutant servers: {lacking}\n")
+        sys.exit(2)
+    report = runtime.verify(
+        model, files, matrix.citations, Path.cwd(), jobs, wanted, progress=lambda line: sys.stderr.write(line + "\n")
+    )
+    click.echo(mutation.report_text(report), nl=False)
+    for error in report.errors:
+        sys.stderr.write(f"trace: error: {error}\n")
+    if report.errors or only:
+        sys.exit(0 if report.ok else 1)
+    path = tests / mutation.EVIDENCE
+    text = mutation.evidence_text(report.outcomes, report.verdicts)
+    old = path.read_text(encoding="utf-8") if path.is_file() else ""
+    if update:
+        if old != text:
+            write_file(path, text.encode())
+        click.echo(f"{path}: {'written' if old != text else 'unchanged'}")
+    elif old != text:
+        for line in mutation.stale_lines(old, text)[:40] if old else ["missing"]:
+            sys.stderr.write(f"{path}: stale: {line}\n")
+        sys.stderr.write(f"{path} does not record this run: run `nmsgen trace --verify --update` and commit it\n")
+        sys.exit(1)
+    sys.exit(0 if report.ok else 1)
 
 
 @main.command(name="diff")

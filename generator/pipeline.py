@@ -34,7 +34,7 @@ from .frontend.sources import Side
 from .ir import index
 from .ir.model import Model
 from .reports import diff as diffing
-from .reports import docs, trace
+from .reports import docs, mutants, trace
 from .write import Plan, plan, with_manifest, write
 
 
@@ -111,7 +111,7 @@ def emit(model: Model, document: dict[str, Any], tests: Path | None = None) -> O
     break the citation rules (blanket, more than four ids without a reason) are the matrix's problems."""
     ix = index.of(model)
     files = realise(ix, document)
-    matrix = trace.compute(model, files, document, tests, Path.cwd())
+    matrix = trace_matrix(model, files, document, tests)
     files.update(trace.emit(matrix))
     files.update(docs.emit(ix, document, matrix))
     files["README.md"] = GENERATED_README
@@ -131,10 +131,19 @@ def matrix_inputs(ix: index.Index, document: dict[str, Any]) -> dict[str, str]:
     }
 
 
+def trace_matrix(model: Model, files: dict[str, str], document: dict[str, Any], tests: Path | None) -> trace.Trace:
+    """The traceability matrix of ``files`` and of the clause markers in ``tests``, with the committed mutation
+    evidence of ``tests`` applied: a citation it does not show verified is listed, not counted (reports/mutants.py)."""
+    matrix = trace.compute(model, files, document, tests, Path.cwd())
+    if tests is not None:
+        mutants.apply_evidence(matrix, model, mutants.read_evidence(tests / mutants.EVIDENCE))
+    return matrix
+
+
 def traceability(model: Model, document: dict[str, Any], tests: Path | None = None) -> trace.Trace:
     """Only the traceability matrix (``nmsgen trace``, ``nmsgen docs``): computed from :func:`matrix_inputs`,
     made in memory; the same matrix :func:`emit` computes from every file."""
-    return trace.compute(model, matrix_inputs(index.of(model), document), document, tests, Path.cwd())
+    return trace_matrix(model, matrix_inputs(index.of(model), document), document, tests)
 
 
 def docs_page(model: Model, document: dict[str, Any], tests: Path | None = None) -> str:

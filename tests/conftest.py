@@ -26,6 +26,12 @@ def regen(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--regen"))
 
 
+def child_env() -> dict[str, str]:
+    """The environment of a child process: this project importable, after whatever PYTHONPATH already lists
+    (``nmsgen trace --verify`` puts a mutant ``mcdata_store`` first; a child must test that one too)."""
+    return {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+
+
 def run_nmsgen(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """Run the CLI as a user does, in a fresh interpreter."""
     full_env = {**os.environ, **(env or {})}

@@ -98,11 +98,12 @@ def test_auth1_no_token(client: TestClient, store: RecordingStore, path: str, me
     assert store.calls == []
 
 
-@pytest.mark.clause("23.282-7.13.1-R2", "23.282-7.13.1-R3")
+@pytest.mark.clause("23.282-7.13.1-R2", "23.282-7.13.1-R3", "23.282-5.10-R1", "23.282-7.13-R3")
 @pytest.mark.parametrize(("path", "meth", "op"), OPS, ids=IDS)
 def test_z7_1_another_users_box(
     client: TestClient, store: RecordingStore, path: str, meth: str, op: dict[str, Any]
 ) -> None:
+    """Each user's storage area is secured: another user's valid token is refused on it, before the store."""
     r = call(client, meth, path, user_token(KEYS, ALICE), box=BOB)
     assert r.status_code == 403
     assert challenge(r) == 'Bearer realm="store.example.test"'
@@ -119,13 +120,14 @@ def test_own_box_reaches_the_store(
     assert store.calls or r.status_code == 400  # reached the store, or refused as invalid input first
 
 
-@pytest.mark.clause("24.282-21.1-CR1", "24.282-21.1-CR2", "RFC6750-3.1-R3")
+@pytest.mark.clause("24.282-21.1-CR1", "24.282-21.1-CR2", "RFC6750-3.1-R3", "23.282-7.13-R2")
 @pytest.mark.parametrize(("path", "meth", "op"), OPS, ids=IDS)
 def test_s8_server_token_reaches_every_operation_on_any_box(
     client: TestClient, store: RecordingStore, path: str, meth: str, op: dict[str, Any]
 ) -> None:
-    """S8-1: the all-accounts token reaches every operation on any box (the seed CR: the entire accounts);
-    S8-2: a server token without the all-accounts scope gets 403 insufficient_scope."""
+    """S8-1: the all-accounts token reaches every operation on any box (the seed CR: the entire accounts; the
+    MCData server manages stored objects as the client does); S8-2: a server token without the all-accounts
+    scope gets 403 insufficient_scope."""
     assert "MCData-8" in op["x-nmsgen-interfaces"] and {"oAuth2ClientCredentials": []} in op["security"]
     r = call(client, meth, path, server_token(KEYS), box=BOB, **example_body(op))
     assert r.status_code not in (401, 403), r.text  # S8-1
@@ -138,13 +140,14 @@ def test_s8_server_token_reaches_every_operation_on_any_box(
 DEPOSIT = {"CreateObject", "BulkCreateObjects", "CreateFolder", "GetFolderIdByPath", "GetFolderIdsByPaths"}
 
 
-@pytest.mark.clause("23.282-7.13.1-R5", "RFC8725-3.12")
+@pytest.mark.clause("23.282-7.13.1-R5", "RFC8725-3.12", "23.282-7.13.1-R4")
 @pytest.mark.parametrize(("path", "meth", "op"), OPS, ids=IDS)
 def test_s8_6_a_deposit_only_deployment_refuses_every_other_operation(
     store: RecordingStore, path: str, meth: str, op: dict[str, Any]
 ) -> None:
     """S8-6 as a deployment choice (mcdata8_operations = deposit): the MCData server may deposit and find
-    folders, every other operation is 403 POL0001 (wrong-interface) before the store; user tokens unaffected."""
+    folders, every other operation is 403 POL0001 (wrong-interface) before the store; the user still manages
+    the user's stored objects with every operation over MCData-7."""
     client = TestClient(
         create_app(store, KEYS.settings(mcdata8_operations="deposit")),  # type: ignore[arg-type]
         base_url="https://testserver",
@@ -208,9 +211,11 @@ def test_auth3_malformed_bearer(client: TestClient) -> None:
         _invalid(_get(client, garbage))
 
 
-@pytest.mark.clause("RFC6750-2.3-R1")
+@pytest.mark.clause("RFC6750-2.3-R1", "33.180-B.10-R1")
 def test_auth4_token_in_query(client: TestClient) -> None:
+    """The bearer token travels in the Authorization header (TS 33.180 B.10, RFC 6750 2.1) and only there."""
     tok = user_token(KEYS)
+    assert client.get(url(GET_OBJECT[0]), headers={"Authorization": f"Bearer {tok}"}).status_code == 404
     r = client.get(url(GET_OBJECT[0]) + f"?access_token={tok}")
     assert r.status_code == 401 and challenge(r) == 'Bearer realm="store.example.test"'
     r = client.get(url(GET_OBJECT[0]) + f"?access_token={tok}", headers={"Authorization": f"Bearer {tok}"})
@@ -265,8 +270,21 @@ def test_auth7_algorithm_outside_the_allow_list(store: RecordingStore) -> None:
     )
 
 
-@pytest.mark.clause("RFC9068-4-R1", "24.282-21.1-R8")
+@pytest.mark.clause("RFC8725-3.1")
+@pytest.mark.parametrize("alg", ["RS512", "PS256"])
+def test_a_key_verifies_only_with_its_own_algorithm(client: TestClient, store: RecordingStore, alg: str) -> None:
+    """The RSA key k2 is configured for RS256: a token its private key signs with another RSA algorithm (a valid
+    signature, an algorithm outside the allow-list) is refused; the same key with RS256 is accepted."""
+    assert _get(client, user_token(KEYS, alg="RS256", kid="k2")).status_code == 404
+    assert store.calls == ["get_object"]
+    _invalid(_get(client, user_token(KEYS, alg=alg, kid="k2")))
+    assert store.calls == ["get_object"]
+
+
+@pytest.mark.clause("RFC9068-4-R1", "24.282-21.1-R8", "33.179-B.1.2.0-F1")
 def test_auth8_tampered(client: TestClient) -> None:
+    """The token is a JWT with a JWS whose signature must verify: a flipped signature byte, or a payload edited
+    under the original signature, is an invalid token."""
     good = user_token(KEYS)
     head, payload, sig = good.split(".")
     flipped_sig = sig[:-2] + ("A" if sig[-2] != "A" else "B") + sig[-1]
@@ -331,6 +349,17 @@ def test_auth14_type(store: RecordingStore) -> None:
     assert _get(client, user_token(KEYS, headers={"typ": "application/at+jwt"})).status_code == 404
 
 
+@pytest.mark.clause("RFC9068-2.2-R1")
+@pytest.mark.parametrize("claim", ["sub", "client_id", "iat", "jti"])
+def test_rfc9068_profile_requires_its_claims(store: RecordingStore, claim: str) -> None:
+    """The rfc9068 profile refuses a token lacking one of the RFC 9068 required claims that no other rule asks
+    for (iss, aud and exp have their own rules); the 3gpp profile accepts the same token."""
+    assert _get(_strict(store), user_token(KEYS)).status_code == 404
+    _invalid(_get(_strict(store), user_token(KEYS, drop=(claim,))))
+    client = TestClient(create_app(store, KEYS.settings()), base_url="https://testserver")  # type: ignore[arg-type]
+    assert _get(client, user_token(KEYS, drop=(claim,))).status_code == 404
+
+
 @pytest.mark.clause("33.180-B.2.2-F4")
 def test_3gpp_profile_accepts_tokens_without_aud_iss_typ(client: TestClient, store: RecordingStore) -> None:
     """The 3gpp profile (TS 33.180 as read) does not require aud, iss or typ (OP-TOKEN-CLAIMS)."""
@@ -341,6 +370,16 @@ def test_3gpp_profile_accepts_tokens_without_aud_iss_typ(client: TestClient, sto
 @pytest.mark.clause("RFC7515-4.1.11")
 def test_auth15_crit(client: TestClient) -> None:
     _invalid(_get(client, user_token(KEYS, headers={"crit": ["x-foo"], "x-foo": 1})))
+    # b64 (RFC 7797) is an extension PyJWT itself understands; this store understands none, so it refuses it too.
+    # jwt.encode drops "b64": true, so the token is signed by hand
+    claims = jwt.decode(user_token(KEYS), options={"verify_signature": False})
+    signing_input = (
+        f"{_b64({'alg': 'ES256', 'typ': 'at+jwt', 'kid': 'k1', 'crit': ['b64'], 'b64': True})}.{_b64(claims)}"
+    )
+    sig = jwt.algorithms.ECAlgorithm(jwt.algorithms.ECAlgorithm.SHA256).sign(signing_input.encode(), KEYS.ec)
+    b64_token = f"{signing_input}.{base64.urlsafe_b64encode(sig).rstrip(b'=').decode()}"
+    assert jwt.decode(b64_token, KEYS.ec.public_key(), algorithms=["ES256"], options={"verify_aud": False})
+    _invalid(_get(client, b64_token))
 
 
 @pytest.mark.clause("RFC8725-3.10")
@@ -356,7 +395,7 @@ def test_auth16_keys_named_by_the_token_are_not_used(client: TestClient) -> None
 # ---------------------------------------------------------------- MCData-7 box binding
 
 
-@pytest.mark.clause("23.282-7.13.1-R3")
+@pytest.mark.clause("23.282-7.13.1-R3", "23.282-5.10-R2")
 @pytest.mark.parametrize(
     "box",
     [
@@ -371,6 +410,8 @@ def test_auth16_keys_named_by_the_token_are_not_used(client: TestClient) -> None
     ],
 )
 def test_z7_4_box_variants_never_match(client: TestClient, store: RecordingStore, box: str) -> None:
+    """The storage area is identified by the MCData ID itself: no variant of it (case, encoding, spaces, a
+    homoglyph, a URI scheme) names Alice's box for Alice's token."""
     r = _get(client, user_token(KEYS, ALICE), box=box)
     assert r.status_code in (403, 404)
     assert store.calls == []
@@ -398,10 +439,15 @@ def test_z7_5_traversal(client: TestClient, store: RecordingStore, box: str) -> 
 @pytest.mark.clause("33.180-B.2.2.3-F1", "24.282-21.1-N1", "33.180-B.2.1-F2")
 @pytest.mark.parametrize("claim", [None, "", "   ", 42, ["alice@example.test"]])
 def test_z7_6_mcdata_id_claim(client: TestClient, store: RecordingStore, claim: Any) -> None:
+    """A token without mcdata_id names no user: refused as a server token without the all-accounts scope. A
+    mcdata_id that is not a non-empty string is an invalid token (never compared with the box, never sub)."""
     extra = {} if claim is None else {"mcdata_id": claim}
     tok = token(KEYS, scope="3gpp:mc:data_service", sub=ALICE, **extra)
     r = _get(client, tok)
-    assert r.status_code in (401, 403)
+    if claim is None:
+        assert r.status_code == 403 and 'error="insufficient_scope"' in challenge(r)
+    else:
+        _invalid(r)
     assert store.calls == []
 
 

@@ -4,13 +4,13 @@ run as written: start the server, read what it prints, use the generated client 
 
 from __future__ import annotations
 
-import os
 import re
 import ssl
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -19,18 +19,29 @@ import pytest
 from mcdata_store import models
 from mcdata_store.client import BearerTokenAuth, ClientCredentialsAuth, Forbidden, MessageStoreClient
 
-from .conftest import ROOT
+from .conftest import child_env
 from .support import free_port
 
 
-@pytest.fixture(scope="module")
-def dev_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
-    tmp = tmp_path_factory.mktemp("dev")
+@contextmanager
+def dev_serve(tmp: Path, *options: str) -> Iterator[dict[str, str]]:
+    """`nmsgen serve --dev` as a user starts it, with `options` added; yields what its banner says."""
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "generator", "serve", "--dev", "--port", str(port), "--db", str(tmp / "store.sqlite")],
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            "serve",
+            "--dev",
+            "--port",
+            str(port),
+            "--db",
+            str(tmp / "store.sqlite"),
+            *options,
+        ],
         cwd=tmp,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        env=child_env(),
         stderr=subprocess.PIPE,
         stdout=subprocess.DEVNULL,
         text=True,
@@ -51,6 +62,12 @@ def dev_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, s
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def dev_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    with dev_serve(tmp_path_factory.mktemp("dev")) as info:
+        yield info
 
 
 def test_dev_mode_is_loud(dev_server: dict[str, str]) -> None:
@@ -109,3 +126,59 @@ def test_no_token_service_without_dev(tmp_path: Path) -> None:
         root = store.base_url.removesuffix("/nms/v1/myStore")
         r = httpx.post(f"{root}/dev/token", verify=store.client_context())
         assert r.status_code == 404
+
+
+def test_serve_options_set_the_deployment_settings(tmp_path: Path) -> None:
+    """The deployment settings reach the server from the command line, as a user types them:
+    `--mcdata8-operations deposit` keeps MCData-8 to the deposit operations (403 POL0001 on a search),
+    `--missing-token-status 401` answers a request without a token with 401, `--min-tls-version 1.3` refuses
+    a TLS 1.2 client, and `--user-scope` names the scope a user token must carry (403 insufficient_scope
+    for a token with the default scope only)."""
+    with dev_serve(
+        tmp_path,
+        "--mcdata8-operations",
+        "deposit",
+        "--missing-token-status",
+        "401",
+        "--min-tls-version",
+        "1.3",
+        "--user-scope",
+        "example:other-scope",
+    ) as dev:
+        root, ca = dev["root"], dev["CA to trust"]
+        assert "Uvicorn running" in dev["banner"], dev["banner"]
+        tls = ssl.create_default_context(cafile=ca)
+        box = f"{root}/nms/v1/myStore/alice@example.org"
+        token = httpx.post(
+            dev["token URL (MCData-8, client credentials)"],
+            data={"grant_type": "client_credentials", "scope": dev["all-accounts scope"]},
+            auth=(dev["client id"], dev["client secret"]),
+            verify=tls,
+        ).json()["access_token"]
+        server = {"Authorization": f"Bearer {token}"}
+        made = httpx.post(
+            f"{box}/folders",
+            json={"folder": {"parentFolderPath": "/", "name": "In", "attributes": {}}},
+            headers=server,
+            verify=tls,
+        )
+        assert made.status_code == 201, made.text
+        search = httpx.post(f"{box}/objects/operations/search", json={}, headers=server, verify=tls)
+        assert search.status_code == 403, search.text
+        assert search.json()["requestError"]["policyException"]["messageId"] == "POL0001"
+        bare = httpx.get(f"{box}/folders/operations/pathToId", params={"path": "/In"}, verify=tls)
+        assert bare.status_code == 401 and bare.headers["www-authenticate"].startswith("Bearer")
+        user = httpx.post(
+            f"{root}/dev/user-token",
+            data={"mcdata_id": "alice@example.org"},
+            auth=(dev["client id"], dev["client secret"]),
+            verify=tls,
+        ).json()["access_token"]
+        mine = httpx.post(
+            f"{box}/objects/operations/search", json={}, headers={"Authorization": f"Bearer {user}"}, verify=tls
+        )
+        assert mine.status_code == 403 and 'error="insufficient_scope"' in mine.headers["www-authenticate"]
+        old = ssl.create_default_context(cafile=ca)
+        old.maximum_version = ssl.TLSVersion.TLSv1_2
+        with pytest.raises(httpx.ConnectError):
+            httpx.get(f"{box}/folders/operations/pathToId", params={"path": "/In"}, verify=old)

@@ -7,7 +7,6 @@ TLS 1.2 and 1.3 are accepted; plain HTTP only behind the loudly named developmen
 from __future__ import annotations
 
 import json
-import os
 import socket
 import ssl
 import subprocess
@@ -22,7 +21,7 @@ import jwt
 import pytest
 import trustme
 
-from .conftest import ROOT
+from .conftest import child_env
 from .support import ALICE, Keys, free_port, user_token
 
 KEYS = Keys()
@@ -46,7 +45,7 @@ def pki(ca: trustme.CA, tmp_path_factory: pytest.TempPathFactory) -> dict[str, P
 
 
 def start(args: list[str], cwd: Path) -> tuple[subprocess.Popen[str], str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = child_env()
     proc = subprocess.Popen(
         [sys.executable, "-m", "generator", "serve", *args],
         cwd=cwd,
@@ -176,7 +175,7 @@ def test_refuses_to_start_without_tls(pki: dict[str, Path]) -> None:
     r = subprocess.run(
         [sys.executable, "-m", "generator", "serve", "--jwks", str(pki["jwks"]), "--port", str(free_port())],
         cwd=pki["dir"],
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        env=child_env(),
         capture_output=True,
         text=True,
         timeout=60,
@@ -190,7 +189,7 @@ def test_refuses_to_start_without_token_keys(pki: dict[str, Path]) -> None:
     r = subprocess.run(
         [sys.executable, "-m", "generator", "serve", "--cert", str(pki["cert"]), "--key", str(pki["key"])],
         cwd=pki["dir"],
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        env=child_env(),
         capture_output=True,
         text=True,
         timeout=60,
@@ -224,7 +223,7 @@ def test_dev_http_flag_is_loud(pki: dict[str, Path]) -> None:
 def test_help_says_how_to_use_the_idms_keys() -> None:
     r = subprocess.run(
         [sys.executable, "-m", "generator", "serve", "--help"],
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        env=child_env(),
         capture_output=True,
         text=True,
         timeout=60,

@@ -108,7 +108,10 @@ def _iterators(model: m.Model, ops: tuple[OperationView, ...], async_: bool) -> 
     return out
 
 
-def emit(ix: Index) -> dict[str, str]:
+def emit(ix: Index, switched_off: tuple[str, str] | None = None) -> dict[str, str]:
+    """The client module. Its TLS rules (https:// only, certificates verified) realise the client side of the
+    model's transport rule; ``switched_off`` = ("rule", that rule's id) leaves them out (a mutant of ``nmsgen
+    trace --verify``; a model without a transport rule keeps them)."""
     model, ops = ix.model, ix.operations
     statuses = sorted(
         {r.status for op in model.operations for r in op.responses if r.status >= 400}
@@ -124,6 +127,7 @@ def emit(ix: Index) -> dict[str, str]:
         error_classes=[(s, error_class(s)) for s in statuses],
         iterators=_iterators(model, ops, False),
         iterators_async=_iterators(model, ops, True),
+        tls_rule=not any(r.check == "transport" and switched_off == ("rule", r.id) for r in model.auth.validation),
         client_credentials_clauses=next(
             (sc.clauses for sc in model.auth.schemes.values() if sc.type == "oauth2-client-credentials"), []
         ),

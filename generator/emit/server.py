@@ -148,6 +148,9 @@ def _auth_data(ix: Index, switched_off: Switch = None) -> dict[str, Any]:
             c.id: ("500",) if off_kind == "challenge" and c.id == off_id else answers.challenge_variables(model, c)
             for c in a.challenges
         },
+        # the check of the switched-off rule: its mutant trusts the token's alg including "none" (unsigned), which
+        # PyJWT alone would still refuse; a model that has no such rule is generated as before
+        "off_check": next((r.check for r in a.validation if off_kind == "rule" and r.id == off_id), ""),
     }
 
 

@@ -68,6 +68,8 @@ class Trace:
     open_points: list[OpenPointRow] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)  # every (test, clause) citation counted above
     problems: list[Diagnostic] = field(default_factory=list)  # markers that break the citation rules: not counted
+    # (mutants killed, mutants) of the committed mutation evidence (reports/mutants.py); None without evidence
+    verified: tuple[int, int] | None = None
 
     def row(self, clause: str) -> Row | None:
         return next((r for r in self.rows if r.clause == clause), None)
@@ -430,6 +432,8 @@ def summary(trace: Trace) -> dict[str, Any]:
         "outside": [r.clause for r in trace.rows if r.outside],
         "tests_citing_no_clause": len(trace.uncited_tests),
         "test_citations": len(set(trace.citations)),
+        "unverified_citations": sum(len(r.unverified) for r in trace.rows),
+        **({"citations_verified": list(trace.verified)} if trace.verified else {}),
         "tests_citing_clauses": len({(c.file, c.test) for c in trace.citations}),
         "generated_files_citing_no_clause": trace.files_without_clauses,
     }
@@ -494,6 +498,7 @@ def to_csv(trace: Trace) -> str:
             "passed",
             "failed",
             "skipped",
+            "unverified_citations",
         ]
     )
     for r in trace.rows:
@@ -514,6 +519,7 @@ def to_csv(trace: Trace) -> str:
                 r.results.get("passed", ""),
                 r.results.get("failed", ""),
                 r.results.get("skipped", ""),
+                "; ".join(_loc(x) for x in r.unverified),
             ]
         )
     return out.getvalue()
@@ -540,7 +546,14 @@ def to_markdown(trace: Trace) -> str:
         f"Normative clauses not realised or not tested: {len(s['normative_gaps'])}. "
         f"Outside what nmsgen can realise (reason given): {len(s['outside'])}. "
         f"Open (FFS or unverified): {len(s['open'])}. Tests citing no clause: {s['tests_citing_no_clause']}. "
-        f"Clause citations: {s['test_citations']}, by {s['tests_citing_clauses']} tests.",
+        f"Clause citations: {s['test_citations']}, by {s['tests_citing_clauses']} tests."
+        + (
+            f" Citations verified: {trace.verified[0]}/{trace.verified[1]} (mutants of the auth rules, challenges "
+            f"and interfaces killed by the tests citing their clauses); unverified citations (not counted as "
+            f"tested): {s['unverified_citations']}."
+            if trace.verified
+            else ""
+        ),
         "",
         "## Clauses",
         "",
@@ -554,6 +567,11 @@ def to_markdown(trace: Trace) -> str:
         tests = "<br>".join(_md(_loc(t)) for t in r.tests[:6]) + (
             f"<br>… {len(r.tests) - 6} more" if len(r.tests) > 6 else ""
         )
+        if r.unverified:
+            tests += ("<br>" if tests else "") + "<br>".join(
+                f"unverified citation: {_md(_loc(t))}" for t in r.unverified[:6]
+            )
+            tests += f"<br>… {len(r.unverified) - 6} more unverified" if len(r.unverified) > 6 else ""
         status = f"{r.status}<br>outside: {_md(r.outside)}" if r.outside else r.status
         lines.append(
             f"| **{r.clause}**<br>{_md(r.source)} {_md(r.section)}: {_md(r.text)} | {r.kind} | {status} "
@@ -602,13 +620,23 @@ def summary_text(trace: Trace) -> str:
         f"stable normative gaps: {len(failing(trace))}; "
         f"tests citing no clause: {s['tests_citing_no_clause']}"
     )
+    if trace.verified:
+        lines.append(
+            f"citations verified: {trace.verified[0]}/{trace.verified[1]}; "
+            f"unverified citations (not counted as tested): {s['unverified_citations']}"
+        )
     return "\n".join(lines)
 
 
 def chain(row: Row) -> str:
     """One clause: its text, the model elements, artifacts and tests that realise it, and their results."""
     out = [f"{row.clause}: {row.source} {row.section} ({row.kind}, {row.status})", f"  {row.text}"]
-    for title, items in (("model", row.elements), ("artifacts", row.artifacts), ("tests", row.tests)):
+    for title, items in (
+        ("model", row.elements),
+        ("artifacts", row.artifacts),
+        ("tests", row.tests),
+        *((("unverified citations", row.unverified),) if row.unverified else ()),
+    ):
         out.append(f"  {title}: {len(items)}")
         out += [f"    {_loc(x)}" for x in items]
     if row.open_points:
