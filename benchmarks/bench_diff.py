@@ -147,9 +147,10 @@ def stages(old_arg: str, new_arg: str) -> tuple[float, float, int]:
     sys.path.insert(0, str(REPO))
     from contextlib import ExitStack  # noqa: PLC0415
 
-    from generator import diff as diffing  # noqa: PLC0415
-    from generator import pipeline, sources  # noqa: PLC0415
+    from generator import pipeline  # noqa: PLC0415
     from generator.diagnostics import Diagnostics  # noqa: PLC0415
+    from generator.frontend import sources  # noqa: PLC0415
+    from generator.reports import diff as diffing  # noqa: PLC0415
 
     cwd = Path.cwd()
     os.chdir(REPO)

@@ -198,8 +198,8 @@ def serve(app_kind: str, db: Path, port: int, keys_dir: Path, tls: bool, cpu: in
     """The server process: one uvicorn, one worker, access log off, on 127.0.0.1."""
     import uvicorn  # noqa: PLC0415
 
-    from generator.serve import tls_context  # noqa: PLC0415
     from mcdata_store.server import create_app  # noqa: PLC0415
+    from nmsrun.serve import tls_context  # noqa: PLC0415
 
     if cpu is not None:
         os.sched_setaffinity(0, {cpu})

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import sys
 from contextlib import ExitStack
+from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
+from typing import Any
 
 import click
 
-from . import diff as diffing
-from . import emit_openapi, pipeline, sources
-from . import mutants as mutation
-from . import trace as tracing
+from . import bundled, pipeline
 from .diagnostics import Diagnostics
-from .model import Model
+from .emit import openapi as emit_openapi
+from .frontend import sources
+from .ir.model import Model
+from .reports import diff as diffing
+from .reports import mutants as mutation
+from .reports import trace as tracing
 from .write import WriteError, write_file
 
 DEFAULT_SPEC = Path("spec")
@@ -27,17 +31,61 @@ tests_option = click.option(
     show_default=True,
     help="Test folder whose pytest.mark.clause markers feed the traceability matrix (skipped if absent).",
 )
+
+
+def _model(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path:
+    """The --spec given, else ./spec, else the model bundled with nmsgen."""
+    if value is not None:
+        return value
+    return DEFAULT_SPEC if DEFAULT_SPEC.exists() else bundled("spec")
+
+
 spec_option = click.option(
     "--spec",
     "spec",
     type=click.Path(path_type=Path),
-    default=DEFAULT_SPEC,
-    show_default=True,
-    help="Model folder (or one YAML file).",
+    callback=_model,
+    help="Model folder (or one YAML file). Default: ./spec, or the model bundled with nmsgen when there is none.",
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The generator's commands, and those other packages add under the entry point group ``nmsgen.commands``
+    (``serve``, from the runtime package ``nmsrun``): loaded only when asked for, so the generator never imports
+    the runtime or what it runs."""
+
+    GROUP = "nmsgen.commands"
+
+    def _plugins(self) -> dict[str, EntryPoint]:
+        # an editable install may list the same distribution twice (site-packages and the source tree): first wins
+        found: dict[str, EntryPoint] = {}
+        for ep in entry_points(group=self.GROUP):
+            found.setdefault(ep.name, ep)
+        return found
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self._plugins()})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        command = super().get_command(ctx, name)
+        if command is not None or name not in self._plugins():
+            return command
+        loaded = self._plugins()[name].load()
+        assert isinstance(loaded, click.Command)
+        return loaded
+
+
+def _runtime(name: str) -> Any:
+    """A module of the runtime package, by its entry point in the group ``nmsgen.runtime`` (nmsrun registers
+    ``verify``, the mutation runs of ``nmsgen trace --verify``): the generator never imports the runtime."""
+    found = next((ep for ep in entry_points(group="nmsgen.runtime") if ep.name == name), None)
+    if found is None:
+        sys.stderr.write(f"error: the runtime's {name!r} is not installed (entry point group nmsgen.runtime)\n")
+        sys.exit(2)
+    return found.load()
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """nmsgen: the MCData message store API (3GPP TS 24.282 clause 21, OMA NMS) as code."""
 
@@ -129,198 +177,6 @@ def generate(
     click.echo(f"{out}: {len(p.changed)} written, {len(p.stale)} removed, {len(p.unchanged)} unchanged")
 
 
-@main.command(
-    epilog="""\b
-Token keys: point the store at your identity management server (IdMS, TS 33.180 annex B):
-  --jwks-url https://idms.example.org/.well-known/jwks.json   fetched once at start-up (https only)
-  --jwks keys.json                                            a JWK set exported from the IdMS
-  --pem-key idms-public.pem --algorithm ES256                 one PEM public key bound to one algorithm
-The allowed algorithms come only from --algorithm (never from the token). MCData-8 callers (MCData
-servers, client credentials) are accepted only when --all-accounts-scope names the scope your
-authorization server puts into their tokens; they reach every operation on every box unless
---mcdata8-operations deposit restricts them.
-
-Settings marked "our choice" have defaults the sources do not fix; each names its open point
-(spec/open-points.yaml)."""
-)
-@click.option(
-    "--db",
-    type=click.Path(path_type=Path, readable=False),  # the store says what is wrong with it, in one line
-    default=Path("store.sqlite"),
-    show_default=True,
-    help="SQLite file of the reference store (created if missing).",
-)
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", type=int, default=8443, show_default=True)
-@click.option(
-    "--cert", type=click.Path(path_type=Path, exists=True, dir_okay=False), help="TLS certificate chain (PEM)."
-)
-@click.option("--key", type=click.Path(path_type=Path, exists=True, dir_okay=False), help="TLS private key (PEM).")
-@click.option(
-    "--insecure-dev-http", is_flag=True, help="DEVELOPMENT ONLY: serve plain HTTP without TLS. Never use on a network."
-)
-@click.option(
-    "--jwks",
-    type=click.Path(path_type=Path, exists=True, dir_okay=False),
-    help="JWK set file with the token verification keys.",
-)
-@click.option("--jwks-url", help="https URL of the JWK set of the identity management server.")
-@click.option(
-    "--jwks-ca",
-    type=click.Path(path_type=Path, exists=True, dir_okay=False),
-    help="CA certificate(s) to verify the --jwks-url server with (default: the system trust store).",
-)
-@click.option(
-    "--pem-key",
-    "pem_keys",
-    multiple=True,
-    type=click.Path(path_type=Path, exists=True, dir_okay=False),
-    help="PEM public key verifying tokens (repeatable; needs exactly one --algorithm).",
-)
-@click.option(
-    "--algorithm",
-    "algorithms",
-    multiple=True,
-    default=("ES256",),
-    show_default=True,
-    help="Allowed JWS algorithm (repeatable). 'none' is never allowed.",
-)
-@click.option("--realm", default="mcdata-message-store", show_default=True, help="realm of the Bearer challenges.")
-@click.option(
-    "--profile",
-    type=click.Choice(["3gpp", "rfc9068"]),
-    default="3gpp",
-    show_default=True,
-    help="Token validation profile: 3gpp (TS 33.180) or rfc9068 (adds typ, iss, aud, jti, ...).",
-)
-@click.option("--issuer", help="Expected iss (required by rfc9068).")
-@click.option("--audience", help="This store's identifier that aud must contain (required by rfc9068).")
-@click.option("--all-accounts-scope", help="The scope that lets MCData servers (MCData-8) reach every box.")
-@click.option(
-    "--mcdata8-operations",
-    type=click.Choice(["all", "deposit"]),
-    default="all",
-    show_default=True,
-    help="What MCData-8 tokens may call: every operation (the seed CR's entire accounts) or only the deposit set "
-    "(least privilege). Our choice: OP-MCDATA8-OPERATIONS.",
-)
-@click.option(
-    "--user-scope",
-    default="3gpp:mc:data_service",
-    show_default=True,
-    help="Scope an MCData-7 token must carry; '' = not checked. Our choice (TS 33.180, unverified): OP-USER-SCOPE.",
-)
-@click.option(
-    "--missing-token-status",
-    type=click.Choice(["401", "403"]),
-    default="401",
-    show_default=True,
-    help="Answer to a request without a token: 401 + Bearer challenge (RFC 6750) or 403 (TS 24.482 A.2.3 as "
-    "reported). Our choice: OP-MISSING-TOKEN-STATUS.",
-)
-@click.option(
-    "--min-tls-version",
-    type=click.Choice(["1.2", "1.3"]),
-    default="1.2",
-    show_default=True,
-    help="Lowest TLS version accepted. Our deployment default (TS 33.210 6.2): OP-MCDATA8-TRANSPORT.",
-)
-@click.option(
-    "--leeway",
-    type=click.IntRange(0, 30),
-    default=30,
-    show_default=True,
-    help="Clock-skew leeway for exp/nbf/iat in seconds (at most 30).",
-)
-@click.option(
-    "--dev",
-    is_flag=True,
-    help="DEVELOPMENT ONLY: a token service at /dev/token (client credentials) and /dev/user-token, signed with "
-    "a development key; without --cert/--key also a development CA and certificate. Never use in production.",
-)
-@click.option(
-    "--dev-dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path(".nmsgen-dev"),
-    show_default=True,
-    help="Where --dev keeps its key, client secret and certificates.",
-)
-@click.option(
-    "--notify-ca",
-    type=click.Path(path_type=Path, exists=True, dir_okay=False),
-    help="CA certificate(s) to verify the notifyURL servers of subscriptions with (default: the system trust "
-    "store). Notifications are POSTed over https only.",
-)
-def serve(
-    db: Path,
-    host: str,
-    port: int,
-    cert: Path | None,
-    key: Path | None,
-    insecure_dev_http: bool,
-    jwks: Path | None,
-    jwks_url: str | None,
-    jwks_ca: Path | None,
-    pem_keys: tuple[Path, ...],
-    algorithms: tuple[str, ...],
-    realm: str,
-    profile: str,
-    issuer: str | None,
-    audience: str | None,
-    all_accounts_scope: str | None,
-    mcdata8_operations: str,
-    user_scope: str,
-    missing_token_status: str,
-    min_tls_version: str,
-    leeway: int,
-    dev: bool,
-    dev_dir: Path,
-    notify_ca: Path | None,
-) -> None:
-    """Run the generated server on the SQLite reference store over HTTPS (TLS 1.2 or 1.3)."""
-    from . import serve as serving  # noqa: PLC0415 - keeps uvicorn and FastAPI out of `generate`
-
-    if not (jwks or jwks_url or pem_keys or dev):
-        sys.stderr.write("serve: error: no token keys: give --jwks, --jwks-url or --pem-key\n")
-        sys.exit(2)
-    options = serving.ServeOptions(
-        db,
-        host,
-        port,
-        cert,
-        key,
-        insecure_dev_http,
-        jwks,
-        jwks_url,
-        jwks_ca,
-        pem_keys,
-        tuple(algorithms),
-        realm,
-        "rfc9068" if profile == "rfc9068" else "3gpp",
-        issuer,
-        audience,
-        all_accounts_scope,
-        leeway,
-        dev,
-        dev_dir,
-        notify_ca,
-        settings={
-            "mcdata8_operations": mcdata8_operations,
-            "user_scope": user_scope,
-            "missing_token_status": int(missing_token_status),
-            "min_tls_version": min_tls_version,
-        },
-    )
-    try:
-        serving.run(options)
-    except serving.ServeError as e:
-        sys.stderr.write(f"serve: error: {e}\n")
-        sys.exit(2)
-    except serving.StoreUnusable as e:
-        sys.stderr.write(f"{e}\n")
-        sys.exit(1)
-
-
 @main.command()
 @spec_option
 @click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default="yaml", show_default=True)
@@ -337,7 +193,7 @@ def openapi(spec: Path, fmt: str, output: Path | None) -> None:
     if not result.ok or result.model is None:
         sys.stderr.write("nothing written: the model has errors\n")
         sys.exit(1)
-    text = emit_openapi.emit(result.model, result.document)[f"openapi/openapi.{fmt}"]
+    text = emit_openapi.emit(result.document)[f"openapi/openapi.{fmt}"]
     if output is None:
         sys.stdout.write(text)
         return
@@ -369,11 +225,11 @@ def docs_command(spec: Path, tests: Path, output: Path) -> None:
     if not result.ok or result.model is None:
         sys.stderr.write("nothing written: the model has errors\n")
         sys.exit(1)
-    files = pipeline.emit(result.model, result.document, tests if tests.is_dir() else None)
+    html = pipeline.docs_page(result.model, result.document, tests if tests.is_dir() else None)
     target = output / "index.html"
     try:
         output.mkdir(parents=True, exist_ok=True)
-        write_file(target, files["docs/index.html"].encode())
+        write_file(target, html.encode())
     except OSError as e:
         sys.stderr.write(f"{target}: error write: {e.strerror}\n")
         sys.exit(1)
@@ -437,14 +293,16 @@ def trace_command(
     sys.stderr.write(result.diagnostics.render())
     if not result.ok or result.model is None:
         sys.exit(1)
-    files = pipeline.emit(result.model, result.document)
-    matrix = tracing.compute(result.model, files, result.document, tests if tests.is_dir() else None, Path.cwd())
+    tests_dir = tests if tests.is_dir() else None
+    if verify:  # the runs need every generated file (the package, the kit) and the matrix emit computes with them
+        output = pipeline.emit(result.model, result.document, tests_dir)
+        matrix, files = output.matrix, output.files
+    else:
+        matrix, files = pipeline.traceability(result.model, result.document, tests_dir), {}
     for problem in matrix.problems:  # blanket or uncapped clause markers: not counted, and the trace fails
         sys.stderr.write(problem.render() + "\n")
     if verify:
         _verify(result.model, files, matrix, tests, update, jobs, only)
-    if tests.is_dir():
-        mutation.apply_evidence(matrix, result.model, mutation.read_evidence(tests / mutation.EVIDENCE))
     if junit is not None:
         tracing.add_results(matrix, junit)
     if clause is not None:
@@ -489,7 +347,12 @@ def _verify(
         choices = ", ".join(sorted(n.replace(" ", ":", 1) for n in names))
         sys.stderr.write(f"trace: error: no mutant {', '.join(unknown)}; one of {choices}\n")
         sys.exit(2)
-    report = mutation.verify(
+    runtime = _runtime("verify")  # the runs start servers: the runtime package's, with the serve extra
+    lacking = runtime.missing()
+    if lacking:
+        sys.stderr.write(f"trace: error: --verify runs the citing tests against mutant servers: {lacking}\n")
+        sys.exit(2)
+    report = runtime.verify(
         model, files, matrix.citations, Path.cwd(), jobs, wanted, progress=lambda line: sys.stderr.write(line + "\n")
     )
     click.echo(mutation.report_text(report), nl=False)

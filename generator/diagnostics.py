@@ -8,6 +8,7 @@ The codes are declared once, in :data:`CODES`; a stage may only use a declared c
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -31,6 +32,7 @@ CODES: dict[str, str] = {
     "unsafe-name": "Ids and names that reach generated code, documents and tests use only their documented characters.",
     "unsafe-path": "A path is '/'-separated URL path segments (letters, digits, '-', '.', '_', '~') and {variables}.",
     "unsafe-package": "api.package is a dotted Python identifier shadowing no standard, dependency or output module.",
+    "invalid-version": "api.version is a PEP 440 version (the generated package's distribution version).",
     "invalid-text": "Model text is Unicode text: no control characters but tab and line breaks, no lone surrogates.",
     "duplicate-operation-id": "An operationId is used by one operation only.",
     "undeclared-path-parameter": "Every {variable} in a path is a declared path parameter, and vice versa.",
@@ -122,6 +124,12 @@ class Diagnostics:
 
     def render(self) -> str:
         return "".join(d.render() + "\n" for d in self.sorted())
+
+
+def suggest(name: str, known: set[str], what: str) -> str:
+    """The hint for an unknown name: the closest known one ("did you mean ...?"), else what was expected."""
+    close = difflib.get_close_matches(name, sorted(known), n=1)
+    return f"did you mean {close[0]!r}?" if close else f"expected {what}"
 
 
 class DiagnosticError(Exception):

@@ -9,7 +9,7 @@ Every string of the model reaches a generated file through exactly one of these:
   ``py_comment`` (one ``#`` comment line). Names that become code are not escaped but checked:
   ``py_identifier`` and ``py_name_part`` raise :class:`EscapeError` for anything else, which is a generator bug
   (``validate`` refuses such names with a position first). All of them return :class:`Code`; the Python
-  templates' environment (:mod:`generator.render`) prints nothing else (and numbers). Python written by
+  templates' environment (:mod:`generator.emit.render`) prints nothing else (and numbers). Python written by
   another tool (datamodel-code-generator's models) goes through ``py_source_strings``.
 * HTML (``templates/docs/``): ``html``, markupsafe's escaping, the docs environment's finalize (and autoescape).
 * Markdown (the traceability matrix, impact reports and their cover pages, the conformance kit's README):
@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import ast
 import io
+import json
 import keyword
 import re
 import tokenize
@@ -257,3 +258,12 @@ def yaml_scalar(text: str) -> str:
     and 1.2 readers get ``text`` back, whatever it looks like: ``no``, ``1e5``, ``*a``, ``{x}``...)."""
     dumped: str = yaml.safe_dump(text, default_style='"', allow_unicode=False, width=2**31 - 1)
     return dumped.removesuffix("\n...\n").rstrip("\n")
+
+
+# ---------------------------------------------------------------- TOML
+
+
+def toml_string(text: str) -> Code:
+    """``text`` as one TOML basic string: quote, backslash and every control character but tab escaped (JSON's
+    string escapes are TOML's, and DEL is added)."""
+    return Code(json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007F"))

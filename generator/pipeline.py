@@ -1,9 +1,11 @@
-"""The pipeline, as a table of contents:
+"""The pipeline, as a table of contents (``generator/README.md`` draws it):
 
-    load -> parse -> build -> validate -> emit (in memory) -> verify -> write
+    check:    load -> overlay -> parse -> build -> validate -> index -> OpenAPI document -> verify
+    emit:     realise (document, models, server, clients, conformance kit) -> trace matrix -> docs page
+    generate: check -> emit -> impact reports of the change requests -> write
 
-Each stage lives in its own module and hands the next one a typed value; diagnostics collect
-along the way, and any error stops the run before anything is written.
+Each stage lives in its own package (frontend/, checks/, ir/, emit/, reports/) and hands the next one a
+typed value; diagnostics collect along the way, and any error stops the run before anything is written.
 """
 
 from __future__ import annotations
@@ -13,18 +15,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import diff as diffing
-from . import emit_client, emit_conformance, emit_docs, emit_models, emit_openapi, emit_server, escape, mutants, trace
-from . import overlay as overlays
-from .build import build
+from . import escape
+from .checks.validate import validate
+from .checks.verify import verify
 from .diagnostics import Diagnostics
-from .load import load
-from .model import Model
-from .overlay import overlay
-from .parse import parse
-from .sources import Side
-from .validate import validate
-from .verify import verify
+from .emit import client as emit_client
+from .emit import conformance as emit_conformance
+from .emit import models as emit_models
+from .emit import openapi as emit_openapi
+from .emit import package as emit_package
+from .emit import server as emit_server
+from .frontend import overlay as overlays
+from .frontend.build import build
+from .frontend.load import load
+from .frontend.overlay import overlay
+from .frontend.parse import parse
+from .frontend.sources import Side
+from .ir import index
+from .ir.model import Model
+from .reports import diff as diffing
+from .reports import docs, mutants, trace
 from .write import Plan, plan, with_manifest, write
 
 
@@ -32,6 +42,7 @@ from .write import Plan, plan, with_manifest, write
 class Result:
     diagnostics: Diagnostics
     model: Model | None = None
+    index: index.Index | None = None  # the facts derived from the model, once
     document: dict[str, Any] = field(default_factory=dict)  # the OpenAPI document, verified
     files: dict[str, bytes] = field(default_factory=dict)
     plan: Plan | None = None
@@ -68,32 +79,78 @@ def check(spec: Path, with_: Sequence[str] = (), without: Sequence[str] = ()) ->
     validate(model, diags)
     if diags.has_errors:
         return Result(diags, model)
-    document = emit_openapi.build_document(model)
+    ix = index.of(model)
+    document = emit_openapi.build_document(ix)
     verify(model, document, diags)
-    return Result(diags, model, document)
+    return Result(diags, model, ix, document)
 
 
-def emit(
-    model: Model, document: dict[str, Any], tests: Path | None = None, diags: Diagnostics | None = None
-) -> dict[str, str]:
+@dataclass
+class Output:
+    files: dict[str, str]  # every generated file, in memory
+    matrix: trace.Trace  # the traceability matrix they hold (trace/, docs/); its problems: clause markers
+
+
+def realise(ix: index.Index, document: dict[str, Any]) -> dict[str, str]:
+    """The files that realise the model: the document, the models, the store interface, auth and server, the
+    clients, the package's own pyproject.toml, and the conformance kit; the traceability matrix finds its
+    artifacts and kit tests in them."""
+    return {
+        **emit_openapi.emit(document),
+        **emit_models.emit(ix, document),
+        **emit_server.emit(ix),
+        **emit_client.emit(ix),
+        **emit_package.emit(ix),
+        **emit_conformance.emit(ix),
+    }
+
+
+def emit(model: Model, document: dict[str, Any], tests: Path | None = None) -> Output:
     """IR (and its OpenAPI document) -> every generated file, in memory; the traceability matrix and the HTML
     docs last, as they read the others (and the clause markers of the tests in ``tests``). Clause markers that
-    break the citation rules (blanket, more than four ids without a reason) are added to ``diags``."""
-    files: dict[str, str] = {}
-    files.update(emit_openapi.emit(model, document))
-    files.update(emit_models.emit(model, document))
-    files.update(emit_server.emit(model))
-    files.update(emit_client.emit(model))
-    files.update(emit_conformance.emit(model))
-    matrix = trace.compute(model, files, document, tests, Path.cwd())
-    if tests is not None:  # citations the mutation run did not prove are shown, not counted (generator/mutants.py)
-        mutants.apply_evidence(matrix, model, mutants.read_evidence(tests / mutants.EVIDENCE))
-    if diags is not None:
-        diags.items += matrix.problems
+    break the citation rules (blanket, more than four ids without a reason) are the matrix's problems."""
+    ix = index.of(model)
+    files = realise(ix, document)
+    matrix = trace_matrix(model, files, document, tests)
     files.update(trace.emit(matrix))
-    files.update(emit_docs.emit(model, document, matrix))
+    files.update(docs.emit(ix, document, matrix))
     files["README.md"] = GENERATED_README
-    return files
+    return Output(files, matrix)
+
+
+def matrix_inputs(ix: index.Index, document: dict[str, Any]) -> dict[str, str]:
+    """What the traceability matrix reads, and no more: the document and code targets (the artifacts realising
+    each clause, by file, symbol and line) and the conformance kit's test modules (their clause markers count
+    as tests). Not the kit's support files and README, trace files, docs page, README or impact reports."""
+    return {
+        **emit_openapi.emit(document),
+        **emit_models.emit(ix, document),
+        **emit_server.emit(ix),
+        **emit_client.emit(ix),
+        **emit_conformance.emit(ix, tests_only=True),
+    }
+
+
+def trace_matrix(model: Model, files: dict[str, str], document: dict[str, Any], tests: Path | None) -> trace.Trace:
+    """The traceability matrix of ``files`` and of the clause markers in ``tests``, with the committed mutation
+    evidence of ``tests`` applied: a citation it does not show verified is listed, not counted (reports/mutants.py)."""
+    matrix = trace.compute(model, files, document, tests, Path.cwd())
+    if tests is not None:
+        mutants.apply_evidence(matrix, model, mutants.read_evidence(tests / mutants.EVIDENCE))
+    return matrix
+
+
+def traceability(model: Model, document: dict[str, Any], tests: Path | None = None) -> trace.Trace:
+    """Only the traceability matrix (``nmsgen trace``, ``nmsgen docs``): computed from :func:`matrix_inputs`,
+    made in memory; the same matrix :func:`emit` computes from every file."""
+    return trace_matrix(model, matrix_inputs(index.of(model), document), document, tests)
+
+
+def docs_page(model: Model, document: dict[str, Any], tests: Path | None = None) -> str:
+    """Only the HTML reference (``nmsgen docs``): the document and the matrix (the page shows where in the
+    generated code each clause is realised, so the code targets are made in memory for the matrix to read); no
+    kit support files, trace files, README or reports."""
+    return docs.emit(index.of(model), document, traceability(model, document, tests))[docs.PATH]
 
 
 def generate(
@@ -108,7 +165,9 @@ def generate(
     then compare with ``out`` (``check_only``) or write it."""
     result = check(spec, with_, without)
     if result.ok and result.model is not None:
-        files = emit(result.model, result.document, tests, result.diagnostics)
+        output = emit(result.model, result.document, tests)
+        result.diagnostics.items += output.matrix.problems
+        files = output.files
         if not with_ and not without:
             files.update(impact_reports(spec, result, files, tests))
         if result.diagnostics.has_errors:
@@ -127,8 +186,8 @@ def compare(old: Side, new: Side, with_files: bool = True) -> tuple[diffing.Repo
     diags.extend(b.diagnostics)
     if not (a.ok and b.ok) or a.model is None or b.model is None:
         return None, diags
-    files_a = emit(a.model, a.document) if with_files else None
-    files_b = emit(b.model, b.document) if with_files else None
+    files_a = emit(a.model, a.document).files if with_files else None
+    files_b = emit(b.model, b.document).files if with_files else None
     return diffing.diff(a.model, b.model, old.label, new.label, files_a, files_b), diags
 
 
@@ -151,7 +210,7 @@ def impact_reports(
         if not other.ok or other.model is None or baseline.model is None:
             continue
         base_label, cr_label = (f"spec-{cid}", "spec") if incorporated else ("spec", f"spec+{cid}")
-        other_files = emit(other.model, other.document, tests)
+        other_files = emit(other.model, other.document, tests).files
         before, after = (other, baseline) if incorporated else (baseline, other)
         files_before, files_after = (other_files, baseline_files) if incorporated else (baseline_files, other_files)
         assert before.model is not None and after.model is not None
@@ -208,6 +267,7 @@ Edit the model and regenerate; `nmsgen generate --check` fails when this folder 
 | `mcdata_store/auth.py` | clause-21 token validation and authorization, from spec/auth.yaml |
 | `mcdata_store/server.py` | the FastAPI application: `create_app(store, auth_settings)` |
 | `mcdata_store/client.py` | typed clients, sync and async, with MCData-7 and MCData-8 token handling |
+| `pyproject.toml` | the package as a distribution of its own: `pip install ./generated` (needs no nmsgen) |
 | `conformance/` | the conformance kit: a pytest suite to run against any store (`--base-url`, tokens, CA bundle) |
 | `docs/index.html` | the API reference: one self-contained HTML file (operations, schemas, open points, the matrix) |
 | `trace/trace.md`, `.csv`, `.json` | traceability: clause -> model elements -> generated artifacts -> tests |

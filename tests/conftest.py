@@ -55,7 +55,7 @@ def minimal_model(tmp_path: Path) -> Path:
     return dst
 
 
-CITATION_CAP = 4  # the same cap as generator/trace.py, which reads the markers statically
+CITATION_CAP = 4  # the same cap as generator/reports/trace.py, which reads the markers statically
 
 
 def citation_problems(items: list[pytest.Item], registry: set[str]) -> list[str]:

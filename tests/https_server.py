@@ -14,8 +14,8 @@ from typing import Any
 import trustme
 import uvicorn
 
-from generator.serve import tls_context
 from mcdata_store.server import create_app
+from nmsrun.serve import tls_context
 from refstore import SqliteStore
 
 from .support import Keys, free_port

@@ -22,7 +22,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from generator.serve import tls_context
+from nmsrun.serve import tls_context
 
 from .support import free_port
 

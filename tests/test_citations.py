@@ -1,7 +1,7 @@
 """Clause citations that are honest: a test cites the clauses its assertions check, on its own decorator or on
 a ``pytest.param`` case, at most four unless the marker says why (``reason=``). Blanket markers (a module's
 ``pytestmark``, a class) are refused at collection (tests/conftest.py) and by the traceability matrix, which
-reads the markers without running the tests (generator/trace.py) and never counts them."""
+reads the markers without running the tests (generator/reports/trace.py) and never counts them."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from generator import pipeline
-from generator import trace as tracing
+from generator.reports import trace as tracing
 
 from .conftest import FIXTURES, ROOT, run_nmsgen
 
@@ -236,7 +236,7 @@ def test_generate_writes_nothing_while_a_test_breaks_the_citation_rules(project:
 def test_an_unverified_citation_no_longer_counts_as_testing_its_clause(project: Path) -> None:
     result = pipeline.check(project / "model")
     assert result.model is not None and result.document is not None
-    files = pipeline.emit(result.model, result.document)
+    files = pipeline.emit(result.model, result.document).files
     matrix = tracing.compute(result.model, files, result.document, project / "tests", project)
     (three,) = [c for c in matrix.citations if c.clause == "C-3" and c.file.startswith("tests/")]
     assert matrix.row("C-3").tested  # type: ignore[union-attr]
@@ -252,7 +252,7 @@ def test_the_project_and_its_conformance_kit_follow_the_rules() -> None:
     clauses without a reason, per test or per case."""
     result = pipeline.check(ROOT / "spec")
     assert result.model is not None and result.document is not None
-    files = pipeline.emit(result.model, result.document)
+    files = pipeline.emit(result.model, result.document).files
     matrix = tracing.compute(result.model, files, result.document, ROOT / "tests", ROOT)
     assert [d.render() for d in matrix.problems] == []
     per_case: dict[tuple[str, str, str], set[str]] = {}

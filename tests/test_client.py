@@ -25,7 +25,6 @@ import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from generator.serve import tls_context
 from mcdata_store import models
 from mcdata_store.client import (
     AsyncMessageStoreClient,
@@ -38,6 +37,7 @@ from mcdata_store.client import (
     Unauthorized,
 )
 from mcdata_store.store import Answer, Payload
+from nmsrun.serve import tls_context
 
 from .conftest import ROOT
 from .https_server import Running, https_server

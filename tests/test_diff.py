@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import diff as diffing
 from generator import pipeline
-from generator.sources import Side
+from generator.frontend.sources import Side
+from generator.reports import diff as diffing
 
 from .conftest import FIXTURES, REGEN_HINT, ROOT, run_nmsgen
 

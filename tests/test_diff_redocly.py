@@ -17,8 +17,9 @@ from typing import Any
 
 import pytest
 
-from generator import diff as diffing
-from generator import emit_openapi, pipeline
+from generator import pipeline
+from generator.emit import openapi as emit_openapi
+from generator.reports import diff as diffing
 
 from .conftest import ROOT
 from .test_diff import CASES, report_for
@@ -107,7 +108,7 @@ def documents(case: str, tmp: Path) -> tuple[Path, Path, dict[str, Any], dict[st
         result = pipeline.check(compose(case, side, tmp / f"{side}-model"))
         assert result.model is not None and result.ok, result.diagnostics.render()
         path = tmp / f"{side}.json"
-        path.write_text(emit_openapi.emit(result.model, result.document)["openapi/openapi.json"])
+        path.write_text(emit_openapi.emit(result.document)["openapi/openapi.json"])
         docs.append(result.document)
         paths.append(path)
     return paths[0], paths[1], docs[0], docs[1]

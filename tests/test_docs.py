@@ -136,3 +136,43 @@ def test_bad_model_writes_no_docs(tmp_path: Path) -> None:
     assert r.returncode == 1
     assert "api.yaml:" in r.stderr and "Traceback" not in r.stderr
     assert not (tmp_path / "site").exists()
+
+
+def test_docs_page_makes_only_what_its_matrix_reads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`nmsgen docs` makes in memory only what the page's traceability matrix reads (the document, the code
+    targets and the conformance kit's test modules): not the kit's support files and README, the trace files or
+    the generated README; and it is the page `nmsgen generate` writes."""
+    from generator import pipeline  # noqa: PLC0415
+    from generator.emit import render as rendering  # noqa: PLC0415
+    from generator.reports import trace  # noqa: PLC0415
+
+    templates: list[str] = []
+    formatted: list[str] = []
+    environment, run = rendering.environment, rendering.subprocess.run
+
+    class Recording:
+        def get_template(self, name: str) -> object:
+            templates.append(name)
+            return environment().get_template(name)
+
+    def ruff(cmd: list[str], **kwargs: object) -> object:
+        formatted.append(cmd[cmd.index("--stdin-filename") + 1])
+        return run(cmd, **kwargs)  # type: ignore[call-overload]
+
+    def no_trace_files(matrix: object) -> dict[str, str]:
+        raise AssertionError("nmsgen docs renders the trace files")
+
+    monkeypatch.setattr(rendering, "environment", Recording)
+    monkeypatch.setattr(rendering.subprocess, "run", ruff)
+    monkeypatch.setattr(trace, "emit", no_trace_files)
+    result = pipeline.check(FIXTURES / "minimal")
+    assert result.model is not None and result.ok, result.diagnostics.render()
+    page = pipeline.docs_page(result.model, result.document)
+    assert page == (ROOT / "tests" / "golden" / "minimal" / "docs" / "index.html").read_text()
+    kit = sorted({t for t in templates if t.startswith("conformance/")})
+    assert kit == ["conformance/test_auth.py.jinja", "conformance/test_operations.py.jinja"]
+    assert sorted({f for f in formatted if f.startswith("conformance/")}) == [
+        "conformance/test_auth.py",
+        "conformance/test_operations.py",
+    ]
+    assert "mcdata_store/models.py" in formatted  # the page shows where in the code each clause is realised

@@ -26,7 +26,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from generator import pipeline
-from generator.model import Model, Operation
+from generator.ir.model import Model, Operation
 from mcdata_store.server import create_app
 from mcdata_store.store import StoreError
 from refstore import SqliteStore
@@ -58,9 +58,9 @@ def sent_by_status(model: Model, op_id: str) -> dict[int, set[str]]:
     A callback is answered by the notified client: only its own responses count."""
     op = _operation(model, op_id)
     out: dict[int, set[str]] = defaultdict(set)
-    for r in op.spec.responses:
+    for r in op.responses:
         out[r.status] |= set(r.exceptions)
-    if op.resource.spec.kind == "server":
+    if model.resource(op.resource).kind == "server":
         for ch in model.auth.challenges:
             out[ch.status].add(ch.exception)
         for r in [model.api.method_not_allowed, *model.api.common_responses]:
@@ -145,7 +145,7 @@ def test_error_examples_fill_every_placeholder_as_the_server_does(model: Model) 
         err = value["requestError"]
         kind = "service" if "serviceException" in err else "policy"
         d = detail(value)
-        exc = model.exceptions[d["messageId"]].spec
+        exc = model.exceptions[d["messageId"]]
         variables = d.get("variables", [])
         text = exc.text
         for i, v in enumerate(variables, 1):
@@ -208,7 +208,7 @@ def test_every_challenge_answers_with_an_example_of_its_status(
         assert r.status_code == ch.status, (ch.id, r.text)
         body = r.json()
         assert detail(body)["messageId"] == ch.exception
-        assert len(detail(body).get("variables", [])) == placeholders(model.exceptions[ch.exception].spec.text), ch.id
+        assert len(detail(body).get("variables", [])) == placeholders(model.exceptions[ch.exception].text), ch.id
         assert body in examples_under(op["operationId"], ch.status), (ch.id, body)
 
 
@@ -299,7 +299,7 @@ def _search(**criteria: Any) -> dict[str, Any]:
 
 
 def _hand_written(model: Model, name: str) -> tuple[int, dict[str, Any], list[str]]:
-    ex = next(e for e in model.examples if e.spec.name == name).spec
+    ex = next(e for e in model.examples if e.name == name)
     assert ex.status is not None
     return ex.status, ex.value, ex.operations  # type: ignore[return-value]
 
@@ -343,7 +343,7 @@ def test_hand_written_examples_are_what_the_reference_store_answers(model: Model
             assert (r.status_code, r.json()) == (status, value), (name, op_id)
         replayed.add(name)
     # SVC1009 needs more than one root folder; the reference store keeps exactly one
-    written = {e.spec.name for e in model.examples if e.spec.type == "RequestError"}
+    written = {e.name for e in model.examples if e.type == "RequestError"}
     assert written - replayed == {"requestErrorRootPathMissing"}
 
 
@@ -375,4 +375,4 @@ def test_reference_store_refusals_are_documented_and_filled(model: Model, refsto
         d = detail(r.json())
         assert d["messageId"] == expected, (op_id, r.text)
         assert expected in sent_by_status(model, op_id).get(r.status_code, set()), (op_id, r.status_code)
-        assert len(d.get("variables", [])) == placeholders(model.exceptions[expected].spec.text), (op_id, d)
+        assert len(d.get("variables", [])) == placeholders(model.exceptions[expected].text), (op_id, d)

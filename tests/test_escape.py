@@ -20,8 +20,8 @@ from markdown_it import MarkdownIt
 
 from generator import escape
 from generator.diagnostics import Diagnostics
-from generator.load import compose
-from generator.render import environment
+from generator.emit.render import environment
+from generator.frontend.load import compose
 
 # text with everything that has a meaning somewhere: quotes, backslashes and escape starts, separators,
 # bidi and zero-width characters, controls, template and f-string syntax, markup

@@ -15,8 +15,11 @@ import pytest
 from jsonschema import FormatChecker
 from openapi_schema_validator import OAS30ReadValidator, OAS30WriteValidator
 
-from generator import emit_openapi, pipeline
-from generator.model import Model
+from generator import pipeline
+from generator.emit import openapi as emit_openapi
+from generator.ir import index
+from generator.ir.model import Model
+from generator.ir.names import body_schema_name
 
 from .conftest import ROOT
 
@@ -30,7 +33,7 @@ def model() -> Model:
 
 @pytest.fixture(scope="module")
 def doc(model: Model) -> dict[str, Any]:
-    return emit_openapi.build_document(model)
+    return emit_openapi.build_document(index.of(model))
 
 
 def body_types(model: Model) -> tuple[set[str], set[str]]:
@@ -38,18 +41,18 @@ def body_types(model: Model) -> tuple[set[str], set[str]]:
     req: set[str] = set()
     resp: set[str] = set()
     for op in [*model.operations, *(o for r in model.callbacks.values() for o in r.operations)]:
-        for b in op.spec.request:
+        for b in op.request:
             if b.type:
                 req.add(b.type)
             req.update(p.type for p in b.parts if p.type)
-        for r in op.spec.responses:
+        for r in op.responses:
             resp.update(b.type for b in r.bodies if b.type)
     return req, resp
 
 
 def validator(doc: dict[str, Any], type_name: str, write: bool) -> Any:
     schema = {
-        "$ref": f"#/components/schemas/{emit_openapi.body_schema_name(type_name)}",
+        "$ref": f"#/components/schemas/{body_schema_name(type_name)}",
         "components": doc["components"],
     }
     cls = OAS30WriteValidator if write else OAS30ReadValidator
@@ -58,24 +61,24 @@ def validator(doc: dict[str, Any], type_name: str, write: bool) -> Any:
 
 def test_every_body_type_has_an_example(model: Model) -> None:
     req, resp = body_types(model)
-    have = {e.spec.type for e in model.examples}
+    have = {e.type for e in model.examples}
     assert sorted((req | resp) - have) == []
 
 
 def _cases(model: Model) -> list[tuple[str, str, bool]]:
     """(example, type, write?): requests follow the write rules, responses the read rules."""
     modes = {"request": [True], "response": [False], "both": [True, False]}
-    return [(e.spec.name, e.spec.type, write) for e in model.examples for write in modes[e.spec.use]]
+    return [(e.name, e.type, write) for e in model.examples for write in modes[e.use]]
 
 
 def test_examples_are_used_as_their_types_are(model: Model) -> None:
     """An example marked request (response) names only operations whose requests (responses) carry its type."""
     req, resp = body_types(model)
     for e in model.examples:
-        if e.spec.use in ("request", "both"):
-            assert e.spec.type in req, e.spec.name
-        if e.spec.use in ("response", "both"):
-            assert e.spec.type in resp or e.spec.type not in req, e.spec.name
+        if e.use in ("request", "both"):
+            assert e.type in req, e.name
+        if e.use in ("response", "both"):
+            assert e.type in resp or e.type not in req, e.name
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -87,7 +90,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 
 def _example(model: Model, name: str) -> Any:
-    return next(e.spec.value for e in model.examples if e.spec.name == name)
+    return next(e.value for e in model.examples if e.name == name)
 
 
 @pytest.mark.clause("OMA-COMMON-JSON", "OMA-NMS-App.D")
@@ -99,7 +102,7 @@ def test_example_is_valid(example_case: tuple[str, str, bool], model: Model, doc
 
 def _wrong_bodies(model: Model, name: str, type_name: str) -> list[tuple[str, Any]]:
     value = _example(model, name)
-    root = model.types[type_name].spec.root
+    root = model.types[type_name].root
     assert root is not None and isinstance(value, dict) and list(value) == [root]
     inner = value[root]
     wrong: list[tuple[str, Any]] = [("unwrapped", inner), ("extra root member", {**value, "boxId": "bob"})]
@@ -107,13 +110,13 @@ def _wrong_bodies(model: Model, name: str, type_name: str) -> list[tuple[str, An
     if isinstance(inner, dict):
         wrong.append(("extra member", {root: {**inner, "owner": "bob"}}))
         for f in t.fields:
-            if f.spec.required and f.name in inner:
+            if f.required and f.name in inner:
                 wrong.append((f"missing {f.name}", {root: {k: v for k, v in inner.items() if k != f.name}}))
-            if f.name in inner and f.spec.type in ("unsignedLong", "unsignedInt", "unsignedShort") and not f.spec.array:
+            if f.name in inner and f.type in ("unsignedLong", "unsignedInt", "unsignedShort") and not f.array:
                 bad = copy.deepcopy(value)
                 bad[root][f.name] = str(inner[f.name])
                 wrong.append((f"{f.name} as a string", bad))
-            if f.name in inner and f.spec.array and isinstance(inner[f.name], list) and inner[f.name]:
+            if f.name in inner and f.array and isinstance(inner[f.name], list) and inner[f.name]:
                 bad = copy.deepcopy(value)
                 bad[root][f.name] = inner[f.name][0]
                 wrong.append((f"{f.name} not an array", bad))

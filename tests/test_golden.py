@@ -57,7 +57,7 @@ def test_model_text_lands_verbatim_and_inert(tmp_path: Path, text: str) -> None:
     (model / "types.yaml").write_text(dumped)
     result = pipeline.check(model)
     assert result.model is not None and not result.diagnostics.has_errors, result.diagnostics.render()
-    files = pipeline.emit(result.model, result.document)
+    files = pipeline.emit(result.model, result.document).files
     doc_json = json.loads(files["openapi/openapi.json"])
     doc_yaml = yaml.safe_load(files["openapi/openapi.yaml"])
     assert doc_json == doc_yaml

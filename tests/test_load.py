@@ -7,7 +7,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from generator.diagnostics import Diagnostics, Position
-from generator.load import MAX_DEPTH, _resolve_plain, compose
+from generator.frontend.load import MAX_DEPTH, _resolve_plain, compose
 
 
 def load(text: str) -> tuple[object, Diagnostics]:

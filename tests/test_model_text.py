@@ -1,7 +1,7 @@
 """Model text is data (issue 17): hostile or odd text anywhere in the model is refused with a positioned
 diagnostic, or generated as inert data. Never code, never a traceback, never a file outside the output folder.
 
-The property tests discover the model's text fields from its input schema (generator/schema.py), so a new
+The property tests discover the model's text fields from its input schema (generator/frontend/schema.py), so a new
 field is covered without editing this file: every ``str`` field of every element, mapping keys, and the
 strings inside example values. Each field is *free text* when the model accepts hostile text there (a probe
 decides), or a *name* otherwise (ids, references, paths, media types...). Hostile text (quotes of every kind,
@@ -46,9 +46,13 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
-from generator import build, emit_server, parse, pipeline, schema, validate
+from generator import pipeline
+from generator.checks import naming, validate
 from generator.diagnostics import Diagnostics
-from generator.load import load
+from generator.emit import server as emit_server
+from generator.frontend import build, parse, schema
+from generator.frontend.load import load
+from generator.ir import index
 
 from .conftest import FIXTURES, ROOT
 
@@ -530,7 +534,7 @@ def _edit(path: Path, old: str, new: str) -> None:
 def _spec_baseline() -> dict[str, str]:
     result = pipeline.check(ROOT / "spec")
     assert result.model is not None
-    return pipeline.emit(result.model, result.document)
+    return pipeline.emit(result.model, result.document).files
 
 
 def _compiled_like_the_baseline(files: dict[str, str], baseline_files: dict[str, str]) -> None:
@@ -550,7 +554,7 @@ def test_summary_ending_in_a_quote_and_line_separators(tmp_path: Path) -> None:
     _edit(spec / "resources" / "objects.yaml", "summary: Retrieve a stored object.", hostile)
     result = pipeline.check(spec)
     assert result.ok and result.model is not None, result.diagnostics.render()
-    files = pipeline.emit(result.model, result.document)
+    files = pipeline.emit(result.model, result.document).files
     _compiled_like_the_baseline(files, _spec_baseline())
     kit = ast.parse(files["conformance/test_operations.py"])
     docs = [ast.get_docstring(f, clean=False) or "" for f in kit.body if isinstance(f, ast.FunctionDef)]
@@ -568,10 +572,12 @@ def test_auth_docstring_text_stays_text(tmp_path: Path) -> None:
           f"www_authenticate: {hostile}, exception: SVC2003")  # fmt: skip
     result = pipeline.check(model)
     assert result.ok and result.model is not None, result.diagnostics.render()
-    auth = emit_server.emit(result.model)["mcdata_store/auth.py"]
+    auth = emit_server.emit(index.of(result.model))["mcdata_store/auth.py"]
     base = pipeline.check(MINIMAL)
     assert base.model is not None
-    _compiled_like_the_baseline({"auth.py": auth}, {"auth.py": emit_server.emit(base.model)["mcdata_store/auth.py"]})
+    _compiled_like_the_baseline(
+        {"auth.py": auth}, {"auth.py": emit_server.emit(index.of(base.model))["mcdata_store/auth.py"]}
+    )
     assert 'Bearer """ + str(__import__("os").getcwd()) + """ \\``' in (ast.get_docstring(ast.parse(auth)) or "")
 
 
@@ -589,7 +595,7 @@ def test_escaping_alone_keeps_a_hostile_path_inert(tmp_path: Path) -> None:
     assert [d.code for d in diags.items] == ["unsafe-path"]
     base = pipeline.check(MINIMAL)
     assert base.model is not None
-    _compiled_like_the_baseline(emit_server.emit(built), emit_server.emit(base.model))
+    _compiled_like_the_baseline(emit_server.emit(index.of(built)), emit_server.emit(index.of(base.model)))
     assert not (tmp_path / "PWNED").exists() and not (ROOT / "PWNED").exists()
 
 
@@ -634,7 +640,7 @@ def test_a_dotted_package_is_generated_into_its_folder(tmp_path: Path) -> None:
 
 
 def test_generated_code_imports_only_what_the_package_rule_protects() -> None:
-    """validate.DEPENDENCIES covers every third-party top-level module the generated code imports, so no package
+    """naming.DEPENDENCIES covers every third-party top-level module the generated code imports, so no package
     name can shadow one."""
     import sys  # noqa: PLC0415
 
@@ -647,7 +653,7 @@ def test_generated_code_imports_only_what_the_package_rule_protects() -> None:
                 elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
                     imported.add(node.module.split(".")[0])
     third_party = imported - set(sys.stdlib_module_names) - {"mcdata_store"}
-    assert third_party <= validate.DEPENDENCIES | validate.RESERVED_PACKAGES
+    assert third_party <= naming.DEPENDENCIES | naming.RESERVED_PACKAGES
 
 
 def test_control_characters_are_refused_where_they_are_written(tmp_path: Path) -> None:

@@ -1,6 +1,7 @@
-"""``nmsgen trace --verify``: clause citations proven by mutation (generator/mutants.py). The runner's logic —
-which mutants exist, which tests a mutant runs, how a failed test becomes a verified citation, the evidence
-file — is checked here on small inputs; the whole run (minutes) is the one ``slow`` test at the end."""
+"""``nmsgen trace --verify``: clause citations proven by mutation (generator/reports/mutants.py; the runs:
+nmsrun/verify.py). The runner's logic — which mutants exist, which tests a mutant runs, how a failed test becomes
+a verified citation, the evidence file — is checked here on small inputs; the whole run (minutes) is the one
+``slow`` test at the end."""
 
 from __future__ import annotations
 
@@ -13,11 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from generator import emit_client, emit_server, pipeline
-from generator import mutant_plugin as plugin
-from generator import mutants as mu
-from generator import trace as tracing
-from generator.trace import Citation
+from generator import pipeline
+from generator.emit import client as emit_client
+from generator.emit import server as emit_server
+from generator.reports import mutants as mu
+from generator.reports import trace as tracing
+from generator.reports.trace import Citation
+from nmsrun import mutant_plugin as plugin
+from nmsrun import verify as runs
 
 from .conftest import ROOT, run_nmsgen
 
@@ -51,7 +55,8 @@ def test_every_rule_challenge_and_interface_of_the_model_is_a_mutant(project: pi
 def test_each_mutant_generates_a_different_auth_module_that_compiles(project: pipeline.Result) -> None:
     """A mutant changes the auth module (and, for the transport rule, the client's TLS rules), nothing else."""
     assert project.model is not None
-    real = {**emit_server.emit(project.model), **emit_client.emit(project.model)}
+    assert project.index is not None
+    real = {**emit_server.emit(project.index), **emit_client.emit(project.index)}
     for item in mu.mutants(project.model):
         files = mu.mutant_files(project.model, item)
         assert set(files) == set(real)
@@ -192,14 +197,15 @@ def test_the_mutant_package_reaches_imports_and_the_served_tls_context(
     project: pipeline.Result, tmp_path: Path
 ) -> None:
     """PYTHONPATH puts the mutant first: in the process and in `python -m generator serve` children, whose TLS
-    context (generator.serve.tls_context, as tests/https_server.py uses) is the mutant's."""
+    context (nmsrun.serve.tls_context, as tests/https_server.py uses) is the mutant's."""
     assert project.model is not None
-    files = pipeline.emit(project.model, project.document)
-    runner = mu.Runner(files, project.model.api.package, ROOT, tmp_path)
-    package = runner.write_package(tmp_path / "pkg", emit_server.emit(project.model, switched_off=("rule", "tls")))
+    assert project.index is not None
+    files = pipeline.emit(project.model, project.document).files
+    runner = runs.Runner(files, project.model.api.package, ROOT, tmp_path)
+    package = runner.write_package(tmp_path / "pkg", emit_server.emit(project.index, switched_off=("rule", "tls")))
     env = runner.env(tmp_path / "pkg", package, ["C-1"])
     script = (
-        "import ssl, mcdata_store.auth as a; from generator.serve import tls_context; "
+        "import ssl, mcdata_store.auth as a; from nmsrun.serve import tls_context; "
         f"ctx = tls_context({str(runner.cert)!r}, {str(runner.key)!r}); "
         "print(a.__file__); print(ctx.minimum_version == ssl.TLSVersion.TLSv1)"
     )
@@ -214,7 +220,7 @@ def test_the_mutant_package_reaches_imports_and_the_served_tls_context(
 
 def test_evidence_is_sorted_and_decides_what_the_matrix_counts(project: pipeline.Result, tmp_path: Path) -> None:
     assert project.model is not None
-    files = pipeline.emit(project.model, project.document)
+    files = pipeline.emit(project.model, project.document).files
     matrix = tracing.compute(project.model, files, project.document, ROOT / "tests", ROOT)
     items = mu.mutants(project.model)
     crit = next(m for m in items if m.name == "rule critical")

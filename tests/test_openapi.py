@@ -14,7 +14,9 @@ import pytest
 import yaml
 from openapi_spec_validator import validate
 
-from generator import emit_openapi, pipeline
+from generator import pipeline
+from generator.emit import openapi as emit_openapi
+from generator.ir import index
 
 from .conftest import ROOT
 
@@ -50,7 +52,7 @@ NMS_RESOURCES = {
 def doc() -> dict[str, Any]:
     result = pipeline.check(SPEC)
     assert result.model is not None and not result.diagnostics.has_errors, result.diagnostics.render()
-    return emit_openapi.build_document(result.model)
+    return emit_openapi.build_document(index.of(result.model))
 
 
 def operations(doc: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:

@@ -139,7 +139,7 @@ def test_seed_overlay_reverts_to_a_valid_pre_cr_model() -> None:
     assert pre.ok and pre.model is not None, pre.diagnostics.render()
     assert [i.name for i in pre.model.auth.interfaces] == ["MCData-7"]
     assert "oAuth2ClientCredentials" not in pre.model.auth.schemes
-    assert all(op.spec.interfaces == ["MCData-7"] for op in pre.model.operations)
+    assert all(op.interfaces == ("MCData-7",) for op in pre.model.operations)
     assert not {"24.282-21.1-CR1", "24.282-21.1-CR2", "24.282-21.1-N2"} & set(pre.model.clauses)
 
 

@@ -18,17 +18,17 @@ def run(*cmd: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_ruff_check() -> None:
-    r = run("ruff", "check", "generator", "tests", "generated", "refstore", "benchmarks")
+    r = run("ruff", "check", "generator", "nmsrun", "tests", "generated", "refstore", "benchmarks")
     assert r.returncode == 0, r.stdout + r.stderr
 
 
 def test_ruff_format() -> None:
-    r = run("ruff", "format", "--check", "generator", "tests", "generated", "refstore", "benchmarks")
+    r = run("ruff", "format", "--check", "generator", "nmsrun", "tests", "generated", "refstore", "benchmarks")
     assert r.returncode == 0, r.stdout + r.stderr
 
 
 def test_mypy_strict() -> None:
-    """The generator, the reference store and the benchmarks (pyproject's mypy files)."""
+    """The generator, the runtime, the reference store and the benchmarks (pyproject's mypy files)."""
     r = run("mypy", "--strict")
     assert r.returncode == 0, r.stdout + r.stderr
 
@@ -56,7 +56,8 @@ BANNED = {
 def test_no_unsafe_calls(pattern: str) -> None:
     hits = [
         f"{p.relative_to(ROOT)}:{i}"
-        for p in sorted((ROOT / "generator").rglob("*.py"))
+        for package in ("generator", "nmsrun")
+        for p in sorted((ROOT / package).rglob("*.py"))
         for i, line in enumerate(p.read_text().splitlines(), 1)
         if re.search(pattern, line)
     ]

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from generator import pipeline
-from generator import trace as tracing
+from generator.reports import trace as tracing
 
 from .conftest import FIXTURES, ROOT, run_nmsgen
 

@@ -61,6 +61,19 @@ def test_stale_files_are_removed(tmp_path: Path) -> None:
     assert snapshot(out) == files(a="1\n")
 
 
+def test_what_installing_the_output_leaves_is_not_stale(tmp_path: Path) -> None:
+    """pip install ./generated builds in place (build/, <name>.egg-info/); importing from it writes __pycache__/:
+    not nmsgen's files, so --check does not call the output out of date for them."""
+    out = tmp_path / "gen"
+    write(files(a="1\n", pkg__m="2\n"), out)
+    for leftover in ("build/lib/pkg/m.py", "pkg.egg-info/PKG-INFO", "pkg/__pycache__/m.cpython-311.pyc"):
+        (out / leftover).parent.mkdir(parents=True, exist_ok=True)
+        (out / leftover).write_text("x")
+    (out / "builder").write_text("left by hand\n")
+    p = plan(files(a="1\n", pkg__m="2\n"), out)
+    assert p.stale == ["builder"] and not p.changed
+
+
 @pytest.mark.parametrize("bad", ["../x", "/etc/x", "a/../../b", "a\\..\\b", "a\x00b", "", "a//b", "./a"])
 def test_paths_cannot_escape(bad: str, tmp_path: Path) -> None:
     with pytest.raises(WriteError):

@@ -1,0 +1,60 @@
+"""Stage 5b — verify: the emitted document checks itself before anything is written.
+
+* the OpenAPI document passes openapi-spec-validator;
+* every example of spec/examples matches its root-wrapped body schema in the document
+  (request examples under the write rules, response examples under the read rules).
+Problems are diagnostics at the model element that caused them; errors block writing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jsonschema import FormatChecker
+from openapi_schema_validator import OAS30ReadValidator, OAS30WriteValidator
+from openapi_spec_validator import validate as validate_openapi
+from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
+
+from ..diagnostics import Diagnostics
+from ..ir import model as m
+from ..ir.names import body_schema_name
+
+
+def verify(model: m.Model, document: dict[str, Any], diags: Diagnostics) -> None:
+    try:
+        validate_openapi(document)
+    except OpenAPIValidationError as e:
+        where = "/".join(str(p) for p in e.path)
+        diags.error(
+            "openapi-invalid",
+            f"the emitted OpenAPI document is invalid at #/{where}: {e.message}",
+            model.api_position,
+            "fix the model element that produces this part of the document",
+        )
+    components = document.get("components", {})
+    for ex in model.examples:
+        t = model.types.get(ex.type)
+        if t is None or not t.root:
+            diags.error(
+                "example-invalid",
+                f"example {ex.name!r} has type {ex.type!r}, which has no JSON root element",
+                ex.position,
+                "give the type a 'root' or the example a body type",
+            )
+            continue
+        schema = {"$ref": f"#/components/schemas/{body_schema_name(t.name)}", "components": components}
+        modes = {"request": [True], "response": [False], "both": [True, False]}[ex.use]
+        for write in modes:
+            cls = OAS30WriteValidator if write else OAS30ReadValidator
+            for err in sorted(
+                cls(schema, format_checker=FormatChecker()).iter_errors(ex.value),
+                key=lambda e: list(map(str, e.absolute_path)),
+            ):
+                at = "/".join(str(p) for p in err.absolute_path) or "(the body)"
+                role = "request" if write else "response"
+                diags.error(
+                    "example-invalid",
+                    f"example {ex.name!r} ({role}) does not match {t.name} at {at}: {err.message}",
+                    ex.where(tuple(err.absolute_path)),
+                    f"correct the example or the type {t.name}",
+                )

@@ -1,0 +1,75 @@
+"""Stage 5c — emit the pydantic models: the OpenAPI document -> ``<package>/models.py`` (+ base).
+
+The models come from datamodel-code-generator (pinned) run in memory on a *view* of the document in
+which the xsd:choice keywords (``oneOf``/``not`` built from ``x-nmsgen-choices``) are left out: the
+document keeps the exact JSON Schema, while the models carry the groups in ``x-nmsgen-choices`` and
+enforce them in the generated base class (``_base.NmsModel``), so a choice stays one class with
+optional members instead of numbered variant classes.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import warnings
+from typing import Any
+
+import datamodel_code_generator as dcg
+from datamodel_code_generator.enums import DataModelType, InputFileType
+from datamodel_code_generator.format import Formatter, PythonVersion
+
+from ..ir.index import Index
+from ..ir.names import CHOICES_KEY, NULLABLE_KEY
+from .render import format_python, render
+
+HEADER = "# generated from spec/ by nmsgen - do not edit"
+
+
+def models_view(document: dict[str, Any]) -> dict[str, Any]:
+    """The document without the choice keywords of component schemas that declare choices."""
+    view = copy.deepcopy(document)
+    for schema in view.get("components", {}).get("schemas", {}).values():
+        if CHOICES_KEY in schema:
+            for key in ("oneOf", "not", "allOf"):
+                schema.pop(key, None)
+    return view
+
+
+def generate_models(document: dict[str, Any], package: str) -> str:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        code = dcg.generate(
+            json.dumps(models_view(document)),
+            input_file_type=InputFileType.OpenAPI,
+            output_model_type=DataModelType.PydanticV2BaseModel,
+            target_python_version=PythonVersion.PY_311,
+            base_class=f"{package}._base.NmsModel",
+            model_extra_keys={CHOICES_KEY, NULLABLE_KEY},
+            use_annotated=True,
+            use_standard_collections=True,
+            use_union_operator=True,
+            field_constraints=True,
+            disable_timestamp=True,
+            use_double_quotes=True,
+            use_schema_description=True,
+            strict_nullable=True,
+            set_default_enum_member=True,
+            formatters=[Formatter.BUILTIN],
+            custom_file_header=HEADER + "\n# pydantic v2 models of the NMS types, made by datamodel-code-generator.\n",
+        )
+    assert isinstance(code, str)
+    return code
+
+
+def emit(ix: Index, document: dict[str, Any]) -> dict[str, str]:
+    model = ix.model
+    package, folder = model.api.package, model.package_dir
+    return format_python(
+        {
+            f"{folder}/__init__.py": render("models/__init__.py.jinja", title=model.api.title, has_server=False),
+            f"{folder}/_base.py": render("models/_base.py.jinja", choices_key=CHOICES_KEY, nullable_key=NULLABLE_KEY),
+            f"{folder}/models.py": generate_models(document, package),
+            f"{folder}/py.typed": "",
+        },
+        package,
+    )

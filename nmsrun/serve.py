@@ -1,0 +1,173 @@
+"""``nmsgen serve``: the generated server on the SQLite reference store, over TLS (1.2 minimum).
+
+Everything here is deployment glue: settings from the command line -> AuthSettings, a TLS context
+with a floor of TLS 1.2 (TS 33.210 section 6.2: TLS 1.0 and 1.1 shall not be supported), uvicorn.
+"""
+
+from __future__ import annotations
+
+import ssl
+import sys
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Literal
+
+INSECURE_FLAG = "--insecure-dev-http"
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    db: Path
+    host: str
+    port: int
+    cert: Path | None
+    key: Path | None
+    insecure_dev_http: bool
+    jwks: Path | None
+    jwks_url: str | None
+    jwks_ca: Path | None
+    pem_keys: tuple[Path, ...]
+    algorithms: tuple[str, ...]
+    realm: str
+    profile: Literal["3gpp", "rfc9068"]
+    issuer: str | None
+    audience: str | None
+    all_accounts_scope: str | None
+    leeway: int
+    dev: bool = False  # the development token service (and certificate), never for production
+    dev_dir: Path = Path(".nmsgen-dev")
+    notify_ca: Path | None = None  # CA bundle for the subscriptions' notifyURL servers (None: system trust store)
+    # further deployment settings of the model (spec/auth.yaml settings), by their model names
+    settings: Mapping[str, Any] = field(default_factory=dict)
+
+
+class ServeError(Exception):
+    pass
+
+
+class StoreUnusable(Exception):
+    """The store file cannot be used: one line, ``{path}: error {code}: {message}`` (exit status 1)."""
+
+
+def tls_context(cert: Path, key: Path, settings: Any = None) -> ssl.SSLContext:
+    """The generated server's TLS context (the model's transport rule: the min_tls_version floor)."""
+    from mcdata_store.auth import tls_context as generated  # noqa: PLC0415
+
+    try:
+        ctx: ssl.SSLContext = generated(cert, key, settings)
+    except (OSError, ssl.SSLError) as e:
+        raise ServeError(f"cannot load the certificate {cert} and key {key}: {e}") from e
+    return ctx
+
+
+def auth_settings(o: ServeOptions, extra_keys: tuple[Any, ...] = ()) -> Any:
+    from mcdata_store.auth import AuthSettings, key_from_pem, keys_from_jwks, keys_from_jwks_url  # noqa: PLC0415
+
+    keys = list(extra_keys)
+    default_alg = o.algorithms[0] if len(o.algorithms) == 1 else None
+    try:
+        if o.jwks:
+            keys += keys_from_jwks(o.jwks, default_alg)
+        if o.jwks_url:
+            keys += keys_from_jwks_url(o.jwks_url, default_alg, ca_file=o.jwks_ca)
+        for pem in o.pem_keys:
+            if default_alg is None:
+                raise ServeError("a PEM key needs exactly one --algorithm to bind it to")
+            keys.append(key_from_pem(pem, default_alg))
+        return AuthSettings(
+            keys=keys,
+            algorithms=list(o.algorithms),
+            realm=o.realm,
+            profile=o.profile,
+            issuer=o.issuer,
+            audience=o.audience,
+            all_accounts_scope=o.all_accounts_scope,
+            leeway_seconds=o.leeway,
+            **dict(o.settings),
+        )
+    except ServeError:
+        raise
+    except (OSError, ValueError, KeyError) as e:
+        raise ServeError(f"token validation settings: {e}") from e
+
+
+def run(o: ServeOptions) -> None:
+    try:
+        import uvicorn  # noqa: PLC0415
+
+        from mcdata_store.auth import VerificationKey  # noqa: PLC0415
+        from mcdata_store.server import create_app  # noqa: PLC0415
+        from refstore.notify import NotifySettings  # noqa: PLC0415
+        from refstore.sqlite import SqliteStore, StoreFileError  # noqa: PLC0415
+
+        from .devtokens import DevTokens, dev_certificate  # noqa: PLC0415
+    except ModuleNotFoundError as e:
+        raise ServeError(
+            f"{e.name} is not installed: serving needs the runtime's dependencies and the generated package "
+            "(pip install 'nmsgen[serve]' ./generated)"
+        ) from e
+
+    cert, key, ca = o.cert, o.key, None
+    dev = None
+    extra: tuple[Any, ...] = ()
+    if o.dev:
+        dev = DevTokens.load(o.dev_dir, o.all_accounts_scope or "nmsgen-dev-all-accounts")
+        o = replace(
+            o, all_accounts_scope=dev.all_accounts_scope, algorithms=tuple(dict.fromkeys((*o.algorithms, "ES256")))
+        )
+        extra = (VerificationKey(dev.public_key(), "ES256", "nmsgen-dev"),)
+        if not (cert or key or o.insecure_dev_http):
+            ca, cert, key = dev_certificate(o.dev_dir, o.host)
+    if o.insecure_dev_http:
+        if cert or key:
+            raise ServeError(f"{INSECURE_FLAG} and --cert/--key exclude each other")
+    elif not (cert and key):
+        raise ServeError(f"--cert and --key are required (TLS); {INSECURE_FLAG} serves plain HTTP for development")
+    settings = auth_settings(o, extra)
+    ctx = tls_context(cert, key, settings) if cert and key else None
+    try:
+        store = SqliteStore(o.db, notify=NotifySettings(ca_file=o.notify_ca))  # delivers in background threads
+    except ssl.SSLError as e:
+        raise ServeError(f"cannot load the notify CA bundle {o.notify_ca}: {e}") from e
+    except StoreFileError as e:  # before anything listens; the store closed what it had opened
+        raise StoreUnusable(str(e)) from e
+    app = create_app(store, settings)
+    inner_lifespan = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(a: Any) -> AsyncIterator[Any]:
+        async with inner_lifespan(a) as state:
+            yield state
+        store.close()  # at shutdown: stop the notification threads (uvicorn re-raises SIGTERM after it)
+
+    app.router.lifespan_context = lifespan
+    if dev is not None:
+        app.mount("/dev", dev.app())
+    config = uvicorn.Config(app, host=o.host, port=o.port, log_level="info", server_header=False)
+    config.load()
+    if ctx is not None:
+        config.ssl = ctx
+    scheme = "https" if ctx else "http"
+    host = f"[{o.host}]" if ":" in o.host else o.host
+    if o.insecure_dev_http:
+        sys.stderr.write(
+            "WARNING: plain HTTP without TLS: development only, never on a network (TS 24.282 21.1 "
+            "requires HTTP over TLS)\n"
+        )
+    if dev is not None:
+        sys.stderr.write(
+            "WARNING: DEVELOPMENT token service enabled (--dev): anyone with the printed client secret "
+            "gets tokens for every box. Never use in production.\n"
+        )
+        sys.stderr.write(dev.summary(f"{scheme}://{host}:{o.port}", ca))
+    sys.stderr.write(
+        f"nmsgen serve: listening on {scheme}://{host}:{o.port}/nms/v1/{{storeName}}/{{boxId}} "
+        f"(store {o.db}, profile {o.profile})\n"
+    )
+    sys.stderr.flush()
+    try:
+        uvicorn.Server(config).run()
+    finally:
+        store.close()  # stops the notification threads
