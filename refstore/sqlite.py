@@ -806,8 +806,8 @@ class SqliteStore:
         """The folder named by parentFolder (URL of this box) or parentFolderPath (created if missing)."""
         if parent_url is not None:
             folder_id = _ref_id(tx.ctx, parent_url, "folders")
-            if folder_id is None:
-                raise _bad("parentFolder")
+            if folder_id is None:  # a URL that names no folder of this box (another box, host or kind)
+                raise _not_found(parent_url)
             row = self._folder(tx, folder_id)
             if row is None:
                 raise _not_found(parent_url)
@@ -1050,8 +1050,8 @@ class SqliteStore:
         if body.searchScope is None:
             return None
         folder_id = _ref_id(tx.ctx, body.searchScope.resourceURL, "folders")
-        if folder_id is None:
-            raise _bad("searchScope")
+        if folder_id is None:  # a URL that names no folder of this box
+            raise _not_found(body.searchScope.resourceURL)
         row = self._folder(tx, folder_id)
         if row is None:
             raise _not_found(body.searchScope.resourceURL)
@@ -1165,7 +1165,9 @@ class SqliteStore:
         or the objects selected by the criteria in their sort order (at most maxEntries, capped at 1000)."""
         if objects is not None:
             refs = objects.objectReference or []
-            if not refs or len(refs) > PAGE_MAX:
+            if not refs:  # as an empty selection below: nothing named is "not found"
+                raise _not_found("objects")
+            if len(refs) > PAGE_MAX:
                 raise _bad("objects")
             return [(ref.resourceURL, self._object_from_ref(tx, ref.resourceURL)) for ref in refs]
         assert criteria is not None  # the model's choice: objects or selectionCriteria
@@ -1365,8 +1367,8 @@ class SqliteStore:
     def _target(self, tx: _Tx, body: models.TargetSourceRef) -> sqlite3.Row:
         url = body.targetRef.resourceURL
         folder_id = _ref_id(tx.ctx, url, "folders")
-        if folder_id is None:
-            raise _bad("targetRef")
+        if folder_id is None:  # a URL that names no folder of this box
+            raise _not_found(url)
         row = self._folder(tx, folder_id)
         if row is None:
             raise _not_found(url)
@@ -1383,7 +1385,9 @@ class SqliteStore:
             items.append(("folders", ref.resourceURL, self._folder(tx, folder_id) if folder_id else None))
         for ref in refs.objects.objectReference or []:
             items.append(("objects", ref.resourceURL, self._object_from_ref(tx, ref.resourceURL)))
-        if not items or len(items) > PAGE_MAX:
+        if not items:  # a BulkResponseList holds at least one response: nothing named is "not found"
+            raise _not_found("sourceRefs")
+        if len(items) > PAGE_MAX:
             raise _bad("sourceRefs")
         return items
 
