@@ -1048,6 +1048,9 @@ class SearchCriterion(NmsModel):
 
     model_config = ConfigDict(
         extra="forbid",
+        json_schema_extra={
+            "x-nmsgen-rules": [{"when": {"field": "type", "values": ["Attribute", "Flag"]}, "require": ["name"]}]
+        },
     )
     type: Annotated[SearchTypeEnum, Field(description="The kind of criterion.")]
     name: Annotated[
@@ -1075,6 +1078,9 @@ class SortCriterion(NmsModel):
 
     model_config = ConfigDict(
         extra="forbid",
+        json_schema_extra={
+            "x-nmsgen-rules": [{"when": {"field": "type", "values": ["Attribute"]}, "require": ["name"]}]
+        },
     )
     type: Annotated[SortTypeEnum, Field(description="Sort by Date (NMS internal date) or by Attribute.")]
     name: Annotated[

@@ -131,7 +131,7 @@ OUTCOMES: dict[str, dict[int, tuple[tuple[str, ...], bool, bool]]] = {
 READ_ONLY: dict[str, tuple[str, ...]] = {
     "Folder": ("resourceURL", "path", "lastModSeq", "cursor", "subFolders", "objects"),
     "FolderList": ("cursor",),
-    "Object": ("resourceURL", "path", "payloadPart", "lastModSeq"),
+    "Object": ("resourceURL", "path", "payloadURL", "payloadPart", "lastModSeq"),
     "ObjectList": ("cursor", "creationCursor"),
     "FlagList": ("resourceURL",),
     "NmsSubscription": ("resourceURL", "index"),

@@ -19,7 +19,7 @@ from datamodel_code_generator.enums import DataModelType, InputFileType
 from datamodel_code_generator.format import Formatter, PythonVersion
 
 from ..ir.index import Index
-from ..ir.names import CHOICES_KEY, DEFAULT_KEY, NULLABLE_KEY
+from ..ir.names import CHOICES_KEY, DEFAULT_KEY, NULLABLE_KEY, RULES_KEY
 from .render import format_python, render
 
 HEADER = "# generated from spec/ by nmsgen - do not edit"
@@ -30,7 +30,7 @@ def models_view(document: dict[str, Any]) -> dict[str, Any]:
     defaults of absent fields (``x-nmsgen-default``) as ``default``: the models apply them."""
     view = copy.deepcopy(document)
     for schema in view.get("components", {}).get("schemas", {}).values():
-        if CHOICES_KEY in schema:
+        if CHOICES_KEY in schema or RULES_KEY in schema:
             for key in ("oneOf", "not", "allOf", "minProperties", "maxProperties"):
                 schema.pop(key, None)
         for prop in schema.get("properties", {}).values():
@@ -48,7 +48,7 @@ def generate_models(document: dict[str, Any], package: str) -> str:
             output_model_type=DataModelType.PydanticV2BaseModel,
             target_python_version=PythonVersion.PY_311,
             base_class=f"{package}._base.NmsModel",
-            model_extra_keys={CHOICES_KEY, NULLABLE_KEY},
+            model_extra_keys={CHOICES_KEY, NULLABLE_KEY, RULES_KEY},
             use_annotated=True,
             use_standard_collections=True,
             use_union_operator=True,
@@ -71,7 +71,9 @@ def emit(ix: Index, document: dict[str, Any]) -> dict[str, str]:
     return format_python(
         {
             f"{folder}/__init__.py": render("models/__init__.py.jinja", title=model.api.title, has_server=False),
-            f"{folder}/_base.py": render("models/_base.py.jinja", choices_key=CHOICES_KEY, nullable_key=NULLABLE_KEY),
+            f"{folder}/_base.py": render(
+                "models/_base.py.jinja", choices_key=CHOICES_KEY, nullable_key=NULLABLE_KEY, rules_key=RULES_KEY
+            ),
             f"{folder}/models.py": generate_models(document, package),
             f"{folder}/py.typed": "",
         },

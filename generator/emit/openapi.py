@@ -29,6 +29,7 @@ from ..ir.names import (
     NULLABLE_KEY,
     OPEN_POINTS_KEY,
     RESOURCE_KEY,
+    RULES_KEY,
     body_schema_name,
     request_schema_name,
 )
@@ -215,6 +216,10 @@ class _Emitter:
                 {"members": c.members, "required": c.required or (request and c.required_in_requests)}
                 for c in ts.choices
             ]
+        if ts.rules:  # the same rules, machine-readable (generated models enforce them from this)
+            out[RULES_KEY] = [
+                {"when": {"field": r.field, "values": list(r.values)}, "require": list(r.require)} for r in ts.rules
+            ]
         nullable = [f.name for f in t.fields if f.nullable or self._is_empty_type(f.type)]
         if nullable:
             out[NULLABLE_KEY] = nullable
@@ -247,6 +252,11 @@ class _Emitter:
             excluded += [{"required": [a, b]} for i, a in enumerate(members) for b in members[i + 1 :]]
             if required:
                 excluded.append({"properties": {x: {"not": {}} for x in members}})
+        for r in t.rules:  # the member is absent, or empty, while `field` has one of the values
+            when = {r.field: {"enum": list(r.values)}}
+            for x in r.require:
+                excluded.append({"required": [r.field], "properties": {**when, x: {"not": {}}}})
+                excluded.append({"required": [r.field, x], "properties": {**when, x: {"maxLength": 0}}})
         if len(excluded) == 1:
             out["not"] = excluded[0]
         elif excluded:

@@ -114,6 +114,19 @@ class ChoiceIn(In):
     required_in_requests: bool = False  # exactly one in requests, at most one in answers
 
 
+class WhenIn(In):
+    field: str
+    values: list[str]
+
+
+class RuleIn(In):
+    """Members that must be present and not empty when another member has one of some values (a condition
+    JSON Schema writes with ``not``): e.g. a search criterion of type Attribute names the attribute."""
+
+    when: WhenIn
+    require: list[str]
+
+
 class TypeIn(Cited):
     description: str
     kind: Literal["complex", "simple"] = "complex"
@@ -123,6 +136,7 @@ class TypeIn(Cited):
     root: str | None = None  # JSON root element wrapping request/response bodies of this type
     fields: dict[str, FieldIn] = Field(default_factory=dict)
     choices: list[ChoiceIn] = Field(default_factory=list)
+    rules: list[RuleIn] = Field(default_factory=list)
     closed: bool = True  # additionalProperties: false
     request: RequestIn | None = None  # simple types: constraints of requests only
     since: str = "OMA-TS-REST_NetAPI_NMS-V1_0-20140715-C"

@@ -157,6 +157,15 @@ class Choice:
 
 
 @dataclass(frozen=True)
+class Rule:
+    """``require`` must be present when member ``field`` has one of ``values``."""
+
+    field: str
+    values: Strings
+    require: Strings
+
+
+@dataclass(frozen=True)
 class Type:
     name: str
     description: str
@@ -173,6 +182,7 @@ class Type:
     clauses: Strings
     position: Position = field(compare=False)
     request: RequestRule | None = None  # simple types: constraints of requests only
+    rules: tuple[Rule, ...] = ()
 
     @property
     def is_empty(self) -> bool:

@@ -22,6 +22,7 @@ RESOURCE_KEY = "x-nmsgen-resource"  # the resource id of a path
 ALLOW_KEY = "x-nmsgen-allow"  # the Allow value of a path's 405 answer
 CHOICES_KEY = "x-nmsgen-choices"  # xsd:choice groups of a type: [{"members": [...], "required": bool}]
 NULLABLE_KEY = "x-nmsgen-nullable"  # the members of a type that may be JSON null (the others may not)
+RULES_KEY = "x-nmsgen-rules"  # members required when another member has some values: [{"when": ..., "require": ...}]
 # the value the server applies when a field is absent (not `default`: typed clients make such fields required)
 DEFAULT_KEY = "x-nmsgen-default"
 
