@@ -16,6 +16,11 @@ from typing import Any, Literal
 
 INSECURE_FLAG = "--insecure-dev-http"
 
+# The request line and headers uvicorn (h11) reads before it refuses a request with its own text/plain 400:
+# above the longest URL the OpenAPI document allows (percent-encoded, about 220 KB), so that every request
+# the document allows reaches the application and its NMS error answers (README, "For the tools ...").
+MAX_REQUEST_HEAD = 512 * 1024
+
 
 @dataclass(frozen=True)
 class ServeOptions:
@@ -145,7 +150,14 @@ def run(o: ServeOptions) -> None:
     app.router.lifespan_context = lifespan
     if dev is not None:
         app.mount("/dev", dev.app())
-    config = uvicorn.Config(app, host=o.host, port=o.port, log_level="info", server_header=False)
+    config = uvicorn.Config(
+        app,
+        host=o.host,
+        port=o.port,
+        log_level="info",
+        server_header=False,
+        h11_max_incomplete_event_size=MAX_REQUEST_HEAD,
+    )
     config.load()
     if ctx is not None:
         config.ssl = ctx

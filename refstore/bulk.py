@@ -69,7 +69,9 @@ def _targets(
     or the objects selected by the criteria in their sort order (at most maxEntries, capped at 1000)."""
     if references is not None:
         refs = references.objectReference or []
-        if not refs or len(refs) > PAGE_MAX:
+        if not refs:  # as an empty selection below: nothing named is "not found"
+            raise not_found("objects")
+        if len(refs) > PAGE_MAX:
             raise bad("objects")
         return [(ref.resourceURL, object_from_ref(tx, ref.resourceURL)) for ref in refs]
     assert criteria is not None  # the model's choice: objects or selectionCriteria

@@ -12,7 +12,7 @@ from mcdata_store import models
 from mcdata_store.store import StoreError
 
 from . import flags, search
-from .core.answers import PAGE_MAX, bad, failure, success
+from .core.answers import PAGE_MAX, bad, failure, not_found, success
 from .core.ids import OBJECT_PREFIX
 from .core.urls import ref_id
 from .tree import (
@@ -96,7 +96,9 @@ def _sources(tx: Tx, body: models.TargetSourceRef) -> list[tuple[Kind, str, sqli
         items.append(("folders", ref.resourceURL, find_folder(tx, folder_id) if folder_id else None))
     for ref in refs.objects.objectReference or []:
         items.append(("objects", ref.resourceURL, object_from_ref(tx, ref.resourceURL)))
-    if not items or len(items) > PAGE_MAX:
+    if not items:  # a BulkResponseList holds at least one response: nothing named is "not found"
+        raise not_found("sourceRefs")
+    if len(items) > PAGE_MAX:
         raise bad("sourceRefs")
     return items
 

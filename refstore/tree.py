@@ -68,11 +68,11 @@ def require_folder(tx: Tx, folder_id: str, what: str = "") -> sqlite3.Row:
 
 
 def folder_at_url(tx: Tx, url: str, part: str) -> sqlite3.Row:
-    """The folder a request names by URL in ``part``: not a folder URL of this box is SVC0002 ``part``,
-    an unknown folder SVC0004 with the URL."""
+    """The folder a request names by URL in ``part``: an unknown folder, or a URL that names no folder of this
+    box (another box, host or kind), is SVC0004 with the URL (``part`` names the field for readers)."""
     folder_id = ref_id(tx.box_url, url, "folders")
-    if folder_id is None:
-        raise bad(part)
+    if folder_id is None:  # a URL that names no folder of this box
+        raise not_found(url)
     row = find_folder(tx, folder_id)
     if row is None:
         raise not_found(url)

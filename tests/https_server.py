@@ -15,7 +15,7 @@ import trustme
 import uvicorn
 
 from mcdata_store.server import create_app
-from nmsrun.serve import tls_context
+from nmsrun.serve import MAX_REQUEST_HEAD, tls_context
 from refstore import SqliteStore
 
 from .support import Keys, free_port
@@ -51,7 +51,9 @@ def https_server(
     if wrap is not None:  # a deliberately broken variant, for tests that must catch it
         app = wrap(app)
     port = free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_level="warning", h11_max_incomplete_event_size=MAX_REQUEST_HEAD
+    )
     config.load()
     config.ssl = tls_context(tmp / "server.pem", tmp / "server.key")
     server = uvicorn.Server(config)

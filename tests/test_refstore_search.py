@@ -119,8 +119,14 @@ def test_attribute_search_case_rules(store: SqliteStore) -> None:
     assert find(store, attr("Subject", "Hell")) == []  # not a substring search
     assert find(store, attr("From", "tel:+2")) == [one]  # any of the values
     assert find(store, attr("message-context", "pager-message")) == [two]
-    with pytest.raises(StoreError) as exc:
-        find(store, {"type": "Attribute", "value": "x"})  # Attribute needs its name
+    with pytest.raises(ValueError, match="name must be given when type is Attribute"):  # the model's rule
+        find(store, {"type": "Attribute", "value": "x"})
+    unchecked = models.SearchCriterion.model_construct(type=models.SearchTypeEnum.Attribute, value="x")
+    criteria = models.SelectionCriteria.model_construct(
+        maxEntries=10, searchCriteria=models.SearchCriteria.model_construct(criterion=[unchecked])
+    )
+    with pytest.raises(StoreError) as exc:  # and the store checks anyway
+        store.search_objects(A, criteria)
     assert exc.value.exception_id == "SVC0002"
 
 

@@ -67,6 +67,18 @@ def test_405_with_the_exact_allow_value(path: str, allow: list[str]) -> None:
             assert_request_error(r, "SVC0001", 405)
 
 
+@pytest.mark.clause("OMA-COMMON-HTTP-405")
+@pytest.mark.parametrize(("path", "allow"), RESOURCES, ids=[a for a, _ in RESOURCES])
+def test_a_method_http_does_not_define_is_405_with_the_allow_value_too(path: str, allow: list[str]) -> None:
+    """QUERY (an HTTP method registered after the OMA specs) and an extension method: the same 405 answer,
+    never a 405 without Allow."""
+    client = app()
+    for method in ("QUERY", "FROB"):
+        r = client.request(method, url(path), headers=AUTH)
+        assert r.headers.get("allow") == ", ".join(allow), f"{method} {path}"
+        assert_request_error(r, "SVC0001", 405)
+
+
 @pytest.mark.clause("OMA-NMS-5.2")
 @pytest.mark.parametrize(
     "path",

@@ -4,6 +4,9 @@
 * Enforces the xsd:choice groups of the model (``x-nmsgen-choices`` in the OpenAPI document): at most
   one member present, exactly one when the group is required. Presence is by field, not by value,
   because an empty element is ``null`` on the wire (``{"resetBox": null}`` is a present member).
+* Enforces the rules of the model (``x-nmsgen-rules``): a member that must be present when another
+  member has one of some values, present and not empty (a search criterion of type Attribute names its
+  attribute).
 * Refuses JSON null for a member the model does not make nullable (``x-nmsgen-nullable``): an optional
   member is absent, not null (``{"clientCorrelator": null}`` is invalid input).
 * :meth:`NmsModel.to_wire` writes the NMS JSON encoding: only the members that were set, by name.
@@ -16,6 +19,7 @@ from typing import Any, Self
 from pydantic import BaseModel, model_validator
 
 CHOICES_KEY = "x-nmsgen-choices"
+RULES_KEY = "x-nmsgen-rules"
 NULLABLE_KEY = "x-nmsgen-nullable"
 
 
@@ -42,6 +46,14 @@ class NmsModel(BaseModel):
                 raise ValueError(f"at most one of {', '.join(members)} may be present, not {', '.join(present)}")
             if group["required"] and not present:
                 raise ValueError(f"exactly one of {', '.join(members)} must be present")
+        rules: Any = extra.get(RULES_KEY, []) if isinstance(extra, dict) else []
+        for rule in rules:
+            field, values = rule["when"]["field"], rule["when"]["values"]
+            value = getattr(self, field, None)
+            if getattr(value, "value", value) in values:
+                for name in rule["require"]:
+                    if name not in self.model_fields_set or not getattr(self, name):
+                        raise ValueError(f"{name} must be given when {field} is {getattr(value, 'value', value)}")
         return self
 
     def to_wire(self) -> dict[str, Any]:

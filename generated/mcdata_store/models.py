@@ -152,7 +152,8 @@ class Flag(RootModel[str]):
         str,
         Field(
             description='A flag name (e.g. \\Seen, $MDNSent). Flag names are case-insensitive; duplicates are ignored and the order is not preserved. In JSON the backslash is escaped ("\\\\Seen"). JSON root element `flag`.\n\nClauses: OMA-NMS-5.3.2.3, OMA-NMS-App.H, OMA-COMMON-JSON.',
-            max_length=1024,
+            max_length=256,
+            pattern="^[^\\x00-\\x1F\\x7F]+$",
         ),
     ]
 
@@ -216,6 +217,30 @@ class FolderNameBody(NmsModel):
         extra="forbid",
     )
     name: FolderName
+
+
+class FolderNameRequest(RootModel[str]):
+    root: Annotated[
+        str,
+        Field(
+            description='FolderName as a request must carry it: the server refuses a request that breaks these constraints, which answers (schema FolderName) need not meet.\n\nThe folderName light-weight resource (/folders/{folderId}/folderName): the folder\'s name as a string with JSON root element `name`, e.g. {"name": "Work"}. MUST NOT contain "/".\n\nClauses: OMA-NMS-6.12, OMA-NMS-5.3.2.8, OMA-COMMON-JSON.',
+            max_length=1024,
+            pattern="^[^/]+$",
+        ),
+    ]
+
+
+class FolderNameRequestBody(NmsModel):
+    """
+    The JSON body carrying a FolderName as requests must carry it, in its root element `name` (OMA NMS JSON encoding).
+
+    Clauses: OMA-COMMON-JSON, OMA-NMS-6.12.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    name: FolderNameRequest
 
 
 class Link(NmsModel):
@@ -747,6 +772,7 @@ class Object(NmsModel):
         Field(
             description="Create-only alternative to parentFolder: the path of the parent folder. The server resolves it and SHALL implicitly create missing folders; it MUST NOT include this field in responses.",
             max_length=4096,
+            pattern="^(/|(/[^/]{1,1024})*)$",
         ),
     ] = None
     attributes: Annotated[
@@ -866,6 +892,51 @@ class ObjectListBody(NmsModel):
     objectList: ObjectList
 
 
+class ObjectListRequest(NmsModel):
+    """
+    ObjectList as a request must carry it: the server refuses a request that breaks these constraints, which answers (schema ObjectList) need not meet.
+
+    A list of objects: the answer of an object search, or the root fields of a bulk creation request. JSON root element `objectList`.
+
+    Clauses: OMA-NMS-5.3.2.2, OMA-NMS-5.1.10, OMA-COMMON-JSON.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    object: Annotated[
+        list[Object],
+        Field(description="The objects; their number MAY be limited by the server.", max_length=1000, min_length=1),
+    ]
+    cursor: Annotated[
+        str | None,
+        Field(
+            description="Server-only batch cursor: present when the list may be incomplete; pass it as fromCursor with identical criteria to get the next batch. Absent = the list is complete.\n\nClauses: OMA-NMS-5.1.10.",
+            max_length=1024,
+        ),
+    ] = None
+    creationCursor: Annotated[
+        str | None,
+        Field(
+            description="Cursor the server MUST return in the response to a CreatedObjects search; a later CreatedObjects search with this value returns only objects created since (simplified synchronisation, TS §5.1.5.2).",
+            max_length=1024,
+        ),
+    ] = None
+
+
+class ObjectListRequestBody(NmsModel):
+    """
+    The JSON body carrying a ObjectList as requests must carry it, in its root element `objectList` (OMA NMS JSON encoding).
+
+    Clauses: OMA-COMMON-JSON, OMA-NMS-5.3.2.2.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    objectList: ObjectListRequest
+
+
 class ObjectReferenceList(NmsModel):
     """
     A list of object references: objects of a folder, source objects of a copy/move or of a bulk operation, or the answer of a VanishedObjects search. JSON root element `objectReferenceList`.
@@ -977,6 +1048,9 @@ class SearchCriterion(NmsModel):
 
     model_config = ConfigDict(
         extra="forbid",
+        json_schema_extra={
+            "x-nmsgen-rules": [{"when": {"field": "type", "values": ["Attribute", "Flag"]}, "require": ["name"]}]
+        },
     )
     type: Annotated[SearchTypeEnum, Field(description="The kind of criterion.")]
     name: Annotated[
@@ -1004,6 +1078,9 @@ class SortCriterion(NmsModel):
 
     model_config = ConfigDict(
         extra="forbid",
+        json_schema_extra={
+            "x-nmsgen-rules": [{"when": {"field": "type", "values": ["Attribute"]}, "require": ["name"]}]
+        },
     )
     type: Annotated[SortTypeEnum, Field(description="Sort by Date (NMS internal date) or by Attribute.")]
     name: Annotated[
@@ -1091,6 +1168,7 @@ class Folder(NmsModel):
         Field(
             description="Create-only alternative to parentFolder: the path of the parent folder. The server never returns it.",
             max_length=4096,
+            pattern="^(/|(/[^/]{1,1024})*)$",
         ),
     ] = None
     attributes: Annotated[
@@ -1191,6 +1269,104 @@ class FolderListBody(NmsModel):
         extra="forbid",
     )
     folderList: FolderList
+
+
+class FolderRequest(NmsModel):
+    """
+    Folder as a request must carry it: the server refuses a request that breaks these constraints, which answers (schema Folder) need not meet.
+
+    A folder of a box: parent folder, attributes, resource URL, path, name, modification sequence and, when requested on GET (listFilter), references to its subfolders and objects. JSON root element `folder`.
+
+    Clauses: OMA-NMS-5.3.2.8, OMA-NMS-App.J, OMA-NMS-5.1.10.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "x-nmsgen-choices": [{"members": ["parentFolder", "parentFolderPath"], "required": True}],
+            "x-nmsgen-nullable": ["path"],
+        },
+    )
+    parentFolder: Annotated[
+        str | None,
+        Field(
+            description="Resource URL of the parent folder. The server MUST include it in responses, except for a top-level (root) folder.",
+            max_length=2048,
+        ),
+    ] = None
+    parentFolderPath: Annotated[
+        str | None,
+        Field(
+            description="Create-only alternative to parentFolder: the path of the parent folder. The server never returns it.",
+            max_length=4096,
+            pattern="^(/|(/[^/]{1,1024})*)$",
+        ),
+    ] = None
+    attributes: Annotated[
+        AttributeList,
+        Field(
+            description='The folder\'s attributes (Appendix J: Root, Name; Appendix K: RCS counters such as MsgCount). The read-only attribute "Name" MUST NOT be sent in a POST.\n\nClauses: OMA-NMS-App.J.'
+        ),
+    ]
+    resourceURL: Annotated[
+        str | None,
+        Field(description="Self-referring URL of the folder; not sent by the client on create.", max_length=2048),
+    ] = None
+    path: Annotated[
+        str | None,
+        Field(
+            description='Path of the folder (folder names from the root joined by "/"). On GET /folders/{folderId} only when requested with path=Yes. The root folder\'s path is rendered as null (an empty element; TS14 D.43).',
+            max_length=4096,
+        ),
+    ] = None
+    name: Annotated[
+        str | None,
+        Field(
+            description='Folder name (the folderName light-weight resource), mirrored by the read-only attribute "Name". MUST NOT contain "/". If absent on create the server assigns a unique name; a root folder\'s name defaults to "".',
+            max_length=1024,
+            pattern="^[^/]+$",
+        ),
+    ] = None
+    lastModSeq: Annotated[
+        int | None,
+        Field(
+            description="Modification sequence of the folder, strictly increasing; the server MUST provide it in responses.\n\nClauses: OMA-NMS-5.1.4.",
+            ge=0,
+            le=9223372036854775807,
+        ),
+    ] = None
+    cursor: Annotated[
+        str | None,
+        Field(
+            description="Present if the subFolders and/or objects lists are incomplete; pass as fromCursor to continue.\n\nClauses: OMA-NMS-5.1.10.",
+            max_length=1024,
+        ),
+    ] = None
+    subFolders: Annotated[
+        FolderReferenceList | None,
+        Field(
+            description="References to the direct subfolders. Never in a client POST/PUT; returned on GET when requested (listFilter Subfolders or All); MUST be in root-folder search responses."
+        ),
+    ] = None
+    objects: Annotated[
+        ObjectReferenceList | None,
+        Field(
+            description="References to the objects directly in the folder. Never in a client POST/PUT; returned on GET when requested (listFilter Objects or All); MUST be in root-folder search responses."
+        ),
+    ] = None
+
+
+class FolderRequestBody(NmsModel):
+    """
+    The JSON body carrying a Folder as requests must carry it, in its root element `folder` (OMA NMS JSON encoding).
+
+    Clauses: OMA-COMMON-JSON, OMA-NMS-5.3.2.8.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    folder: FolderRequest
 
 
 class SearchCriteria(NmsModel):

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, unquote
@@ -28,6 +28,8 @@ from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
 from . import models
 from .auth import AuthFailure, AuthSettings, TokenValidator, bearer_token
@@ -125,6 +127,15 @@ OUTCOMES: dict[str, dict[int, tuple[tuple[str, ...], bool, bool]]] = {
     "BulkUpdateObjects": {200: (("BulkResponseList",), False, False)},
     "BulkDeleteObjects": {200: (("BulkResponseList",), False, False)},
 }
+# NMS type -> its read-only members (the server assigns them; a request that sends one is refused)
+READ_ONLY: dict[str, tuple[str, ...]] = {
+    "Folder": ("resourceURL", "path", "lastModSeq", "cursor", "subFolders", "objects"),
+    "FolderList": ("cursor",),
+    "Object": ("resourceURL", "path", "payloadURL", "payloadPart", "lastModSeq"),
+    "ObjectList": ("cursor", "creationCursor"),
+    "FlagList": ("resourceURL",),
+    "NmsSubscription": ("resourceURL", "index"),
+}
 # resource path -> its Allow value (OMA NMS)
 ALLOW: dict[str, str] = {
     "/nms/v1/{storeName}/{boxId}/objects": "POST",
@@ -152,7 +163,6 @@ ALLOW: dict[str, str] = {
 NOT_FOUND: tuple[str, list[str]] = ("SVC0004", ["Request-URI"])
 NOT_ALLOWED: tuple[str, list[str]] = ("SVC0001", ["405"])
 INTERNAL_ERROR: tuple[str, list[str]] = ("SVC0001", ["500"])
-ALL_METHODS = ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE")
 
 
 @dataclass(frozen=True)
@@ -160,6 +170,17 @@ class Limits:
     max_json_bytes: int = 1024 * 1024
     max_body_bytes: int = 67108864
     max_parts: int = 1000
+
+
+class NotAllowed:
+    """The 405 answer with the exact Allow value of a resource. An ASGI app, not a request function: a route to
+    it takes every method, known or not (a route to a function takes only GET)."""
+
+    def __init__(self, allow: str) -> None:
+        self.allow = allow
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await error_response(*NOT_ALLOWED, 405, {"Allow": self.allow})(scope, receive, send)
 
 
 class BadRequest(Exception):
@@ -239,20 +260,51 @@ async def _read(request: Request, limit: int) -> bytes:
     return bytes(data)
 
 
-async def _json(request: Request, cls: type[BaseModel], limits: Limits, *, optional: bool = False) -> Any:
-    """The root element's value of a JSON body of ``cls`` (a root-wrapped body class)."""
+def _refuse_read_only(value: Any, where: str) -> None:
+    """Refuse a member the server assigns (``readOnly`` in the document) anywhere in a request value."""
+    if isinstance(value, list):
+        for item in value:
+            _refuse_read_only(item, where)
+    elif isinstance(value, BaseModel):
+        read_only = READ_ONLY.get(type(value).__name__, ())
+        for name in sorted(value.model_fields_set):
+            if name in read_only:
+                raise BadRequest(f"{where}{name} (read-only)")
+            _refuse_read_only(getattr(value, name), f"{where}{name}/")
+
+
+def _parse(raw: bytes, cls: type[BaseModel], check: type[BaseModel] | None, where: str = "") -> Any:
+    """The root element's value of the JSON ``raw`` as ``cls`` (a root-wrapped body class), after it passed
+    ``check``: the document's request variant of the body, with the constraints only requests must meet.
+    JSON types are taken strictly (no 0 for false, no "5" for 5), and no read-only member may be sent."""
+    try:
+        if check is not None:
+            check.model_validate_json(raw, strict=True)
+        body = cls.model_validate_json(raw, strict=True)
+    except ValidationError as e:
+        raise BadRequest(where + _where(e)) from e
+    (root,) = type(body).model_fields
+    value = getattr(body, root)
+    _refuse_read_only(value, f"{where}{root}/")
+    return value
+
+
+async def _json(
+    request: Request,
+    cls: type[BaseModel],
+    limits: Limits,
+    *,
+    optional: bool = False,
+    check: type[BaseModel] | None = None,
+) -> Any:
+    """The root element's value of a JSON body of ``cls`` (a root-wrapped body class) that passed ``check``."""
     raw = await _read(request, limits.max_json_bytes)
     if optional and not raw.strip():
         return None
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media != "application/json":
         raise BadRequest("Content-Type (application/json expected)")
-    try:
-        body = cls.model_validate_json(raw)
-    except ValidationError as e:
-        raise BadRequest(_where(e)) from e
-    (root,) = type(body).model_fields
-    return getattr(body, root)
+    return _parse(raw, cls, check)
 
 
 def _where(e: ValidationError) -> str:
@@ -333,13 +385,16 @@ def _part_payload(part: Part) -> Payload | None:
     return Payload(part.data, part.content_type or "application/octet-stream")
 
 
-def _part_json(part: Part, cls: type[BaseModel]) -> Any:
-    try:
-        body = cls.model_validate_json(part.data)
-    except ValidationError as e:
-        raise BadRequest("root-fields/" + _where(e)) from e
-    (root,) = type(body).model_fields
-    return getattr(body, root)
+def _part_json(part: Part, cls: type[BaseModel], check: type[BaseModel] | None = None) -> Any:
+    return _parse(part.data, cls, check, "root-fields/")
+
+
+def _path(request: Request, name: str, max_length: int, pattern: re.Pattern[str] | None) -> str:
+    """A path parameter within the document's limits (its maxLength and pattern), else 400 SVC0002."""
+    value: str = request.path_params[name]
+    if len(value) > max_length or (pattern is not None and pattern.search(value) is None):
+        raise BadRequest(name)
+    return value
 
 
 def _query_int(request: Request, name: str, maximum: int) -> int | None:
@@ -453,13 +508,6 @@ def create_app(store: MessageStore, auth: AuthSettings, limits: Limits = Limits(
     async def _unexpected(request: Request, exc: Exception) -> Response:
         return error_response(*INTERNAL_ERROR, 500)
 
-    # OMA-COMMON-HTTP-405: 405 with the exact Allow header of the resource
-    def not_allowed(allow: str) -> Callable[[Request], Awaitable[Response]]:
-        async def handler(request: Request) -> Response:
-            return error_response(*NOT_ALLOWED, 405, {"Allow": allow})
-
-        return handler
-
     @app.api_route("/nms/v1/{storeName}/{boxId}/objects", methods=["POST"], include_in_schema=False)
     async def create_object(request: Request) -> Response:
         """Create (store) an object with its payload. (CreateObject; clauses OMA-NMS-6.1, 24.282-21.1-CR3, 23.282-7.13.1-R4, 23.282-7.13.1-R5, 23.282-7.13.3.8-R1, 23.282-7.13.3.16-R1)."""
@@ -484,7 +532,7 @@ def create_app(store: MessageStore, auth: AuthSettings, limits: Limits = Limits(
     async def get_object(request: Request) -> Response:
         """Retrieve a stored object. (GetObject; clauses OMA-NMS-6.2, 24.282-21.1-CR3, 23.282-7.13.1-R4, 23.282-7.13-R1)."""
         ctx = context(request, "GetObject")
-        object_id: str = request.path_params["objectId"]
+        object_id = _path(request, "objectId", 256, None)
         result = await run_in_threadpool(store.get_object, ctx, object_id=object_id)
         return _reply("GetObject", request, result)
 
@@ -492,7 +540,7 @@ def create_app(store: MessageStore, auth: AuthSettings, limits: Limits = Limits(
     async def delete_object(request: Request) -> Response:
         """Delete a stored object. (DeleteObject; clauses OMA-NMS-6.2, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4)."""
         ctx = context(request, "DeleteObject")
-        object_id: str = request.path_params["objectId"]
+        object_id = _path(request, "objectId", 256, None)
         await run_in_threadpool(store.delete_object, ctx, object_id=object_id)
         return _reply("DeleteObject", request, None)
 
@@ -500,7 +548,7 @@ def create_app(store: MessageStore, auth: AuthSettings, limits: Limits = Limits(
     async def get_object_flags(request: Request) -> Response:
         """Retrieve the flags of a stored object. (GetObjectFlags; clauses OMA-NMS-6.3, 24.282-21.1-CR3, 23.282-7.13.1-R4)."""
         ctx = context(request, "GetObjectFlags")
-        object_id: str = request.path_params["objectId"]
+        object_id = _path(request, "objectId", 256, None)
         result = await run_in_threadpool(store.get_object_flags, ctx, object_id=object_id)
         return _reply("GetObjectFlags", request, result)
 
@@ -508,7 +556,7 @@ def create_app(store: MessageStore, auth: AuthSettings, limits: Limits = Limits(
     async def replace_object_flags(request: Request) -> Response:
         """Create or update the flags of a stored object. (ReplaceObjectFlags; clauses OMA-NMS-6.3, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4)."""
         ctx = context(request, "ReplaceObjectFlags")
-        object_id: str = request.path_params["objectId"]
+        object_id = _path(request, "objectId", 256, None)
         body = await _json(request, models.FlagListBody, limits)
         result = await run_in_threadpool(store.replace_object_flags, ctx, object_id=object_id, body=body)
         return _reply("ReplaceObjectFlags", request, result)
@@ -519,8 +567,8 @@ def create_app(store: MessageStore, auth: AuthSettings, limits: Limits = Limits(
     async def get_object_flag(request: Request) -> Response:
         """Test whether a flag is set on a stored object. (GetObjectFlag; clauses OMA-NMS-6.4, 24.282-21.1-CR3, 23.282-7.13.1-R4)."""
         ctx = context(request, "GetObjectFlag")
-        object_id: str = request.path_params["objectId"]
-        flag_name: str = request.path_params["flagName"]
+        object_id = _path(request, "objectId", 256, None)
+        flag_name = _path(request, "flagName", 256, re.compile("^[^\\x00-\\x1F\\x7F]+$"))
         result = await run_in_threadpool(store.get_object_flag, ctx, object_id=object_id, flag_name=flag_name)
         return _reply("GetObjectFlag", request, result)
 
@@ -530,8 +578,8 @@ def create_app(store: MessageStore, auth: AuthSettings, limits: Limits = Limits(
     async def set_object_flag(request: Request) -> Response:
         """Set a flag on a stored object. (SetObjectFlag; clauses OMA-NMS-6.4, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4)."""
         ctx = context(request, "SetObjectFlag")
-        object_id: str = request.path_params["objectId"]
-        flag_name: str = request.path_params["flagName"]
+        object_id = _path(request, "objectId", 256, None)
+        flag_name = _path(request, "flagName", 256, re.compile("^[^\\x00-\\x1F\\x7F]+$"))
         await _json(request, models.EmptyBody, limits, optional=True)
         result = await run_in_threadpool(store.set_object_flag, ctx, object_id=object_id, flag_name=flag_name)
         return _reply("SetObjectFlag", request, result)
@@ -542,8 +590,8 @@ def create_app(store: MessageStore, auth: AuthSettings, limits: Limits = Limits(
     async def delete_object_flag(request: Request) -> Response:
         """Clear a flag of a stored object. (DeleteObjectFlag; clauses OMA-NMS-6.4, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4)."""
         ctx = context(request, "DeleteObjectFlag")
-        object_id: str = request.path_params["objectId"]
-        flag_name: str = request.path_params["flagName"]
+        object_id = _path(request, "objectId", 256, None)
+        flag_name = _path(request, "flagName", 256, re.compile("^[^\\x00-\\x1F\\x7F]+$"))
         result = await run_in_threadpool(store.delete_object_flag, ctx, object_id=object_id, flag_name=flag_name)
         return _reply("DeleteObjectFlag", request, result)
 
@@ -551,7 +599,7 @@ def create_app(store: MessageStore, auth: AuthSettings, limits: Limits = Limits(
     async def get_object_payload(request: Request) -> Response:
         """Download the payload of a stored object. (GetObjectPayload; clauses OMA-NMS-6.5, 24.282-21.1-CR3, 23.282-7.13.1-R4)."""
         ctx = context(request, "GetObjectPayload")
-        object_id: str = request.path_params["objectId"]
+        object_id = _path(request, "objectId", 256, None)
         result = await run_in_threadpool(store.get_object_payload, ctx, object_id=object_id)
         return _reply("GetObjectPayload", request, result)
 
@@ -563,8 +611,8 @@ def create_app(store: MessageStore, auth: AuthSettings, limits: Limits = Limits(
     async def get_object_payload_part(request: Request) -> Response:
         """Download one payload part of a stored object. (GetObjectPayloadPart; clauses OMA-NMS-6.6, 24.282-21.1-CR3, 23.282-7.13.1-R4)."""
         ctx = context(request, "GetObjectPayloadPart")
-        object_id: str = request.path_params["objectId"]
-        payload_part_id: str = request.path_params["payloadPartId"]
+        object_id = _path(request, "objectId", 256, None)
+        payload_part_id = _path(request, "payloadPartId", 256, None)
         result = await run_in_threadpool(
             store.get_object_payload_part, ctx, object_id=object_id, payload_part_id=payload_part_id
         )
@@ -605,7 +653,7 @@ def create_app(store: MessageStore, auth: AuthSettings, limits: Limits = Limits(
             roots = [p for p in items if p.name == "root-fields"]
             if len(roots) != 1:
                 raise BadRequest("root-fields")
-            body = _part_json(roots[0], models.ObjectListBody)
+            body = _part_json(roots[0], models.ObjectListBody, models.ObjectListRequestBody)
             attachments = [_part_payload(x) for x in items if x.name == "attachments"]
         result = await run_in_threadpool(store.bulk_create_objects, ctx, body=body, attachments=attachments)
         return _reply("BulkCreateObjects", request, result)
@@ -614,7 +662,7 @@ def create_app(store: MessageStore, auth: AuthSettings, limits: Limits = Limits(
     async def create_folder(request: Request) -> Response:
         """Create a folder. (CreateFolder; clauses OMA-NMS-6.10, 24.282-21.1-CR3, 23.282-7.13.1-R4, 23.282-7.13.1-R5, 23.282-7.13.3.16-R1, OMA-NMS-5.1.4)."""
         ctx = context(request, "CreateFolder")
-        body = await _json(request, models.FolderBody, limits)
+        body = await _json(request, models.FolderBody, limits, check=models.FolderRequestBody)
         result = await run_in_threadpool(store.create_folder, ctx, body=body)
         return _reply("CreateFolder", request, result)
 
@@ -622,7 +670,7 @@ def create_app(store: MessageStore, auth: AuthSettings, limits: Limits = Limits(
     async def get_folder(request: Request) -> Response:
         """Retrieve a folder, optionally with its subfolders and objects. (GetFolder; clauses OMA-NMS-6.11, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.10)."""
         ctx = context(request, "GetFolder")
-        folder_id: str = request.path_params["folderId"]
+        folder_id = _path(request, "folderId", 256, None)
         from_cursor = _query_str(request, "fromCursor")
         max_entries = _query_int(request, "maxEntries", 4294967295)
         list_filter = _query_enum(request, "listFilter", models.ListFilterEnum)
@@ -644,7 +692,7 @@ def create_app(store: MessageStore, auth: AuthSettings, limits: Limits = Limits(
     async def delete_folder(request: Request) -> Response:
         """Delete a folder and everything in it. (DeleteFolder; clauses OMA-NMS-6.11, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4)."""
         ctx = context(request, "DeleteFolder")
-        folder_id: str = request.path_params["folderId"]
+        folder_id = _path(request, "folderId", 256, None)
         await run_in_threadpool(store.delete_folder, ctx, folder_id=folder_id)
         return _reply("DeleteFolder", request, None)
 
@@ -654,7 +702,7 @@ def create_app(store: MessageStore, auth: AuthSettings, limits: Limits = Limits(
     async def get_folder_name(request: Request) -> Response:
         """Retrieve the name of a folder. (GetFolderName; clauses OMA-NMS-6.12, 24.282-21.1-CR3, 23.282-7.13.1-R4)."""
         ctx = context(request, "GetFolderName")
-        folder_id: str = request.path_params["folderId"]
+        folder_id = _path(request, "folderId", 256, None)
         result = await run_in_threadpool(store.get_folder_name, ctx, folder_id=folder_id)
         return _reply("GetFolderName", request, result)
 
@@ -664,8 +712,8 @@ def create_app(store: MessageStore, auth: AuthSettings, limits: Limits = Limits(
     async def rename_folder(request: Request) -> Response:
         """Rename a folder. (RenameFolder; clauses OMA-NMS-6.12, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4)."""
         ctx = context(request, "RenameFolder")
-        folder_id: str = request.path_params["folderId"]
-        body = await _json(request, models.FolderNameBody, limits)
+        folder_id = _path(request, "folderId", 256, None)
+        body = await _json(request, models.FolderNameBody, limits, check=models.FolderNameRequestBody)
         result = await run_in_threadpool(store.rename_folder, ctx, folder_id=folder_id, body=body)
         return _reply("RenameFolder", request, result)
 
@@ -734,7 +782,7 @@ def create_app(store: MessageStore, auth: AuthSettings, limits: Limits = Limits(
     async def get_subscription(request: Request) -> Response:
         """Retrieve a subscription. (GetSubscription; clauses OMA-NMS-6.18, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4)."""
         ctx = context(request, "GetSubscription")
-        subscription_id: str = request.path_params["subscriptionId"]
+        subscription_id = _path(request, "subscriptionId", 256, None)
         result = await run_in_threadpool(store.get_subscription, ctx, subscription_id=subscription_id)
         return _reply("GetSubscription", request, result)
 
@@ -744,7 +792,7 @@ def create_app(store: MessageStore, auth: AuthSettings, limits: Limits = Limits(
     async def update_subscription(request: Request) -> Response:
         """Extend or restart a subscription. (UpdateSubscription; clauses OMA-NMS-6.18, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4)."""
         ctx = context(request, "UpdateSubscription")
-        subscription_id: str = request.path_params["subscriptionId"]
+        subscription_id = _path(request, "subscriptionId", 256, None)
         body = await _json(request, models.NmsSubscriptionUpdateBody, limits)
         result = await run_in_threadpool(store.update_subscription, ctx, subscription_id=subscription_id, body=body)
         return _reply("UpdateSubscription", request, result)
@@ -755,7 +803,7 @@ def create_app(store: MessageStore, auth: AuthSettings, limits: Limits = Limits(
     async def delete_subscription(request: Request) -> Response:
         """End a subscription. (DeleteSubscription; clauses OMA-NMS-6.18, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4)."""
         ctx = context(request, "DeleteSubscription")
-        subscription_id: str = request.path_params["subscriptionId"]
+        subscription_id = _path(request, "subscriptionId", 256, None)
         await run_in_threadpool(store.delete_subscription, ctx, subscription_id=subscription_id)
         return _reply("DeleteSubscription", request, None)
 
@@ -779,124 +827,32 @@ def create_app(store: MessageStore, auth: AuthSettings, limits: Limits = Limits(
         result = await run_in_threadpool(store.bulk_delete_objects, ctx, body=body)
         return _reply("BulkDeleteObjects", request, result)
 
-    app.add_api_route(
-        "/nms/v1/{storeName}/{boxId}/objects",
-        not_allowed("POST"),
-        methods=["GET", "HEAD", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"],
-        include_in_schema=False,
+    # OMA-COMMON-HTTP-405: after the operations, every other method of a resource
+    # (known or not, e.g. QUERY) gets 405 with its exact Allow value
+    app.router.routes.append(Route("/nms/v1/{storeName}/{boxId}/objects", NotAllowed("POST")))
+    app.router.routes.append(Route("/nms/v1/{storeName}/{boxId}/objects/{objectId}", NotAllowed("GET, DELETE")))
+    app.router.routes.append(Route("/nms/v1/{storeName}/{boxId}/objects/{objectId}/flags", NotAllowed("GET, PUT")))
+    app.router.routes.append(
+        Route("/nms/v1/{storeName}/{boxId}/objects/{objectId}/flags/{flagName}", NotAllowed("GET, PUT, DELETE"))
     )
-    app.add_api_route(
-        "/nms/v1/{storeName}/{boxId}/objects/{objectId}",
-        not_allowed("GET, DELETE"),
-        methods=["HEAD", "POST", "PUT", "PATCH", "OPTIONS", "TRACE"],
-        include_in_schema=False,
+    app.router.routes.append(Route("/nms/v1/{storeName}/{boxId}/objects/{objectId}/payload", NotAllowed("GET")))
+    app.router.routes.append(
+        Route("/nms/v1/{storeName}/{boxId}/objects/{objectId}/payloadParts/{payloadPartId}", NotAllowed("GET"))
     )
-    app.add_api_route(
-        "/nms/v1/{storeName}/{boxId}/objects/{objectId}/flags",
-        not_allowed("GET, PUT"),
-        methods=["HEAD", "POST", "DELETE", "PATCH", "OPTIONS", "TRACE"],
-        include_in_schema=False,
+    app.router.routes.append(Route("/nms/v1/{storeName}/{boxId}/objects/operations/search", NotAllowed("POST")))
+    app.router.routes.append(Route("/nms/v1/{storeName}/{boxId}/objects/operations/pathToId", NotAllowed("GET, POST")))
+    app.router.routes.append(Route("/nms/v1/{storeName}/{boxId}/objects/operations/bulkCreation", NotAllowed("POST")))
+    app.router.routes.append(Route("/nms/v1/{storeName}/{boxId}/folders", NotAllowed("POST")))
+    app.router.routes.append(Route("/nms/v1/{storeName}/{boxId}/folders/{folderId}", NotAllowed("GET, DELETE")))
+    app.router.routes.append(Route("/nms/v1/{storeName}/{boxId}/folders/{folderId}/folderName", NotAllowed("GET, PUT")))
+    app.router.routes.append(Route("/nms/v1/{storeName}/{boxId}/folders/operations/search", NotAllowed("POST")))
+    app.router.routes.append(Route("/nms/v1/{storeName}/{boxId}/folders/operations/pathToId", NotAllowed("GET, POST")))
+    app.router.routes.append(Route("/nms/v1/{storeName}/{boxId}/folders/operations/copyToFolder", NotAllowed("POST")))
+    app.router.routes.append(Route("/nms/v1/{storeName}/{boxId}/folders/operations/moveToFolder", NotAllowed("POST")))
+    app.router.routes.append(Route("/nms/v1/{storeName}/{boxId}/subscriptions", NotAllowed("GET, POST")))
+    app.router.routes.append(
+        Route("/nms/v1/{storeName}/{boxId}/subscriptions/{subscriptionId}", NotAllowed("GET, POST, DELETE"))
     )
-    app.add_api_route(
-        "/nms/v1/{storeName}/{boxId}/objects/{objectId}/flags/{flagName}",
-        not_allowed("GET, PUT, DELETE"),
-        methods=["HEAD", "POST", "PATCH", "OPTIONS", "TRACE"],
-        include_in_schema=False,
-    )
-    app.add_api_route(
-        "/nms/v1/{storeName}/{boxId}/objects/{objectId}/payload",
-        not_allowed("GET"),
-        methods=["HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"],
-        include_in_schema=False,
-    )
-    app.add_api_route(
-        "/nms/v1/{storeName}/{boxId}/objects/{objectId}/payloadParts/{payloadPartId}",
-        not_allowed("GET"),
-        methods=["HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"],
-        include_in_schema=False,
-    )
-    app.add_api_route(
-        "/nms/v1/{storeName}/{boxId}/objects/operations/search",
-        not_allowed("POST"),
-        methods=["GET", "HEAD", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"],
-        include_in_schema=False,
-    )
-    app.add_api_route(
-        "/nms/v1/{storeName}/{boxId}/objects/operations/pathToId",
-        not_allowed("GET, POST"),
-        methods=["HEAD", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"],
-        include_in_schema=False,
-    )
-    app.add_api_route(
-        "/nms/v1/{storeName}/{boxId}/objects/operations/bulkCreation",
-        not_allowed("POST"),
-        methods=["GET", "HEAD", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"],
-        include_in_schema=False,
-    )
-    app.add_api_route(
-        "/nms/v1/{storeName}/{boxId}/folders",
-        not_allowed("POST"),
-        methods=["GET", "HEAD", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"],
-        include_in_schema=False,
-    )
-    app.add_api_route(
-        "/nms/v1/{storeName}/{boxId}/folders/{folderId}",
-        not_allowed("GET, DELETE"),
-        methods=["HEAD", "POST", "PUT", "PATCH", "OPTIONS", "TRACE"],
-        include_in_schema=False,
-    )
-    app.add_api_route(
-        "/nms/v1/{storeName}/{boxId}/folders/{folderId}/folderName",
-        not_allowed("GET, PUT"),
-        methods=["HEAD", "POST", "DELETE", "PATCH", "OPTIONS", "TRACE"],
-        include_in_schema=False,
-    )
-    app.add_api_route(
-        "/nms/v1/{storeName}/{boxId}/folders/operations/search",
-        not_allowed("POST"),
-        methods=["GET", "HEAD", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"],
-        include_in_schema=False,
-    )
-    app.add_api_route(
-        "/nms/v1/{storeName}/{boxId}/folders/operations/pathToId",
-        not_allowed("GET, POST"),
-        methods=["HEAD", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"],
-        include_in_schema=False,
-    )
-    app.add_api_route(
-        "/nms/v1/{storeName}/{boxId}/folders/operations/copyToFolder",
-        not_allowed("POST"),
-        methods=["GET", "HEAD", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"],
-        include_in_schema=False,
-    )
-    app.add_api_route(
-        "/nms/v1/{storeName}/{boxId}/folders/operations/moveToFolder",
-        not_allowed("POST"),
-        methods=["GET", "HEAD", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"],
-        include_in_schema=False,
-    )
-    app.add_api_route(
-        "/nms/v1/{storeName}/{boxId}/subscriptions",
-        not_allowed("GET, POST"),
-        methods=["HEAD", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"],
-        include_in_schema=False,
-    )
-    app.add_api_route(
-        "/nms/v1/{storeName}/{boxId}/subscriptions/{subscriptionId}",
-        not_allowed("GET, POST, DELETE"),
-        methods=["HEAD", "PUT", "PATCH", "OPTIONS", "TRACE"],
-        include_in_schema=False,
-    )
-    app.add_api_route(
-        "/nms/v1/{storeName}/{boxId}/objects/operations/bulkUpdate",
-        not_allowed("POST"),
-        methods=["GET", "HEAD", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"],
-        include_in_schema=False,
-    )
-    app.add_api_route(
-        "/nms/v1/{storeName}/{boxId}/objects/operations/bulkDelete",
-        not_allowed("DELETE"),
-        methods=["GET", "HEAD", "POST", "PUT", "PATCH", "OPTIONS", "TRACE"],
-        include_in_schema=False,
-    )
+    app.router.routes.append(Route("/nms/v1/{storeName}/{boxId}/objects/operations/bulkUpdate", NotAllowed("POST")))
+    app.router.routes.append(Route("/nms/v1/{storeName}/{boxId}/objects/operations/bulkDelete", NotAllowed("DELETE")))
     return app

@@ -351,6 +351,13 @@ def invalid_pattern(model: m.Model, d: Diagnostics) -> None:
         if t.pattern is not None:
             found.append((t.pattern, f"type {t.name!r}", t.position))
         found += [(f.pattern, f"field {f.name!r} of {t.name!r}", f.position) for f in t.fields if f.pattern]
+        if t.request is not None and t.request.pattern is not None:
+            found.append((t.request.pattern, f"request pattern of type {t.name!r}", t.position))
+        found += [
+            (f.request.pattern, f"request pattern of field {f.name!r} of {t.name!r}", f.position)
+            for f in t.fields
+            if f.request is not None and f.request.pattern is not None
+        ]
     for r in model.resources:
         for op in r.operations:
             found += [

@@ -80,6 +80,15 @@ def invalid_values(model: m.Model, d: Diagnostics) -> None:
                         t.position,
                         suggest(mem, set(t.field_names), "a field of the type"),
                     )
+        for rule in t.rules:
+            for mem in (rule.field, *rule.require):
+                if mem not in t.field_names:
+                    d.error(
+                        "unknown-reference",
+                        f"rule of type {t.name!r} names unknown field {mem!r}",
+                        t.position,
+                        suggest(mem, set(t.field_names), "a field of the type"),
+                    )
         if t.kind == "simple" and t.field_names:
             d.error(
                 "invalid-value",

@@ -1,8 +1,8 @@
 """Stage 5c — emit the pydantic models: the OpenAPI document -> ``<package>/models.py`` (+ base).
 
 The models come from datamodel-code-generator (pinned) run in memory on a *view* of the document in
-which the xsd:choice keywords (``oneOf``/``not`` built from ``x-nmsgen-choices``) are left out: the
-document keeps the exact JSON Schema, while the models carry the groups in ``x-nmsgen-choices`` and
+which the xsd:choice keywords (``not``, ``minProperties``/``maxProperties``, built from ``x-nmsgen-choices``)
+are left out: the document keeps the exact JSON Schema, while the models carry the groups in ``x-nmsgen-choices`` and
 enforce them in the generated base class (``_base.NmsModel``), so a choice stays one class with
 optional members instead of numbered variant classes.
 """
@@ -19,19 +19,23 @@ from datamodel_code_generator.enums import DataModelType, InputFileType
 from datamodel_code_generator.format import Formatter, PythonVersion
 
 from ..ir.index import Index
-from ..ir.names import CHOICES_KEY, NULLABLE_KEY
+from ..ir.names import CHOICES_KEY, DEFAULT_KEY, NULLABLE_KEY, RULES_KEY
 from .render import format_python, render
 
 HEADER = "# generated from spec/ by nmsgen - do not edit"
 
 
 def models_view(document: dict[str, Any]) -> dict[str, Any]:
-    """The document without the choice keywords of component schemas that declare choices."""
+    """The document without the choice keywords of component schemas that declare choices, and with the
+    defaults of absent fields (``x-nmsgen-default``) as ``default``: the models apply them."""
     view = copy.deepcopy(document)
     for schema in view.get("components", {}).get("schemas", {}).values():
-        if CHOICES_KEY in schema:
-            for key in ("oneOf", "not", "allOf"):
+        if CHOICES_KEY in schema or RULES_KEY in schema:
+            for key in ("oneOf", "not", "allOf", "minProperties", "maxProperties"):
                 schema.pop(key, None)
+        for prop in schema.get("properties", {}).values():
+            if DEFAULT_KEY in prop:
+                prop["default"] = prop.pop(DEFAULT_KEY)
     return view
 
 
@@ -44,7 +48,7 @@ def generate_models(document: dict[str, Any], package: str) -> str:
             output_model_type=DataModelType.PydanticV2BaseModel,
             target_python_version=PythonVersion.PY_311,
             base_class=f"{package}._base.NmsModel",
-            model_extra_keys={CHOICES_KEY, NULLABLE_KEY},
+            model_extra_keys={CHOICES_KEY, NULLABLE_KEY, RULES_KEY},
             use_annotated=True,
             use_standard_collections=True,
             use_union_operator=True,
@@ -67,7 +71,9 @@ def emit(ix: Index, document: dict[str, Any]) -> dict[str, str]:
     return format_python(
         {
             f"{folder}/__init__.py": render("models/__init__.py.jinja", title=model.api.title, has_server=False),
-            f"{folder}/_base.py": render("models/_base.py.jinja", choices_key=CHOICES_KEY, nullable_key=NULLABLE_KEY),
+            f"{folder}/_base.py": render(
+                "models/_base.py.jinja", choices_key=CHOICES_KEY, nullable_key=NULLABLE_KEY, rules_key=RULES_KEY
+            ),
             f"{folder}/models.py": generate_models(document, package),
             f"{folder}/py.typed": "",
         },

@@ -23,12 +23,15 @@ from ..ir.names import (
     ALLOW_KEY,
     CHOICES_KEY,
     CLAUSES_KEY,
+    DEFAULT_KEY,
     EXCEPTIONS_KEY,
     INTERFACES_KEY,
     NULLABLE_KEY,
     OPEN_POINTS_KEY,
     RESOURCE_KEY,
+    RULES_KEY,
     body_schema_name,
+    request_schema_name,
 )
 
 OPENAPI_VERSION = "3.0.3"
@@ -61,11 +64,51 @@ def _describe(
     return "\n\n".join(parts)
 
 
+def request_types(model: m.Model) -> frozenset[str]:
+    """The types with a request variant (``<Type>Request``): those that requests carry and that have request-only
+    constraints (on a field, a choice or a simple type) or a field of such a type."""
+    sent = {b.type for r in model.resources for op in r.operations for b in op.request if b.type}
+    sent |= {p.type for r in model.resources for op in r.operations for b in op.request for p in b.parts if p.type}
+    todo = list(sent)
+    while todo:
+        t = model.types.get(todo.pop())
+        for f in t.fields if t else ():
+            if f.type in model.types and f.type not in sent:
+                sent.add(f.type)
+                todo.append(f.type)
+    need = {
+        t.name
+        for t in model.types.values()
+        if t.request is not None
+        or any(f.request is not None for f in t.fields)
+        or any(c.required_in_requests for c in t.choices)
+    }
+    grown = True
+    while grown:
+        more = {t.name for t in model.types.values() if t.name not in need and any(f.type in need for f in t.fields)}
+        need |= more
+        grown = bool(more)
+    return frozenset(need & sent)
+
+
+def _request_only(out: Json, rule: m.RequestRule | None) -> Json:
+    """``out`` (a primitive's schema) with the request-only string constraints of ``rule``."""
+    if rule is None or "$ref" in out:
+        return out
+    extra: Json = {}
+    if rule.min_length is not None:
+        extra["minLength"] = rule.min_length
+    if rule.pattern is not None:
+        extra["pattern"] = rule.pattern  # it implies the type's own pattern (the model says so)
+    return {**out, **extra}
+
+
 class _Emitter:
     def __init__(self, ix: Index) -> None:
         self.ix = ix
         self.m = ix.model
         self.lim = ix.model.api.limits
+        self.request_types = request_types(ix.model)
 
     # ------------------------------------------------------------------ schemas
 
@@ -91,20 +134,26 @@ class _Emitter:
             out["pattern"] = pattern
         return out
 
-    def type_ref(self, name: str, max_length: int | None = None, pattern: str | None = None) -> Json:
+    def type_ref(
+        self, name: str, max_length: int | None = None, pattern: str | None = None, request: bool = False
+    ) -> Json:
         if name in m.PRIMITIVES:
             return self.primitive(name, max_length, pattern)
+        if request and name in self.request_types:
+            return _ref(request_schema_name(name))
         return _ref(name)
 
-    def field_schema(self, f: m.Field) -> Json:
+    def field_schema(self, f: m.Field, request: bool = False) -> Json:
         fs = f
-        item = self.type_ref(fs.type, fs.max_length, fs.pattern)
+        rule = fs.request if request else None
+        item = _request_only(self.type_ref(fs.type, fs.max_length, fs.pattern, request), rule)
         if fs.nullable:
             item = {**item, "nullable": True} if "$ref" not in item else {"allOf": [item], "nullable": True}
         if fs.array:
             out: Json = {"type": "array", "items": item, "maxItems": fs.max_items or self.lim.array}
-            if fs.min_items:
-                out["minItems"] = fs.min_items
+            min_items = max(fs.min_items or 0, (rule.min_items or 0) if rule else 0)
+            if min_items:
+                out["minItems"] = min_items
         else:
             out = item
         extra: Json = {}
@@ -112,23 +161,37 @@ class _Emitter:
             extra["readOnly"] = True
         elif fs.access == "write-only":
             extra["writeOnly"] = True
+        # The default is stated in the text and in x-nmsgen-default, not as `default`: typed clients
+        # (openapi-typescript) make a field with a `default` required in request types; the models apply it.
+        text = fs.description
         if fs.default is not None:
-            extra["default"] = fs.default
+            extra[DEFAULT_KEY] = fs.default
+            if f"{fs.default}" not in text:
+                text = f"{text.rstrip()} Absent means `{fs.default}`.".strip()
         if "$ref" not in out:
-            if fs.description:
-                extra["description"] = _describe(fs.description, fs.clauses)
+            if text:
+                extra["description"] = _describe(text, fs.clauses)
             out = {**out, **extra}
-        elif extra or fs.description:
+        elif extra or text:
             # siblings of $ref are ignored in OpenAPI 3.0: wrap to keep description and access
-            out = {"allOf": [out], "description": _describe(fs.description, fs.clauses), **extra}
+            out = {"allOf": [out], "description": _describe(text, fs.clauses), **extra}
         return out
 
-    def type_schema(self, t: m.Type) -> Json:
+    def type_schema(self, t: m.Type, request: bool = False) -> Json:
         ts = t
         base: Json = {CLAUSES_KEY: ts.clauses}
-        desc = _describe(ts.description, ts.clauses)
+        text = ts.description
+        if request:
+            text = (
+                f"{t.name} as a request must carry it: the server refuses a request that breaks these constraints, "
+                f"which answers (schema {t.name}) need not meet.\n\n{text}"
+            )
+        desc = _describe(text, ts.clauses)
         if ts.kind == "simple":
-            return {**self.primitive(ts.base or "string", ts.max_length, ts.pattern), "description": desc, **base}
+            prim = _request_only(
+                self.primitive(ts.base or "string", ts.max_length, ts.pattern), t.request if request else None
+            )
+            return {**prim, "description": desc, **base}
         if t.is_empty:
             return {
                 "type": "object",
@@ -139,20 +202,24 @@ class _Emitter:
                 **base,
             }
         out: Json = {"type": "object", "description": desc}
-        required = [f.name for f in t.fields if f.required]
+        required = [
+            f.name for f in t.fields if f.required or (request and f.request is not None and f.request.required)
+        ]
         if required:
             out["required"] = required
-        out["properties"] = {f.name: self.field_schema(f) for f in t.fields}
+        out["properties"] = {f.name: self.field_schema(f, request) for f in t.fields}
         if ts.closed:
             out["additionalProperties"] = False
-        constraints = [self.choice_schema(c) for c in ts.choices]
-        constraints = [c for c in constraints if c]
-        if len(constraints) == 1:
-            out.update(constraints[0])
-        elif constraints:
-            out["allOf"] = constraints
+        out.update(self.choices_schema(t, request))
         if ts.choices:  # the same groups, machine-readable (generated models enforce them from this)
-            out[CHOICES_KEY] = [{"members": c.members, "required": c.required} for c in ts.choices]
+            out[CHOICES_KEY] = [
+                {"members": c.members, "required": c.required or (request and c.required_in_requests)}
+                for c in ts.choices
+            ]
+        if ts.rules:  # the same rules, machine-readable (generated models enforce them from this)
+            out[RULES_KEY] = [
+                {"when": {"field": r.field, "values": list(r.values)}, "require": list(r.require)} for r in ts.rules
+            ]
         nullable = [f.name for f in t.fields if f.nullable or self._is_empty_type(f.type)]
         if nullable:
             out[NULLABLE_KEY] = nullable
@@ -163,16 +230,38 @@ class _Emitter:
         return t is not None and t.is_empty
 
     @staticmethod
-    def choice_schema(c: m.Choice) -> Json:
-        members = c.members
-        if c.required:
-            return {"oneOf": [{"required": [x]} for x in members]}
-        pairs = [[a, b] for i, a in enumerate(members) for b in members[i + 1 :]]
-        if not pairs:
-            return {}
-        if len(pairs) == 1:
-            return {"not": {"required": pairs[0]}}
-        return {"not": {"anyOf": [{"required": p} for p in pairs]}}
+    def choices_schema(t: m.Type, request: bool = False) -> Json:
+        """The xsd:choice groups of ``t`` as keywords that leave ``properties`` the only shape of the type.
+
+        Every member stays a plain optional property. "At most one" excludes each pair of members
+        (``not: {required: [a, b]}``); "at least one" excludes the object with none of them (``not`` of a
+        schema whose members are each ``{not: {}}``, i.e. absent). All exclusions of all groups go into one
+        ``not: {anyOf: [...]}``. A required group that is every field of a closed type is simply
+        ``minProperties: 1, maxProperties: 1``. No ``oneOf``/``anyOf``/``allOf`` at the top: code generators
+        (OpenAPI Generator, openapi-python-client) read those as variants and drop the properties.
+        """
+        out: Json = {}
+        excluded: list[Json] = []
+        names = [f.name for f in t.fields]
+        for c in t.choices:
+            members = list(c.members)
+            required = c.required or (request and c.required_in_requests)
+            if required and t.closed and sorted(members) == sorted(names) and len(t.choices) == 1:
+                out.update({"minProperties": 1, "maxProperties": 1})
+                continue
+            excluded += [{"required": [a, b]} for i, a in enumerate(members) for b in members[i + 1 :]]
+            if required:
+                excluded.append({"properties": {x: {"not": {}} for x in members}})
+        for r in t.rules:  # the member is absent, or empty, while `field` has one of the values
+            when = {r.field: {"enum": list(r.values)}}
+            for x in r.require:
+                excluded.append({"required": [r.field], "properties": {**when, x: {"not": {}}}})
+                excluded.append({"required": [r.field, x], "properties": {**when, x: {"maxLength": 0}}})
+        if len(excluded) == 1:
+            out["not"] = excluded[0]
+        elif excluded:
+            out["not"] = {"anyOf": excluded}
+        return out
 
     def enum_schema(self, e: m.Enum) -> Json:
         values = "\n".join(f"- `{v.value}`: {v.description}" for v in e.values if v.description)
@@ -184,10 +273,10 @@ class _Emitter:
             CLAUSES_KEY: e.clauses,
         }
 
-    def body_wrapper(self, t: m.Type) -> Json:
+    def body_wrapper(self, t: m.Type, request: bool = False) -> Json:
         root = t.root
         assert root is not None
-        inner = _ref(t.name)
+        inner = _ref(request_schema_name(t.name) if request else t.name)
         nullable = {NULLABLE_KEY: [root]} if t.is_empty else {}  # {"empty": null}
         return {
             "type": "object",
@@ -195,8 +284,8 @@ class _Emitter:
             "properties": {root: inner},
             "additionalProperties": False,
             **nullable,
-            "description": f"The JSON body carrying a {t.name} in its root element `{root}` "
-            f"(OMA NMS JSON encoding).\n\n{_cites(['OMA-COMMON-JSON', *t.clauses[:1]])}",
+            "description": f"The JSON body carrying a {t.name}{' as requests must carry it,' if request else ''} in "
+            f"its root element `{root}` (OMA NMS JSON encoding).\n\n{_cites(['OMA-COMMON-JSON', *t.clauses[:1]])}",
             CLAUSES_KEY: ["OMA-COMMON-JSON", *t.clauses[:1]],
         }
 
@@ -209,6 +298,13 @@ class _Emitter:
             out[t.name] = self.type_schema(t)
             if t.root and t.name in bodies:
                 out[body_schema_name(t.name)] = self.body_wrapper(t)
+            if t.name in self.request_types:
+                variant = request_schema_name(t.name)
+                if variant in self.m.types or body_schema_name(variant) in out:  # pragma: no cover - names differ
+                    raise ValueError(f"the request variant {variant} of {t.name} clashes with a type")
+                out[variant] = self.type_schema(t, request=True)
+                if t.root and t.name in bodies:
+                    out[body_schema_name(variant)] = self.body_wrapper(t, request=True)
         return dict(sorted(out.items()))
 
     # ------------------------------------------------------------------ operations
@@ -231,14 +327,20 @@ class _Emitter:
             out["explode"] = True
         return out
 
-    def body_content(self, body: m.Body, examples: dict[str, Json]) -> tuple[str, Json]:
+    def request_body_name(self, type_name: str, request: bool) -> str:
+        """The body component of ``type_name``: its request variant's in a request, where it has one."""
+        if request and type_name in self.request_types:
+            return body_schema_name(request_schema_name(type_name))
+        return body_schema_name(type_name)
+
+    def body_content(self, body: m.Body, examples: dict[str, Json], request: bool = False) -> tuple[str, Json]:
         if body.media == "multipart/form-data":
             props: Json = {}
             encoding: Json = {}
             required = []
             for part in body.parts:
                 if part.type is not None:
-                    one: Json = _ref(body_schema_name(part.type))
+                    one: Json = _ref(self.request_body_name(part.type, request))
                 else:
                     one = {"type": "string", "format": "binary", "maxLength": self.lim.payload}
                 if part.array:
@@ -260,7 +362,7 @@ class _Emitter:
                 schema["required"] = required
             content: Json = {"schema": schema, "encoding": encoding}
         elif body.type is not None:
-            content = {"schema": _ref(body_schema_name(body.type))}  # validate: every body type has a root
+            content = {"schema": _ref(self.request_body_name(body.type, request))}  # every body type has a root
         else:
             content = {"schema": {"type": "string", "format": "binary", "maxLength": self.lim.payload}}
         if body.type is not None and body.media == "application/json":
@@ -366,12 +468,45 @@ class _Emitter:
                 entry["headers"] = {k: self.header(k, v, op) for k, v in sorted(slot["headers"].items())}
             if slot["bodies"]:
                 entry["content"] = self.contents(slot["bodies"], self.response_examples(op, status))
+            links = self.links(op) if 200 <= status < 300 else {}
+            if links:
+                entry["links"] = links
             if slot["exceptions"]:
                 entry[EXCEPTIONS_KEY] = slot["exceptions"]
             if slot["clauses"]:
                 entry[CLAUSES_KEY] = slot["clauses"]
             out[str(status)] = entry
         return out
+
+    def links(self, op: m.Operation) -> Json:
+        """Links from a successful answer of ``op`` to the operations on the resources its request URL names:
+        the same resource, the resources below it and those above it (a flag names its object), with each path
+        parameter passed on from the request (``$request.path.<name>``). A target needs at least one path
+        parameter besides the base path's, all of them in ``op``'s URL. Ids that are only inside a URL (the
+        Location of a created resource, a resourceURL) cannot be linked: OpenAPI runtime expressions take whole
+        values, not URL segments."""
+        base = {p.name for p in self.m.api.base_parameters}
+        mine = [p.name for p in op.path_parameters]
+        segments = op.path.split("/")
+        out: Json = {}
+        for r in self.m.resources:
+            if r.kind != "server":
+                continue
+            for target in r.operations:
+                names = [p.name for p in target.path_parameters]
+                own = [n for n in names if n not in base]
+                if target.id == op.id or not own or not set(names) <= set(mine):
+                    continue
+                last = max(i for i, seg in enumerate(target.path.split("/")) if seg == "{" + own[-1] + "}")
+                if target.path.split("/")[: last + 1] != segments[: last + 1]:
+                    continue
+                out[target.id] = {
+                    "operationId": target.id,
+                    "parameters": {n: f"$request.path.{n}" for n in names},
+                    "description": f"{target.summary.rstrip('.')} ({target.method} on the resource named by this "
+                    "request's URL).",
+                }
+        return dict(sorted(out.items()))
 
     def _all_responses(self, op: m.Operation, status: int) -> list[m.Response]:
         rows = [r for r in op.responses if r.status == status]
@@ -462,7 +597,7 @@ class _Emitter:
             examples = self.examples_for(op.id, "request")
             out["requestBody"] = {
                 "required": spec.request_required,
-                "content": dict(self.body_content(b, examples) for b in spec.request),
+                "content": dict(self.body_content(b, examples, request=True) for b in spec.request),
             }
             descs = [b.description for b in spec.request if b.description]
             if descs:

@@ -14,6 +14,8 @@ from .. import escape
 from ..ir import answers
 from ..ir import model as m
 from ..ir.index import Index
+from ..ir.names import body_schema_name, request_schema_name
+from .openapi import request_types
 from .render import format_python, render
 
 
@@ -168,6 +170,25 @@ def emit(ix: Index, switched_off: Switch = None) -> dict[str, str]:
     methods = ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE")
     not_allowed = [(path, value, [x for x in methods if x not in value.split(", ")]) for path, value in allow.items()]
     auth = _auth_data(ix, switched_off)
+    variants = request_types(model)
+    # operationId -> the body classes its requests are checked against first: the request variants of the
+    # document (request-only constraints), "" where the body type has none; and each path parameter's limits
+    request_checks: dict[str, dict[str, str]] = {}
+    path_limits: dict[str, dict[str, tuple[int, str | None]]] = {}
+    base = {p.name for p in model.api.base_parameters}
+    for r in model.resources:
+        for mop in r.operations:
+            checks = {"json": "", "part": ""}
+            for b in mop.request:
+                for kind, t in [("json", b.type), *[("part", p.type) for p in b.parts]]:
+                    if t in variants:
+                        checks[kind] = body_schema_name(request_schema_name(t))
+            request_checks[mop.id] = checks
+            path_limits[mop.id] = {
+                p.name: (p.max_length or model.api.limits.path_parameter, p.pattern)
+                for p in mop.path_parameters
+                if p.name not in base
+            }
     exceptions = {x.id: (x.kind, x.text, x.http_status) for x in model.exceptions.values()}
     files = {
         f"{folder}/store.py": render(
@@ -187,6 +208,13 @@ def emit(ix: Index, switched_off: Switch = None) -> dict[str, str]:
             bodies=ix.bodies,
             allow=allow,
             not_allowed=not_allowed,
+            request_checks=request_checks,
+            read_only={
+                t.name: tuple(f.name for f in t.fields if f.access == "read-only")
+                for t in model.types.values()
+                if any(f.access == "read-only" for f in t.fields)
+            },
+            path_limits=path_limits,
             title=model.api.title,
             version=model.api.version,
             payload_limit=model.api.limits.payload,

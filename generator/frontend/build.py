@@ -43,6 +43,10 @@ def _body(b: s.BodyIn) -> m.Body:
     return _node(m.Body, b, parts=tuple(_node(m.Part, p) for p in b.parts))
 
 
+def _request(r: s.RequestIn | None) -> m.RequestRule | None:
+    return None if r is None else _node(m.RequestRule, r)
+
+
 def _response(r: s.ResponseIn) -> m.Response:
     return _node(
         m.Response,
@@ -175,7 +179,7 @@ def build(parsed: list[tuple[LoadedFile, s.SpecFile]], diags: Diagnostics) -> m.
             fields = []
             for fname, fs in t.fields.items():
                 fpos = f.where(("types", name, "fields", fname))
-                fields.append(_node(m.Field, fs, name=fname, position=fpos))
+                fields.append(_node(m.Field, fs, name=fname, position=fpos, request=_request(fs.request)))
                 b.type_ref(
                     fs.type, f.where(("types", name, "fields", fname, "type")), f"field {fname!r} of type {name!r}"
                 )
@@ -189,6 +193,8 @@ def build(parsed: list[tuple[LoadedFile, s.SpecFile]], diags: Diagnostics) -> m.
                 fields=tuple(fields),
                 choices=tuple(_node(m.Choice, c) for c in t.choices),
                 position=pos,
+                request=_request(t.request),
+                rules=tuple(m.Rule(r.when.field, tuple(r.when.values), tuple(r.require)) for r in t.rules),
             )
             b.cite(t.clauses, pos, f"type {name!r}")
             if t.root:

@@ -80,6 +80,17 @@ class EnumIn(Cited):
 Access = Literal["read-write", "read-only", "write-only"]
 
 
+class RequestIn(In):
+    """Constraints that only requests must meet: the server refuses a request that breaks them, while answers
+    need not meet them (e.g. an empty list in a search answer, the root folder's empty name). The document
+    shows them in the request schemas (``<Type>Request``); the server validates requests against those."""
+
+    required: bool = False  # fields: present in every request
+    min_items: int | None = None
+    min_length: int | None = None
+    pattern: str | None = None
+
+
 class FieldIn(Cited):
     type: str  # primitive (string, anyURI, boolean, unsignedLong, unsignedInt, unsignedShort, dateTime), enum or type
     description: str
@@ -92,6 +103,7 @@ class FieldIn(Cited):
     nullable: bool = False
     access: Access = "read-write"
     default: str | int | bool | None = None
+    request: RequestIn | None = None  # constraints of requests only
 
 
 class ChoiceIn(In):
@@ -99,6 +111,20 @@ class ChoiceIn(In):
 
     members: list[str]
     required: bool = False
+    required_in_requests: bool = False  # exactly one in requests, at most one in answers
+
+
+class WhenIn(In):
+    field: str
+    values: list[str]
+
+
+class RuleIn(In):
+    """Members that must be present and not empty when another member has one of some values (a condition
+    JSON Schema writes with ``not``): e.g. a search criterion of type Attribute names the attribute."""
+
+    when: WhenIn
+    require: list[str]
 
 
 class TypeIn(Cited):
@@ -110,7 +136,9 @@ class TypeIn(Cited):
     root: str | None = None  # JSON root element wrapping request/response bodies of this type
     fields: dict[str, FieldIn] = Field(default_factory=dict)
     choices: list[ChoiceIn] = Field(default_factory=list)
+    rules: list[RuleIn] = Field(default_factory=list)
     closed: bool = True  # additionalProperties: false
+    request: RequestIn | None = None  # simple types: constraints of requests only
     since: str = "OMA-TS-REST_NetAPI_NMS-V1_0-20140715-C"
     evidence: list[str] = Field(default_factory=list)
 

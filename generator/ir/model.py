@@ -118,6 +118,16 @@ class Enum:
 
 
 @dataclass(frozen=True)
+class RequestRule:
+    """Constraints that only requests must meet (the server refuses requests that break them)."""
+
+    required: bool
+    min_items: int | None
+    min_length: int | None
+    pattern: str | None
+
+
+@dataclass(frozen=True)
 class Field:
     name: str
     type: str  # a primitive, an enum or a type
@@ -133,14 +143,26 @@ class Field:
     default: str | int | bool | None
     clauses: Strings
     position: Position = field(compare=False)
+    request: RequestRule | None = None  # constraints of requests only
 
 
 @dataclass(frozen=True)
 class Choice:
-    """An xsd:choice: at most one member present (exactly one when ``required``)."""
+    """An xsd:choice: at most one member present (exactly one when ``required``; exactly one in requests
+    when ``required_in_requests``)."""
 
     members: Strings
     required: bool
+    required_in_requests: bool = False
+
+
+@dataclass(frozen=True)
+class Rule:
+    """``require`` must be present when member ``field`` has one of ``values``."""
+
+    field: str
+    values: Strings
+    require: Strings
 
 
 @dataclass(frozen=True)
@@ -159,6 +181,8 @@ class Type:
     evidence: Strings
     clauses: Strings
     position: Position = field(compare=False)
+    request: RequestRule | None = None  # simple types: constraints of requests only
+    rules: tuple[Rule, ...] = ()
 
     @property
     def is_empty(self) -> bool:

@@ -22,6 +22,9 @@ RESOURCE_KEY = "x-nmsgen-resource"  # the resource id of a path
 ALLOW_KEY = "x-nmsgen-allow"  # the Allow value of a path's 405 answer
 CHOICES_KEY = "x-nmsgen-choices"  # xsd:choice groups of a type: [{"members": [...], "required": bool}]
 NULLABLE_KEY = "x-nmsgen-nullable"  # the members of a type that may be JSON null (the others may not)
+RULES_KEY = "x-nmsgen-rules"  # members required when another member has some values: [{"when": ..., "require": ...}]
+# the value the server applies when a field is absent (not `default`: typed clients make such fields required)
+DEFAULT_KEY = "x-nmsgen-default"
 
 _PY_PRIMITIVE = {
     "string": "str",
@@ -61,6 +64,11 @@ def py_type(type_name: str) -> Code:
 def body_schema_name(type_name: str) -> str:
     """The component carrying a root-wrapped body of ``type_name``."""
     return f"{type_name}Body"
+
+
+def request_schema_name(type_name: str) -> str:
+    """The component of ``type_name`` as requests must carry it (its request-only constraints applied)."""
+    return f"{type_name}Request"
 
 
 def error_class(status: int) -> str:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, unquote
@@ -28,6 +28,8 @@ from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
 from . import models
 from .auth import AuthFailure, AuthSettings, TokenValidator, bearer_token
@@ -50,6 +52,8 @@ OUTCOMES: dict[str, dict[int, tuple[tuple[str, ...], bool, bool]]] = {
     "GetThing": {200: (("Thing",), False, False)},
     "DeleteThing": {204: ((), False, False)},
 }
+# NMS type -> its read-only members (the server assigns them; a request that sends one is refused)
+READ_ONLY: dict[str, tuple[str, ...]] = {"Thing": ("size",)}
 # resource path -> its Allow value (OMA NMS)
 ALLOW: dict[str, str] = {
     "/nms/v1/{storeName}/{boxId}/things": "POST",
@@ -59,7 +63,6 @@ ALLOW: dict[str, str] = {
 NOT_FOUND: tuple[str, list[str]] = ("SVC0004", ["Request-URI"])
 NOT_ALLOWED: tuple[str, list[str]] = ("SVC0001", ["405"])
 INTERNAL_ERROR: tuple[str, list[str]] = ("SVC0001", ["500"])
-ALL_METHODS = ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE")
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,17 @@ class Limits:
     max_json_bytes: int = 1024 * 1024
     max_body_bytes: int = 67108864
     max_parts: int = 1000
+
+
+class NotAllowed:
+    """The 405 answer with the exact Allow value of a resource. An ASGI app, not a request function: a route to
+    it takes every method, known or not (a route to a function takes only GET)."""
+
+    def __init__(self, allow: str) -> None:
+        self.allow = allow
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await error_response(*NOT_ALLOWED, 405, {"Allow": self.allow})(scope, receive, send)
 
 
 class BadRequest(Exception):
@@ -146,20 +160,51 @@ async def _read(request: Request, limit: int) -> bytes:
     return bytes(data)
 
 
-async def _json(request: Request, cls: type[BaseModel], limits: Limits, *, optional: bool = False) -> Any:
-    """The root element's value of a JSON body of ``cls`` (a root-wrapped body class)."""
+def _refuse_read_only(value: Any, where: str) -> None:
+    """Refuse a member the server assigns (``readOnly`` in the document) anywhere in a request value."""
+    if isinstance(value, list):
+        for item in value:
+            _refuse_read_only(item, where)
+    elif isinstance(value, BaseModel):
+        read_only = READ_ONLY.get(type(value).__name__, ())
+        for name in sorted(value.model_fields_set):
+            if name in read_only:
+                raise BadRequest(f"{where}{name} (read-only)")
+            _refuse_read_only(getattr(value, name), f"{where}{name}/")
+
+
+def _parse(raw: bytes, cls: type[BaseModel], check: type[BaseModel] | None, where: str = "") -> Any:
+    """The root element's value of the JSON ``raw`` as ``cls`` (a root-wrapped body class), after it passed
+    ``check``: the document's request variant of the body, with the constraints only requests must meet.
+    JSON types are taken strictly (no 0 for false, no "5" for 5), and no read-only member may be sent."""
+    try:
+        if check is not None:
+            check.model_validate_json(raw, strict=True)
+        body = cls.model_validate_json(raw, strict=True)
+    except ValidationError as e:
+        raise BadRequest(where + _where(e)) from e
+    (root,) = type(body).model_fields
+    value = getattr(body, root)
+    _refuse_read_only(value, f"{where}{root}/")
+    return value
+
+
+async def _json(
+    request: Request,
+    cls: type[BaseModel],
+    limits: Limits,
+    *,
+    optional: bool = False,
+    check: type[BaseModel] | None = None,
+) -> Any:
+    """The root element's value of a JSON body of ``cls`` (a root-wrapped body class) that passed ``check``."""
     raw = await _read(request, limits.max_json_bytes)
     if optional and not raw.strip():
         return None
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media != "application/json":
         raise BadRequest("Content-Type (application/json expected)")
-    try:
-        body = cls.model_validate_json(raw)
-    except ValidationError as e:
-        raise BadRequest(_where(e)) from e
-    (root,) = type(body).model_fields
-    return getattr(body, root)
+    return _parse(raw, cls, check)
 
 
 def _where(e: ValidationError) -> str:
@@ -240,13 +285,16 @@ def _part_payload(part: Part) -> Payload | None:
     return Payload(part.data, part.content_type or "application/octet-stream")
 
 
-def _part_json(part: Part, cls: type[BaseModel]) -> Any:
-    try:
-        body = cls.model_validate_json(part.data)
-    except ValidationError as e:
-        raise BadRequest("root-fields/" + _where(e)) from e
-    (root,) = type(body).model_fields
-    return getattr(body, root)
+def _part_json(part: Part, cls: type[BaseModel], check: type[BaseModel] | None = None) -> Any:
+    return _parse(part.data, cls, check, "root-fields/")
+
+
+def _path(request: Request, name: str, max_length: int, pattern: re.Pattern[str] | None) -> str:
+    """A path parameter within the document's limits (its maxLength and pattern), else 400 SVC0002."""
+    value: str = request.path_params[name]
+    if len(value) > max_length or (pattern is not None and pattern.search(value) is None):
+        raise BadRequest(name)
+    return value
 
 
 def _query_int(request: Request, name: str, maximum: int) -> int | None:
@@ -354,13 +402,6 @@ def create_app(store: MessageStore, auth: AuthSettings, limits: Limits = Limits(
     async def _unexpected(request: Request, exc: Exception) -> Response:
         return error_response(*INTERNAL_ERROR, 500)
 
-    # C-1: 405 with the exact Allow header of the resource
-    def not_allowed(allow: str) -> Callable[[Request], Awaitable[Response]]:
-        async def handler(request: Request) -> Response:
-            return error_response(*NOT_ALLOWED, 405, {"Allow": allow})
-
-        return handler
-
     @app.api_route("/nms/v1/{storeName}/{boxId}/things", methods=["POST"], include_in_schema=False)
     async def create_thing(request: Request) -> Response:
         """Create a thing. (CreateThing; clauses C-1)."""
@@ -373,7 +414,7 @@ def create_app(store: MessageStore, auth: AuthSettings, limits: Limits = Limits(
     async def get_thing(request: Request) -> Response:
         """Read a thing. (GetThing; clauses C-1)."""
         ctx = context(request, "GetThing")
-        thing_id: str = request.path_params["thingId"]
+        thing_id = _path(request, "thingId", 256, None)
         colour = _query_enum(request, "colour", models.Colour)
         result = await run_in_threadpool(store.get_thing, ctx, thing_id=thing_id, colour=colour)
         return _reply("GetThing", request, result)
@@ -382,20 +423,12 @@ def create_app(store: MessageStore, auth: AuthSettings, limits: Limits = Limits(
     async def delete_thing(request: Request) -> Response:
         """Delete a thing. (DeleteThing; clauses C-1)."""
         ctx = context(request, "DeleteThing")
-        thing_id: str = request.path_params["thingId"]
+        thing_id = _path(request, "thingId", 256, None)
         await run_in_threadpool(store.delete_thing, ctx, thing_id=thing_id)
         return _reply("DeleteThing", request, None)
 
-    app.add_api_route(
-        "/nms/v1/{storeName}/{boxId}/things",
-        not_allowed("POST"),
-        methods=["GET", "HEAD", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"],
-        include_in_schema=False,
-    )
-    app.add_api_route(
-        "/nms/v1/{storeName}/{boxId}/things/{thingId}",
-        not_allowed("GET, DELETE"),
-        methods=["HEAD", "POST", "PUT", "PATCH", "OPTIONS", "TRACE"],
-        include_in_schema=False,
-    )
+    # C-1: after the operations, every other method of a resource
+    # (known or not, e.g. QUERY) gets 405 with its exact Allow value
+    app.router.routes.append(Route("/nms/v1/{storeName}/{boxId}/things", NotAllowed("POST")))
+    app.router.routes.append(Route("/nms/v1/{storeName}/{boxId}/things/{thingId}", NotAllowed("GET, DELETE")))
     return app
