@@ -544,8 +544,11 @@ def test_schemathesis_cli_finds_no_failure(server: Running, token: str, tmp_path
     """Schemathesis CLI, every phase (examples, coverage, fuzzing, stateful through the document's links and the
     Location headers), against our server over TLS: no failure of the checks above.
 
-    Two settings of the tool, each documented here: its coverage phase is off for the two multipart operations
-    (Schemathesis 4.32 raises "Unsupported type: 'Binary'" on their binary parts, whatever the document), and
+    Three settings of the tool, each documented here: its coverage phase is off for the two multipart operations
+    (Schemathesis 4.32 raises "Unsupported type: 'Binary'" on their binary parts, whatever the document); the
+    two payload reads are left out of the stateful phase and of the response schema check (their answer is
+    the stored payload, any bytes under the media type its creator gave, schema ``format: binary``;
+    Schemathesis decodes a ``text/*`` answer as UTF-8 and reports other bytes as a deserialization failure); and
     for the operations of SEMANTIC_400 positive_data_acceptance also expects 400: their criteria, cursors,
     names and payload parts have rules the document states in words and no JSON Schema keyword can carry."""
     exe = BIN / "st"
@@ -567,6 +570,10 @@ bearer = {json.dumps(token)}
 [[operations]]
 include-operation-id = ["CreateObject", "BulkCreateObjects"]
 phases.coverage.enabled = false
+[[operations]]
+include-operation-id = ["GetObjectPayload", "GetObjectPayloadPart"]
+checks.response_schema_conformance.enabled = false
+phases.stateful.enabled = false
 [[operations]]
 include-operation-id = {json.dumps(SEMANTIC_400)}
 checks.positive_data_acceptance.expected-statuses = ["2XX", "400", "401", "403", "404", "409"]

@@ -68,6 +68,9 @@ EXTRA_REQUEST = {
     ],
 }
 
+EXTRA_FIELD_REQUEST = {"pattern": "^.+$"}
+EXTRA_RULE = {"when": {"field": "name", "values": ["big"]}, "require": ["tags"]}
+
 # ---------------------------------------------------------------- hostile text
 
 # each has a character no name admits: a draw is never a valid id that merely changes the model
@@ -171,6 +174,9 @@ def _walk(data: Any, ann: Any, file: str, path: tuple[str | int, ...], owner: st
 def _base_files() -> dict[str, Any]:
     files = {p.name: yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted(MINIMAL.glob("*.yaml"))}
     files["resources.yaml"]["resources"][0]["operations"][0]["request"].append(EXTRA_REQUEST)
+    thing = files["types.yaml"]["types"]["Thing"]
+    thing["fields"]["name"]["request"] = EXTRA_FIELD_REQUEST  # a request variant, and a conditional rule
+    thing["rules"] = [EXTRA_RULE]
     return files
 
 

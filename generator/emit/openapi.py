@@ -252,11 +252,15 @@ class _Emitter:
             excluded += [{"required": [a, b]} for i, a in enumerate(members) for b in members[i + 1 :]]
             if required:
                 excluded.append({"properties": {x: {"not": {}} for x in members}})
-        for r in t.rules:  # the member is absent, or empty, while `field` has one of the values
+        fields = {f.name: f for f in t.fields}
+        for r in t.rules:  # the member is absent, or empty (a string or a list), while `field` has one of the values
             when = {r.field: {"enum": list(r.values)}}
             for x in r.require:
                 excluded.append({"required": [r.field], "properties": {**when, x: {"not": {}}}})
-                excluded.append({"required": [r.field, x], "properties": {**when, x: {"maxLength": 0}}})
+                f = fields.get(x)
+                empty = {"maxItems": 0} if f and f.array else {"maxLength": 0} if f and f.type == "string" else None
+                if empty:
+                    excluded.append({"required": [r.field, x], "properties": {**when, x: empty}})
         if len(excluded) == 1:
             out["not"] = excluded[0]
         elif excluded:

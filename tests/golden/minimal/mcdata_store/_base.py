@@ -52,7 +52,7 @@ class NmsModel(BaseModel):
             value = getattr(self, field, None)
             if getattr(value, "value", value) in values:
                 for name in rule["require"]:
-                    if name not in self.model_fields_set or not getattr(self, name):
+                    if name not in self.model_fields_set or getattr(self, name) in ("", []):
                         raise ValueError(f"{name} must be given when {field} is {getattr(value, 'value', value)}")
         return self
 
