@@ -66,18 +66,17 @@ def auth_settings_consistent(model: m.Model, d: Diagnostics) -> None:
     a challenge variant names a base challenge and setting values it can take, and an interface's operations
     setting takes "all" and the names of its operation sets, whose operations list that interface."""
     a = model.auth
-    settings = {k: v for k, v in a.settings.items()}
+    settings = dict(a.settings)
+
+    def outside(setting: m.Setting | None, value: object, what: str, pos: Position) -> None:
+        """An error when ``value`` is not one of ``setting``'s closed values (an open setting takes any)."""
+        if setting is not None and setting.values and value not in setting.values:
+            d.error("invalid-value", what, pos, f"one of {', '.join(map(repr, setting.values))}")
+
     for name, setting in settings.items():  # their names are checked by unsafe_name
-        pos = _auth_pos(model, f"setting:{name}")
-        if isinstance(setting, str) or not setting.values or setting.default is None:
-            continue
-        if setting.default not in setting.values:
-            d.error(
-                "invalid-value",
-                f"setting {name!r} defaults to {setting.default!r}, which is not one of its values",
-                pos,
-                f"one of {', '.join(map(repr, setting.values))}",
-            )
+        if setting.default is not None:
+            what = f"setting {name!r} defaults to {setting.default!r}, which is not one of its values"
+            outside(setting, setting.default, what, _auth_pos(model, f"setting:{name}"))
     challenges = {c.id: c for c in a.challenges}
     for c in a.challenges:
         pos = _auth_pos(model, f"auth:{c.id}")
@@ -97,14 +96,8 @@ def auth_settings_consistent(model: m.Model, d: Diagnostics) -> None:
                 "give both (the base challenge and the settings that select the variant) or neither",
             )
         for key, value in c.when.items():
-            chosen = settings.get(key)
-            if chosen is not None and chosen.values and value not in chosen.values:
-                d.error(
-                    "invalid-value",
-                    f"auth challenge {c.id!r} applies when {key} = {value!r}, which the setting never takes",
-                    pos,
-                    f"one of {', '.join(map(repr, chosen.values))}",
-                )
+            what = f"auth challenge {c.id!r} applies when {key} = {value!r}, which the setting never takes"
+            outside(settings.get(key), value, what, pos)
     ops = {op.id: op for op in model.operations}
     for i in a.interfaces:
         pos = _auth_pos(model, f"interface:{i.name}")

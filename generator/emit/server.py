@@ -15,7 +15,6 @@ from ..ir import answers
 from ..ir import model as m
 from ..ir.index import Index
 from ..ir.names import body_schema_name, request_schema_name
-from .openapi import request_types
 from .render import format_python, render
 
 
@@ -170,7 +169,7 @@ def emit(ix: Index, switched_off: Switch = None) -> dict[str, str]:
     methods = ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE")
     not_allowed = [(path, value, [x for x in methods if x not in value.split(", ")]) for path, value in allow.items()]
     auth = _auth_data(ix, switched_off)
-    variants = request_types(model)
+    variants = ix.request_types
     # operationId -> the body classes its requests are checked against first: the request variants of the
     # document (request-only constraints), "" where the body type has none; and each path parameter's limits
     request_checks: dict[str, dict[str, str]] = {}

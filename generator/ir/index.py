@@ -131,6 +131,7 @@ class Index:
     directions: dict[str, frozenset[str]]  # type or enum -> where its values travel: request, response
     error_answers: dict[str, tuple[answers.Answer, ...]]  # operationId (callbacks included) -> its error answers
     settings: dict[str, m.Setting]  # the deployment settings generated code reads (no description-only ones)
+    request_types: frozenset[str]  # types with a request variant (``<Type>Request``: request-only constraints)
 
     @property
     def store_methods(self) -> dict[str, str]:
@@ -161,7 +162,35 @@ def _build(model: m.Model) -> Index:
         directions=directions(model),
         error_answers={op.id: tuple(answers.error_answers(model, op)) for r in model.resources for op in r.operations},
         settings={k: v for k, v in model.auth.settings.items() if not v.plain},
+        request_types=request_types(model),
     )
+
+
+def request_types(model: m.Model) -> frozenset[str]:
+    """The types with a request variant (``<Type>Request``): those that requests carry and that have request-only
+    constraints (on a field, a choice or a simple type) or a field of such a type."""
+    sent = {b.type for r in model.resources for op in r.operations for b in op.request if b.type}
+    sent |= {p.type for r in model.resources for op in r.operations for b in op.request for p in b.parts if p.type}
+    todo = list(sent)
+    while todo:
+        t = model.types.get(todo.pop())
+        for f in t.fields if t else ():
+            if f.type in model.types and f.type not in sent:
+                sent.add(f.type)
+                todo.append(f.type)
+    need = {
+        t.name
+        for t in model.types.values()
+        if t.request is not None
+        or any(f.request is not None for f in t.fields)
+        or any(c.required_in_requests for c in t.choices)
+    }
+    grown = True
+    while grown:
+        more = {t.name for t in model.types.values() if t.name not in need and any(f.type in need for f in t.fields)}
+        need |= more
+        grown = bool(more)
+    return frozenset(need & sent)
 
 
 def server_path(model: m.Model) -> str:
