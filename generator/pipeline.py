@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import escape
+from . import cache, escape, manifest
 from .checks.validate import validate
 from .checks.verify import verify
 from .diagnostics import Diagnostics
@@ -24,6 +24,7 @@ from .emit import conformance as emit_conformance
 from .emit import models as emit_models
 from .emit import openapi as emit_openapi
 from .emit import server as emit_server
+from .emit.render import format_python
 from .frontend import overlay as overlays
 from .frontend.build import build
 from .frontend.load import load
@@ -32,6 +33,7 @@ from .frontend.parse import parse
 from .frontend.sources import Side
 from .ir import index
 from .ir.model import Model
+from .progress import QUIET, Progress
 from .reports import diff as diffing
 from .reports import docs, trace
 from .write import Plan, plan, with_manifest, write
@@ -95,10 +97,12 @@ def realise(ix: index.Index, document: dict[str, Any]) -> dict[str, str]:
     clients, and the conformance kit; the traceability matrix finds its artifacts and kit tests in them."""
     return {
         **emit_openapi.emit(document),
-        **emit_models.emit(ix, document),
-        **emit_server.emit(ix),
-        **emit_client.emit(ix),
-        **emit_conformance.emit(ix),
+        **format_python(  # one ruff run for all of them
+            emit_models.sources(ix, document),
+            emit_server.sources(ix),
+            emit_client.sources(ix),
+            emit_conformance.sources(ix),
+        ),
     }
 
 
@@ -134,20 +138,28 @@ def generate(
     tests: Path | None = None,
     with_: Sequence[str] = (),
     without: Sequence[str] = (),
+    inputs: manifest.Inputs | None = None,
+    progress: Progress = QUIET,
 ) -> Result:
     """check, emit every file in memory (and the impact report of each change request of the baseline),
-    then compare with ``out`` (``check_only``) or write it."""
-    result = check(spec, with_, without)
+    then compare with ``out`` (``check_only``) or write it, with the manifest of the files and of ``inputs``
+    (every input of the run: :func:`generator.manifest.inputs`, computed here when not given)."""
+    if inputs is None:
+        inputs = manifest.inputs(spec, tests, with_, without)
+    with progress.stage("check the model (load, overlay, build, validate, verify)"):
+        result = check(spec, with_, without)
     if result.ok and result.model is not None:
-        output = emit(result.model, result.document, tests)
+        with progress.stage("generate the files, the traceability matrix and the docs page"):
+            output = emit(result.model, result.document, tests)
         result.diagnostics.items += output.matrix.problems
         files = output.files
         if not with_ and not without:
-            files.update(impact_reports(spec, result, files, tests))
+            files.update(impact_reports(spec, result, files, tests, inputs, progress))
         if result.diagnostics.has_errors:
             return result
-        result.files = with_manifest(files)
-        result.plan = plan(result.files, out) if check_only else write(result.files, out)
+        result.files = with_manifest(files, inputs)
+        with progress.stage(f"compare with {out}" if check_only else f"write {out}"):
+            result.plan = plan(result.files, out) if check_only else write(result.files, out)
     return result
 
 
@@ -166,35 +178,59 @@ def compare(old: Side, new: Side, with_files: bool = True) -> tuple[diffing.Repo
 
 
 def impact_reports(
-    spec: Path, baseline: Result, baseline_files: dict[str, str], tests: Path | None = None
+    spec: Path,
+    baseline: Result,
+    baseline_files: dict[str, str],
+    tests: Path | None = None,
+    inputs: manifest.Inputs | None = None,
+    progress: Progress = QUIET,
 ) -> dict[str, str]:
     """``changes/<id>.md``: the API impact of each change request in ``spec/changes/`` (model before -> after).
 
     ``baseline_files`` are the baseline's generated files (already emitted by the caller, with the clause
     markers of ``tests``); the other side is emitted the same way. Problems of an overlay are added to
-    ``baseline.diagnostics`` (and so block the run)."""
+    ``baseline.diagnostics`` (and so block the run). With the run's ``inputs``, a report made before from the
+    same inputs (they include the change request) without any diagnostic comes from the cache."""
     out: dict[str, str] = {}
     for cid in overlays.available(spec):
-        ov = overlays.read(spec, cid, baseline.diagnostics)
-        if ov is None:
+        k = cache.key(cache.source_digest(), manifest.inputs_json(inputs), cid) if inputs is not None else ""
+        report_text = cache.get_text("impact", k) if k else None
+        if report_text is not None:
+            out[f"changes/{cid}.md"] = report_text
             continue
-        incorporated = ov.change.state == "incorporated"
-        other = check(spec, without=[cid]) if incorporated else check(spec, with_=[cid])
-        baseline.diagnostics.extend(other.diagnostics)
-        if not other.ok or other.model is None or baseline.model is None:
-            continue
-        base_label, cr_label = (f"spec-{cid}", "spec") if incorporated else ("spec", f"spec+{cid}")
-        other_files = emit(other.model, other.document, tests).files
-        before, after = (other, baseline) if incorporated else (baseline, other)
-        files_before, files_after = (other_files, baseline_files) if incorporated else (baseline_files, other_files)
-        assert before.model is not None and after.model is not None
-        report = diffing.diff(before.model, after.model, base_label, cr_label, files_before, files_after)
-        out[f"changes/{cid}.md"] = diffing.to_markdown(
-            report,
-            f"Impact of {escape.markdown(f'{ov.change.spec} CR {ov.change.cr}: {ov.change.title}')}",
-            cover_page(ov.change, incorporated),
-        )
+        with progress.stage(f"impact report of {cid}"):
+            before_diagnostics = len(baseline.diagnostics.items)
+            report_text = _impact_report(spec, cid, baseline, baseline_files, tests)
+        if report_text is not None:
+            out[f"changes/{cid}.md"] = report_text
+            if k and len(baseline.diagnostics.items) == before_diagnostics:
+                cache.put_text("impact", k, report_text)
     return out
+
+
+def _impact_report(
+    spec: Path, cid: str, baseline: Result, baseline_files: dict[str, str], tests: Path | None
+) -> str | None:
+    """The impact report of one change request: the other side checked and emitted, then both compared."""
+    ov = overlays.read(spec, cid, baseline.diagnostics)
+    if ov is None:
+        return None
+    incorporated = ov.change.state == "incorporated"
+    other = check(spec, without=[cid]) if incorporated else check(spec, with_=[cid])
+    baseline.diagnostics.extend(other.diagnostics)
+    if not other.ok or other.model is None or baseline.model is None:
+        return None
+    base_label, cr_label = (f"spec-{cid}", "spec") if incorporated else ("spec", f"spec+{cid}")
+    other_files = emit(other.model, other.document, tests).files
+    before, after = (other, baseline) if incorporated else (baseline, other)
+    files_before, files_after = (other_files, baseline_files) if incorporated else (baseline_files, other_files)
+    assert before.model is not None and after.model is not None
+    report = diffing.diff(before.model, after.model, base_label, cr_label, files_before, files_after)
+    return diffing.to_markdown(
+        report,
+        f"Impact of {escape.markdown(f'{ov.change.spec} CR {ov.change.cr}: {ov.change.title}')}",
+        cover_page(ov.change, incorporated),
+    )
 
 
 def cover_page(c: overlays.ChangeIn, incorporated: bool) -> str:

@@ -15,7 +15,7 @@ from ..escape import Code, py_identifier
 from ..ir import model as m
 from ..ir.index import Index, OperationView
 from ..ir.names import error_class
-from .render import format_python, render
+from .render import Unformatted, format_python, render
 
 
 @dataclass
@@ -109,6 +109,11 @@ def _iterators(model: m.Model, ops: tuple[OperationView, ...], async_: bool) -> 
 
 
 def emit(ix: Index) -> dict[str, str]:
+    return format_python(sources(ix))
+
+
+def sources(ix: Index) -> Unformatted:
+    """The file before formatting (``format_python`` formats the files of every emitter at once)."""
     model, ops = ix.model, ix.operations
     statuses = sorted(
         {r.status for op in model.operations for r in op.responses if r.status >= 400}
@@ -128,4 +133,4 @@ def emit(ix: Index) -> dict[str, str]:
             (sc.clauses for sc in model.auth.schemes.values() if sc.type == "oauth2-client-credentials"), []
         ),
     )
-    return format_python({f"{model.package_dir}/client.py": text}, model.api.package)
+    return Unformatted({f"{model.package_dir}/client.py": text}, model.api.package)

@@ -22,7 +22,7 @@ from ..escape import Code
 from ..ir import model as m
 from ..ir.index import Index, OperationView
 from ..ir.names import slug, snake
-from .render import TEMPLATES, format_python, render
+from .render import TEMPLATES, Unformatted, format_python, render
 
 RESOURCE_IDS = ("objectId", "folderId", "subscriptionId")
 
@@ -182,6 +182,11 @@ def _resolved(scope: str, a: m.Auth) -> str:
 
 
 def emit(ix: Index) -> dict[str, str]:
+    return format_python(sources(ix))
+
+
+def sources(ix: Index) -> Unformatted:
+    """The files before formatting (``format_python`` formats the files of every emitter at once)."""
     model, ops = ix.model, ix.operations
     scenarios_source = (TEMPLATES / "conformance" / "scenarios.py").read_text(encoding="utf-8")
     scenarios = scenario_names(scenarios_source)
@@ -190,8 +195,9 @@ def emit(ix: Index) -> dict[str, str]:
     a = model.auth
     user_if = next((i for i in a.interfaces if i.box_binding == "claim-equals-box"), None)
     if user_if is None:  # the kit tests a user's own box: without such an interface there is nothing to run
-        return {"conformance/README.md": "# Conformance kit\n\nNot generated: the model has no interface whose token "
-                "names its box (box_binding: claim-equals-box), which every kit test uses.\n"}  # fmt: skip
+        return Unformatted({"conformance/README.md": "# Conformance kit\n\nNot generated: the model has no interface "
+                            "whose token names its box (box_binding: claim-equals-box), which every kit test uses.\n"},
+                           "mcdata_store")  # fmt: skip
     server_if = next((i for i in a.interfaces if i is not user_if), None)
     rel = {o.id: o.path.split("{boxId}", 1)[1] for o in ops}
     svc0004 = list(model.exceptions["SVC0004"].clauses) if "SVC0004" in model.exceptions else []
@@ -308,7 +314,7 @@ def emit(ix: Index) -> dict[str, str]:
             counts={"happy": len(happy), "unknown": len(unknown), "malformed": len(malformed)},
         ),
     }
-    return format_python(files, "mcdata_store")
+    return Unformatted(files, "mcdata_store")
 
 
 KIT_INI = """\

@@ -261,11 +261,19 @@ def _attach(stack: list[list[Any]], root: list[Any], value: Any) -> None:
         frame[0].append(value)
 
 
+CHANGES_DIR = "changes"
+
+
 def model_files(spec: Path) -> list[Path]:
     """Every model file; ``changes/`` holds change-request overlays, which are not part of the model."""
     if spec.is_file():
         return [spec]
-    return sorted(p for p in spec.rglob("*.yaml") if p.is_file() and p.relative_to(spec).parts[0] != "changes")
+    return sorted(p for p in spec.rglob("*.yaml") if p.is_file() and p.relative_to(spec).parts[0] != CHANGES_DIR)
+
+
+def changes_dir(spec: Path) -> Path:
+    """The folder of the change-request overlays of a model (beside a single model file)."""
+    return (spec.parent if spec.is_file() else spec) / CHANGES_DIR
 
 
 def display_path(path: Path) -> str:

@@ -14,11 +14,11 @@ import io
 import json
 import re
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import escape
+from .. import escape, manifest
 from ..diagnostics import Diagnostic, Position
 from ..ir import model as m
 from ..ir.names import CLAUSES_KEY, OPEN_POINTS_KEY
@@ -342,21 +342,31 @@ def _citations(rel: str, text: str) -> tuple[list[Citation], list[Location], lis
     return cited, uncited, reader.problems
 
 
+def markers_json(rel: str, text: str) -> bytes:
+    """The clause markers of one test file as the matrix reads them (its citations, the tests that cite
+    nothing, the markers that break the rules), as canonical JSON: what ``generator.manifest`` records and
+    caches per file."""
+    cited, uncited, problems = _citations(rel, text)
+    data = {
+        "cited": [[c.clause, c.file, c.test, c.case, c.reason] for c in cited],
+        "uncited": uncited,
+        "problems": [[p.message, *(astuple(p.position) if p.position else ())] for p in problems],
+    }
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
 def test_citations(tests_dir: Path, root: Path) -> tuple[list[Citation], list[Location], list[Diagnostic]]:
     """The clause citations of every test in tests_dir, the tests that cite no clause, and the markers that
-    break the citation rules (blanket markers, more than CITATION_CAP ids without a reason)."""
+    break the citation rules (blanket markers, more than CITATION_CAP ids without a reason). Each file is read
+    once: afterwards its markers come from the cache, by its text."""
     cited: list[Citation] = []
     uncited: list[Location] = []
     problems: list[Diagnostic] = []
-    generated = {m.parent for m in tests_dir.rglob(".nmsgen-manifest")}  # golden copies of generated trees
-    for path in sorted(tests_dir.rglob("test_*.py")):
-        if any(g in path.parents for g in generated):
-            continue
-        rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
-        c, u, p = _citations(rel, path.read_text(encoding="utf-8"))
-        cited += c
-        uncited += u
-        problems += p
+    for path, rel in manifest.test_files(tests_dir, root):
+        data = json.loads(manifest.markers(path, rel))
+        cited += [Citation(*c) for c in data["cited"]]
+        uncited += data["uncited"]
+        problems += [Diagnostic(CITATION_CODE, p[0], Position(*p[1:])) for p in data["problems"]]
     return cited, uncited, problems
 
 
