@@ -1,11 +1,12 @@
 """Work already done, kept on disk by the hash of what it was computed from: safe to delete at any time.
 
-What is kept (``kind``): the formatted text of each generated Python file (``ruff``: by the generator's source,
-ruff's version, its settings and the file as rendered), the pydantic models (``models``: by datamodel-code-generator's version, the
-generator's source and the models view of the document), openapi-spec-validator's verdict (``openapi-verdict``: by
-its version and the document), the clause markers of each test file (``markers``: by the generator's source,
-the file's path and text) and the impact reports (``impact``: by every input of the run and the change, when
-making it raised no diagnostic).
+What is kept (``kind``): the formatted text of each generated Python file (``ruff``: by the generator's
+source, ruff's version, its settings and the file as rendered), the pydantic models (``models``: by
+datamodel-code-generator's version, the generator's source and the models view of the document),
+openapi-spec-validator's verdict (``openapi-verdict``: by its version, the generator's source and the
+document), the clause markers of each test file (``markers``: by the generator's source, the file's path and
+text) and the impact reports (``impact``: by every input of the run and the change, when making it raised no
+diagnostic).
 
 Where: ``$NMSGEN_CACHE_DIR``, else ``$XDG_CACHE_HOME/nmsgen``, else ``~/.cache/nmsgen``; ``NMSGEN_CACHE_DIR=off``
 turns caching off. An entry is ``<kind>/<key[:2]>/<key>``: the SHA-256 of its payload, then the payload, written
