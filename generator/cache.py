@@ -21,6 +21,7 @@ import hashlib
 import os
 import tempfile
 from functools import cache as memo
+from importlib import metadata
 from pathlib import Path
 
 OFF = "off"
@@ -80,6 +81,15 @@ def put(kind: str, k: str, payload: bytes) -> None:
             raise
     except OSError:
         return
+
+
+@memo
+def version(distribution: str) -> str:
+    """The installed version of a tool whose output is cached ("absent" when it is not installed)."""
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return "absent"
 
 
 @memo

@@ -24,8 +24,6 @@ import json
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache as memo
-from importlib import metadata
 from pathlib import Path
 
 from . import cache
@@ -79,12 +77,8 @@ def parse(text: str) -> Manifest:
     return out
 
 
-@memo
 def version(tool: str) -> str:
-    try:
-        return metadata.version(tool)
-    except metadata.PackageNotFoundError:
-        return "absent"
+    return cache.version(tool)
 
 
 def test_files(tests_dir: Path, root: Path) -> list[tuple[Path, str]]:

@@ -10,14 +10,14 @@ typed value; diagnostics collect along the way, and any error stops the run befo
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from . import cache, escape, manifest
 from .checks.validate import validate
-from .checks.verify import verify
+from .checks.verify import start_openapi_verdict, verify
 from .diagnostics import Diagnostics
 from .emit import client as emit_client
 from .emit import conformance as emit_conformance
@@ -47,6 +47,7 @@ class Result:
     document: dict[str, Any] = field(default_factory=dict)  # the OpenAPI document, verified
     files: dict[str, bytes] = field(default_factory=dict)
     plan: Plan | None = None
+    verify: Callable[[], None] = lambda: None  # the checks of the document still to finish (check(verify_later))
 
     @property
     def ok(self) -> bool:
@@ -63,10 +64,12 @@ class Result:
         )
 
 
-def check(spec: Path, with_: Sequence[str] = (), without: Sequence[str] = ()) -> Result:
+def check(spec: Path, with_: Sequence[str] = (), without: Sequence[str] = (), verify_later: bool = False) -> Result:
     """The model and its document: load -> overlay -> parse -> build -> validate -> OpenAPI document -> verify.
 
-    ``without`` reverts incorporated change requests of ``spec/changes/``, ``with_`` applies proposed ones."""
+    ``without`` reverts incorporated change requests of ``spec/changes/``, ``with_`` applies proposed ones.
+    ``verify_later``: the document's verdict is started in the background and ``Result.verify`` finishes the
+    checks (the caller emits meanwhile, and writes nothing before)."""
     diags = Diagnostics()
     files = load(spec, diags)
     if with_ or without:
@@ -82,6 +85,9 @@ def check(spec: Path, with_: Sequence[str] = (), without: Sequence[str] = ()) ->
         return Result(diags, model)
     ix = index.of(model)
     document = emit_openapi.build_document(ix)
+    if verify_later:
+        pending = start_openapi_verdict(document)
+        return Result(diags, model, ix, document, verify=lambda: verify(model, document, diags, pending))
     verify(model, document, diags)
     return Result(diags, model, ix, document)
 
@@ -146,11 +152,21 @@ def generate(
     (every input of the run: :func:`generator.manifest.inputs`, computed here when not given)."""
     if inputs is None:
         inputs = manifest.inputs(spec, tests, with_, without)
-    with progress.stage("check the model (load, overlay, build, validate, verify)"):
-        result = check(spec, with_, without)
+    with progress.stage("check the model (load, overlay, build, validate)"):
+        result = check(spec, with_, without, verify_later=True)
     if result.ok and result.model is not None:
         with progress.stage("generate the files, the traceability matrix and the docs page"):
-            output = emit(result.model, result.document, tests)
+            try:
+                output = emit(result.model, result.document, tests)
+            except Exception:
+                result.verify()  # an invalid document explains a failure to emit it
+                if result.diagnostics.has_errors:
+                    return result
+                raise
+        with progress.stage("verify the OpenAPI document (openapi-spec-validator, examples)"):
+            result.verify()
+        if result.diagnostics.has_errors:
+            return result
         result.diagnostics.items += output.matrix.problems
         files = output.files
         if not with_ and not without:

@@ -9,41 +9,67 @@ Problems are diagnostics at the model element that caused them; errors block wri
 from __future__ import annotations
 
 import json
-from importlib import metadata
+from collections.abc import Callable
 from typing import Any
 
 from jsonschema import FormatChecker
 from openapi_schema_validator import OAS30ReadValidator, OAS30WriteValidator
 
-from .. import cache
+from .. import background, cache
 from ..diagnostics import Diagnostics
 from ..ir import model as m
 from ..ir.names import body_schema_name
 
+Verdict = tuple[str, str] | None  # None: valid; else where and what its first error is
 
-def openapi_verdict(document: dict[str, Any]) -> tuple[str, str] | None:
-    """openapi-spec-validator's verdict on ``document``: None (valid) or (where, message) of its first error;
-    cached by the document's text and the validator's version (a verdict is about a second at 10x)."""
+
+def openapi_verdict(document: dict[str, Any]) -> Verdict:
+    """openapi-spec-validator's verdict on ``document``; cached by the document's text and the validator's
+    version (a verdict takes about a second at 10x)."""
+    return start_openapi_verdict(document, in_background=False)()
+
+
+def start_openapi_verdict(document: dict[str, Any], in_background: bool = True) -> Callable[[], Verdict]:
+    """The verdict, from the cache or else computed (``in_background``: by a child process, while the caller
+    emits the files): the returned function waits for it."""
     text = json.dumps(document, ensure_ascii=False)
-    k = cache.key(metadata.version("openapi-spec-validator"), cache.source_digest(), text)
+    k = cache.key(cache.version("openapi-spec-validator"), cache.source_digest(), text)
     found = cache.get("openapi-verdict", k)
     if found is not None:
-        verdict = json.loads(found)
-        return None if verdict is None else (verdict[0], verdict[1])
+        cached = json.loads(found)
+        return lambda: None if cached is None else (cached[0], cached[1])
+
+    def compute() -> Verdict:
+        result = _validate(document)
+        cache.put("openapi-verdict", k, json.dumps(result).encode())
+        return result
+
+    if not in_background:
+        return compute
+    pending = background.start(compute)
+    return lambda: _verdict(pending())
+
+
+def _verdict(data: Any) -> Verdict:
+    return None if data is None else (str(data[0]), str(data[1]))
+
+
+def _validate(document: dict[str, Any]) -> Verdict:
     from openapi_spec_validator import validate as validate_openapi  # noqa: PLC0415  # only on a miss
     from openapi_spec_validator.validation.exceptions import OpenAPIValidationError  # noqa: PLC0415
 
-    result: tuple[str, str] | None = None
     try:
         validate_openapi(document)
     except OpenAPIValidationError as e:
-        result = ("/".join(str(p) for p in e.path), str(e.message))
-    cache.put("openapi-verdict", k, json.dumps(result).encode())
-    return result
+        return ("/".join(str(p) for p in e.path), str(e.message))
+    return None
 
 
-def verify(model: m.Model, document: dict[str, Any], diags: Diagnostics) -> None:
-    verdict = openapi_verdict(document)
+def verify(
+    model: m.Model, document: dict[str, Any], diags: Diagnostics, pending: Callable[[], Verdict] | None = None
+) -> None:
+    """The checks above; ``pending``: the document's verdict, started earlier (:func:`start_openapi_verdict`)."""
+    verdict = openapi_verdict(document) if pending is None else pending()
     if verdict is not None:
         where, message = verdict
         diags.error(

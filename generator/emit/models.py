@@ -12,7 +12,6 @@ from __future__ import annotations
 import copy
 import json
 import warnings
-from importlib import metadata
 from typing import Any
 
 from .. import cache
@@ -43,7 +42,7 @@ def generate_models(document: dict[str, Any], package: str) -> str:
     """The models module, from the cache when datamodel-code-generator (the same version, run by the same
     generator code) saw the same view before: it takes about a second per 50 types."""
     view = json.dumps(models_view(document))
-    k = cache.key(metadata.version("datamodel-code-generator"), cache.source_digest(), package, view)
+    k = cache.key(cache.version("datamodel-code-generator"), cache.source_digest(), package, view)
     code = cache.get_text("models", k)
     if code is None:
         code = _datamodel_codegen(view, package)

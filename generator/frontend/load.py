@@ -16,13 +16,16 @@ it faithfully (HTML, Markdown and UTF-8 have no place for them).
 
 from __future__ import annotations
 
+import marshal
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from .. import cache
 from ..diagnostics import Diagnostics, Position
 
 MAX_FILE_BYTES = 4 * 1024 * 1024
@@ -316,7 +319,29 @@ def load(spec: Path, diags: Diagnostics) -> list[LoadedFile]:
             col = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
             diags.error("io-error", "file is not valid UTF-8", Position(display, line, col), "save the file as UTF-8")
             continue
-        loaded = compose(text, display, diags)
+        loaded = _compose_cached(text, display, diags)
         if loaded is not None:
             out.append(loaded)
     return out
+
+
+def _compose_cached(text: str, display: str, diags: Diagnostics) -> LoadedFile | None:
+    """:func:`compose`, or what it made of the same text before (a file composed without any diagnostic is kept
+    in the cache, :mod:`generator.cache`, as marshalled data and positions)."""
+    k = cache.key(cache.source_digest(), sys.version, display, text)
+    found = cache.get("load", k)
+    if found is not None:
+        try:
+            data, positions = marshal.loads(found)
+            return LoadedFile(display, data, {p: Position(display, line, col) for p, line, col in positions})
+        except (ValueError, EOFError, TypeError):
+            pass  # not what this Python's marshal wrote: compose again
+    before = len(diags.items)
+    loaded = compose(text, display, diags)
+    if loaded is not None and len(diags.items) == before:
+        positions = [(p, pos.line, pos.column) for p, pos in loaded.positions.items()]
+        try:
+            cache.put("load", k, marshal.dumps((loaded.data, positions)))
+        except ValueError:
+            pass  # data marshal cannot write is composed every time
+    return loaded

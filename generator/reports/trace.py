@@ -18,7 +18,7 @@ from dataclasses import astuple, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import escape, manifest
+from .. import cache, escape, manifest
 from ..diagnostics import Diagnostic, Position
 from ..ir import model as m
 from ..ir.names import CLAUSES_KEY, OPEN_POINTS_KEY
@@ -86,6 +86,7 @@ class _Ids:
 
     def __init__(self, ids: list[str]) -> None:
         self.ids = set(ids)
+        self.digest = cache.key(*sorted(self.ids))
         self.alternation: re.Pattern[str] | None = None
         if not all(self.WORDISH.fullmatch(i) for i in ids):
             alternatives = "|".join(re.escape(i) for i in sorted(ids, key=len, reverse=True))
@@ -120,7 +121,18 @@ def _innermost(spans: list[tuple[int, int, str]], lines: int) -> list[str]:
 
 
 def _python_artifacts(path: str, text: str, ids: _Ids) -> list[tuple[str, Location]]:
-    """(clause, location) for each clause id in a Python file, attributed to the innermost def/class."""
+    """(clause, location) for each clause id in a Python file, attributed to the innermost def/class; cached by
+    the file and the ids looked for (an edit elsewhere in the model leaves most files as they were)."""
+    k = cache.key(cache.source_digest(), path, text, ids.digest)
+    found = cache.get("trace-python", k)
+    if found is not None:
+        return [(i, {"file": path, "symbol": symbol, "line": line}) for i, symbol, line in json.loads(found)]
+    hits = _scan_python(path, text, ids)
+    cache.put("trace-python", k, json.dumps([[i, loc["symbol"], loc["line"]] for i, loc in hits]).encode())
+    return hits
+
+
+def _scan_python(path: str, text: str, ids: _Ids) -> list[tuple[str, Location]]:
     tree = ast.parse(text)
     spans: list[tuple[int, int, str]] = []
 
