@@ -8,8 +8,11 @@ result is asked for (a failure then raises here, with its traceback).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -26,7 +29,9 @@ def _inline(fn: Callable[[], Any]) -> Callable[[], Any]:
 
 
 def start(fn: Callable[[], Any]) -> Callable[[], Any]:
-    """Start ``fn`` (its result JSON data) in a child; the returned function waits for the result."""
+    """Start ``fn`` (its result JSON data) in a child; the returned function waits for the result. A result
+    never asked for is dropped: the pipe is closed and the child
+    stopped and reaped when the returned function is garbage collected."""
     if not hasattr(os, "fork"):
         return _inline(fn)
     r, w = os.pipe()
@@ -45,17 +50,29 @@ def start(fn: Callable[[], Any]) -> Callable[[], Any]:
         finally:
             os._exit(0)
     os.close(w)
+    state: dict[str, Any] = {"fd": r, "pid": pid}
     done: list[Any] = []
 
     def result() -> Any:
         if not done:
-            with os.fdopen(r, "rb") as fh:
+            with os.fdopen(state.pop("fd"), "rb") as fh:
                 data = fh.read()
-            os.waitpid(pid, 0)
+            os.waitpid(state.pop("pid"), 0)
             try:
                 done.append(json.loads(data)["result"])
             except (ValueError, KeyError, TypeError):  # the child failed: do the work here
                 done.append(fn())
         return done[0]
 
+    weakref.finalize(result, _drop, state)
     return result
+
+
+def _drop(state: dict[str, Any]) -> None:
+    """A result nobody will read: stop the child (its cache entries are whole or absent) and reap it."""
+    if "fd" in state:
+        os.close(state["fd"])
+    if "pid" in state:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(state["pid"], signal.SIGTERM)
+        os.waitpid(state["pid"], 0)

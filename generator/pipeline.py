@@ -10,12 +10,13 @@ typed value; diagnostics collect along the way, and any error stops the run befo
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import cache, escape, manifest
+from . import background, cache, escape, manifest
 from .checks.validate import validate
 from .checks.verify import start_openapi_verdict, verify
 from .diagnostics import Diagnostics
@@ -155,6 +156,8 @@ def generate(
     with progress.stage("check the model (load, overlay, build, validate)"):
         result = check(spec, with_, without, verify_later=True)
     if result.ok and result.model is not None:
+        # the other side of each change request not in the cache is emitted by a child meanwhile
+        started = start_impact_reports(spec, tests, inputs) if not with_ and not without else None
         with progress.stage("generate the files, the traceability matrix and the docs page"):
             try:
                 output = emit(result.model, result.document, tests)
@@ -170,7 +173,7 @@ def generate(
         result.diagnostics.items += output.matrix.problems
         files = output.files
         if not with_ and not without:
-            files.update(impact_reports(spec, result, files, tests, inputs, progress))
+            files.update(impact_reports(spec, result, files, tests, inputs, progress, started))
         if result.diagnostics.has_errors:
             return result
         result.files = with_manifest(files, inputs)
@@ -193,6 +196,33 @@ def compare(old: Side, new: Side, with_files: bool = True) -> tuple[diffing.Repo
     return diffing.diff(a.model, b.model, old.label, new.label, files_a, files_b), diags
 
 
+Started = dict[str, Callable[[], Any]]  # change id -> the files of its other side, emitted by a child
+
+
+def _impact_key(inputs: manifest.Inputs | None, cid: str) -> str:
+    return cache.key(cache.source_digest(), manifest.inputs_json(inputs), cid) if inputs is not None else ""
+
+
+def start_impact_reports(spec: Path, tests: Path | None, inputs: manifest.Inputs | None) -> Started:
+    """For each change request whose report is not in the cache: a child process that checks and emits the
+    model with (without) it, while the caller emits the baseline."""
+    return {
+        cid: background.start(functools.partial(_other_side_files, spec, cid, tests))
+        for cid in overlays.available(spec)
+        if cache.get("impact", _impact_key(inputs, cid) or "-") is None
+    }
+
+
+def _other_side_files(spec: Path, cid: str, tests: Path | None) -> dict[str, str] | None:
+    """The files of the model with the proposed (without the incorporated) change request ``cid``; None when it
+    cannot be checked (the report then checks it again and says why)."""
+    ov = overlays.read(spec, cid, Diagnostics())
+    if ov is None:
+        return None
+    other = check(spec, without=[cid]) if ov.change.state == "incorporated" else check(spec, with_=[cid])
+    return emit(other.model, other.document, tests).files if other.ok and other.model is not None else None
+
+
 def impact_reports(
     spec: Path,
     baseline: Result,
@@ -200,23 +230,26 @@ def impact_reports(
     tests: Path | None = None,
     inputs: manifest.Inputs | None = None,
     progress: Progress = QUIET,
+    started: Started | None = None,
 ) -> dict[str, str]:
     """``changes/<id>.md``: the API impact of each change request in ``spec/changes/`` (model before -> after).
 
     ``baseline_files`` are the baseline's generated files (already emitted by the caller, with the clause
-    markers of ``tests``); the other side is emitted the same way. Problems of an overlay are added to
-    ``baseline.diagnostics`` (and so block the run). With the run's ``inputs``, a report made before from the
-    same inputs (they include the change request) without any diagnostic comes from the cache."""
+    markers of ``tests``); the other side is emitted the same way (or was, by the children ``started``).
+    Problems of an overlay are added to ``baseline.diagnostics`` (and so block the run). With the run's
+    ``inputs``, a report made before from the same inputs (they include the change request) without any
+    diagnostic comes from the cache."""
     out: dict[str, str] = {}
     for cid in overlays.available(spec):
-        k = cache.key(cache.source_digest(), manifest.inputs_json(inputs), cid) if inputs is not None else ""
+        k = _impact_key(inputs, cid)
         report_text = cache.get_text("impact", k) if k else None
         if report_text is not None:
             out[f"changes/{cid}.md"] = report_text
             continue
         with progress.stage(f"impact report of {cid}"):
             before_diagnostics = len(baseline.diagnostics.items)
-            report_text = _impact_report(spec, cid, baseline, baseline_files, tests)
+            other_files = (started or {}).get(cid, lambda: None)()
+            report_text = _impact_report(spec, cid, baseline, baseline_files, tests, other_files)
         if report_text is not None:
             out[f"changes/{cid}.md"] = report_text
             if k and len(baseline.diagnostics.items) == before_diagnostics:
@@ -225,9 +258,15 @@ def impact_reports(
 
 
 def _impact_report(
-    spec: Path, cid: str, baseline: Result, baseline_files: dict[str, str], tests: Path | None
+    spec: Path,
+    cid: str,
+    baseline: Result,
+    baseline_files: dict[str, str],
+    tests: Path | None,
+    other_files: dict[str, str] | None = None,
 ) -> str | None:
-    """The impact report of one change request: the other side checked and emitted, then both compared."""
+    """The impact report of one change request: the other side checked and emitted (unless ``other_files``
+    holds its files already), then both compared."""
     ov = overlays.read(spec, cid, baseline.diagnostics)
     if ov is None:
         return None
@@ -237,7 +276,8 @@ def _impact_report(
     if not other.ok or other.model is None or baseline.model is None:
         return None
     base_label, cr_label = (f"spec-{cid}", "spec") if incorporated else ("spec", f"spec+{cid}")
-    other_files = emit(other.model, other.document, tests).files
+    if other_files is None:
+        other_files = emit(other.model, other.document, tests).files
     before, after = (other, baseline) if incorporated else (baseline, other)
     files_before, files_after = (other_files, baseline_files) if incorporated else (baseline_files, other_files)
     assert before.model is not None and after.model is not None

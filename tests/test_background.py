@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -46,3 +48,11 @@ def test_an_invalid_document_writes_nothing(tmp_path: Path, monkeypatch: pytest.
     assert [d.code for d in result.diagnostics.items] == ["openapi-invalid"]
     assert "a planted error" in result.diagnostics.render()
     assert result.plan is None and not out.exists()
+
+
+def test_a_result_never_asked_for_stops_its_child() -> None:
+    pending = background.start(lambda: time.sleep(60))
+    started = time.perf_counter()
+    del pending
+    gc.collect()
+    assert time.perf_counter() - started < 10  # the child was stopped, not waited for
