@@ -1,4 +1,8 @@
-"""The ``nmsgen`` command line: a thin shell over :mod:`generator.pipeline`."""
+"""The ``nmsgen`` command line: a thin shell over :mod:`generator.pipeline`.
+
+The pipeline and what it runs are imported inside the commands: ``generate`` on an output folder that its
+manifest shows up to date (:mod:`generator.incremental.manifest`) answers before importing them.
+"""
 
 from __future__ import annotations
 
@@ -6,19 +10,17 @@ import sys
 from contextlib import ExitStack
 from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from . import bundled, pipeline
-from .diagnostics import Diagnostics
-from .emit import openapi as emit_openapi
-from .frontend import sources
-from .ir.model import Model
-from .reports import diff as diffing
-from .reports import mutants as mutation
-from .reports import trace as tracing
-from .write import WriteError, write_file
+from . import bundled
+from .diagnostics import Diagnostics, Progress
+from .incremental import manifest
+
+if TYPE_CHECKING:
+    from .ir.model import Model
+    from .reports import trace as tracing
 
 DEFAULT_SPEC = Path("spec")
 DEFAULT_OUT = Path("generated")
@@ -111,6 +113,8 @@ without_option = click.option(
 @without_option
 def validate(spec: Path, with_: tuple[str, ...], without: tuple[str, ...]) -> None:
     """Check the model (with or without change requests); print diagnostics as file:line:col: error CODE: message."""
+    from . import pipeline  # noqa: PLC0415
+
     result = pipeline.check(spec, with_, without)
     sys.stderr.write(result.diagnostics.render())
     if result.diagnostics.has_errors:
@@ -132,17 +136,29 @@ def validate(spec: Path, with_: tuple[str, ...], without: tuple[str, ...]) -> No
     "--check",
     "check_only",
     is_flag=True,
-    help="Write nothing; exit 1 and name each stale file when the output folder is out of date.",
+    help="Write nothing; exit 1 and name each stale file (and each changed input) when the output folder is out "
+    "of date.",
 )
 @tests_option
 @with_option
 @without_option
+@click.option("--quiet", "-q", is_flag=True, help="Do not print the stages of a run that takes over a second.")
 def generate(
-    spec: Path, out: Path, check_only: bool, tests: Path, with_: tuple[str, ...], without: tuple[str, ...]
+    spec: Path,
+    out: Path,
+    check_only: bool,
+    tests: Path,
+    with_: tuple[str, ...],
+    without: tuple[str, ...],
+    quiet: bool,
 ) -> None:
     """Generate the OpenAPI document, models, store interface, auth, server, clients, traceability matrix and
     the impact report of each change request. With --with/--without it writes a preview of the model with
-    (without) change requests, and then needs an explicit --out other than generated/."""
+    (without) change requests, and then needs an explicit --out other than generated/.
+
+    Nothing is generated when the output folder holds what its manifest lists and every input (model, change
+    requests, templates, the generator, the tests' clause markers, tool versions) is as recorded there; work
+    already done is kept in a cache (NMSGEN_CACHE_DIR, default ~/.cache/nmsgen; NMSGEN_CACHE_DIR=off: none)."""
     if (with_ or without) and (
         click.get_current_context().get_parameter_source("out") != click.core.ParameterSource.COMMANDLINE
         or out.resolve() == DEFAULT_OUT.resolve()
@@ -152,11 +168,29 @@ def generate(
             "give --out (e.g. --out build/preview)\n"
         )
         sys.exit(2)
+    test_dir = tests if tests.is_dir() else None
+    inputs = manifest.inputs(spec, test_dir, with_, without)
+    if not check_only:
+        from .write import recover  # noqa: PLC0415
+
+        recover(out.absolute())  # a swap a crash interrupted is finished (or undone) before the folder is judged
+    count = manifest.fresh(out, inputs)
+    if count is not None:
+        click.echo(
+            f"{out}: up to date ({count} files)" if check_only else f"{out}: 0 written, 0 removed, {count} unchanged"
+        )
+        return
+    progress = Progress(enabled=not quiet)
+    from . import pipeline  # noqa: PLC0415
+    from .write import WriteError  # noqa: PLC0415
+
     try:
-        result = pipeline.generate(spec, out, check_only, tests if tests.is_dir() else None, with_, without)
+        result = pipeline.generate(spec, out, check_only, test_dir, with_, without, inputs, progress)
     except WriteError as e:
         sys.stderr.write(f"{out}: error write: {e}\n")
         sys.exit(1)
+    finally:
+        progress.done()
     sys.stderr.write(result.diagnostics.render())
     if result.plan is None:
         errors = sum(1 for d in result.diagnostics.items if d.severity == "error")
@@ -172,6 +206,10 @@ def generate(
             sys.stderr.write(f"{out / rel}: {what}: differs from what spec/ generates\n")
         for rel in p.stale:
             sys.stderr.write(f"{out / rel}: stale: no longer generated\n")
+        recorded = manifest.read(out)
+        if recorded is not None and recorded.inputs and recorded.inputs != inputs:
+            changed = manifest.changed(recorded.inputs, inputs)
+            sys.stderr.write(f"{out / manifest.MANIFEST}: inputs changed since it was written: {'; '.join(changed)}\n")
         sys.stderr.write(f"{out} is out of date: run `nmsgen generate`\n")
         sys.exit(1)
     click.echo(f"{out}: {len(p.changed)} written, {len(p.stale)} removed, {len(p.unchanged)} unchanged")
@@ -188,6 +226,10 @@ def generate(
 )
 def openapi(spec: Path, fmt: str, output: Path | None) -> None:
     """Write only the OpenAPI document (validated and self-checked), e.g. to publish it."""
+    from . import pipeline  # noqa: PLC0415
+    from .emit import openapi as emit_openapi  # noqa: PLC0415
+    from .write import write_file  # noqa: PLC0415
+
     result = pipeline.check(spec)
     sys.stderr.write(result.diagnostics.render())
     if not result.ok or result.model is None:
@@ -220,6 +262,9 @@ def docs_command(spec: Path, tests: Path, output: Path) -> None:
     """Write the API reference as one self-contained HTML file (no network, no CDN) to publish: every
     operation, schema and open point, and the traceability matrix. generated/docs/index.html is the same
     file, kept current by `nmsgen generate`."""
+    from . import pipeline  # noqa: PLC0415
+    from .write import write_file  # noqa: PLC0415
+
     result = pipeline.check(spec)
     sys.stderr.write(result.diagnostics.render())
     if not result.ok or result.model is None:
@@ -286,6 +331,9 @@ def trace_command(
     """Traceability: exit 1 when a normative clause that is not open (FFS/unverified) and not outside nmsgen's
     reach (a reason in the registry) is unrealised or untested. A citation of an auth rule's, challenge's or
     interface's clause counts only when the committed mutation evidence shows it verified (--verify)."""
+    from . import pipeline  # noqa: PLC0415
+    from .reports import trace as tracing  # noqa: PLC0415
+
     if (update or only) and not verify:
         sys.stderr.write("trace: error: --update and --mutant go with --verify\n")
         sys.exit(2)
@@ -337,6 +385,9 @@ def _verify(
     only: tuple[str, ...],
 ) -> None:
     """``nmsgen trace --verify``: run the mutants, print the verdicts, compare (or write) the evidence; exits."""
+    from .reports import mutants as mutation  # noqa: PLC0415
+    from .write import write_file  # noqa: PLC0415
+
     if matrix.problems:
         sys.stderr.write("trace: error: fix the clause markers above before verifying them\n")
         sys.exit(1)
@@ -405,6 +456,10 @@ def diff_command(old: str, new: str, with_: tuple[str, ...], fmt: str, no_files:
     \b
     Exit status: 0 no breaking change, 1 breaking changes found, 2 the models cannot be compared
     (bad model, unknown revision or change: file:line:col: error CODE: message on stderr)."""
+    from . import pipeline  # noqa: PLC0415
+    from .frontend import sources  # noqa: PLC0415
+    from .reports import diff as diffing  # noqa: PLC0415
+
     diags = Diagnostics()
     with ExitStack() as stack:
         a = sources.resolve(old, stack, diags)

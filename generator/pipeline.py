@@ -10,27 +10,30 @@ typed value; diagnostics collect along the way, and any error stops the run befo
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from . import escape
 from .checks.validate import validate
-from .checks.verify import verify
-from .diagnostics import Diagnostics
+from .checks.verify import start_openapi_verdict, verify
+from .diagnostics import QUIET, Diagnostics, Progress
 from .emit import client as emit_client
 from .emit import conformance as emit_conformance
 from .emit import models as emit_models
 from .emit import openapi as emit_openapi
 from .emit import package as emit_package
 from .emit import server as emit_server
+from .emit.render import format_python
 from .frontend import overlay as overlays
 from .frontend.build import build
 from .frontend.load import load
 from .frontend.overlay import overlay
 from .frontend.parse import parse
 from .frontend.sources import Side
+from .incremental import background, cache, manifest
 from .ir import index
 from .ir.model import Model
 from .reports import diff as diffing
@@ -46,6 +49,7 @@ class Result:
     document: dict[str, Any] = field(default_factory=dict)  # the OpenAPI document, verified
     files: dict[str, bytes] = field(default_factory=dict)
     plan: Plan | None = None
+    verify: Callable[[], None] = lambda: None  # the checks of the document still to finish (check(verify_later))
 
     @property
     def ok(self) -> bool:
@@ -62,10 +66,12 @@ class Result:
         )
 
 
-def check(spec: Path, with_: Sequence[str] = (), without: Sequence[str] = ()) -> Result:
+def check(spec: Path, with_: Sequence[str] = (), without: Sequence[str] = (), verify_later: bool = False) -> Result:
     """The model and its document: load -> overlay -> parse -> build -> validate -> OpenAPI document -> verify.
 
-    ``without`` reverts incorporated change requests of ``spec/changes/``, ``with_`` applies proposed ones."""
+    ``without`` reverts incorporated change requests of ``spec/changes/``, ``with_`` applies proposed ones.
+    ``verify_later``: the document's verdict is started in the background and ``Result.verify`` finishes the
+    checks (the caller emits meanwhile, and writes nothing before)."""
     diags = Diagnostics()
     files = load(spec, diags)
     if with_ or without:
@@ -81,6 +87,9 @@ def check(spec: Path, with_: Sequence[str] = (), without: Sequence[str] = ()) ->
         return Result(diags, model)
     ix = index.of(model)
     document = emit_openapi.build_document(ix)
+    if verify_later:
+        pending = start_openapi_verdict(document)
+        return Result(diags, model, ix, document, verify=lambda: verify(model, document, diags, pending))
     verify(model, document, diags)
     return Result(diags, model, ix, document)
 
@@ -97,11 +106,13 @@ def realise(ix: index.Index, document: dict[str, Any]) -> dict[str, str]:
     artifacts and kit tests in them."""
     return {
         **emit_openapi.emit(document),
-        **emit_models.emit(ix, document),
-        **emit_server.emit(ix),
-        **emit_client.emit(ix),
+        **format_python(  # one ruff run for all of them
+            emit_models.sources(ix, document),
+            emit_server.sources(ix),
+            emit_client.sources(ix),
+            emit_conformance.sources(ix),
+        ),
         **emit_package.emit(ix),
-        **emit_conformance.emit(ix),
     }
 
 
@@ -124,10 +135,12 @@ def matrix_inputs(ix: index.Index, document: dict[str, Any]) -> dict[str, str]:
     as tests). Not the kit's support files and README, trace files, docs page, README or impact reports."""
     return {
         **emit_openapi.emit(document),
-        **emit_models.emit(ix, document),
-        **emit_server.emit(ix),
-        **emit_client.emit(ix),
-        **emit_conformance.emit(ix, tests_only=True),
+        **format_python(
+            emit_models.sources(ix, document),
+            emit_server.sources(ix),
+            emit_client.sources(ix),
+            emit_conformance.sources(ix, tests_only=True),
+        ),
     }
 
 
@@ -160,20 +173,40 @@ def generate(
     tests: Path | None = None,
     with_: Sequence[str] = (),
     without: Sequence[str] = (),
+    inputs: manifest.Inputs | None = None,
+    progress: Progress = QUIET,
 ) -> Result:
     """check, emit every file in memory (and the impact report of each change request of the baseline),
-    then compare with ``out`` (``check_only``) or write it."""
-    result = check(spec, with_, without)
+    then compare with ``out`` (``check_only``) or write it, with the manifest of the files and of ``inputs``
+    (every input of the run: :func:`generator.incremental.manifest.inputs`, computed here when not given)."""
+    if inputs is None:
+        inputs = manifest.inputs(spec, tests, with_, without)
+    with progress.stage("check the model (load, overlay, build, validate)"):
+        result = check(spec, with_, without, verify_later=True)
     if result.ok and result.model is not None:
-        output = emit(result.model, result.document, tests)
+        # the other side of each change request not in the cache is emitted by a child meanwhile
+        started = start_impact_reports(spec, tests, inputs) if not with_ and not without else None
+        with progress.stage("generate the files, the traceability matrix and the docs page"):
+            try:
+                output = emit(result.model, result.document, tests)
+            except Exception:
+                result.verify()  # an invalid document explains a failure to emit it
+                if result.diagnostics.has_errors:
+                    return result
+                raise
+        with progress.stage("verify the OpenAPI document (openapi-spec-validator, examples)"):
+            result.verify()
+        if result.diagnostics.has_errors:
+            return result
         result.diagnostics.items += output.matrix.problems
         files = output.files
         if not with_ and not without:
-            files.update(impact_reports(spec, result, files, tests))
+            files.update(impact_reports(spec, result, files, tests, inputs, progress, started))
         if result.diagnostics.has_errors:
             return result
-        result.files = with_manifest(files)
-        result.plan = plan(result.files, out) if check_only else write(result.files, out)
+        result.files = with_manifest(files, inputs)
+        with progress.stage(f"compare with {out}" if check_only else f"write {out}"):
+            result.plan = plan(result.files, out) if check_only else write(result.files, out)
     return result
 
 
@@ -191,36 +224,97 @@ def compare(old: Side, new: Side, with_files: bool = True) -> tuple[diffing.Repo
     return diffing.diff(a.model, b.model, old.label, new.label, files_a, files_b), diags
 
 
+Started = dict[str, Callable[[], Any]]  # change id -> the files of its other side, emitted by a child
+
+
+def _impact_key(inputs: manifest.Inputs | None, cid: str) -> str:
+    return cache.key(cache.source_digest(), manifest.inputs_json(inputs), cid) if inputs is not None else ""
+
+
+def start_impact_reports(spec: Path, tests: Path | None, inputs: manifest.Inputs | None) -> Started:
+    """For each change request whose report is not in the cache: a child process that checks and emits the
+    model with (without) it, while the caller emits the baseline."""
+    return {
+        cid: background.start(functools.partial(_other_side_files, spec, cid, tests))
+        for cid in overlays.available(spec)
+        if cache.get("impact", _impact_key(inputs, cid) or "-") is None
+    }
+
+
+def _other_side_files(spec: Path, cid: str, tests: Path | None) -> dict[str, str] | None:
+    """The files of the model with the proposed (without the incorporated) change request ``cid``; None when it
+    cannot be checked (the report then checks it again and says why)."""
+    ov = overlays.read(spec, cid, Diagnostics())
+    if ov is None:
+        return None
+    other = check(spec, without=[cid]) if ov.change.state == "incorporated" else check(spec, with_=[cid])
+    return emit(other.model, other.document, tests).files if other.ok and other.model is not None else None
+
+
 def impact_reports(
-    spec: Path, baseline: Result, baseline_files: dict[str, str], tests: Path | None = None
+    spec: Path,
+    baseline: Result,
+    baseline_files: dict[str, str],
+    tests: Path | None = None,
+    inputs: manifest.Inputs | None = None,
+    progress: Progress = QUIET,
+    started: Started | None = None,
 ) -> dict[str, str]:
     """``changes/<id>.md``: the API impact of each change request in ``spec/changes/`` (model before -> after).
 
     ``baseline_files`` are the baseline's generated files (already emitted by the caller, with the clause
-    markers of ``tests``); the other side is emitted the same way. Problems of an overlay are added to
-    ``baseline.diagnostics`` (and so block the run)."""
+    markers of ``tests``); the other side is emitted the same way (or was, by the children ``started``).
+    Problems of an overlay are added to ``baseline.diagnostics`` (and so block the run). With the run's
+    ``inputs``, a report made before from the same inputs (they include the change request) without any
+    diagnostic comes from the cache."""
     out: dict[str, str] = {}
     for cid in overlays.available(spec):
-        ov = overlays.read(spec, cid, baseline.diagnostics)
-        if ov is None:
+        k = _impact_key(inputs, cid)
+        report_text = cache.get_text("impact", k) if k else None
+        if report_text is not None:
+            out[f"changes/{cid}.md"] = report_text
             continue
-        incorporated = ov.change.state == "incorporated"
-        other = check(spec, without=[cid]) if incorporated else check(spec, with_=[cid])
-        baseline.diagnostics.extend(other.diagnostics)
-        if not other.ok or other.model is None or baseline.model is None:
-            continue
-        base_label, cr_label = (f"spec-{cid}", "spec") if incorporated else ("spec", f"spec+{cid}")
-        other_files = emit(other.model, other.document, tests).files
-        before, after = (other, baseline) if incorporated else (baseline, other)
-        files_before, files_after = (other_files, baseline_files) if incorporated else (baseline_files, other_files)
-        assert before.model is not None and after.model is not None
-        report = diffing.diff(before.model, after.model, base_label, cr_label, files_before, files_after)
-        out[f"changes/{cid}.md"] = diffing.to_markdown(
-            report,
-            f"Impact of {escape.markdown(f'{ov.change.spec} CR {ov.change.cr}: {ov.change.title}')}",
-            cover_page(ov.change, incorporated),
-        )
+        with progress.stage(f"impact report of {cid}"):
+            before_diagnostics = len(baseline.diagnostics.items)
+            other_files = (started or {}).get(cid, lambda: None)()
+            report_text = _impact_report(spec, cid, baseline, baseline_files, tests, other_files)
+        if report_text is not None:
+            out[f"changes/{cid}.md"] = report_text
+            if k and len(baseline.diagnostics.items) == before_diagnostics:
+                cache.put_text("impact", k, report_text)
     return out
+
+
+def _impact_report(
+    spec: Path,
+    cid: str,
+    baseline: Result,
+    baseline_files: dict[str, str],
+    tests: Path | None,
+    other_files: dict[str, str] | None = None,
+) -> str | None:
+    """The impact report of one change request: the other side checked and emitted (unless ``other_files``
+    holds its files already), then both compared."""
+    ov = overlays.read(spec, cid, baseline.diagnostics)
+    if ov is None:
+        return None
+    incorporated = ov.change.state == "incorporated"
+    other = check(spec, without=[cid]) if incorporated else check(spec, with_=[cid])
+    baseline.diagnostics.extend(other.diagnostics)
+    if not other.ok or other.model is None or baseline.model is None:
+        return None
+    base_label, cr_label = (f"spec-{cid}", "spec") if incorporated else ("spec", f"spec+{cid}")
+    if other_files is None:
+        other_files = emit(other.model, other.document, tests).files
+    before, after = (other, baseline) if incorporated else (baseline, other)
+    files_before, files_after = (other_files, baseline_files) if incorporated else (baseline_files, other_files)
+    assert before.model is not None and after.model is not None
+    report = diffing.diff(before.model, after.model, base_label, cr_label, files_before, files_after)
+    return diffing.to_markdown(
+        report,
+        f"Impact of {escape.markdown(f'{ov.change.spec} CR {ov.change.cr}: {ov.change.title}')}",
+        cover_page(ov.change, incorporated),
+    )
 
 
 def cover_page(c: overlays.ChangeIn, incorporated: bool) -> str:

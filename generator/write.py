@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
-import hashlib
 import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-MANIFEST = ".nmsgen-manifest"
+from .incremental.manifest import MANIFEST, Inputs, render
+
 _STAGING = ".nmsgen-staging-"
 _OLD = ".nmsgen-old-"
 
@@ -42,11 +42,11 @@ class Plan:
         return not self.changed and not self.stale
 
 
-def with_manifest(files: dict[str, str]) -> dict[str, bytes]:
-    """Encode (UTF-8, LF) and add the manifest that marks the folder as nmsgen's."""
+def with_manifest(files: dict[str, str], inputs: Inputs | None = None) -> dict[str, bytes]:
+    """Encode (UTF-8, LF) and add the manifest that marks the folder as nmsgen's (with the inputs the files were
+    generated from, when given: see :mod:`generator.incremental.manifest`)."""
     out = {p: t.replace("\r\n", "\n").encode("utf-8") for p, t in files.items()}
-    lines = [f"{hashlib.sha256(out[p]).hexdigest()}  {p}\n" for p in sorted(out)]
-    out[MANIFEST] = ("# files generated from spec/ by nmsgen - do not edit\n" + "".join(lines)).encode()
+    out[MANIFEST] = render(out, inputs)
     return dict(sorted(out.items()))
 
 

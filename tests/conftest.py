@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,18 @@ pytest_plugins = ("pytester",)  # tests/test_citations.py runs the collection ru
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 REGEN_HINT = "run `pytest --regen` to accept the new output, then review the diff"
+
+# A cache of the generator's work for this session only (subprocesses inherit it): runs start cold, tests
+# never read what another checkout or an older generator left in the user's cache.
+if "NMSGEN_CACHE_DIR" not in os.environ:
+    os.environ["NMSGEN_CACHE_DIR"] = SESSION_CACHE = tempfile.mkdtemp(prefix="nmsgen-test-cache-")
+else:
+    SESSION_CACHE = ""
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if SESSION_CACHE:
+        shutil.rmtree(SESSION_CACHE, ignore_errors=True)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -9,6 +9,11 @@ access-token profile: exp, scope and the interface's claims; iss/aud checked whe
 * MCData-7 (mcdataAccessToken): scopes ${user_scope}; the mcdata_id claim must equal the percent-decoded boxId exactly.
 * MCData-8 (oAuth2ClientCredentials): scopes ${all_accounts_scope}; may name any box; the deployment setting mcdata8_operations may restrict it to an operation set.
 
+A token that passed is remembered (by its SHA-256, at most ``TOKEN_CACHE_SIZE``, least recently used first
+out) while its ``exp``, ``nbf`` and ``iat`` still hold under the leeway and the settings and keys are the ones
+it was checked with: a repeated token skips the signature and claim checks, never the interface rules of the
+request (operation, interface, boxId). A refused token is never remembered.
+
 Every failure is an :class:`AuthFailure` naming one of the model's challenges, answered with its status,
 ``WWW-Authenticate`` value and requestError exception:
 * missing-token: 401, SVC2003, ``Bearer realm="{realm}\"``.
@@ -30,12 +35,17 @@ Deployment settings whose default is our choice, not the standard's (each with i
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import ssl
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Literal, NamedTuple
 
 import jwt
@@ -254,6 +264,7 @@ SETTING_VALUES: dict[str, tuple[str | int, ...]] = {
 }
 
 _B64TOKEN = re.compile(r"^[A-Za-z0-9\-._~+/]+=*$")  # RFC 6750 section 2.1
+TOKEN_CACHE_SIZE = 4096  # verified tokens remembered per validator (their claims, by the token's SHA-256)
 
 
 @dataclass(frozen=True)
@@ -417,9 +428,62 @@ def bearer_token(authorization: list[str], query_token: bool | str | None, form_
     return token
 
 
+class _Verified(NamedTuple):
+    """A token that passed :meth:`TokenValidator.claims`, and the times between which that verdict holds."""
+
+    claims: Mapping[str, Any]
+    not_before: float  # nbf and iat minus the leeway (-inf without them)
+    expires: float  # exp plus the leeway
+
+
+def _window(claims: Mapping[str, Any], leeway: float) -> tuple[float, float] | None:
+    """When the time claims of verified ``claims`` still hold, read as PyJWT reads them; None without an exp
+    (such a token is not remembered)."""
+    try:
+        expires = int(claims["exp"]) + leeway
+        starts = [int(claims[c]) - leeway for c in ("nbf", "iat") if c in claims]
+    except (KeyError, ValueError, TypeError, OverflowError):
+        return None
+    return max(starts, default=float("-inf")), expires
+
+
 class TokenValidator:
-    def __init__(self, settings: AuthSettings) -> None:
+    """Validates Bearer tokens against ``settings``; replace ``settings`` (e.g. with the keys of a rotated JWK set)
+    and every remembered token is checked again."""
+
+    def __init__(self, settings: AuthSettings, cache_size: int = TOKEN_CACHE_SIZE) -> None:
         self.settings = settings
+        self.cache_size = cache_size
+        self._verified: OrderedDict[bytes, _Verified] = OrderedDict()
+        self._verified_under: tuple[Any, ...] = ()  # the settings, keys and algorithms they were verified with
+        self._lock = threading.Lock()
+
+    def verified_claims(self, token: str) -> Mapping[str, Any]:
+        """The claims of a valid token: :meth:`claims`, or its remembered result while the token's time claims
+        hold and the settings, keys and algorithms are unchanged. Raises AuthFailure("invalid-token")."""
+        s = self.settings
+        under = (s, tuple(s.keys), tuple(s.algorithms))
+        digest = hashlib.sha256(token.encode()).digest()
+        now = time.time()
+        with self._lock:
+            if under != self._verified_under:
+                self._verified.clear()
+                self._verified_under = under
+            known = self._verified.get(digest)
+            if known is not None:
+                if known.not_before <= now < known.expires:
+                    self._verified.move_to_end(digest)
+                    return known.claims
+                del self._verified[digest]
+        claims = MappingProxyType(self.claims(token))
+        window = _window(claims, s.leeway_seconds)
+        if window is not None and self.cache_size > 0:
+            with self._lock:
+                if under == self._verified_under:
+                    self._verified[digest] = _Verified(claims, *window)
+                    while len(self._verified) > self.cache_size:
+                        self._verified.popitem(last=False)
+        return claims
 
     def claims(self, token: str) -> dict[str, Any]:
         """Verify the token and return its claims, or raise AuthFailure("invalid-token")."""
@@ -475,7 +539,7 @@ class TokenValidator:
 
     def authorize(self, token: str, op_id: str, interfaces: Sequence[str], box_id: str) -> Caller:
         """Apply the interface rules of operation ``op_id``, which ``interfaces`` may call, for box ``box_id``."""
-        claims = self.claims(token)
+        claims = self.verified_claims(token)
         scopes = claims.get("scope")
         granted = set(scopes.split()) if isinstance(scopes, str) else set()
         interface = self.interface_of(claims, granted)

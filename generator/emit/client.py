@@ -15,7 +15,7 @@ from ..escape import Code, py_identifier
 from ..ir import model as m
 from ..ir.index import Index, OperationView
 from ..ir.names import error_class
-from .render import format_python, render
+from .render import Unformatted, format_python, render
 
 
 @dataclass
@@ -109,9 +109,14 @@ def _iterators(model: m.Model, ops: tuple[OperationView, ...], async_: bool) -> 
 
 
 def emit(ix: Index, switched_off: tuple[str, str] | None = None) -> dict[str, str]:
-    """The client module. Its TLS rules (https:// only, certificates verified) realise the client side of the
-    model's transport rule; ``switched_off`` = ("rule", that rule's id) leaves them out (a mutant of ``nmsgen
-    trace --verify``; a model without a transport rule keeps them)."""
+    return format_python(sources(ix, switched_off))
+
+
+def sources(ix: Index, switched_off: tuple[str, str] | None = None) -> Unformatted:
+    """The client module before formatting (``format_python`` formats the files of every emitter at once). Its
+    TLS rules (https:// only, certificates verified) realise the client side of the model's transport rule;
+    ``switched_off`` = ("rule", that rule's id) leaves them out (a mutant of ``nmsgen trace --verify``; a model
+    without a transport rule keeps them)."""
     model, ops = ix.model, ix.operations
     statuses = sorted(
         {r.status for op in model.operations for r in op.responses if r.status >= 400}
@@ -132,4 +137,4 @@ def emit(ix: Index, switched_off: tuple[str, str] | None = None) -> dict[str, st
             (sc.clauses for sc in model.auth.schemes.values() if sc.type == "oauth2-client-credentials"), []
         ),
     )
-    return format_python({f"{model.package_dir}/client.py": text}, model.api.package)
+    return Unformatted({f"{model.package_dir}/client.py": text}, model.api.package)

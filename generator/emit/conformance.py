@@ -22,7 +22,7 @@ from ..escape import Code
 from ..ir import model as m
 from ..ir.index import Index, OperationView
 from ..ir.names import slug, snake
-from .render import TEMPLATES, format_python, render
+from .render import TEMPLATES, Unformatted, format_python, render
 
 RESOURCE_IDS = ("objectId", "folderId", "subscriptionId")
 
@@ -182,8 +182,13 @@ def _resolved(scope: str, a: m.Auth) -> str:
 
 
 def emit(ix: Index, tests_only: bool = False) -> dict[str, str]:
-    """The conformance kit; with ``tests_only``, only its test modules (what the traceability matrix reads: their
-    clause markers), without the support files and README."""
+    return format_python(sources(ix, tests_only))
+
+
+def sources(ix: Index, tests_only: bool = False) -> Unformatted:
+    """The conformance kit before formatting (``format_python`` formats the files of every emitter at once);
+    with ``tests_only``, only its test modules (what the traceability matrix reads: their clause markers),
+    without the support files and README."""
     model, ops = ix.model, ix.operations
     scenarios_source = (TEMPLATES / "conformance" / "scenarios.py").read_text(encoding="utf-8")
     scenarios = scenario_names(scenarios_source)
@@ -192,7 +197,7 @@ def emit(ix: Index, tests_only: bool = False) -> dict[str, str]:
     a = model.auth
     user_if = next((i for i in a.interfaces if i.box_binding == "claim-equals-box"), None)
     if user_if is None:  # the kit tests a user's own box: without such an interface there is nothing to run
-        return {} if tests_only else {"conformance/README.md": NO_KIT}
+        return Unformatted({} if tests_only else {"conformance/README.md": NO_KIT}, "mcdata_store")
     server_if = next((i for i in a.interfaces if i is not user_if), None)
     rel = {o.id: o.path.split("{boxId}", 1)[1] for o in ops}
     svc0004 = list(model.exceptions["SVC0004"].clauses) if "SVC0004" in model.exceptions else []
@@ -296,7 +301,7 @@ def emit(ix: Index, tests_only: bool = False) -> dict[str, str]:
         "conformance/test_auth.py": render("conformance/test_auth.py.jinja", **data),
     }
     if tests_only:
-        return format_python(tests, "mcdata_store")
+        return Unformatted(tests, "mcdata_store")
     files = {
         "conformance/_kit.py": render("conformance/_kit.py.jinja", **data),
         "conformance/conftest.py": render("conformance/conftest.py.jinja"),
@@ -314,7 +319,7 @@ def emit(ix: Index, tests_only: bool = False) -> dict[str, str]:
             counts={"happy": len(happy), "unknown": len(unknown), "malformed": len(malformed)},
         ),
     }
-    return format_python(files, "mcdata_store")
+    return Unformatted(files, "mcdata_store")
 
 
 NO_KIT = (

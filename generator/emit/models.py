@@ -14,22 +14,25 @@ import json
 import warnings
 from typing import Any
 
-import datamodel_code_generator as dcg
-from datamodel_code_generator.enums import DataModelType, InputFileType
-from datamodel_code_generator.format import Formatter, PythonVersion
-
+from ..incremental import cache
 from ..ir.index import Index
 from ..ir.names import CHOICES_KEY, DEFAULT_KEY, NULLABLE_KEY, RULES_KEY
-from .render import format_python, render
+from .render import Unformatted, format_python, render
 
 HEADER = "# generated from spec/ by nmsgen - do not edit"
 
 
 def models_view(document: dict[str, Any]) -> dict[str, Any]:
-    """The document without the choice keywords of component schemas that declare choices, and with the
-    defaults of absent fields (``x-nmsgen-default``) as ``default``: the models apply them."""
-    view = copy.deepcopy(document)
-    for schema in view.get("components", {}).get("schemas", {}).values():
+    """What datamodel-code-generator reads of the document (its default scope: the component schemas), without
+    the choice keywords of component schemas that declare choices, and with the defaults of absent fields
+    (``x-nmsgen-default``) as ``default``: the models apply them. Paths, parameters and texts outside the
+    schemas are left out, so that the cache (by this view) still holds when only they change."""
+    view = {
+        "openapi": document["openapi"],
+        "info": document["info"],
+        "components": {"schemas": copy.deepcopy(document.get("components", {}).get("schemas", {}))},
+    }
+    for schema in view["components"]["schemas"].values():
         if CHOICES_KEY in schema or RULES_KEY in schema:
             for key in ("oneOf", "not", "allOf", "minProperties", "maxProperties"):
                 schema.pop(key, None)
@@ -40,10 +43,26 @@ def models_view(document: dict[str, Any]) -> dict[str, Any]:
 
 
 def generate_models(document: dict[str, Any], package: str) -> str:
+    """The models module, from the cache when datamodel-code-generator (the same version, run by the same
+    generator code) saw the same view before: it takes about a second per 50 types."""
+    view = json.dumps(models_view(document))
+    k = cache.key(cache.version("datamodel-code-generator"), cache.source_digest(), package, view)
+    code = cache.get_text("models", k)
+    if code is None:
+        code = _datamodel_codegen(view, package)
+        cache.put_text("models", k, code)
+    return code
+
+
+def _datamodel_codegen(view: str, package: str) -> str:
+    import datamodel_code_generator as dcg  # noqa: PLC0415  # a heavy import, only on a cache miss
+    from datamodel_code_generator.enums import DataModelType, InputFileType  # noqa: PLC0415
+    from datamodel_code_generator.format import Formatter, PythonVersion  # noqa: PLC0415
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FutureWarning)
         code = dcg.generate(
-            json.dumps(models_view(document)),
+            view,
             input_file_type=InputFileType.OpenAPI,
             output_model_type=DataModelType.PydanticV2BaseModel,
             target_python_version=PythonVersion.PY_311,
@@ -66,9 +85,14 @@ def generate_models(document: dict[str, Any], package: str) -> str:
 
 
 def emit(ix: Index, document: dict[str, Any]) -> dict[str, str]:
+    return format_python(sources(ix, document))
+
+
+def sources(ix: Index, document: dict[str, Any]) -> Unformatted:
+    """The files before formatting (``format_python`` formats the files of every emitter at once)."""
     model = ix.model
     package, folder = model.api.package, model.package_dir
-    return format_python(
+    return Unformatted(
         {
             f"{folder}/__init__.py": render("models/__init__.py.jinja", title=model.api.title, has_server=False),
             f"{folder}/_base.py": render(

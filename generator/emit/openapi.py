@@ -10,7 +10,6 @@ carried by a ``TBody`` schema ``{"r": T}``). Every operation and schema names it
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -33,6 +32,7 @@ from ..ir.names import (
     body_schema_name,
     request_schema_name,
 )
+from . import chunks
 
 OPENAPI_VERSION = "3.0.3"
 INT64_MAX = 2**63 - 1
@@ -719,10 +719,13 @@ def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 _Dumper.add_representer(str, _str)
 
 
+def yaml_dump(data: Any) -> str:
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False)
+
+
 def emit(doc: Json) -> dict[str, str]:
-    """The OpenAPI document ``doc`` as ``{relative path: text}`` (JSON and YAML)."""
-    text_json = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
-    text_yaml = "# generated from spec/ by nmsgen - do not edit\n" + yaml.dump(
-        doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False
-    )
+    """The OpenAPI document ``doc`` as ``{relative path: text}`` (JSON and YAML), joined from the cached texts of
+    its path items and schemas (:mod:`.chunks`: the same bytes as one dump)."""
+    text_json = chunks.json_text(doc) + "\n"
+    text_yaml = "# generated from spec/ by nmsgen - do not edit\n" + chunks.yaml_text(doc, yaml_dump)
     return {"openapi/openapi.json": text_json, "openapi/openapi.yaml": text_yaml}

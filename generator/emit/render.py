@@ -13,8 +13,10 @@ already-printed template text and are accepted as such.
 from __future__ import annotations
 
 import subprocess
+import tempfile
 from functools import cache
-from typing import Any
+from pathlib import Path, PurePosixPath
+from typing import Any, NamedTuple
 
 import jinja2
 import markupsafe
@@ -22,6 +24,7 @@ from ruff import find_ruff_bin  # type: ignore[import-untyped]  # ruff ships no 
 
 from .. import bundled, escape
 from ..escape import Code, EscapeError
+from ..incremental import cache as nmscache
 
 TEMPLATES = bundled("templates")
 
@@ -73,31 +76,76 @@ def render(template: str, **data: Any) -> str:
 
 @cache
 def _ruff() -> str:
-    """The pinned ruff's binary, run directly (``python -m ruff`` would start an interpreter per file)."""
+    """The pinned ruff's binary, run directly (``python -m ruff`` would start an interpreter per run)."""
     return str(find_ruff_bin())
 
 
-def format_python(files: dict[str, str], first_party: str) -> dict[str, str]:
-    """Sort imports and format every ``.py`` file with the pinned ruff (line length 120), in memory.
+class Unformatted(NamedTuple):
+    """What an emitter renders: its files, the Python ones not formatted yet, and the package whose imports
+    sort as the project's own. :func:`format_python` formats the Python files of any number of them at once."""
 
-    ``first_party`` is the generated package, so its imports sort as the project's own. First, every
-    non-printable character left inside a string literal (by datamodel-code-generator, which writes
+    files: dict[str, str]
+    first_party: str
+
+
+def _settings(first_party: str) -> list[str]:
+    return ["--isolated", "--line-length", "120", "--config", f"lint.isort.known-first-party = [{first_party!r}]"]
+
+
+def _run_ruff(files: dict[str, str], first_party: str) -> dict[str, str]:
+    """Sort the imports of and format ``files`` (path -> source) with one ``ruff check`` and one ``ruff format``
+    over a temporary copy, instead of two processes per file."""
+    with tempfile.TemporaryDirectory(prefix="nmsgen-ruff-") as tmp:
+        root = Path(tmp)
+        names = []
+        for i, (path, text) in enumerate(files.items()):
+            # one folder per file keeps its name (ruff's rules look at it) and keeps paths apart
+            target = root / str(i) / PurePosixPath(path).name
+            target.parent.mkdir()
+            target.write_bytes(text.encode("utf-8"))
+            names.append(str(target.relative_to(root)))
+        settings = [*_settings(first_party), "--no-cache"]
+        for step in (["check", "--select", "I", "--fix", "--exit-zero", "--quiet"], ["format", "--quiet"]):
+            r = subprocess.run(
+                [_ruff(), *step, *settings, "--", *names],
+                cwd=root, capture_output=True, text=True, check=False, timeout=300,
+            )  # fmt: skip
+            if r.returncode != 0:
+                raise RuntimeError(f"ruff {step[0]} failed on generated {', '.join(files)}: {r.stderr.strip()}")
+        return {path: (root / name).read_bytes().decode("utf-8") for path, name in zip(files, names, strict=True)}
+
+
+def format_python(*parts: Unformatted) -> dict[str, str]:
+    """Sort imports and format every ``.py`` file of ``parts`` with the pinned ruff (line length 120), in memory;
+    other files pass unchanged. Each file formatted before (the same text, ruff and settings) comes from the
+    cache (:mod:`generator.incremental.cache`); the others go to one ruff run per first-party package (normally one).
+
+    First, every non-printable character left inside a string literal (by datamodel-code-generator, which writes
     descriptions and enum values as they are) becomes an escape (``escape.py_source_strings``).
     A formatter failure is a generator bug and raises.
     """
-    settings = ["--isolated", "--line-length", "120", "--config", f"lint.isort.known-first-party = [{first_party!r}]"]
-    out = {}
-    for path, text in files.items():
-        formatted = text
-        if path.endswith(".py") and text:
-            formatted = escape.py_source_strings(text)
-            for step in (["check", "--select", "I", "--fix", "--exit-zero", "--quiet"], ["format"]):
-                r = subprocess.run(
-                    [_ruff(), *step, *settings, "--stdin-filename", path, "-"],
-                    input=formatted, capture_output=True, text=True, check=False, timeout=60,
-                )  # fmt: skip
-                if r.returncode != 0:
-                    raise RuntimeError(f"ruff {step[0]} failed on generated {path}: {r.stderr.strip()}")
-                formatted = r.stdout
-        out[path] = formatted
+    out: dict[str, str] = {}
+    todo: dict[str, dict[str, str]] = {}  # first party -> path -> source
+    keys: dict[str, str] = {}
+    for files, first_party in parts:
+        for path, text in files.items():
+            out[path] = text
+            if not (path.endswith(".py") and text):
+                continue
+            keys[path] = k = nmscache.key(nmscache.source_digest(), _version(), *_settings(first_party), path, text)
+            done = nmscache.get_text("ruff", k)
+            if done is None:
+                # only a file with a non-printable character can need escapes: tokenizing costs, testing does not
+                printable = text.replace("\n", "").isprintable()
+                todo.setdefault(first_party, {})[path] = text if printable else escape.py_source_strings(text)
+            else:
+                out[path] = done
+    for first_party, files in todo.items():
+        for path, formatted in _run_ruff(files, first_party).items():
+            out[path] = formatted
+            nmscache.put_text("ruff", keys[path], formatted)
     return out
+
+
+def _version() -> str:
+    return nmscache.version("ruff")

@@ -15,7 +15,7 @@ from ..ir import answers
 from ..ir import model as m
 from ..ir.index import Index
 from ..ir.names import body_schema_name, request_schema_name
-from .render import format_python, render
+from .render import Unformatted, format_python, render
 
 
 class GenerationError(Exception):
@@ -159,6 +159,11 @@ CHECK_KINDS = tuple(m.CHECK_CHALLENGES)
 
 
 def emit(ix: Index, switched_off: Switch = None) -> dict[str, str]:
+    return format_python(sources(ix, switched_off))
+
+
+def sources(ix: Index, switched_off: Switch = None) -> Unformatted:
+    """The files before formatting (``format_python`` formats the files of every emitter at once)."""
     model, ops = ix.model, ix.operations
     for op in ops:
         if not op.interfaces:
@@ -227,4 +232,4 @@ def emit(ix: Index, switched_off: Switch = None) -> dict[str, str]:
             not_allowed_answer=answers.server_answer(model, 405, ("SVC0001", ["405"])),
         ),
     }
-    return format_python(files, package)
+    return Unformatted(files, package)

@@ -16,7 +16,9 @@ it faithfully (HTML, Markdown and UTF-8 have no place for them).
 
 from __future__ import annotations
 
+import marshal
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +26,7 @@ from typing import Any
 import yaml
 
 from ..diagnostics import Diagnostics, Position
+from ..incremental import cache
 
 MAX_FILE_BYTES = 4 * 1024 * 1024
 MAX_DEPTH = 64
@@ -261,11 +264,19 @@ def _attach(stack: list[list[Any]], root: list[Any], value: Any) -> None:
         frame[0].append(value)
 
 
+CHANGES_DIR = "changes"
+
+
 def model_files(spec: Path) -> list[Path]:
     """Every model file; ``changes/`` holds change-request overlays, which are not part of the model."""
     if spec.is_file():
         return [spec]
-    return sorted(p for p in spec.rglob("*.yaml") if p.is_file() and p.relative_to(spec).parts[0] != "changes")
+    return sorted(p for p in spec.rglob("*.yaml") if p.is_file() and p.relative_to(spec).parts[0] != CHANGES_DIR)
+
+
+def changes_dir(spec: Path) -> Path:
+    """The folder of the change-request overlays of a model (beside a single model file)."""
+    return (spec.parent if spec.is_file() else spec) / CHANGES_DIR
 
 
 def display_path(path: Path) -> str:
@@ -308,7 +319,29 @@ def load(spec: Path, diags: Diagnostics) -> list[LoadedFile]:
             col = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
             diags.error("io-error", "file is not valid UTF-8", Position(display, line, col), "save the file as UTF-8")
             continue
-        loaded = compose(text, display, diags)
+        loaded = _compose_cached(text, display, diags)
         if loaded is not None:
             out.append(loaded)
     return out
+
+
+def _compose_cached(text: str, display: str, diags: Diagnostics) -> LoadedFile | None:
+    """:func:`compose`, or what it made of the same text before (a file composed without any diagnostic is kept
+    in the cache, :mod:`generator.incremental.cache`, as marshalled data and positions)."""
+    k = cache.key(cache.source_digest(), sys.version, display, text)
+    found = cache.get("load", k)
+    if found is not None:
+        try:
+            data, positions = marshal.loads(found)
+            return LoadedFile(display, data, {p: Position(display, line, col) for p, line, col in positions})
+        except (ValueError, EOFError, TypeError):
+            pass  # not what this Python's marshal wrote: compose again
+    before = len(diags.items)
+    loaded = compose(text, display, diags)
+    if loaded is not None and len(diags.items) == before:
+        positions = [(p, pos.line, pos.column) for p, pos in loaded.positions.items()]
+        try:
+            cache.put("load", k, marshal.dumps((loaded.data, positions)))
+        except ValueError:
+            pass  # data marshal cannot write is composed every time
+    return loaded

@@ -29,9 +29,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..diagnostics import Diagnostics, Position
-from .load import LoadedFile, NodePath, compose, display_path
+from .load import LoadedFile, NodePath, changes_dir, compose, display_path
 
-CHANGES_DIR = "changes"
 CHANGE_ID = re.compile(r"[A-Za-z0-9_.]+")  # no '+' or '-': `spec+ID` / `spec-ID` stay unambiguous
 
 
@@ -115,10 +114,6 @@ _SECTIONS: dict[str, tuple[NodePath, str | None]] = {
     "base-parameter": (("api", "base_parameters"), "name"),
 }
 KINDS = (*_SECTIONS, "field", "operation", "section")
-
-
-def changes_dir(spec: Path) -> Path:
-    return (spec.parent if spec.is_file() else spec) / CHANGES_DIR
 
 
 def available(spec: Path) -> list[str]:

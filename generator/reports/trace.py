@@ -14,12 +14,13 @@ import io
 import json
 import re
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .. import escape
 from ..diagnostics import Diagnostic, Position
+from ..incremental import cache, manifest
 from ..ir import model as m
 from ..ir.names import CLAUSES_KEY, OPEN_POINTS_KEY
 
@@ -75,13 +76,66 @@ class Trace:
         return next((r for r in self.rows if r.clause == clause), None)
 
 
-def _id_pattern(ids: list[str]) -> re.Pattern[str]:
-    alternatives = "|".join(re.escape(i) for i in sorted(ids, key=len, reverse=True))
-    return re.compile(rf"(?<![\w.-])({alternatives})(?![\w-]|\.\w)")
+class _Ids:
+    """Finds clause and open point ids in a line, with the boundaries of ``(?<![\\w.-])ID(?![\\w-]|\\.\\w)`` (an id is
+    not part of a longer word, version or dotted name) and, where several ids start at one place, the longest.
+
+    One pass per line with set lookups: an id made of word characters, dots and hyphens can only start where a
+    run of such characters starts, and only end at the run's end or before a dot that no word character follows,
+    so each run offers a handful of candidates. A registry with other ids falls back to one alternation."""
+
+    RUN = re.compile(r"[\w.-]+")
+    WORDISH = re.compile(r"[\w.-]+")
+
+    def __init__(self, ids: list[str]) -> None:
+        self.ids = set(ids)
+        self.digest = cache.key(*sorted(self.ids))
+        self.alternation: re.Pattern[str] | None = None
+        if not all(self.WORDISH.fullmatch(i) for i in ids):
+            alternatives = "|".join(re.escape(i) for i in sorted(ids, key=len, reverse=True))
+            self.alternation = re.compile(rf"(?<![\w.-])({alternatives})(?![\w-]|\.\w)")
+
+    def findall(self, line: str) -> list[str]:
+        if self.alternation is not None:
+            return self.alternation.findall(line)
+        found = []
+        for run in self.RUN.finditer(line):
+            token = run.group()
+            if token in self.ids:
+                found.append(token)
+                continue
+            # a shorter id ends before a dot followed by no word character: inside the run, "." then "." or "-"
+            for end in range(len(token) - 1, 0, -1):
+                if token[end] == "." and (end + 1 == len(token) or token[end + 1] in ".-") and token[:end] in self.ids:
+                    found.append(token[:end])
+                    break
+        return found
 
 
-def _python_artifacts(path: str, text: str, pattern: re.Pattern[str]) -> list[tuple[str, Location]]:
-    """(clause, location) for each clause id in a Python file, attributed to the innermost def/class."""
+def _innermost(spans: list[tuple[int, int, str]], lines: int) -> list[str]:
+    """For each line (1-based; index 0 unused), the name of the smallest span that holds it (the first listed of
+    equally small ones), or "(module)": spans painted from the largest to the smallest."""
+    out = ["(module)"] * (lines + 2)
+    order = sorted(range(len(spans)), key=lambda i: (-(spans[i][1] - spans[i][0]), -i))
+    for i in order:
+        start, end, name = spans[i]
+        out[start : min(end, lines + 1) + 1] = [name] * (min(end, lines + 1) - start + 1)
+    return out
+
+
+def _python_artifacts(path: str, text: str, ids: _Ids) -> list[tuple[str, Location]]:
+    """(clause, location) for each clause id in a Python file, attributed to the innermost def/class; cached by
+    the file and the ids looked for (an edit elsewhere in the model leaves most files as they were)."""
+    k = cache.key(cache.source_digest(), path, text, ids.digest)
+    found = cache.get("trace-python", k)
+    if found is not None:
+        return [(i, {"file": path, "symbol": symbol, "line": line}) for i, symbol, line in json.loads(found)]
+    hits = _scan_python(path, text, ids)
+    cache.put("trace-python", k, json.dumps([[i, loc["symbol"], loc["line"]] for i, loc in hits]).encode())
+    return hits
+
+
+def _scan_python(path: str, text: str, ids: _Ids) -> list[tuple[str, Location]]:
     tree = ast.parse(text)
     spans: list[tuple[int, int, str]] = []
 
@@ -98,12 +152,12 @@ def _python_artifacts(path: str, text: str, pattern: re.Pattern[str]) -> list[tu
                     spans.append((child.lineno, child.end_lineno or child.lineno, names[0]))
 
     visit(tree, "")
+    lines = text.splitlines()
+    symbols = _innermost(spans, len(lines))
     out = []
-    for lineno, line in enumerate(text.splitlines(), 1):
-        for found in pattern.findall(line):
-            inner = [s for s in spans if s[0] <= lineno <= s[1]]
-            symbol = min(inner, key=lambda s: s[1] - s[0])[2] if inner else "(module)"
-            out.append((found, {"file": path, "symbol": symbol, "line": lineno}))
+    for lineno, line in enumerate(lines, 1):
+        for found in ids.findall(line):
+            out.append((found, {"file": path, "symbol": symbols[lineno], "line": lineno}))
     return out
 
 
@@ -112,10 +166,12 @@ def _openapi_artifacts(
 ) -> list[tuple[str, Location]]:
     """(id, location) for each id that the document, its operations, callbacks and components list under ``key``
     (clauses, or open points with ``x-nmsgen-open-points``)."""
-    lines = text.splitlines()
+    first: dict[str, int] = {}  # each stripped line -> the number of the first line that reads so
+    for i, ln in enumerate(text.splitlines(), 1):
+        first.setdefault(ln.strip(), i)
 
     def line_of(needle: str) -> int:
-        return next((i for i, ln in enumerate(lines, 1) if ln.strip() == needle), 0)
+        return first.get(needle, 0)
 
     out = [
         (c, {"file": path, "symbol": "document (info, servers, base path)", "line": 1}) for c in document.get(key, [])
@@ -301,21 +357,31 @@ def _citations(rel: str, text: str) -> tuple[list[Citation], list[Location], lis
     return cited, uncited, reader.problems
 
 
+def markers_json(rel: str, text: str) -> bytes:
+    """The clause markers of one test file as the matrix reads them (its citations, the tests that cite
+    nothing, the markers that break the rules), as canonical JSON: what ``generator.incremental.manifest`` records and
+    caches per file."""
+    cited, uncited, problems = _citations(rel, text)
+    data = {
+        "cited": [[c.clause, c.file, c.test, c.case, c.reason] for c in cited],
+        "uncited": uncited,
+        "problems": [[p.message, *(astuple(p.position) if p.position else ())] for p in problems],
+    }
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
 def test_citations(tests_dir: Path, root: Path) -> tuple[list[Citation], list[Location], list[Diagnostic]]:
     """The clause citations of every test in tests_dir, the tests that cite no clause, and the markers that
-    break the citation rules (blanket markers, more than CITATION_CAP ids without a reason)."""
+    break the citation rules (blanket markers, more than CITATION_CAP ids without a reason). Each file is read
+    once: afterwards its markers come from the cache, by its text."""
     cited: list[Citation] = []
     uncited: list[Location] = []
     problems: list[Diagnostic] = []
-    generated = {m.parent for m in tests_dir.rglob(".nmsgen-manifest")}  # golden copies of generated trees
-    for path in sorted(tests_dir.rglob("test_*.py")):
-        if any(g in path.parents for g in generated):
-            continue
-        rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
-        c, u, p = _citations(rel, path.read_text(encoding="utf-8"))
-        cited += c
-        uncited += u
-        problems += p
+    for path, rel in manifest.test_files(tests_dir, root):
+        data = json.loads(manifest.markers(path, rel))
+        cited += [Citation(*c) for c in data["cited"]]
+        uncited += data["uncited"]
+        problems += [Diagnostic(CITATION_CODE, p[0], Position(*p[1:])) for p in data["problems"]]
     return cited, uncited, problems
 
 
@@ -335,21 +401,33 @@ def junit_results(report: Path) -> dict[tuple[str, str], dict[str, int]]:
     return out
 
 
+def _add(locations: list[Location], loc: Location, seen: dict[int, set[tuple[Any, ...]]]) -> None:
+    """Append ``loc`` unless the list holds an equal location already (``seen``: each list's locations, as
+    tuples, so that a clause cited from thousands of places costs a set lookup, not a scan)."""
+    key = tuple(sorted(loc.items()))
+    known = seen.get(id(locations))
+    if known is None:
+        known = seen[id(locations)] = {tuple(sorted(x.items())) for x in locations}
+    if key not in known:
+        known.add(key)
+        locations.append(loc)
+
+
 def compute(
     model: m.Model, files: dict[str, str], document: dict[str, Any], tests_dir: Path | None, root: Path
 ) -> Trace:
     rows = {cid: Row(cid, c.source, c.clause, c.kind, c.status, c.text, c.outside) for cid, c in model.clauses.items()}
+    seen: dict[int, set[tuple[Any, ...]]] = {}  # the locations of each list, for _add
     for ref in model.refs:
         if ref.kind == "clause" and ref.name in rows:
             loc = {"file": ref.position.file, "symbol": ref.context, "line": ref.position.line}
-            if loc not in rows[ref.name].elements:
-                rows[ref.name].elements.append(loc)
+            _add(rows[ref.name].elements, loc, seen)
     for op in model.open_points.values():
         for cid in op.clauses:
             if cid in rows:
                 rows[cid].open_points.append(op.id)
     points = {op.id: OpenPointRow(op.id, op.title, op.status, list(op.clauses)) for op in model.open_points.values()}
-    pattern = _id_pattern(list(rows) + list(points))  # one scan of each file finds clause and open point ids
+    ids = _Ids(list(rows) + list(points))  # one scan of each file finds clause and open point ids
     without: list[str] = []
     for path, text in sorted(files.items()):
         if path.startswith(("trace/", "docs/", KIT)) or not (path.endswith(".py") or path.endswith("openapi.yaml")):
@@ -358,13 +436,13 @@ def compute(
             hits = _openapi_artifacts(path, text, document)
             hits += _openapi_artifacts(path, text, document, OPEN_POINTS_KEY)
         else:
-            hits = _python_artifacts(path, text, pattern)
+            hits = _python_artifacts(path, text, ids)
         if text.strip() and path.endswith(".py") and not any(i in rows for i, _ in hits):
             without.append(path)
         for found, loc in hits:
             target = rows[found].artifacts if found in rows else points[found].artifacts if found in points else None
-            if target is not None and loc not in target:
-                target.append(loc)
+            if target is not None:
+                _add(target, loc, seen)
     cited: list[Citation] = []
     uncited: list[Location] = []
     problems: list[Diagnostic] = []
@@ -381,12 +459,13 @@ def compute(
         problems += p
     for citation in cited:
         loc = citation.location
-        if citation.clause in rows and loc not in rows[citation.clause].tests:
-            rows[citation.clause].tests.append(loc)
+        if citation.clause in rows:
+            _add(rows[citation.clause].tests, loc, seen)
     for point in points.values():  # and the artifacts that realise its clauses
         for cid in point.clauses:
             if cid in rows:
-                point.artifacts += [a for a in rows[cid].artifacts if a not in point.artifacts]
+                for a in rows[cid].artifacts:
+                    _add(point.artifacts, a, seen)
     return Trace(list(rows.values()), uncited, without, list(points.values()), cited, problems)
 
 

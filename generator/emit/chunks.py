@@ -1,0 +1,80 @@
+"""A large document serialised piece by piece, each piece once: the text of one ``json.dumps``/``yaml.dump``.
+
+The OpenAPI document grows with the model (a path item per resource, a schema per type) and one edit changes
+a few pieces of it. Its JSON (indent 2) and YAML (block style, no aliases) texts are joined from the texts of
+its pieces, the entries of ``paths`` and ``components/schemas`` and every other top-level entry, each kept in
+the cache (:mod:`generator.incremental.cache`) by its content. The join is exact: an indented JSON value is
+the same text at any depth once its lines are shifted, and a block-style YAML entry is the text PyYAML writes
+for it under the same keys alone (it is dumped inside those keys and cut out), so the result equals one dump of the
+whole document byte for byte (tests/test_chunks.py).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from ..incremental import cache
+
+SPLIT = {(), ("paths",), ("components",), ("components", "schemas")}  # the mappings whose entries are pieces
+Path_ = tuple[str, ...]
+
+
+def _piece(kind: str, parts: list[str], make: Callable[[], str]) -> str:
+    k = cache.key(cache.source_digest(), cache.version("pyyaml"), kind, *parts)
+    found = cache.get_text(kind, k)
+    if found is None:
+        found = make()
+        cache.put_text(kind, k, found)
+    return found
+
+
+def _split(path: Path_, value: Any) -> bool:
+    return path in SPLIT and isinstance(value, dict) and bool(value) and all(isinstance(k, str) for k in value)
+
+
+def json_text(doc: Any) -> str:
+    """``json.dumps(doc, indent=2, ensure_ascii=False)``."""
+    return _json(doc, (), 0)
+
+
+def _json(value: Any, path: Path_, level: int) -> str:
+    if _split(path, value):
+        pad = "  " * (level + 1)
+        items = [
+            f"{pad}{json.dumps(k, ensure_ascii=False)}: {_json(v, (*path, k), level + 1)}" for k, v in value.items()
+        ]
+        return "{\n" + ",\n".join(items) + "\n" + "  " * level + "}"
+    text = _piece("json-piece", [repr(value)], lambda: json.dumps(value, indent=2, ensure_ascii=False))
+    return text.replace("\n", "\n" + "  " * level) if level else text
+
+
+def yaml_text(doc: dict[str, Any], dump: Callable[[Any], str]) -> str:
+    """``dump(doc)``, where ``dump`` writes block-style YAML without aliases (a mapping entry's text does not
+    depend on its neighbours)."""
+    return _yaml(doc, (), dump) if _split((), doc) else dump(doc)
+
+
+def _wrapped(path: Path_, inner: dict[str, Any]) -> dict[str, Any]:
+    for key in reversed(path):
+        inner = {key: inner}
+    return inner
+
+
+def _yaml(mapping: dict[str, Any], path: Path_, dump: Callable[[Any], str]) -> str:
+    out = []
+    for k, v in mapping.items():
+        sub = (*path, k)
+        if _split(sub, v):
+            # the key's own line, as written above its entries
+            out.append(dump(_wrapped(sub, {"x": None})).split("\n")[len(path)] + "\n")
+            out.append(_yaml(v, sub, dump))
+        else:
+            out.append(_piece("yaml-piece", [repr(path), repr(k), repr(v)], _entry(path, k, v, dump)))
+    return "".join(out)
+
+
+def _entry(path: Path_, key: str, value: Any, dump: Callable[[Any], str]) -> Callable[[], str]:
+    """The text of one entry: dumped under its keys, with their lines cut off."""
+    return lambda: dump(_wrapped(path, {key: value})).split("\n", len(path))[-1]

@@ -1,0 +1,117 @@
+"""Work already done, kept on disk by the hash of what it was computed from: safe to delete at any time.
+
+What is kept (``kind``): the formatted text of each generated Python file (``ruff``: by the generator's
+source, ruff's version, its settings and the file as rendered), the pydantic models (``models``: by
+datamodel-code-generator's version, the generator's source and the models view of the document),
+openapi-spec-validator's verdict (``openapi-verdict``: by its version, the generator's source and the
+document), the clause markers of each test file (``markers``: by the generator's source, the file's path and
+text) and the impact reports (``impact``: by every input of the run and the change, when making it raised no
+diagnostic).
+
+Where: ``$NMSGEN_CACHE_DIR``, else ``$XDG_CACHE_HOME/nmsgen``, else ``~/.cache/nmsgen``; ``NMSGEN_CACHE_DIR=off``
+turns caching off. An entry is ``<kind>/<key[:2]>/<key>``: the SHA-256 of its payload, then the payload, written
+to a temporary file and renamed into place, so readers see a whole entry or none. A missing, unreadable or
+damaged entry is a miss, and a miss only costs the work again: the key holds everything the value depends on,
+so a hit is the value the work would produce.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from functools import cache as memo
+from importlib import metadata
+from pathlib import Path
+
+OFF = "off"
+PACKAGE = Path(__file__).resolve().parents[1]  # the generator's own source
+
+
+def directory() -> Path | None:
+    """The cache folder, or None when caching is off."""
+    chosen = os.environ.get("NMSGEN_CACHE_DIR")
+    if chosen is not None:
+        return None if chosen.strip().lower() in ("", OFF) else Path(chosen)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "nmsgen"
+
+
+def key(*parts: str | bytes) -> str:
+    """The key of a value computed from ``parts`` (each length-prefixed, so no two part lists collide)."""
+    h = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "big"))
+        h.update(data)
+    return h.hexdigest()
+
+
+def _path(root: Path, kind: str, k: str) -> Path:
+    return root / kind / k[:2] / k
+
+
+def get(kind: str, k: str) -> bytes | None:
+    root = directory()
+    if root is None:
+        return None
+    try:
+        raw = _path(root, kind, k).read_bytes()
+    except OSError:
+        return None
+    digest, payload = raw[:32], raw[32:]
+    return payload if len(raw) >= 32 and hashlib.sha256(payload).digest() == digest else None
+
+
+def put(kind: str, k: str, payload: bytes) -> None:
+    """Keep ``payload``; a cache that cannot be written (read-only, full disk) is skipped silently."""
+    root = directory()
+    if root is None:
+        return
+    target = _path(root, kind, k)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(hashlib.sha256(payload).digest() + payload)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError:
+        return
+
+
+@memo
+def version(distribution: str) -> str:
+    """The installed version of a tool whose output is cached ("absent" when it is not installed)."""
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return "absent"
+
+
+@memo
+def source_files() -> dict[str, str]:
+    """The generator's modules: name -> sha256."""
+    return {
+        f"generator/{p.relative_to(PACKAGE).as_posix()}": hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(PACKAGE.rglob("*.py"))
+    }
+
+
+@memo
+def source_digest() -> str:
+    """One hash of the generator's code, for the keys of work its code decides (a changed generator never reads
+    what an older one computed)."""
+    return key(*(f"{name} {sha}" for name, sha in source_files().items()))
+
+
+def get_text(kind: str, k: str) -> str | None:
+    data = get(kind, k)
+    return None if data is None else data.decode("utf-8", "surrogatepass")
+
+
+def put_text(kind: str, k: str, text: str) -> None:
+    put(kind, k, text.encode("utf-8", "surrogatepass"))
