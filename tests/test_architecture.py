@@ -26,7 +26,17 @@ MAX_TOP_LEVEL = 8
 MAX_LINES = 800
 # the generated package, the reference store and the runtime: the generator never imports them
 NOT_FROM_THE_GENERATOR = ("mcdata_store", "refstore", "nmsrun")
-EMITTER_MAY_IMPORT = ("generator.ir", "generator.escape", "generator.emit.render")
+# the IR, the escapes, the render helpers (render: templates and ruff; chunks: document texts joined from cached
+# pieces) and the cache of work done before (a key-value store that never changes
+# what an emitter writes); "generator.incremental" is only the package that holds the cache
+EMITTER_MAY_IMPORT = (
+    "generator.ir",
+    "generator.escape",
+    "generator.emit.render",
+    "generator.emit.chunks",
+    "generator.incremental.cache",
+)
+EMITTER_MAY_IMPORT_PACKAGES = ("generator.incremental",)
 # hand-written files still over the limit, with the length they may not exceed while they wait: the test files are
 # split when the tests are organised like the code (issue 12, item 5)
 OVERSIZE = {
@@ -88,7 +98,9 @@ def test_generator_has_at_most_eight_top_level_modules() -> None:
     assert {"frontend", "ir", "checks", "emit", "reports"} <= stages
 
 
-EMITTERS = sorted(p for p in (GENERATOR / "emit").glob("*.py") if p.name not in ("__init__.py", "render.py"))
+EMITTERS = sorted(
+    p for p in (GENERATOR / "emit").glob("*.py") if p.name not in ("__init__.py", "render.py", "chunks.py")
+)
 
 
 def test_the_test_finds_every_emitter_and_reads_relative_imports() -> None:
@@ -99,7 +111,11 @@ def test_the_test_finds_every_emitter_and_reads_relative_imports() -> None:
 
 @pytest.mark.parametrize("path", EMITTERS, ids=lambda p: p.stem)
 def test_an_emitter_imports_only_the_ir_and_the_render_helpers(path: Path) -> None:
-    wrong = sorted(m for m in first_party(imports(path)) if not m.startswith(EMITTER_MAY_IMPORT))
+    wrong = sorted(
+        m
+        for m in first_party(imports(path))
+        if not m.startswith(EMITTER_MAY_IMPORT) and m not in EMITTER_MAY_IMPORT_PACKAGES
+    )
     assert wrong == [], f"{path.relative_to(ROOT)} imports {wrong}: an emitter reads only {EMITTER_MAY_IMPORT}"
 
 
