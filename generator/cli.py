@@ -13,6 +13,7 @@ import click
 from . import pipeline
 from .diagnostics import Diagnostics
 from .emit import openapi as emit_openapi
+from .emit import openapi_3gpp as emit_openapi_3gpp
 from .frontend import sources
 from .reports import diff as diffing
 from .reports import trace as tracing
@@ -152,19 +153,36 @@ def generate(
 @spec_option
 @click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default="yaml", show_default=True)
 @click.option(
+    "--profile",
+    type=click.Choice(["nmsgen", "3gpp"]),
+    default="nmsgen",
+    show_default=True,
+    help="nmsgen: our document, with the clause trace in x-nmsgen-* extensions; 3gpp: the file to publish as "
+    "3GPP does (OpenAPI 3.0.0, API name as title, copyright line, no extensions, shared responses factored out).",
+)
+@click.option(
     "-o",
     "--output",
     type=click.Path(path_type=Path, dir_okay=False),
     help="File to write (atomically); standard output when absent.",
 )
-def openapi(spec: Path, fmt: str, output: Path | None) -> None:
+def openapi(spec: Path, fmt: str, profile: str, output: Path | None) -> None:
     """Write only the OpenAPI document (validated and self-checked), e.g. to publish it."""
     result = pipeline.check(spec)
     sys.stderr.write(result.diagnostics.render())
     if not result.ok or result.model is None:
         sys.stderr.write("nothing written: the model has errors\n")
         sys.exit(1)
-    text = emit_openapi.emit(result.document)[f"openapi/openapi.{fmt}"]
+    document = result.document
+    if profile == "3gpp":
+        if result.model.api.publication is None:
+            sys.stderr.write(
+                "openapi: error: --profile 3gpp needs api.publication in the model (the API name, the "
+                "specification and its version; see spec/README.md)\n"
+            )
+            sys.exit(2)
+        document = emit_openapi_3gpp.transform(result.model, document)
+    text = emit_openapi.emit(document)[f"openapi/openapi.{fmt}"]
     if output is None:
         sys.stdout.write(text)
         return

@@ -23,6 +23,7 @@ from .emit import client as emit_client
 from .emit import conformance as emit_conformance
 from .emit import models as emit_models
 from .emit import openapi as emit_openapi
+from .emit import openapi_3gpp as emit_openapi_3gpp
 from .emit import server as emit_server
 from .frontend import overlay as overlays
 from .frontend.build import build
@@ -95,6 +96,7 @@ def realise(ix: index.Index, document: dict[str, Any]) -> dict[str, str]:
     clients, and the conformance kit; the traceability matrix finds its artifacts and kit tests in them."""
     return {
         **emit_openapi.emit(document),
+        **emit_openapi_3gpp.emit(ix.model, document),
         **emit_models.emit(ix, document),
         **emit_server.emit(ix),
         **emit_client.emit(ix),
@@ -235,6 +237,7 @@ Edit the model and regenerate; `nmsgen generate --check` fails when this folder 
 | path | what |
 |---|---|
 | `openapi/openapi.yaml`, `openapi/openapi.json` | the OpenAPI 3.0 document of the MCData message store |
+| `openapi/TS24282_MCData_MessageStore.yaml` | the same API as 3GPP publishes (`nmsgen openapi --profile 3gpp`) |
 | `mcdata_store/models.py` | pydantic v2 models of every NMS type and body (datamodel-code-generator) |
 | `mcdata_store/_base.py` | their base class: xsd:choice groups enforced, `to_wire()` writes the NMS JSON encoding |
 | `mcdata_store/store.py` | the store interface (`MessageStore`, one typed method per operation) and `request_error()` |

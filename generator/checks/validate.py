@@ -22,6 +22,7 @@ RULES: tuple[Rule, ...] = (
     naming.unsafe_name,
     naming.unsafe_path,
     naming.unsafe_package,
+    naming.unsafe_publication_name,
     naming.invalid_pattern,
     references.duplicate_operation_id,
     references.undeclared_path_parameter,
