@@ -26,7 +26,7 @@ import httpx_auth
 from pydantic import BaseModel
 
 from . import models
-from ._base import NmsModel
+from ._base import NmsModel, tolerant
 from .store import Answer, Payload
 
 # operationId -> {status: (body types, payload?)} of its outcomes
@@ -280,7 +280,8 @@ def _decode(op_id: str, response: httpx.Response) -> Any:
     if status not in outcomes:
         error = None
         try:
-            error = models.RequestErrorBody.model_validate_json(response.content).requestError
+            with tolerant():
+                error = models.RequestErrorBody.model_validate_json(response.content).requestError
         except ValueError:
             pass
         raise ERRORS.get(status, NmsApiError)(status, error, response.headers.get("www-authenticate", ""))
@@ -290,11 +291,15 @@ def _decode(op_id: str, response: httpx.Response) -> Any:
     body: Any = None
     if types and response.content:
         data = json.loads(response.content)
-        (root,) = data
+        known = [k for k in data if k in ROOTS] if isinstance(data, dict) else []
+        if len(known) != 1:  # members beside the root element are a later version's: kept in model_extra
+            raise NmsApiError(status, None)
+        root = known[0]
         cls, type_name = ROOTS[root]
         if type_name not in types:
             raise NmsApiError(status, None)
-        body = getattr(cls.model_validate(data), root)
+        with tolerant():  # unknown members and enumeration values are kept, not refused (_base.py)
+            body = getattr(cls.model_validate(data), root)
         if type_name == "Empty":
             body = None
     if len(outcomes) > 1:
