@@ -214,7 +214,7 @@ def docs_command(spec: Path, tests: Path, output: Path) -> None:
     if not result.ok or result.model is None:
         sys.stderr.write("nothing written: the model has errors\n")
         sys.exit(1)
-    html = pipeline.docs_page(result.model, result.document, tests if tests.is_dir() else None)
+    html = pipeline.docs_page(result.model, result.document, tests if tests.is_dir() else None, spec)
     target = output / "index.html"
     try:
         output.mkdir(parents=True, exist_ok=True)

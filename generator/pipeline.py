@@ -104,15 +104,16 @@ def realise(ix: index.Index, document: dict[str, Any]) -> dict[str, str]:
     }
 
 
-def emit(model: Model, document: dict[str, Any], tests: Path | None = None) -> Output:
+def emit(model: Model, document: dict[str, Any], tests: Path | None = None, spec: Path | None = None) -> Output:
     """IR (and its OpenAPI document) -> every generated file, in memory; the traceability matrix and the HTML
-    docs last, as they read the others (and the clause markers of the tests in ``tests``). Clause markers that
-    break the citation rules (blanket, more than four ids without a reason) are the matrix's problems."""
+    docs last, as they read the others (and the clause markers of the tests in ``tests``; the docs list the change
+    requests of ``spec``). Clause markers that break the citation rules (blanket, more than four ids without a
+    reason) are the matrix's problems."""
     ix = index.of(model)
     files = realise(ix, document)
     matrix = trace.compute(model, files, document, tests, Path.cwd())
     files.update(trace.emit(matrix))
-    files.update(docs.emit(ix, document, matrix))
+    files.update(docs.emit(ix, document, matrix, spec))
     files["README.md"] = GENERATED_README
     return Output(files, matrix)
 
@@ -123,10 +124,10 @@ def traceability(model: Model, document: dict[str, Any], tests: Path | None = No
     return trace.compute(model, realise(index.of(model), document), document, tests, Path.cwd())
 
 
-def docs_page(model: Model, document: dict[str, Any], tests: Path | None = None) -> str:
+def docs_page(model: Model, document: dict[str, Any], tests: Path | None = None, spec: Path | None = None) -> str:
     """Only the HTML reference (``nmsgen docs``): the document and the matrix, which reads the realising files
     (the page shows where in the generated code each clause is realised); no trace files, README or reports."""
-    return docs.emit(index.of(model), document, traceability(model, document, tests))[docs.PATH]
+    return docs.emit(index.of(model), document, traceability(model, document, tests), spec)[docs.PATH]
 
 
 def generate(
@@ -141,7 +142,7 @@ def generate(
     then compare with ``out`` (``check_only``) or write it."""
     result = check(spec, with_, without)
     if result.ok and result.model is not None:
-        output = emit(result.model, result.document, tests)
+        output = emit(result.model, result.document, tests, spec)
         result.diagnostics.items += output.matrix.problems
         files = output.files
         if not with_ and not without:
@@ -186,7 +187,7 @@ def impact_reports(
         if not other.ok or other.model is None or baseline.model is None:
             continue
         base_label, cr_label = (f"spec-{cid}", "spec") if incorporated else ("spec", f"spec+{cid}")
-        other_files = emit(other.model, other.document, tests).files
+        other_files = emit(other.model, other.document, tests, spec).files
         before, after = (other, baseline) if incorporated else (baseline, other)
         files_before, files_after = (other_files, baseline_files) if incorporated else (baseline_files, other_files)
         assert before.model is not None and after.model is not None
