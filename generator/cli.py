@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import importlib
 import sys
 from contextlib import ExitStack
@@ -58,6 +59,7 @@ class _Commands(click.Group):
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="nmsgen", prog_name="nmsgen", message="%(prog)s %(version)s")
 def main() -> None:
     """nmsgen: the MCData message store API (3GPP TS 24.282 clause 21, OMA NMS) as code."""
 
@@ -216,6 +218,12 @@ def docs_command(spec: Path, tests: Path, output: Path) -> None:
         sys.exit(1)
     html = pipeline.docs_page(result.model, result.document, tests if tests.is_dir() else None, spec)
     target = output / "index.html"
+    if target.is_file() and not _written_by_nmsgen(target):
+        sys.stderr.write(
+            f"{target}: error write: the file exists and nmsgen did not write it (no "
+            f'<meta name="generator" content="nmsgen">); move it away or choose another -o folder\n'
+        )
+        sys.exit(1)
     try:
         output.mkdir(parents=True, exist_ok=True)
         write_file(target, html.encode())
@@ -223,6 +231,15 @@ def docs_command(spec: Path, tests: Path, output: Path) -> None:
         sys.stderr.write(f"{target}: error write: {e.strerror}\n")
         sys.exit(1)
     click.echo(f"{target}: written")
+
+
+def _written_by_nmsgen(page: Path) -> bool:
+    """The docs page carries ``<meta name="generator" content="nmsgen">`` in its head."""
+    try:
+        head = page.read_bytes()[:4096]
+    except OSError:
+        return False
+    return b'<meta name="generator" content="nmsgen">' in head
 
 
 @main.command(name="trace")
@@ -257,7 +274,10 @@ def trace_command(clause: str | None, spec: Path, tests: Path, fmt: str, junit: 
     if clause is not None:
         row = matrix.row(clause)
         if row is None:
-            sys.stderr.write(f"trace: error: {clause!r} is not a clause of the registry\n")
+            ids = [r.clause for r in matrix.rows]
+            near = [i for i in ids if clause.lower() in i.lower()] or difflib.get_close_matches(clause, ids, 5, 0.5)
+            hint = f"; did you mean {', '.join(near[:8])}{', …' if len(near) > 8 else ''}?" if near else ""
+            sys.stderr.write(f"trace: error: {clause!r} is not a clause id of the registry{hint}\n")
             sys.exit(2)
         click.echo(tracing.chain(row))
         sys.exit(

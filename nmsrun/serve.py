@@ -124,7 +124,10 @@ def run(o: ServeOptions) -> None:
         if cert or key:
             raise ServeError(f"{INSECURE_FLAG} and --cert/--key exclude each other")
     elif not (cert and key):
-        raise ServeError(f"--cert and --key are required (TLS); {INSECURE_FLAG} serves plain HTTP for development")
+        raise ServeError(
+            f"--cert and --key are required (TLS); --dev makes a development CA and certificate, "
+            f"{INSECURE_FLAG} serves plain HTTP for development"
+        )
     settings = auth_settings(o, extra)
     ctx = tls_context(cert, key, settings) if cert and key else None
     try:
