@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -64,3 +65,34 @@ def test_the_default_store_file_is_ignored_by_git() -> None:
     for name in ("store.sqlite", "store.sqlite-wal", "store.sqlite-shm", ".nmsgen-dev/dev-ca.pem"):
         ignored = subprocess.run(["git", "check-ignore", "-q", name], cwd=ROOT, check=False)
         assert ignored.returncode == 0, f"{name} is not ignored by git"
+
+
+def _readme_block(marker: str) -> str:
+    text = (ROOT / "README.md").read_text()
+    after = text.split(f"<!-- {marker} -->\n```bash\n", 1)[1]
+    return after.split("```", 1)[0]
+
+
+def test_the_readme_change_request_walkthrough_runs_twice() -> None:
+    """The README's change-request example is runnable (it used to name a CR0042 that does not exist), and
+    running it again works as well (it leaves nothing behind)."""
+    script = _readme_block("cr-walkthrough")
+    assert "CR0042" not in (ROOT / "README.md").read_text()
+    env = {
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        "HOME": os.environ.get("HOME", "/"),
+    }
+    for _ in range(2):
+        r = subprocess.run(["bash", "-euo", "pipefail", "-c", script], cwd=ROOT, env=env, capture_output=True,
+                           text=True, timeout=300, check=False)  # fmt: skip
+        assert r.returncode == 0, r.stderr[-3000:]
+        assert "0 breaking, 1 compatible" in r.stdout
+        assert "optional field Folder.colour added" in r.stdout
+        assert "colour" in r.stdout.split("written")[-1]
+
+
+def test_the_readme_says_how_to_run_nmsgen_and_where_dev_secrets_are() -> None:
+    text = (ROOT / "README.md").read_text()
+    assert ". .venv/bin/activate" in text and ".venv/bin/nmsgen" in text
+    for name in ("dev-signing-key.pem", "dev-client-secret.txt", "dev-ca.pem", "--notify-ca"):
+        assert name in text
