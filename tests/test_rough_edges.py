@@ -5,9 +5,19 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+
+from mcdata_store import models
+from mcdata_store.client import BearerTokenAuth, MessageStoreClient
+from mcdata_store.store import Payload
+
 from .conftest import ROOT, run_nmsgen
+from .https_server import Running, https_server
+from .support import ALICE, Keys, user_token
 
 
 def test_version() -> None:
@@ -96,3 +106,56 @@ def test_the_readme_says_how_to_run_nmsgen_and_where_dev_secrets_are() -> None:
     assert ". .venv/bin/activate" in text and ".venv/bin/nmsgen" in text
     for name in ("dev-signing-key.pem", "dev-client-secret.txt", "dev-ca.pem", "--notify-ca"):
         assert name in text
+
+
+# ------------------------------------------------------------------ several attachments, exact Content-Type
+
+KEYS = Keys()
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
+    with https_server(tmp_path_factory.mktemp("parts"), KEYS) as r:
+        yield r
+
+
+def _client(r: Running) -> MessageStoreClient:
+    token = user_token(KEYS, ALICE, exp=int(time.time()) + 3600)
+    root = r.base_url.removesuffix("/nms/v1/myStore")
+    return MessageStoreClient(root, "myStore", ALICE, auth=BearerTokenAuth(token), ca_bundle=r.ca_file)
+
+
+def _object(c: MessageStoreClient) -> models.Object:
+    return models.Object(parentFolderPath="/Inbox", flags=models.FlagList(), attributes=models.AttributeList())
+
+
+@pytest.mark.clause("OMA-NMS-6.1", "OMA-NMS-6.6")
+def test_create_object_with_several_attachments(store: Running) -> None:
+    parts = [
+        Payload(b"Hello", "text/plain"),
+        Payload(b"\x89PNG\r\n\x1a\n--not-a-boundary", "image/png"),
+        Payload(b'{"a": 1}', "application/json"),
+    ]
+    with _client(store) as c:
+        made = c.create_object(_object(c), attachments=parts)
+        object_id = made.resourceURL.rsplit("/", 1)[1]
+        got = c.get_object(object_id)
+        infos = got.payloadPart or []
+        assert [i.contentType for i in infos] == ["text/plain", "image/png", "application/json"]
+        for info, sent in zip(infos, parts, strict=True):
+            part = c.get_object_payload_part(object_id, info.href.rsplit("/", 1)[1])
+            assert (part.content, part.media_type) == (sent.content, sent.media_type)
+
+
+@pytest.mark.clause("OMA-NMS-6.5")
+@pytest.mark.parametrize("media_type", ["text/plain", "text/plain; charset=iso-8859-1", "application/octet-stream"])
+def test_a_stored_payload_comes_back_with_the_content_type_sent(store: Running, media_type: str) -> None:
+    with _client(store) as c:
+        made = c.create_object(_object(c), attachments=Payload(b"caf\xe9", media_type))
+        payload = c.get_object_payload(made.resourceURL.rsplit("/", 1)[1])
+    assert payload.media_type == media_type and payload.content == b"caf\xe9"
+
+
+def test_a_media_type_with_a_line_break_is_refused_by_the_client(store: Running) -> None:
+    with _client(store) as c, pytest.raises(ValueError, match="one line"):
+        c.create_object(_object(c), attachments=[Payload(b"x", "text/plain\r\nX-Evil: 1")])

@@ -14,8 +14,9 @@
 from __future__ import annotations
 
 import json
+import secrets
 import ssl
-from collections.abc import AsyncGenerator, AsyncIterator, Callable, Generator, Iterator
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Generator, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -198,6 +199,24 @@ def _tls(ca_bundle: str | Path | None) -> ssl.SSLContext:
 
 def _seg(value: str) -> str:
     return quote(value, safe="")
+
+
+def _payload_part(value: Payload | Sequence[Payload]) -> tuple[None, bytes, str]:
+    """A payload part as sent: one ``Payload`` as it is (its Content-Type exactly as given); several as one nested
+    ``multipart/mixed`` entity with a part per payload, each with its own Content-Type (OMA NMS 6.1: the
+    "attachments" part carries one part per payload part)."""
+    if isinstance(value, Payload):
+        return (None, value.content, value.media_type)
+    for p in value:
+        if any(c in p.media_type for c in "\r\n"):
+            raise ValueError(f"{p.media_type!r}: a media type is one line")
+    boundary = "nmsgen-" + secrets.token_hex(16)
+    while any(boundary.encode() in p.content for p in value):  # never inside a payload
+        boundary = "nmsgen-" + secrets.token_hex(16)
+    body = b"".join(
+        f"--{boundary}\r\nContent-Type: {p.media_type}\r\n\r\n".encode() + p.content + b"\r\n" for p in value
+    )
+    return (None, body + f"--{boundary}--\r\n".encode(), f"multipart/mixed; boundary={boundary}")
 
 
 def _json_body(root: str, value: BaseModel) -> bytes:
