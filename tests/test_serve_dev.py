@@ -46,6 +46,7 @@ def dev_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, s
     info = dict(re.findall(r"^  ([^:]+): (\S+)", banner, re.MULTILINE))
     info["banner"] = banner
     info["root"] = f"https://localhost:{port}"
+    info["cwd"] = str(tmp)
     try:
         yield info
     finally:
@@ -109,3 +110,30 @@ def test_no_token_service_without_dev(tmp_path: Path) -> None:
         root = store.base_url.removesuffix("/nms/v1/myStore")
         r = httpx.post(f"{root}/dev/token", verify=store.client_context())
         assert r.status_code == 404
+
+
+def readme_walkthrough() -> str:
+    text = (ROOT / "README.md").read_text()
+    section = text.split("## Try it in two minutes", 1)[1]
+    return section.split("```python\n", 1)[1].split("```", 1)[0]
+
+
+@pytest.mark.clause("24.282-21.1-CR1")
+def test_the_readme_walkthrough_runs_twice_in_a_row(dev_server: dict[str, str]) -> None:
+    """The README's code as written (only its server address is this test's port), run from the folder the dev
+    server was started in (it reads the secret and CA from .nmsgen-dev/ there): twice, the second time on the
+    Inbox the first one made, without error."""
+    code = readme_walkthrough()
+    assert 'ROOT, CA = "https://127.0.0.1:8443", ".nmsgen-dev/dev-ca.pem"' in code
+    code = code.replace("https://127.0.0.1:8443", dev_server["root"])
+    printed = []
+    for _ in range(2):
+        r = subprocess.run(
+            [sys.executable, "-c", code], cwd=dev_server["cwd"], env={**os.environ, "PYTHONPATH": str(ROOT)},
+            capture_output=True, text=True, timeout=120, check=False,
+        )  # fmt: skip
+        assert r.returncode == 0, r.stderr[-3000:]
+        assert "Traceback" not in r.stderr
+        printed.append(r.stdout.splitlines())
+    assert len(printed[1]) == len(printed[0]) + 1  # one more object, in the same Inbox
+    assert len({line.split()[1] for line in printed[1]}) == 1
