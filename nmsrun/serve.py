@@ -6,6 +6,7 @@ with a floor of TLS 1.2 (TS 33.210 section 6.2: TLS 1.0 and 1.1 shall not be sup
 
 from __future__ import annotations
 
+import logging
 import ssl
 import sys
 from collections.abc import AsyncIterator, Mapping
@@ -49,6 +50,19 @@ class ServeError(Exception):
 
 class StoreUnusable(Exception):
     """The store file cannot be used: one line, ``{path}: error {code}: {message}`` (exit status 1)."""
+
+
+def _log_to_stderr(name: str) -> None:
+    """Warnings of the logger ``name`` on stderr as ``WARNING:  message`` (uvicorn's style), once."""
+    log = logging.getLogger(name)
+    if any(getattr(h, "nmsgen", False) for h in log.handlers):
+        return
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)s:  %(message)s"))
+    handler.nmsgen = True  # type: ignore[attr-defined]
+    log.addHandler(handler)
+    log.setLevel(logging.WARNING)
+    log.propagate = False
 
 
 def tls_context(cert: Path, key: Path, settings: Any = None) -> ssl.SSLContext:
@@ -130,6 +144,7 @@ def run(o: ServeOptions) -> None:
         )
     settings = auth_settings(o, extra)
     ctx = tls_context(cert, key, settings) if cert and key else None
+    _log_to_stderr("refstore")  # failed notification deliveries, as uvicorn writes its own lines
     try:
         store = SqliteStore(o.db, notify=NotifySettings(ca_file=o.notify_ca))  # delivers in background threads
     except ssl.SSLError as e:

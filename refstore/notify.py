@@ -70,6 +70,7 @@ class NotifySettings:
     poll_interval: float = 1.0  # seconds between looks at the database (writes of other processes)
     senders: int = 4  # threads POSTing notifications (one subscription is never sent to concurrently)
     batch_max: int = EVENTS_MAX  # events per NmsEventList
+    log_interval: float = 60.0  # seconds between two warnings about the failed deliveries of one subscription
 
 
 def restart_token(seq: int) -> str:
@@ -353,6 +354,8 @@ class Notifier:
         self._woken = False
         self._stopping = False
         self._in_flight: set[int] = set()
+        self._log_lock = threading.Lock()
+        self._logged: dict[int, tuple[float, int]] = {}  # subscription pk -> (last warning, failures not logged)
         verify: ssl.SSLContext = ssl.create_default_context(
             cafile=str(settings.ca_file) if settings.ca_file is not None else None
         )
@@ -531,7 +534,8 @@ class Notifier:
             models.Link(rel="nmsSubscription", href=f"{box_url}/subscriptions/{quote(str(row['id']), safe='')}")
         ]
         payload = models.NmsEventListBody(nmsEventList=models.NmsEventList(**body)).to_wire()
-        status = self._post(str(callback["notifyURL"]), payload)
+        notify_url = str(callback["notifyURL"])
+        status, reason = self._post(notify_url, payload)
         if status is not None and 200 <= status < 300:
             self._write(
                 conn,
@@ -546,7 +550,9 @@ class Notifier:
             )
             return
         failures = int(row["failures"]) + 1
-        if status in PERMANENT_FAILURES or failures >= self._settings.max_attempts:
+        final = status in PERMANENT_FAILURES or failures >= self._settings.max_attempts
+        self._log_failure(due.pk, str(row["id"]), notify_url, reason, failures, final)
+        if final:
             # §6.19: the subscription expires; the client notices (404) and re-subscribes with its restartToken
             self._write(
                 conn,
@@ -562,12 +568,35 @@ class Notifier:
             (failures, self._clock() + backoff, due.pk),
         )
 
-    def _post(self, url: str, payload: dict[str, Any]) -> int | None:
-        """POST the notification; its HTTP status, or None when no answer came (refused, TLS, timeout)."""
-        if urlsplit(url).scheme.lower() != "https":
-            return 404  # notifications go over TLS only (TS 24.282 21.1): a non-https notifyURL cannot be served
+    def _post(self, url: str, payload: dict[str, Any]) -> tuple[int | None, str]:
+        """POST the notification: its HTTP status (None when no answer came: refused, TLS, timeout) and, for a
+        failure, the reason in a few words."""
+        if urlsplit(url).scheme.lower() != "https":  # notifications go over TLS only (TS 24.282 21.1)
+            return 404, "the notifyURL is not https"
         try:
             with self._http.stream("POST", url, json=payload) as response:
-                return response.status_code  # the content is ignored (TS14 6.19.5): never read
-        except httpx.HTTPError:
-            return None
+                return response.status_code, f"HTTP {response.status_code}"  # content ignored (TS14 6.19.5)
+        except httpx.HTTPError as e:
+            detail = str(e) or type(e).__name__
+            hint = " (a private CA? nmsgen serve --notify-ca)" if "CERTIFICATE_VERIFY_FAILED" in detail else ""
+            return None, f"{type(e).__name__}: {detail[:200]}{hint}"
+
+    def _log_failure(self, pk: int, sid: str, url: str, reason: str, failures: int, final: bool) -> None:
+        """A warning naming the subscription, its notifyURL and the reason; for one subscription at most one per
+        ``log_interval`` seconds (the failures in between are counted in the next one), and always its end."""
+        now = self._clock()
+        with self._log_lock:
+            last, skipped = self._logged.get(pk, (float("-inf"), 0))
+            if not final and now - last < self._settings.log_interval:
+                self._logged[pk] = (last, skipped + 1)
+                return
+            self._logged[pk] = (now, 0)
+            if final:
+                self._logged.pop(pk, None)
+        more = f"; {skipped} more failure(s) since the last warning" if skipped else ""
+        what = (
+            "the subscription expires (the client re-subscribes with its restartToken)"
+            if final
+            else f"failure {failures} in a row, retried with back-off"
+        )
+        _log.warning("notification of subscription %s to %s failed: %s; %s%s", sid, url, reason, what, more)
