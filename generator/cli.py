@@ -6,6 +6,7 @@ manifest shows up to date (:mod:`generator.incremental.manifest`) answers before
 
 from __future__ import annotations
 
+import difflib
 import sys
 from contextlib import ExitStack
 from importlib.metadata import EntryPoint, entry_points
@@ -88,6 +89,7 @@ def _runtime(name: str) -> Any:
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="nmsgen", prog_name="nmsgen", message="%(prog)s %(version)s")
 def main() -> None:
     """nmsgen: the MCData message store API (3GPP TS 24.282 clause 21, OMA NMS) as code."""
 
@@ -219,15 +221,24 @@ def generate(
 @spec_option
 @click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default="yaml", show_default=True)
 @click.option(
+    "--profile",
+    type=click.Choice(["nmsgen", "3gpp"]),
+    default="nmsgen",
+    show_default=True,
+    help="nmsgen: our document, with the clause trace in x-nmsgen-* extensions; 3gpp: the file to publish as "
+    "3GPP does (OpenAPI 3.0.0, API name as title, copyright line, no extensions, shared responses factored out).",
+)
+@click.option(
     "-o",
     "--output",
     type=click.Path(path_type=Path, dir_okay=False),
     help="File to write (atomically); standard output when absent.",
 )
-def openapi(spec: Path, fmt: str, output: Path | None) -> None:
+def openapi(spec: Path, fmt: str, profile: str, output: Path | None) -> None:
     """Write only the OpenAPI document (validated and self-checked), e.g. to publish it."""
     from . import pipeline  # noqa: PLC0415
     from .emit import openapi as emit_openapi  # noqa: PLC0415
+    from .emit import openapi_3gpp as emit_openapi_3gpp  # noqa: PLC0415
     from .write import write_file  # noqa: PLC0415
 
     result = pipeline.check(spec)
@@ -235,7 +246,16 @@ def openapi(spec: Path, fmt: str, output: Path | None) -> None:
     if not result.ok or result.model is None:
         sys.stderr.write("nothing written: the model has errors\n")
         sys.exit(1)
-    text = emit_openapi.emit(result.document)[f"openapi/openapi.{fmt}"]
+    document = result.document
+    if profile == "3gpp":
+        if result.model.api.publication is None:
+            sys.stderr.write(
+                "openapi: error: --profile 3gpp needs api.publication in the model (the API name, the "
+                "specification and its version; see spec/README.md)\n"
+            )
+            sys.exit(2)
+        document = emit_openapi_3gpp.transform(result.model, document)
+    text = emit_openapi.emit(document)[f"openapi/openapi.{fmt}"]
     if output is None:
         sys.stdout.write(text)
         return
@@ -270,8 +290,14 @@ def docs_command(spec: Path, tests: Path, output: Path) -> None:
     if not result.ok or result.model is None:
         sys.stderr.write("nothing written: the model has errors\n")
         sys.exit(1)
-    html = pipeline.docs_page(result.model, result.document, tests if tests.is_dir() else None)
+    html = pipeline.docs_page(result.model, result.document, tests if tests.is_dir() else None, spec)
     target = output / "index.html"
+    if target.is_file() and not _written_by_nmsgen(target):
+        sys.stderr.write(
+            f"{target}: error write: the file exists and nmsgen did not write it (no "
+            f'<meta name="generator" content="nmsgen">); move it away or choose another -o folder\n'
+        )
+        sys.exit(1)
     try:
         output.mkdir(parents=True, exist_ok=True)
         write_file(target, html.encode())
@@ -279,6 +305,15 @@ def docs_command(spec: Path, tests: Path, output: Path) -> None:
         sys.stderr.write(f"{target}: error write: {e.strerror}\n")
         sys.exit(1)
     click.echo(f"{target}: written")
+
+
+def _written_by_nmsgen(page: Path) -> bool:
+    """The docs page carries ``<meta name="generator" content="nmsgen">`` in its head."""
+    try:
+        head = page.read_bytes()[:4096]
+    except OSError:
+        return False
+    return b'<meta name="generator" content="nmsgen">' in head
 
 
 @main.command(name="trace")
@@ -356,7 +391,10 @@ def trace_command(
     if clause is not None:
         row = matrix.row(clause)
         if row is None:
-            sys.stderr.write(f"trace: error: {clause!r} is not a clause of the registry\n")
+            ids = [r.clause for r in matrix.rows]
+            near = [i for i in ids if clause.lower() in i.lower()] or difflib.get_close_matches(clause, ids, 5, 0.5)
+            hint = f"; did you mean {', '.join(near[:8])}{', …' if len(near) > 8 else ''}?" if near else ""
+            sys.stderr.write(f"trace: error: {clause!r} is not a clause id of the registry{hint}\n")
             sys.exit(2)
         click.echo(tracing.chain(row))
         sys.exit(

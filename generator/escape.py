@@ -26,6 +26,7 @@ change the markup there).
 from __future__ import annotations
 
 import ast
+import functools
 import io
 import json
 import keyword
@@ -36,6 +37,7 @@ from typing import Any
 
 import markupsafe
 import yaml
+from markdown_it import MarkdownIt
 
 
 class Code(str):
@@ -267,3 +269,40 @@ def toml_string(text: str) -> Code:
     """``text`` as one TOML basic string: quote, backslash and every control character but tab escaped (JSON's
     string escapes are TOML's, and DEL is added)."""
     return Code(json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007F"))
+
+
+# ---------------------------------------------------------------- Markdown as HTML, JSON in a script element
+
+
+@functools.cache
+def _markdown_it() -> Any:
+    # CommonMark with raw HTML off (markdown-it escapes it as text), no images, links or autolinks: the page
+    # loads nothing and links nowhere outside itself, whatever the model says
+    md = MarkdownIt("commonmark", {"html": False}).disable(["image", "link", "autolink"])
+
+    def breakable(renderer: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
+        # escaped as markdown-it does, with a line-break opportunity after each "/" of a long path
+        text = str(markupsafe.escape(tokens[idx].content))
+        return re.sub(r"(?<!&lt;)/(?=[\w{])", "/<wbr>", text) if len(text) > 24 else text
+
+    def breakable_code(renderer: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
+        return f"<code>{breakable(renderer, tokens, idx, options, env)}</code>"
+
+    md.add_render_rule("text", breakable)
+    md.add_render_rule("code_inline", breakable_code)
+    return md
+
+
+def markdown_html(text: str) -> markupsafe.Markup:
+    """Model text written in Markdown (code spans, "- " lists, emphasis, paragraphs) as HTML, rendered by
+    markdown-it-py: every character of the text that is not Markdown syntax is escaped (``<b>`` stays the text
+    ``<b>``), raw HTML is never passed through, and images and links are not rendered. Long runs of text get a
+    ``<wbr>`` after each ``/`` (a path in prose may wrap on a phone)."""
+    return markupsafe.Markup(_markdown_it().render(text))
+
+
+def json_script(value: Any) -> markupsafe.Markup:
+    """``value`` as JSON inside ``<script type="application/json">``: a script element's text is not HTML-decoded,
+    so ``<``, ``>`` and ``&`` are JSON escapes (``\\u003c`` ...), never ``</script>``."""
+    text = json.dumps(value, ensure_ascii=True, sort_keys=False, separators=(",", ":"))
+    return markupsafe.Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))

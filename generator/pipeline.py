@@ -24,6 +24,7 @@ from .emit import client as emit_client
 from .emit import conformance as emit_conformance
 from .emit import models as emit_models
 from .emit import openapi as emit_openapi
+from .emit import openapi_3gpp as emit_openapi_3gpp
 from .emit import package as emit_package
 from .emit import server as emit_server
 from .emit.render import format_python
@@ -106,6 +107,7 @@ def realise(ix: index.Index, document: dict[str, Any]) -> dict[str, str]:
     artifacts and kit tests in them."""
     return {
         **emit_openapi.emit(document),
+        **emit_openapi_3gpp.emit(ix.model, document),
         **format_python(  # one ruff run for all of them
             emit_models.sources(ix, document),
             emit_server.sources(ix),
@@ -116,15 +118,16 @@ def realise(ix: index.Index, document: dict[str, Any]) -> dict[str, str]:
     }
 
 
-def emit(model: Model, document: dict[str, Any], tests: Path | None = None) -> Output:
+def emit(model: Model, document: dict[str, Any], tests: Path | None = None, spec: Path | None = None) -> Output:
     """IR (and its OpenAPI document) -> every generated file, in memory; the traceability matrix and the HTML
-    docs last, as they read the others (and the clause markers of the tests in ``tests``). Clause markers that
-    break the citation rules (blanket, more than four ids without a reason) are the matrix's problems."""
+    docs last, as they read the others (and the clause markers of the tests in ``tests``; the docs list the change
+    requests of ``spec``). Clause markers that break the citation rules (blanket, more than four ids without a
+    reason) are the matrix's problems."""
     ix = index.of(model)
     files = realise(ix, document)
     matrix = trace_matrix(model, files, document, tests)
     files.update(trace.emit(matrix))
-    files.update(docs.emit(ix, document, matrix))
+    files.update(docs.emit(ix, document, matrix, spec))
     files["README.md"] = GENERATED_README
     return Output(files, matrix)
 
@@ -159,11 +162,10 @@ def traceability(model: Model, document: dict[str, Any], tests: Path | None = No
     return trace_matrix(model, matrix_inputs(index.of(model), document), document, tests)
 
 
-def docs_page(model: Model, document: dict[str, Any], tests: Path | None = None) -> str:
-    """Only the HTML reference (``nmsgen docs``): the document and the matrix (the page shows where in the
-    generated code each clause is realised, so the code targets are made in memory for the matrix to read); no
-    kit support files, trace files, README or reports."""
-    return docs.emit(index.of(model), document, traceability(model, document, tests))[docs.PATH]
+def docs_page(model: Model, document: dict[str, Any], tests: Path | None = None, spec: Path | None = None) -> str:
+    """Only the HTML reference (``nmsgen docs``): the document and the matrix, which reads the realising files
+    (the page shows where in the generated code each clause is realised); no trace files, README or reports."""
+    return docs.emit(index.of(model), document, traceability(model, document, tests), spec)[docs.PATH]
 
 
 def generate(
@@ -188,7 +190,7 @@ def generate(
         started = start_impact_reports(spec, tests, inputs) if not with_ and not without else None
         with progress.stage("generate the files, the traceability matrix and the docs page"):
             try:
-                output = emit(result.model, result.document, tests)
+                output = emit(result.model, result.document, tests, spec)
             except Exception:
                 result.verify()  # an invalid document explains a failure to emit it
                 if result.diagnostics.has_errors:
@@ -248,7 +250,7 @@ def _other_side_files(spec: Path, cid: str, tests: Path | None) -> dict[str, str
     if ov is None:
         return None
     other = check(spec, without=[cid]) if ov.change.state == "incorporated" else check(spec, with_=[cid])
-    return emit(other.model, other.document, tests).files if other.ok and other.model is not None else None
+    return emit(other.model, other.document, tests, spec).files if other.ok and other.model is not None else None
 
 
 def impact_reports(
@@ -305,7 +307,7 @@ def _impact_report(
         return None
     base_label, cr_label = (f"spec-{cid}", "spec") if incorporated else ("spec", f"spec+{cid}")
     if other_files is None:
-        other_files = emit(other.model, other.document, tests).files
+        other_files = emit(other.model, other.document, tests, spec).files
     before, after = (other, baseline) if incorporated else (baseline, other)
     files_before, files_after = (other_files, baseline_files) if incorporated else (baseline_files, other_files)
     assert before.model is not None and after.model is not None
@@ -355,6 +357,7 @@ Edit the model and regenerate; `nmsgen generate --check` fails when this folder 
 | path | what |
 |---|---|
 | `openapi/openapi.yaml`, `openapi/openapi.json` | the OpenAPI 3.0 document of the MCData message store |
+| `openapi/TS24282_MCData_MessageStore.yaml` | the same API as 3GPP publishes (`nmsgen openapi --profile 3gpp`) |
 | `mcdata_store/models.py` | pydantic v2 models of every NMS type and body (datamodel-code-generator) |
 | `mcdata_store/_base.py` | their base class: xsd:choice groups enforced, `to_wire()` writes the NMS JSON encoding |
 | `mcdata_store/store.py` | the store interface (`MessageStore`, one typed method per operation) and `request_error()` |

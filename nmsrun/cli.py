@@ -204,7 +204,10 @@ def serve(
     from . import serve as serving  # noqa: PLC0415 - uvicorn and the generated package load only to serve
 
     if not (jwks or jwks_url or pem_keys or dev):
-        sys.stderr.write("serve: error: no token keys: give --jwks, --jwks-url or --pem-key\n")
+        sys.stderr.write(
+            "serve: error: no token keys: give --jwks, --jwks-url or --pem-key, or try it out with --dev "
+            "(DEVELOPMENT ONLY: a development token service, CA and certificate)\n"
+        )
         sys.exit(2)
     options = serving.ServeOptions(
         db,

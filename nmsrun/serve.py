@@ -6,6 +6,7 @@ with a floor of TLS 1.2 (TS 33.210 section 6.2: TLS 1.0 and 1.1 shall not be sup
 
 from __future__ import annotations
 
+import logging
 import ssl
 import sys
 from collections.abc import AsyncIterator, Mapping
@@ -54,6 +55,19 @@ class ServeError(Exception):
 
 class StoreUnusable(Exception):
     """The store file cannot be used: one line, ``{path}: error {code}: {message}`` (exit status 1)."""
+
+
+def _log_to_stderr(name: str) -> None:
+    """Warnings of the logger ``name`` on stderr as ``WARNING:  message`` (uvicorn's style), once."""
+    log = logging.getLogger(name)
+    if any(getattr(h, "nmsgen", False) for h in log.handlers):
+        return
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)s:  %(message)s"))
+    handler.nmsgen = True  # type: ignore[attr-defined]
+    log.addHandler(handler)
+    log.setLevel(logging.WARNING)
+    log.propagate = False
 
 
 def tls_context(cert: Path, key: Path, settings: Any = None) -> ssl.SSLContext:
@@ -129,9 +143,13 @@ def run(o: ServeOptions) -> None:
         if cert or key:
             raise ServeError(f"{INSECURE_FLAG} and --cert/--key exclude each other")
     elif not (cert and key):
-        raise ServeError(f"--cert and --key are required (TLS); {INSECURE_FLAG} serves plain HTTP for development")
+        raise ServeError(
+            f"--cert and --key are required (TLS); --dev makes a development CA and certificate, "
+            f"{INSECURE_FLAG} serves plain HTTP for development"
+        )
     settings = auth_settings(o, extra)
     ctx = tls_context(cert, key, settings) if cert and key else None
+    _log_to_stderr("refstore")  # failed notification deliveries, as uvicorn writes its own lines
     try:
         store = SqliteStore(o.db, notify=NotifySettings(ca_file=o.notify_ca))  # delivers in background threads
     except ssl.SSLError as e:

@@ -86,6 +86,8 @@ class Notifier:
         self._stopping = False
         self._in_flight: set[int] = set()
         self._poster = HttpsPoster(settings)
+        self._log_lock = threading.Lock()
+        self._logged: dict[int, tuple[float, int]] = {}  # subscription pk -> (last warning, failures not logged)
         self._pool = ThreadPoolExecutor(max_workers=max(1, settings.senders), thread_name_prefix="nms-notify-send")
         self._thread = threading.Thread(target=self._run, name="nms-notify", daemon=True)
         self._thread.start()
@@ -221,7 +223,8 @@ class Notifier:
         callback = request["callbackReference"]
         token = restart_token(batch.end)
         body = notification(batch.events, callback, int(row["next_index"]), token, box_url, str(row["id"]))
-        status = self._poster.post(str(callback["notifyURL"]), body)
+        notify_url = str(callback["notifyURL"])
+        status, reason = self._poster.post(notify_url, body)
         if status is not None and 200 <= status < 300:
             _write(
                 conn,
@@ -236,7 +239,9 @@ class Notifier:
             )
             return
         failures = int(row["failures"]) + 1
-        if gives_up(self._settings, status, failures):
+        final = gives_up(self._settings, status, failures)
+        self._log_failure(due.pk, str(row["id"]), notify_url, reason, failures, final)
+        if final:
             # §6.19: the subscription expires; the client notices (404) and re-subscribes with its restartToken
             _write(
                 conn,
@@ -250,3 +255,23 @@ class Notifier:
             "UPDATE delivery SET failures = ?, next_attempt = ?, lease_until = 0 WHERE subscription_pk = ?",
             (failures, self._clock() + backoff(self._settings, failures), due.pk),
         )
+
+    def _log_failure(self, pk: int, sid: str, url: str, reason: str, failures: int, final: bool) -> None:
+        """A warning naming the subscription, its notifyURL and the reason; for one subscription at most one per
+        ``log_interval`` seconds (the failures in between are counted in the next one), and always its end."""
+        now = self._clock()
+        with self._log_lock:
+            last, skipped = self._logged.get(pk, (float("-inf"), 0))
+            if not final and now - last < self._settings.log_interval:
+                self._logged[pk] = (last, skipped + 1)
+                return
+            self._logged[pk] = (now, 0)
+            if final:
+                self._logged.pop(pk, None)
+        more = f"; {skipped} more failure(s) since the last warning" if skipped else ""
+        what = (
+            "the subscription expires (the client re-subscribes with its restartToken)"
+            if final
+            else f"failure {failures} in a row, retried with back-off"
+        )
+        _log.warning("notification of subscription %s to %s failed: %s; %s%s", sid, url, reason, what, more)

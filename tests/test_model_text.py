@@ -170,6 +170,18 @@ def _walk(data: Any, ann: Any, file: str, path: tuple[str | int, ...], owner: st
             return
 
 
+PUBLICATION = {
+    "name": "TS00000_Test_Api",
+    "spec": "3GPP TS 00.000",
+    "spec_version": "18.0.0",
+    "spec_version_source": "a test model",
+    "spec_title": "A test specification",
+    "spec_url": "https://www.3gpp.org/ftp/Specs/archive/00_series/00.000/",
+    "description": "A test API.",
+    "copyright_year": 2026,
+}
+
+
 @cache
 def _base_files() -> dict[str, Any]:
     files = {p.name: yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted(MINIMAL.glob("*.yaml"))}
@@ -177,6 +189,7 @@ def _base_files() -> dict[str, Any]:
     thing = files["types.yaml"]["types"]["Thing"]
     thing["fields"]["name"]["request"] = EXTRA_FIELD_REQUEST  # a request variant, and a conditional rule
     thing["rules"] = [EXTRA_RULE]
+    files["api.yaml"]["api"]["publication"] = dict(PUBLICATION)  # the 3GPP profile's text too
     return files
 
 

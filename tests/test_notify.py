@@ -495,3 +495,41 @@ def test_tombstone_retention_moves_the_reset_point(tmp_path: Path) -> None:
             store.purge_tombstones(ctx, "nonsense")
     finally:
         store.close()
+
+
+def _warnings_about(caplog: pytest.LogCaptureFixture, url: str) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.name == "refstore.notify" and url in r.getMessage()]
+
+
+def test_failed_deliveries_are_logged_rate_limited(
+    running: Running, rec: Receiver, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Each failed delivery is a warning naming the subscription, its notifyURL and the reason, at most one per
+    subscription per log_interval (60 s) with the failures in between counted, and always the expiry."""
+    caplog.set_level("WARNING", logger="refstore.notify")
+    box = Box(running, "n9@example.test")
+    url = rec.url("n9")
+    rec.answer["n9"] = 503
+    sub = SyncClient(box.http, box.url).subscribe(url, restartToken="rt-0")
+    sid = sub["resourceURL"].rsplit("/", 1)[1]
+    box.obj("/")
+    assert wait_until(lambda: box.http.get(sub["resourceURL"]).status_code == 404)  # max_attempts (3) failures
+    assert rec.refused["n9"] == 3
+    assert wait_until(lambda: len(_warnings_about(caplog, url)) == 2)
+    first, last = _warnings_about(caplog, url)
+    assert f"subscription {sid} to {url} failed: HTTP 503" in first and "failure 1 in a row" in first
+    assert "subscription expires" in last and "1 more failure(s) since the last warning" in last
+
+
+def test_a_certificate_failure_names_notify_ca(tmp_path: Path, rec: Receiver, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level("WARNING", logger="refstore.notify")
+    settings = NotifySettings(retry_base=0.05, retry_max=0.2, max_attempts=1, poll_interval=0.2)  # no receiver CA
+    with https_server(tmp_path, KEYS, {"notify": settings}) as store:
+        box = Box(store, "n10@example.test")
+        url = rec.url("n10")
+        sub = SyncClient(box.http, box.url).subscribe(url, restartToken="rt-0")
+        box.obj("/")
+        assert wait_until(lambda: box.http.get(sub["resourceURL"]).status_code == 404)
+        assert wait_until(lambda: len(_warnings_about(caplog, url)) == 1)
+        (warning,) = _warnings_about(caplog, url)
+        assert "CERTIFICATE_VERIFY_FAILED" in warning and "nmsgen serve --notify-ca" in warning

@@ -19,7 +19,7 @@ import pytest
 from mcdata_store import models
 from mcdata_store.client import BearerTokenAuth, ClientCredentialsAuth, Forbidden, MessageStoreClient
 
-from .conftest import child_env
+from .conftest import ROOT, child_env
 from .support import free_port
 
 
@@ -57,6 +57,7 @@ def dev_serve(tmp: Path, *options: str) -> Iterator[dict[str, str]]:
     info = dict(re.findall(r"^  ([^:]+): (\S+)", banner, re.MULTILINE))
     info["banner"] = banner
     info["root"] = f"https://localhost:{port}"
+    info["cwd"] = str(tmp)
     try:
         yield info
     finally:
@@ -182,3 +183,30 @@ def test_serve_options_set_the_deployment_settings(tmp_path: Path) -> None:
         old.maximum_version = ssl.TLSVersion.TLSv1_2
         with pytest.raises(httpx.ConnectError):
             httpx.get(f"{box}/folders/operations/pathToId", params={"path": "/In"}, verify=old)
+
+
+def readme_walkthrough() -> str:
+    text = (ROOT / "README.md").read_text()
+    section = text.split("## Try it in two minutes", 1)[1]
+    return section.split("```python\n", 1)[1].split("```", 1)[0]
+
+
+@pytest.mark.clause("24.282-21.1-CR1")
+def test_the_readme_walkthrough_runs_twice_in_a_row(dev_server: dict[str, str]) -> None:
+    """The README's code as written (only its server address is this test's port), run from the folder the dev
+    server was started in (it reads the secret and CA from .nmsgen-dev/ there): twice, the second time on the
+    Inbox the first one made, without error."""
+    code = readme_walkthrough()
+    assert 'ROOT, CA = "https://127.0.0.1:8443", ".nmsgen-dev/dev-ca.pem"' in code
+    code = code.replace("https://127.0.0.1:8443", dev_server["root"])
+    printed = []
+    for _ in range(2):
+        r = subprocess.run(
+            [sys.executable, "-c", code], cwd=dev_server["cwd"], env=child_env(),
+            capture_output=True, text=True, timeout=120, check=False,
+        )  # fmt: skip
+        assert r.returncode == 0, r.stderr[-3000:]
+        assert "Traceback" not in r.stderr
+        printed.append(r.stdout.splitlines())
+    assert len(printed[1]) == len(printed[0]) + 1  # one more object, in the same Inbox
+    assert len({line.split()[1] for line in printed[1]}) == 1

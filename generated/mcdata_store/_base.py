@@ -10,13 +10,50 @@
 * Refuses JSON null for a member the model does not make nullable (``x-nmsgen-nullable``): an optional
   member is absent, not null (``{"clientCorrelator": null}`` is invalid input).
 * :meth:`NmsModel.to_wire` writes the NMS JSON encoding: only the members that were set, by name.
+* Forward compatibility of what a client *reads*: inside ``with tolerant():`` (the generated client parses every
+  answer so) a member the model does not know is kept in ``model_extra`` instead of refused, and an enumeration
+  value it does not know becomes a member of its own (``value`` is the string the server sent), so a
+  vendor-extended server or a later version of the API does not break the client. Outside it (the server
+  reading requests) unknown members and values are refused, as the NMS schema says.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from enum import StrEnum
 from typing import Any, Self
 
-from pydantic import BaseModel, model_validator
+from pydantic import BaseModel, ModelWrapValidatorHandler, model_validator
+
+_TOLERANT: ContextVar[bool] = ContextVar("nms_tolerant", default=False)
+
+
+@contextmanager
+def tolerant() -> Iterator[None]:
+    """Read NMS values as a forward-compatible client does: unknown members kept in ``model_extra``, unknown
+    enumeration values kept as they are. Never used to read a request."""
+    token = _TOLERANT.set(True)
+    try:
+        yield
+    finally:
+        _TOLERANT.reset(token)
+
+
+class NmsEnum(StrEnum):
+    """Base of every generated enumeration: a value it does not know is refused, or inside :func:`tolerant`
+    read as a new member whose ``value`` (and ``name``) is the string received."""
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        if not _TOLERANT.get() or not isinstance(value, str):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = value
+        member._value_ = value
+        return member
+
 
 CHOICES_KEY = "x-nmsgen-choices"
 RULES_KEY = "x-nmsgen-rules"
@@ -24,6 +61,19 @@ NULLABLE_KEY = "x-nmsgen-nullable"
 
 
 class NmsModel(BaseModel):
+    @model_validator(mode="wrap")
+    @classmethod
+    def _keep_unknown(cls, data: Any, handler: ModelWrapValidatorHandler[Self]) -> Self:
+        if not _TOLERANT.get() or not isinstance(data, dict):
+            return handler(data)
+        known = set(cls.model_fields) | {f.alias for f in cls.model_fields.values() if f.alias}
+        unknown = {k: v for k, v in data.items() if k not in known}
+        if not unknown:
+            return handler(data)
+        value = handler({k: v for k, v in data.items() if k in known})
+        object.__setattr__(value, "__pydantic_extra__", unknown)  # read by model_extra; never written back
+        return value
+
     @model_validator(mode="before")
     @classmethod
     def _refuse_null(cls, data: Any) -> Any:

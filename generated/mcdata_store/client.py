@@ -14,8 +14,9 @@
 from __future__ import annotations
 
 import json
+import secrets
 import ssl
-from collections.abc import AsyncGenerator, AsyncIterator, Callable, Generator, Iterator
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Generator, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -26,7 +27,7 @@ import httpx_auth
 from pydantic import BaseModel
 
 from . import models
-from ._base import NmsModel
+from ._base import NmsModel, tolerant
 from .store import Answer, Payload
 
 # operationId -> {status: (body types, payload?)} of its outcomes
@@ -267,6 +268,24 @@ def _seg(value: str) -> str:
     return quote(value, safe="")
 
 
+def _payload_part(value: Payload | Sequence[Payload]) -> tuple[None, bytes, str]:
+    """A payload part as sent: one ``Payload`` as it is (its Content-Type exactly as given); several as one nested
+    ``multipart/mixed`` entity with a part per payload, each with its own Content-Type (OMA NMS 6.1: the
+    "attachments" part carries one part per payload part)."""
+    if isinstance(value, Payload):
+        return (None, value.content, value.media_type)
+    for p in value:
+        if any(c in p.media_type for c in "\r\n"):
+            raise ValueError(f"{p.media_type!r}: a media type is one line")
+    boundary = "nmsgen-" + secrets.token_hex(16)
+    while any(boundary.encode() in p.content for p in value):  # never inside a payload
+        boundary = "nmsgen-" + secrets.token_hex(16)
+    body = b"".join(
+        f"--{boundary}\r\nContent-Type: {p.media_type}\r\n\r\n".encode() + p.content + b"\r\n" for p in value
+    )
+    return (None, body + f"--{boundary}--\r\n".encode(), f"multipart/mixed; boundary={boundary}")
+
+
 def _json_body(root: str, value: BaseModel) -> bytes:
     """``{root: value}`` in the NMS JSON encoding (a simple type such as FolderName is a bare value)."""
     wire = value.to_wire() if isinstance(value, NmsModel) else value.model_dump(mode="json")
@@ -280,7 +299,8 @@ def _decode(op_id: str, response: httpx.Response) -> Any:
     if status not in outcomes:
         error = None
         try:
-            error = models.RequestErrorBody.model_validate_json(response.content).requestError
+            with tolerant():
+                error = models.RequestErrorBody.model_validate_json(response.content).requestError
         except ValueError:
             pass
         raise ERRORS.get(status, NmsApiError)(status, error, response.headers.get("www-authenticate", ""))
@@ -290,11 +310,15 @@ def _decode(op_id: str, response: httpx.Response) -> Any:
     body: Any = None
     if types and response.content:
         data = json.loads(response.content)
-        (root,) = data
+        known = [k for k in data if k in ROOTS] if isinstance(data, dict) else []
+        if len(known) != 1:  # members beside the root element are a later version's: kept in model_extra
+            raise NmsApiError(status, None)
+        root = known[0]
         cls, type_name = ROOTS[root]
         if type_name not in types:
             raise NmsApiError(status, None)
-        body = getattr(cls.model_validate(data), root)
+        with tolerant():  # unknown members and enumeration values are kept, not refused (_base.py)
+            body = getattr(cls.model_validate(data), root)
         if type_name == "Empty":
             body = None
     if len(outcomes) > 1:
@@ -343,7 +367,7 @@ class MessageStoreClient(_Base):
         return _decode(op_id, response)
 
     def create_object(
-        self, body: models.Object, *, attachments: Payload | None = None
+        self, body: models.Object, *, attachments: Payload | Sequence[Payload] | None = None
     ) -> models.Reference | models.Object:
         """Create (store) an object with its payload. (CreateObject; clauses OMA-NMS-6.1, 24.282-21.1-CR3, 23.282-7.13.1-R4, 23.282-7.13.1-R5, 23.282-7.13.3.8-R1, 23.282-7.13.3.16-R1)."""
         return self._call(  # type: ignore[no-any-return]
@@ -354,11 +378,7 @@ class MessageStoreClient(_Base):
                 {
                     "files": [
                         ("root-fields", (None, _json_body("object", body), "application/json")),
-                        *(
-                            [("attachments", (None, attachments.content, attachments.media_type))]
-                            if attachments is not None
-                            else []
-                        ),
+                        *([("attachments", _payload_part(attachments))] if attachments is not None else []),
                     ]
                 }
                 if attachments is not None
@@ -704,7 +724,7 @@ class AsyncMessageStoreClient(_Base):
         return _decode(op_id, response)
 
     async def create_object(
-        self, body: models.Object, *, attachments: Payload | None = None
+        self, body: models.Object, *, attachments: Payload | Sequence[Payload] | None = None
     ) -> models.Reference | models.Object:
         """Create (store) an object with its payload. (CreateObject; clauses OMA-NMS-6.1, 24.282-21.1-CR3, 23.282-7.13.1-R4, 23.282-7.13.1-R5, 23.282-7.13.3.8-R1, 23.282-7.13.3.16-R1)."""
         return await self._call(  # type: ignore[no-any-return]
@@ -715,11 +735,7 @@ class AsyncMessageStoreClient(_Base):
                 {
                     "files": [
                         ("root-fields", (None, _json_body("object", body), "application/json")),
-                        *(
-                            [("attachments", (None, attachments.content, attachments.media_type))]
-                            if attachments is not None
-                            else []
-                        ),
+                        *([("attachments", _payload_part(attachments))] if attachments is not None else []),
                     ]
                 }
                 if attachments is not None

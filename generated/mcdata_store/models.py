@@ -3,12 +3,11 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import ConfigDict, Field, RootModel
 
-from mcdata_store._base import NmsModel
+from mcdata_store._base import NmsEnum, NmsModel
 
 
 class ValueItem(RootModel[str]):
@@ -259,7 +258,7 @@ class Link(NmsModel):
     href: Annotated[str, Field(description="URL of the related resource.", max_length=2048)]
 
 
-class ListFilterEnum(StrEnum):
+class ListFilterEnum(NmsEnum):
     """
     Values of the listFilter query parameter of GET /folders/{folderId}: which child lists the response includes (absent = neither subFolders nor objects).
 
@@ -275,7 +274,7 @@ class ListFilterEnum(StrEnum):
     All = "All"
 
 
-class LogicalOperatorEnum(StrEnum):
+class LogicalOperatorEnum(NmsEnum):
     """
     How the criteria of a SearchCriteria are combined (absent = And).
 
@@ -327,7 +326,7 @@ class NmsSubscriptionUpdateBody(NmsModel):
     nmsSubscriptionUpdate: NmsSubscriptionUpdate
 
 
-class NotificationFormat(StrEnum):
+class NotificationFormat(NmsEnum):
     """
     Format of the notification bodies of a subscription (REST_NetAPI_Common).
 
@@ -341,7 +340,7 @@ class NotificationFormat(StrEnum):
     JSON = "JSON"
 
 
-class OperationEnum(StrEnum):
+class OperationEnum(NmsEnum):
     """
     Flag operation of a bulkUpdate request (later NMS version, implementations only).
 
@@ -488,7 +487,7 @@ class ResetBox(RootModel[dict[str, Any]]):
     root: Annotated[dict[str, Any], Field(max_length=0)]
 
 
-class SearchTypeEnum(StrEnum):
+class SearchTypeEnum(NmsEnum):
     """
     Kind of a search criterion (object search, folder search, subscription filter). The TS14 list, with PresetSearch and without Conversation.
 
@@ -533,7 +532,7 @@ class ServiceException(NmsModel):
     ] = None
 
 
-class SortOrderEnum(StrEnum):
+class SortOrderEnum(NmsEnum):
     """
     Sort order of a sort criterion (absent = Descending).
 
@@ -547,7 +546,7 @@ class SortOrderEnum(StrEnum):
     Descending = "Descending"
 
 
-class SortTypeEnum(StrEnum):
+class SortTypeEnum(NmsEnum):
     """
     What a sort criterion sorts by.
 
@@ -561,7 +560,7 @@ class SortTypeEnum(StrEnum):
     Attribute = "Attribute"
 
 
-class YesEnum(StrEnum):
+class YesEnum(NmsEnum):
     """
     Value of the path query parameter of GET /folders/{folderId}: include the folder's path (absent = no path in the response).
 

@@ -370,3 +370,20 @@ def invalid_pattern(model: m.Model, d: Diagnostics) -> None:
             re.compile(pattern)
         except (re.error, OverflowError, RecursionError) as e:
             d.error("invalid-value", f"pattern {pattern!r} of {what} is not a regular expression: {e}", pos)
+
+
+PUBLICATION_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,99}")
+
+
+def unsafe_publication_name(model: m.Model, d: Diagnostics) -> None:
+    """api.publication.name becomes a file name (generated/openapi/<name>.yaml) and the document's title: letters,
+    digits and '_', starting with a letter, as 3GPP names its API files."""
+    pub = model.api.publication
+    if pub is None or PUBLICATION_NAME.fullmatch(pub.name):
+        return
+    d.error(
+        "unsafe-name",
+        f"api.publication.name {pub.name!r} is not a 3GPP API file name",
+        model.value_positions.get("api.publication", model.api_position),
+        "letters, digits and '_', starting with a letter, e.g. TS24282_MCData_MessageStore",
+    )

@@ -23,6 +23,7 @@ RULES: tuple[Rule, ...] = (
     naming.unsafe_path,
     naming.unsafe_package,
     naming.unversionable_package,
+    naming.unsafe_publication_name,
     naming.invalid_pattern,
     references.duplicate_operation_id,
     references.undeclared_path_parameter,

@@ -81,7 +81,18 @@ def _datamodel_codegen(view: str, package: str) -> str:
             custom_file_header=HEADER + "\n# pydantic v2 models of the NMS types, made by datamodel-code-generator.\n",
         )
     assert isinstance(code, str)
-    return code
+    return _open_enums(code, package)
+
+
+def _open_enums(code: str, package: str) -> str:
+    """Every enumeration on the generated base ``NmsEnum`` (``_base.py``): a client reading an answer inside
+    ``tolerant()`` keeps a value it does not know instead of failing."""
+    base_import = f"from {package}._base import NmsModel\n"
+    if "(StrEnum):" not in code:
+        return code
+    assert "from enum import StrEnum\n" in code and base_import in code, "datamodel-code-generator output changed"
+    code = code.replace("from enum import StrEnum\n", "").replace("(StrEnum):", "(NmsEnum):")
+    return code.replace(base_import, f"from {package}._base import NmsEnum, NmsModel\n")
 
 
 def emit(ix: Index, document: dict[str, Any]) -> dict[str, str]:

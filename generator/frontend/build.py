@@ -230,7 +230,7 @@ def build(parsed: list[tuple[LoadedFile, s.SpecFile]], diags: Diagnostics) -> m.
     api_spec, api_pos = api
     prefix = _path_prefix(api_spec, api_pos, diags)
     api_file = next(f for f, sp in parsed if sp.api is api_spec)
-    for key in ("package", "version", "base_path", "server_url", "base_variables"):
+    for key in ("package", "version", "base_path", "server_url", "base_variables", "publication"):
         b.values[f"api.{key}"] = api_file.where(("api", key))
     base_params: list[m.Parameter] = []
     for i, p in enumerate(api_spec.base_parameters):
@@ -385,6 +385,7 @@ def build(parsed: list[tuple[LoadedFile, s.SpecFile]], diags: Diagnostics) -> m.
         base_parameters=tuple(base_params),
         common_responses=tuple(_response(x) for x in api_spec.common_responses),
         method_not_allowed=_response(api_spec.method_not_allowed),
+        publication=_node(m.Publication, api_spec.publication) if api_spec.publication else None,
     )
     return m.Model(
         api=api_ir,

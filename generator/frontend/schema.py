@@ -244,6 +244,19 @@ class LimitsIn(In):
     payload: int = 64 * 1024 * 1024  # bytes of a payload or attachment
 
 
+class PublicationIn(In):
+    """How the API is published as a 3GPP OpenAPI file (``nmsgen openapi --profile 3gpp``)."""
+
+    name: str  # the API name: info.title and the file name (<name>.yaml), e.g. TS24282_MCData_MessageStore
+    spec: str  # the specification, e.g. "3GPP TS 24.282"
+    spec_version: str  # its version the file is aligned with, e.g. "18.0.0"
+    spec_version_source: str  # where that version comes from (not published; the README says it)
+    spec_title: str  # "Mission Critical Data (MCData) signalling control; Protocol specification"
+    spec_url: str  # the 3GPP archive folder of the specification
+    description: str  # info.description of the published file (the copyright line is added after it)
+    copyright_year: int  # the year of the (c) line (fixed in the model: the output is deterministic)
+
+
 class ApiIn(In):
     title: str
     version: str
@@ -260,6 +273,7 @@ class ApiIn(In):
     common_responses: list[ResponseIn] = Field(default_factory=list)  # added to every operation
     method_not_allowed: ResponseIn  # the 405 answer, documented on every operation with its Allow value
     license: dict[str, str] = Field(default_factory=dict)
+    publication: PublicationIn | None = None  # the 3GPP publication profile; absent: `--profile 3gpp` refused
 
 
 # ---------------------------------------------------------------- auth

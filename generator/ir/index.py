@@ -422,7 +422,11 @@ def _client_call(op: OperationView) -> tuple[tuple[Code, ...], Code]:
         args.append(f"body: {op.request_inner}")
     elif op.request == "multipart":
         args.append(f"body: {op.root_part.inner}")
-    keyword = [f"{p.py}: {p.annotation}" + (" = ()" if p.array else " = None") for p in op.payload_parts]
+    keyword = [
+        f"{p.py}: {'Payload | Sequence[Payload] | None' if not p.array else p.annotation}"
+        + (" = ()" if p.array else " = None")
+        for p in op.payload_parts
+    ]  # a single payload part may carry several payloads: the client nests them (multipart/mixed)
     keyword = [k.replace("list[Payload | None] = ()", "tuple[Payload | None, ...] = ()") for k in keyword]
     for q in op.query_params:
         if q.required:
@@ -455,7 +459,7 @@ def _client_call(op: OperationView) -> tuple[tuple[Code, ...], Code]:
                     f'"application/octet-stream")) for x in {p.py})'
                 )
             else:
-                parts.append(f"*([({name}, (None, {p.py}.content, {p.py}.media_type))] if {p.py} is not None else [])")
+                parts.append(f"*([({name}, _payload_part({p.py}))] if {p.py} is not None else [])")
         files = "files=[" + ", ".join(parts) + "]"
         if op.request == "json-or-multipart":
             cond = " or ".join(f"{p.py} is not None" for p in op.payload_parts) or "False"

@@ -307,6 +307,20 @@ class Limits:
 
 
 @dataclass(frozen=True)
+class Publication:
+    """How the API is published as a 3GPP OpenAPI file (``nmsgen openapi --profile 3gpp``)."""
+
+    name: str  # the API name: info.title and the file name
+    spec: str
+    spec_version: str
+    spec_version_source: str
+    spec_title: str
+    spec_url: str
+    description: str
+    copyright_year: int
+
+
+@dataclass(frozen=True)
 class Api:
     title: str
     version: str
@@ -323,6 +337,7 @@ class Api:
     common_responses: tuple[Response, ...]  # added to every operation
     method_not_allowed: Response  # the 405 answer, documented on every operation with its Allow value
     license: dict[str, str]
+    publication: Publication | None = None
 
 
 # ---------------------------------------------------------------- auth

@@ -6,7 +6,14 @@ it) and the clauses it realises, each clause linked to its row of the traceabili
 every schema; every open point, visibly flagged wherever it touches an operation, schema or clause.
 
 Text from the model is data: the HTML template autoescapes everything it prints (``escape.html``,
-markupsafe's escaping: ``& < > " '`` as character references, in text and quoted attribute values).
+markupsafe's escaping: ``& < > " '`` as character references, in text and quoted attribute values);
+descriptions are Markdown rendered by markdown-it-py with raw HTML, images and links off
+(``escape.markdown_html``), and the search index is JSON escaped for a script element (``escape.json_script``).
+
+What a reader gets beyond the document: a search box (operations, schemas, clauses, open points, change
+requests), the sidebar in resource order (R1...R21) with the schemas each resource carries, the parts of
+multipart bodies, a curl example and the generated Python client's call per operation, and each change request
+of ``spec/changes/`` with links to and from the operations it touches.
 """
 
 from __future__ import annotations
@@ -14,12 +21,17 @@ from __future__ import annotations
 import json
 import re
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import jinja2
+import markupsafe
 
 from .. import escape
+from ..diagnostics import Diagnostics
 from ..emit.render import TEMPLATES
+from ..frontend import overlay as overlays
+from ..ir import model as m
 from ..ir.index import Index
 from ..ir.names import CLAUSES_KEY, INTERFACES_KEY, OPEN_POINTS_KEY
 from . import trace as tracing
@@ -40,7 +52,16 @@ def _env() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["anchor"] = anchor
+    env.filters["md"] = escape.markdown_html
+    env.filters["wbr"] = breakable
     return env
+
+
+def breakable(text: str) -> markupsafe.Markup:
+    """``text`` escaped, with a line-break opportunity (``<wbr>``) after each ``/``, ``::`` and ``_`` of a long
+    token (a path, a test id), so a table column need not be as wide as the whole token."""
+    parts = re.split(r"(?<=/)|(?<=::)|(?<=_)", text)
+    return markupsafe.Markup("<wbr>").join(escape.html(p) for p in parts if p)
 
 
 def anchor(kind: str, name: str) -> str:
@@ -48,10 +69,55 @@ def anchor(kind: str, name: str) -> str:
     return f"{kind}-" + re.sub(r"[^0-9A-Za-z._-]", "_", name)
 
 
-def _prose(text: str) -> list[str]:
-    """Description paragraphs without the 'Clauses:' / 'Open points:' trailers (shown as links instead)."""
+def _prose(text: str) -> str:
+    """A description (Markdown) without the 'Clauses:' / 'Open points:' trailers (shown as links instead)."""
     paras = [p.strip() for p in (text or "").split("\n\n")]
-    return [p for p in paras if p and not p.startswith(("Clauses:", "Open points:"))]
+    return "\n\n".join(p for p in paras if p and not p.startswith(("Clauses:", "Open points:")))
+
+
+def _shell(text: str) -> str:
+    """``text`` as one single-quoted shell word."""
+    return "'" + text.replace("'", "'\\''") + "'"
+
+
+def _curl(method: str, path: str, op: dict[str, Any]) -> str:
+    """A curl command for ``op``: path variables as shell variables, the first JSON example as the body."""
+    url = "$API_ROOT/nms/v1" + re.sub(r"\{([A-Za-z_][A-Za-z0-9_]*)\}", r"${\1}", path)
+    query = [p["name"] for p in op.get("parameters", []) if p["in"] == "query" and p.get("required")]
+    if query:
+        url += "?" + "&".join(f"{q}=${{{q}}}" for q in query)
+    lines = [f'curl -X {method} "{url}"', '-H "Authorization: Bearer $TOKEN"']
+    content = op.get("requestBody", {}).get("content", {})
+    if "application/json" in content:
+        examples = content["application/json"].get("examples", {})
+        value = next(iter(sorted(examples.items())))[1]["value"] if examples else {}
+        lines += ['-H "Content-Type: application/json"', "-d " + _shell(json.dumps(value, separators=(",", ":")))]
+    elif "multipart/form-data" in content:
+        media = content["multipart/form-data"]
+        for name in media["schema"].get("properties", {}):
+            ctype = media.get("encoding", {}).get(name, {}).get("contentType", "application/octet-stream")
+            if ctype.startswith("application/json"):
+                lines.append("-F " + _shell(f"{name}=<{name}.json;type={ctype}"))
+            else:
+                lines.append("-F " + _shell(f"{name}=@{name}.bin;type={ctype.split(',')[0].strip()}"))
+    return " \\\n  ".join(lines)
+
+
+def _parts(content: dict[str, Any]) -> list[dict[str, Any]]:
+    """The parts of a multipart/form-data body: name, content type, type, required, description."""
+    schema = content.get("schema", {})
+    required = set(schema.get("required", []))
+    return [
+        {
+            "name": name,
+            "media": content.get("encoding", {}).get(name, {}).get("contentType", ""),
+            "type": _type_label(prop),
+            "required": name in required,
+            "array": prop.get("type") == "array",
+            "prose": _prose(prop.get("description", "")),
+        }
+        for name, prop in schema.get("properties", {}).items()
+    ]
 
 
 def _ref_name(schema: dict[str, Any]) -> str | None:
@@ -97,6 +163,7 @@ def _operations(document: dict[str, Any]) -> list[dict[str, Any]]:
                 bodies.append(
                     {
                         "media": media,
+                        "parts": _parts(content) if media.startswith("multipart/") else [],
                         "type": _type_label(content.get("schema", {})),
                         "examples": [
                             {"name": n, "summary": e.get("summary", ""), "json": json.dumps(e["value"], indent=2)}
@@ -133,6 +200,7 @@ def _operations(document: dict[str, Any]) -> list[dict[str, Any]]:
                     "clauses": op.get(CLAUSES_KEY, []),
                     "open_points": op.get(OPEN_POINTS_KEY, []),
                     "callbacks": sorted(op.get("callbacks", {})),
+                    "curl": _curl(method.upper(), path, op),
                 }
             )
     return out
@@ -163,13 +231,118 @@ def _schemas(document: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-def emit(ix: Index, document: dict[str, Any], trace: tracing.Trace) -> dict[str, str]:
+def _schema_refs(op: dict[str, Any]) -> list[str]:
+    """The schemas an operation carries (request bodies and their parts, success answers), in order."""
+    names: list[str] = []
+    for b in op["bodies"]:
+        names += [x for x in [b["type"]["ref"], *(p["type"]["ref"] for p in b["parts"])] if x]
+    for r in op["responses"]:
+        if r["status"].startswith("2"):
+            names += [b["type"]["ref"] for b in r["bodies"] if b["type"]["ref"]]
+    return list(dict.fromkeys(names))
+
+
+def _touched(model: m.Model, ov: overlays.Overlay, ops: list[dict[str, Any]]) -> list[str]:
+    """The operations a change request touches: those it names, and those that cite a clause, list an interface
+    or use a security scheme it adds or changes (or every operation, for the base parameters and the auth
+    section)."""
+    keys = [(o.key.partition(":")[0], o.key.partition(":")[2]) for o in ov.ops]
+    out = []
+    for op in ops:
+        for kind, name in keys:
+            if (
+                (kind == "operation" and name == op["id"])
+                or (kind == "clause" and name in op["clauses"])
+                or (kind == "interface" and name in op["interfaces"])
+                or (kind == "scheme" and name in op["security"])
+                or kind in ("base-parameter", "section")
+            ):
+                out.append(op["id"])
+                break
+    return out
+
+
+def _changes(model: m.Model, spec: Path | None, ops: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each change request of ``spec/changes/`` with the operations it touches (none without ``spec``)."""
+    if spec is None:
+        return []
+    out = []
+    for cid in overlays.available(spec):
+        ov = overlays.read(spec, cid, Diagnostics())
+        if ov is None:
+            continue
+        c = ov.change
+        out.append(
+            {
+                "id": c.id,
+                "title": c.title,
+                "rows": [
+                    ("Specification", c.spec),
+                    ("CR", c.cr),
+                    ("Revision", c.revision),
+                    ("Category", c.category or "-"),
+                    ("Release", c.release or "-"),
+                    ("Source meeting", c.meeting),
+                    ("Source TDoc", c.tdoc),
+                    ("State", c.state),
+                ],
+                "summary": c.summary,
+                "state": c.state,
+                "operations": _touched(model, ov, ops),
+                "report": f"generated/changes/{c.id}.md",
+                "command": f"nmsgen diff spec-{c.id} spec"
+                if c.state == "incorporated"
+                else f"nmsgen diff spec spec+{c.id}",
+            }
+        )
+    return out
+
+
+def _search_index(
+    ops: list[dict[str, Any]],
+    schemas: list[dict[str, Any]],
+    rows: list[Any],
+    open_points: list[dict[str, Any]],
+    changes: list[dict[str, Any]],
+) -> list[list[str]]:
+    """[kind, label, anchor, text searched] for the page's search box."""
+    out = [["operation", f"{o['id']} — {o['method']} {o['path']}", anchor("operation", o["id"]),
+            f"{o['summary']} {o['tag']}"] for o in ops]  # fmt: skip
+    out += [["schema", s["name"], anchor("schema", s["name"]), s["prose"][:300]] for s in schemas]
+    out += [["clause", f"{r.clause} ({r.source} {r.section})", anchor("clause", r.clause), r.text[:300]] for r in rows]
+    out += [["open point", f"{p['id']}: {p['title']}", anchor("openpoint", p["id"]), p["question"][:300]]
+            for p in open_points]  # fmt: skip
+    out += [["change request", f"{c['id']}: {c['title']}", anchor("change", c["id"]), c["summary"][:300]]
+            for c in changes]  # fmt: skip
+    return out
+
+
+def emit(ix: Index, document: dict[str, Any], trace: tracing.Trace, spec: Path | None = None) -> dict[str, str]:
     model = ix.model
     summary = tracing.summary(trace)
     ops = _operations(document)
-    tags: dict[str, list[dict[str, Any]]] = {}
+    by_id = {op["id"]: op for op in ops}
+    views = {v.id: v for v in ix.operations}
     for op in ops:
-        tags.setdefault(op["tag"], []).append(op)
+        view = views.get(op["id"])
+        if view is not None:
+            args = [a.split(":")[0].split("=")[0].strip() for a in view.client_args]
+            op["python"] = f"c.{view.name}({', '.join(a for a in args if a != '*')})"
+            op["python_signature"] = f"def {view.name}({', '.join(view.client_args)})"
+    resources = []
+    for r in model.resources:
+        mine = [by_id[o.id] for o in r.operations if o.id in by_id]
+        resources.append(
+            {
+                "id": r.id,
+                "name": r.name,
+                "kind": r.kind,
+                "anchor": anchor("resource", r.id),
+                "operations": mine,
+                "schemas": list(dict.fromkeys(x for op in mine for x in _schema_refs(op))),
+                "callback_of": [op.id for res in model.resources for op in res.operations if r.id in op.callbacks],
+            }
+        )
     open_points = [
         {
             "id": p.id,
@@ -186,6 +359,12 @@ def emit(ix: Index, document: dict[str, Any], trace: tracing.Trace) -> dict[str,
     ]
     op_ids = {op["id"] for op in ops}
     schema_names = set(document["components"]["schemas"])
+    changes = _changes(model, spec, ops)
+    changes_of: dict[str, list[dict[str, Any]]] = {}
+    for c in changes:
+        for o in c["operations"]:
+            changes_of.setdefault(o, []).append(c)
+    schemas = _schemas(document)
 
     def affect_link(target: str) -> str | None:
         kind, _, name = target.partition(":")
@@ -206,9 +385,9 @@ def emit(ix: Index, document: dict[str, Any], trace: tracing.Trace) -> dict[str,
             schemes=document["components"].get("securitySchemes", {}),
             interfaces=model.auth.interfaces,
             settings=model.auth.settings,
-            tags=tags,
+            resources=resources,
             operations=ops,
-            schemas=_schemas(document),
+            schemas=schemas,
             rows=trace.rows,
             summary=summary,
             failing=[r.clause for r in tracing.failing(trace)],
@@ -216,6 +395,9 @@ def emit(ix: Index, document: dict[str, Any], trace: tracing.Trace) -> dict[str,
             open_point_status={p["id"]: p["status"] for p in open_points},
             affect_link=affect_link,
             loc=tracing.location_text,
+            changes=changes,
+            changes_of=changes_of,
+            search_index=escape.json_script(_search_index(ops, schemas, trace.rows, open_points, changes)),
         )
     )
     return {PATH: html}

@@ -32,6 +32,7 @@ class NotifySettings:
     poll_interval: float = 1.0  # seconds between looks at the database (writes of other processes)
     senders: int = 4  # threads POSTing notifications (one subscription is never sent to concurrently)
     batch_max: int = EVENTS_MAX  # events per NmsEventList
+    log_interval: float = 60.0  # seconds between two warnings about the failed deliveries of one subscription
 
 
 def gives_up(settings: NotifySettings, status: int | None, failures: int) -> bool:
@@ -55,15 +56,18 @@ class HttpsPoster:
         )
         self._http = httpx.Client(verify=verify, timeout=settings.timeout, follow_redirects=False, trust_env=False)
 
-    def post(self, url: str, payload: dict[str, Any]) -> int | None:
-        """POST the notification; its HTTP status, or None when no answer came (refused, TLS, timeout)."""
-        if urlsplit(url).scheme.lower() != "https":
-            return 404  # notifications go over TLS only (TS 24.282 21.1): a non-https notifyURL cannot be served
+    def post(self, url: str, payload: dict[str, Any]) -> tuple[int | None, str]:
+        """POST the notification: its HTTP status (None when no answer came: refused, TLS, timeout) and, for a
+        failure, the reason in a few words."""
+        if urlsplit(url).scheme.lower() != "https":  # notifications go over TLS only (TS 24.282 21.1)
+            return 404, "the notifyURL is not https"
         try:
             with self._http.stream("POST", url, json=payload) as response:
-                return response.status_code  # the content is ignored (TS14 6.19.5): never read
-        except httpx.HTTPError:
-            return None
+                return response.status_code, f"HTTP {response.status_code}"  # content ignored (TS14 6.19.5)
+        except httpx.HTTPError as e:
+            detail = str(e) or type(e).__name__
+            hint = " (a private CA? nmsgen serve --notify-ca)" if "CERTIFICATE_VERIFY_FAILED" in detail else ""
+            return None, f"{type(e).__name__}: {detail[:200]}{hint}"
 
     def close(self) -> None:
         self._http.close()

@@ -3,15 +3,14 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import ConfigDict, Field, RootModel
 
-from mcdata_store._base import NmsModel
+from mcdata_store._base import NmsEnum, NmsModel
 
 
-class Colour(StrEnum):
+class Colour(NmsEnum):
     """
     A colour.
 

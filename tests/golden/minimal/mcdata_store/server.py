@@ -136,7 +136,8 @@ def _reply(op_id: str, request: Request, result: Any) -> Response:
     if payload:
         if not isinstance(body, Payload):
             raise RuntimeError(f"the store answered {op_id} without a Payload")
-        return Response(body.content, status_code=status, media_type=body.media_type, headers=headers)
+        # the Content-Type exactly as stored (media_type= would add "; charset=utf-8" to text/*)
+        return Response(body.content, status_code=status, headers={**headers, "Content-Type": body.media_type})
     if body is None or type(body).__name__ == "Empty":
         if "Empty" in types:
             return _json_response(status, {"empty": None}, headers)
