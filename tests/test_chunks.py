@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from generator import pipeline
 from generator.emit import chunks
-from generator.emit.openapi import yaml_dump
+from generator.emit.chunks import yaml_dump
 
 from .conftest import FIXTURES, ROOT
 

@@ -148,22 +148,22 @@ def test_docs_page_makes_only_what_its_matrix_reads(monkeypatch: pytest.MonkeyPa
 
     templates: list[str] = []
     formatted: list[str] = []
-    environment, run = rendering.environment, rendering.subprocess.run
+    environment, format_python = rendering.environment, rendering.format_python
 
     class Recording:
         def get_template(self, name: str) -> object:
             templates.append(name)
             return environment().get_template(name)
 
-    def ruff(cmd: list[str], **kwargs: object) -> object:
-        formatted.append(cmd[cmd.index("--stdin-filename") + 1])
-        return run(cmd, **kwargs)  # type: ignore[call-overload]
+    def formatting(*parts: rendering.Unformatted) -> dict[str, str]:
+        formatted.extend(path for part in parts for path in part.files if path.endswith(".py"))
+        return format_python(*parts)
 
     def no_trace_files(matrix: object) -> dict[str, str]:
         raise AssertionError("nmsgen docs renders the trace files")
 
     monkeypatch.setattr(rendering, "environment", Recording)
-    monkeypatch.setattr(rendering.subprocess, "run", ruff)
+    monkeypatch.setattr(pipeline, "format_python", formatting)
     monkeypatch.setattr(trace, "emit", no_trace_files)
     result = pipeline.check(FIXTURES / "minimal")
     assert result.model is not None and result.ok, result.diagnostics.render()

@@ -15,6 +15,8 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+import yaml
+
 from ..incremental import cache
 
 SPLIT = {(), ("paths",), ("components",), ("components", "schemas")}  # the mappings whose entries are pieces
@@ -78,3 +80,37 @@ def _yaml(mapping: dict[str, Any], path: Path_, dump: Callable[[Any], str]) -> s
 def _entry(path: Path_, key: str, value: Any, dump: Callable[[Any], str]) -> Callable[[], str]:
     """The text of one entry: dumped under its keys, with their lines cut off."""
     return lambda: dump(_wrapped(path, {key: value})).split("\n", len(path))[-1]
+
+
+# ------------------------------------------------------------------ the document files
+
+HEADER = "# generated from spec/ by nmsgen - do not edit\n"
+
+
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
+    """Block style for multi-line text, no anchors/aliases for shared values."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value and not any(c in value for c in "\r\t") and value == value.strip() else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _str)
+
+
+def yaml_dump(data: Any) -> str:
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False)
+
+
+def json_document(doc: dict[str, Any]) -> str:
+    """The text of an OpenAPI document as JSON (indent 2), joined from cached pieces."""
+    return json_text(doc) + "\n"
+
+
+def yaml_document(doc: dict[str, Any]) -> str:
+    """The text of an OpenAPI document as YAML (block style, no aliases) under the generated-file header."""
+    return HEADER + yaml_text(doc, yaml_dump)

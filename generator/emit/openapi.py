@@ -13,8 +13,6 @@ import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
-import yaml
-
 from ..ir import answers
 from ..ir import model as m
 from ..ir.index import Index
@@ -704,28 +702,7 @@ def build_document(ix: Index) -> Json:
     return doc
 
 
-class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
-    """Block style for multi-line text, no anchors/aliases for shared values."""
-
-    def ignore_aliases(self, data: Any) -> bool:
-        return True
-
-
-def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    style = "|" if "\n" in value and not any(c in value for c in "\r\t") and value == value.strip() else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
-_Dumper.add_representer(str, _str)
-
-
-def yaml_dump(data: Any) -> str:
-    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False)
-
-
 def emit(doc: Json) -> dict[str, str]:
     """The OpenAPI document ``doc`` as ``{relative path: text}`` (JSON and YAML), joined from the cached texts of
     its path items and schemas (:mod:`.chunks`: the same bytes as one dump)."""
-    text_json = chunks.json_text(doc) + "\n"
-    text_yaml = "# generated from spec/ by nmsgen - do not edit\n" + chunks.yaml_text(doc, yaml_dump)
-    return {"openapi/openapi.json": text_json, "openapi/openapi.yaml": text_yaml}
+    return {"openapi/openapi.json": chunks.json_document(doc), "openapi/openapi.yaml": chunks.yaml_document(doc)}

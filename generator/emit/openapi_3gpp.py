@@ -23,7 +23,7 @@ from collections import Counter
 from typing import Any
 
 from ..ir import model as m
-from . import openapi as emit_openapi
+from . import chunks
 
 OPENAPI_VERSION = "3.0.0"
 COPYRIGHT = "© {year}, 3GPP Organizational Partners (ARIB, ATIS, CCSA, ETSI, TSDSI, TTA, TTC). All rights reserved."
@@ -147,5 +147,5 @@ def emit(model: m.Model, document: Json) -> dict[str, str]:
     pub = model.api.publication
     if pub is None:
         return {}
-    text = emit_openapi.emit(transform(model, document))["openapi/openapi.yaml"]
+    text = chunks.yaml_document(transform(model, document))
     return {path(pub): text}
