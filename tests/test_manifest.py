@@ -111,6 +111,12 @@ MUTATIONS = [
         "out/trace/trace.json: stale",
         id="new-test",
     ),
+    pytest.param(
+        lambda p: (p / "tests" / "verified-citations.json").write_text('{"mutants": [], "citations": []}\n'),
+        "tests/verified-citations.json (mutation evidence): new",
+        "out/trace/trace.json: stale",
+        id="mutation-evidence",
+    ),
 ]
 
 

@@ -33,6 +33,7 @@ from . import cache
 MANIFEST = ".nmsgen-manifest"
 HEADER = "# files generated from spec/ by nmsgen - do not edit\n"
 INPUTS_HEADER = "# inputs they were generated from (nmsgen generate --check compares these first)\n"
+EVIDENCE = "verified-citations.json"  # the mutation evidence in the tests folder (reports/mutants.py reads it)
 TEMPLATES = bundled("templates")  # the folder emit/render.py loads templates from
 TOOLS = ("datamodel-code-generator", "nmsgen", "ruff")  # pinned: their versions fix the output bytes
 
@@ -90,8 +91,12 @@ def test_files(tests_dir: Path, root: Path) -> list[tuple[Path, str]]:
     for path in sorted(tests_dir.rglob("test_*.py")):
         if any(g in path.parents for g in generated):
             continue
-        out.append((path, path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()))
+        out.append((path, _name(path, root)))
     return out
+
+
+def _name(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
 
 
 def markers(path: Path, rel: str) -> bytes:
@@ -127,6 +132,9 @@ def inputs(
                 found[("markers", rel)] = _sha(markers(path, rel))
             except (OSError, ValueError, SyntaxError):  # the matrix reports it (if the model gets that far)
                 found[("markers", rel)] = _hash_file(path)
+        evidence = tests / EVIDENCE  # which citations count as tested (the matrix applies it)
+        if evidence.is_file():
+            found[("evidence", _name(evidence, root or Path.cwd()))] = _hash_file(evidence)
     found.update({("tool", t): version(t) for t in TOOLS})
     found.update({("option", f"--with {c}"): "applied" for c in with_})
     found.update({("option", f"--without {c}"): "reverted" for c in without})
@@ -142,7 +150,7 @@ def _hash_file(path: Path) -> str:
 
 def changed(recorded: Inputs, current: Inputs) -> list[str]:
     """What differs between two records of inputs, as a reader would name it."""
-    what = {"markers": " (clause markers)", "tool": " (version)", "option": ""}
+    what = {"markers": " (clause markers)", "evidence": " (mutation evidence)", "tool": " (version)", "option": ""}
     out = []
     for kind, name in sorted(set(recorded) | set(current), key=lambda k: (k[1], k[0])):
         before, now = recorded.get((kind, name)), current.get((kind, name))

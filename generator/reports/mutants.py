@@ -31,13 +31,15 @@ from pathlib import Path
 
 from ..emit import client as emit_client
 from ..emit import server as emit_server
+from ..incremental import manifest
 from ..ir import index
 from ..ir import model as m
 from ..write import write_file
 from .trace import Citation, Trace, mark_unverified
 
+EVIDENCE = manifest.EVIDENCE  # in the tests folder; an input of every run the manifest records
+
 KIT_FILES = "generated/conformance/"  # how the matrix names the kit's test files (reports/trace.py)
-EVIDENCE = "verified-citations.json"  # in the tests folder
 KINDS = ("rule", "challenge", "interface")
 
 # between the runs and their pytest plugin (nmsrun/mutant_plugin.py): the environment it reads, and the JUnit
