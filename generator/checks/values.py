@@ -71,21 +71,13 @@ def invalid_values(model: m.Model, d: Diagnostics) -> None:
                     f.position,
                     "add 'array: true' or drop the limits",
                 )
-        for ch in t.choices:
-            for mem in ch.members:
+        named = [*(("choice", ch.members) for ch in t.choices), *(("rule", (r.field, *r.require)) for r in t.rules)]
+        for what, members in named:
+            for mem in members:
                 if mem not in t.field_names:
                     d.error(
                         "unknown-reference",
-                        f"choice of type {t.name!r} names unknown field {mem!r}",
-                        t.position,
-                        suggest(mem, set(t.field_names), "a field of the type"),
-                    )
-        for rule in t.rules:
-            for mem in (rule.field, *rule.require):
-                if mem not in t.field_names:
-                    d.error(
-                        "unknown-reference",
-                        f"rule of type {t.name!r} names unknown field {mem!r}",
+                        f"{what} of type {t.name!r} names unknown field {mem!r}",
                         t.position,
                         suggest(mem, set(t.field_names), "a field of the type"),
                     )
