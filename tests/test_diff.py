@@ -42,7 +42,7 @@ EXPECT: dict[str, tuple[list[tuple[str, str]], bool]] = {
     "field-narrowed": ([("field:Thing.name", "breaking")], True),
     "enum-value-removed": ([("enum-value:Colour.Blue", "breaking")], True),
     "enum-value-added-request": ([("enum-value:Colour.Green", "compatible")], False),
-    "enum-value-added-response": ([("enum-value:Severity.High", "breaking")], True),
+    "enum-value-added-response": ([("enum-value:Severity.High", "compatible")], False),
     "type-added": ([("type:Label", "compatible"), ("field:Thing.label", "compatible")], False),
     "auth-rule-added": ([("rule:nbf", "breaking"), ("challenge:box-mismatch", "breaking")], True),
     "clause-changed": ([("clause:C-2", "editorial"), ("clause:C-3", "editorial")], False),

@@ -213,7 +213,9 @@ def body_types(model: m.Model) -> set[str]:
     return out
 
 
-def _closure(model: m.Model, roots: set[str]) -> set[str]:
+def _closure(model: m.Model, roots: set[str], stays: str = "") -> set[str]:
+    """The types and enums reached from ``roots`` through fields, except those of ``stays`` access (a read-only
+    member never travels in requests: the server refuses it; a write-only one never in answers)."""
     seen: set[str] = set()
     todo = [r for r in roots if r]
     while todo:
@@ -223,7 +225,7 @@ def _closure(model: m.Model, roots: set[str]) -> set[str]:
         seen.add(name)
         t = model.types.get(name)
         if t is not None:
-            todo += [f.type for f in t.fields]
+            todo += [f.type for f in t.fields if f.access != stays]
             if t.base:
                 todo.append(t.base)
     return seen
@@ -246,9 +248,9 @@ def directions(model: m.Model) -> dict[str, frozenset[str]]:
     for rs in [*model.api.common_responses, model.api.method_not_allowed]:
         resp.update(b.type or "" for b in rs.bodies)
     out: dict[str, set[str]] = {}
-    for name in _closure(model, req):
+    for name in _closure(model, req, "read-only"):
         out.setdefault(name, set()).add("request")
-    for name in _closure(model, resp):
+    for name in _closure(model, resp, "write-only"):
         out.setdefault(name, set()).add("response")
     return {k: frozenset(v) for k, v in out.items()}
 

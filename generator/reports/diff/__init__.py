@@ -10,11 +10,18 @@ impact:
 * ``compatible`` — the wire contract grows in a way existing clients and servers accept;
 * ``editorial`` — text, citations and open points: no effect on the wire.
 
+Impacts are judged by what the generated client and server do: the client reads answers forward-compatibly
+(unknown members kept in ``model_extra``, unknown enumeration values kept), but still checks lengths,
+patterns, required and nullable members and choice groups; the server checks requests strictly. A compatible
+change that only a forward-compatible client accepts (a new enumeration value or member in answers, a type
+opened to extra members) carries what a strict third-party client does with it (``Change.strict``); the
+report shows it and ``Report.breaking`` (the exit status) follows our classification.
+
 Direction matters, so types are classified by where they travel: **request** (client -> store; a
 new required field, a removed optional one in a closed type, a narrower constraint or a removed enum
 value break clients), **response** (store -> client, and the R19 notification the store sends; a
-removed field, a field that becomes optional, a wider constraint or a new enum value break clients —
-our own generated client validates enums strictly, so a new value it does not know fails it), or both.
+removed required field, a field that becomes optional or nullable, or a wider constraint break clients),
+or both; a read-only member travels only in answers, a write-only one only in requests.
 Examples are not compared (they are documentation, and a changed example that no longer fits its type
 fails validation anyway).
 

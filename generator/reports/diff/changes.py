@@ -34,6 +34,8 @@ class Change:
     clauses: tuple[str, ...] = ()
     files: tuple[str, ...] = ()
     tokens: tuple[str, ...] = ()  # names that find it in generated files
+    # a compatible change our generated client accepts but a strict third-party client may not: what it does
+    strict: str = ""
 
     def sort_key(self) -> tuple[int, str, int, str]:
         section = next(i for i, (_, kinds) in enumerate(SECTIONS) if self.kind in kinds)
@@ -49,7 +51,7 @@ class Change:
             "why": self.why,
             "clauses": list(self.clauses),
             "files": list(self.files),
-        }
+        } | ({"strict_clients": {"impact": "breaking", "why": self.strict}} if self.strict else {})
 
 
 @dataclass
@@ -79,3 +81,8 @@ class Report:
 
     def count(self, impact: Impact) -> int:
         return sum(1 for c in self.changes if c.impact == impact)
+
+    @property
+    def strict_only(self) -> int:
+        """Compatible changes that only the generated (forward-compatible) client is known to accept."""
+        return sum(1 for c in self.changes if c.strict)

@@ -6,15 +6,16 @@ from __future__ import annotations
 import json
 
 from ... import escape
-from .changes import IMPACTS, SECTIONS, Report
+from .changes import IMPACTS, SECTIONS, Change, Report
 
 STORE_UNCHANGED = "Store interface (MessageStore): no method added, changed or dropped."
 
 
 def _summary_line(r: Report) -> str:
+    strict = f" ({r.strict_only} of them breaking for strict third-party clients)" if r.strict_only else ""
     return (
-        f"{r.count('breaking')} breaking, {r.count('compatible')} compatible, {r.count('editorial')} editorial "
-        f"change(s)"
+        f"{r.count('breaking')} breaking, {r.count('compatible')} compatible{strict}, {r.count('editorial')} "
+        f"editorial change(s)"
     )
 
 
@@ -37,6 +38,8 @@ def to_text(r: Report) -> str:
             out.append(f"  {c.impact.upper():<10} {c.what}")
             if c.why:
                 out.append(f"  {'':<10} why: {c.why}")
+            if c.strict:
+                out.append(f"  {'':<10} strict clients: breaking: {c.strict}")
             if c.clauses:
                 out.append(f"  {'':<10} clauses: {', '.join(c.clauses)}")
             if c.files:
@@ -55,6 +58,11 @@ def to_text(r: Report) -> str:
 
 
 _md = escape.markdown  # model text in a table cell or list item
+STRICT_MARK = " (generated client)"  # compatible for our client; breaking for strict third-party clients
+
+
+def _why(c: Change) -> str:
+    return f"{c.why}; strict third-party clients: breaking: {c.strict}" if c.strict else c.why
 
 
 def to_markdown(r: Report, title: str = "", preamble: str = "") -> str:
@@ -87,7 +95,8 @@ def to_markdown(r: Report, title: str = "", preamble: str = "") -> str:
                 "|---|---|---|---|---|",
             ]
             out += [
-                f"| **{c.impact}** | {_md(c.what)} | {_md(c.why)} | {', '.join(c.clauses)} | "
+                f"| **{c.impact}**{STRICT_MARK if c.strict else ''} | {_md(c.what)} | {_md(_why(c))} | "
+                f"{', '.join(c.clauses)} | "
                 f"{', '.join(f'`{f}`' for f in c.files)} |"
                 for c in rows
             ]

@@ -125,7 +125,12 @@ class Rule:
     """When a ``kind`` of element is ``on`` (removed, added, changed), a change of ``impact``, told as ``what``,
     because ``why``. A changed element fires the rule once for each attribute of ``each`` that differs, once when
     any of ``any_of`` differs, or when ``when`` finds something. Texts are format strings over the :class:`Hit`
-    (or functions of it); so is ``impact`` when it depends on the hit."""
+    (or functions of it); so is ``impact`` when it depends on the hit.
+
+    ``impact`` is what the change means to the generated client and server (the client reads answers
+    forward-compatibly, the server checks requests strictly: templates/models/_base.py.jinja); where a
+    compatible change is one only a forward-compatible client accepts, ``strict`` tells what a strict
+    third-party client does with it (the report shows it; the exit status follows ``impact``)."""
 
     kind: str
     on: Action
@@ -136,6 +141,7 @@ class Rule:
     any_of: tuple[str, ...] = ()
     when: Callable[[Pair], Any] | None = None
     tokens: Judge | None = None  # names that find this change, when not the pair's
+    strict: str | Judge = ""  # a compatible change that breaks strict third-party clients: how ('' when it does not)
 
     def hits(self, p: Pair) -> Iterator[Hit]:
         if self.on != p.action:
@@ -169,6 +175,7 @@ class Rule:
             tuple(sorted(set(p.clauses))),
             (),
             self.tokens(hit) if self.tokens else p.tokens,
+            _told(self.strict, hit),
         )
 
 
@@ -211,9 +218,13 @@ def narrowing(h: Hit) -> Impact:
 
 def narrowing_why(h: Hit) -> str:
     if h.wider:
-        return "wider values in answers may fail strict clients" if "response" in h.dirs else "accepts more"
+        return (
+            "wider values in answers: the generated client checks the limit on answers too and refuses them"
+            if "response" in h.dirs
+            else "accepts more"
+        )
     return (
-        "narrowed: values clients send today may be refused"
+        "narrowed: the server refuses values clients send today"
         if "request" in h.dirs or not h.dirs
         else "answers stay within"
     )
@@ -233,9 +244,47 @@ def _used_in_old(h: Hit) -> bool:
 
 
 def _field_removal_breaks(h: Hit) -> bool:
+    """A required member missing from answers fails the generated client; an optional one it reads as absent.
+    A closed request type refuses the member clients still send."""
     assert h.pair.holder is not None
-    closed = h.pair.holder.a.closed  # a closed request type refuses the member clients still send
-    return "response" in h.dirs or ("request" in h.dirs and closed)
+    return ("response" in h.dirs and h.a.required) or ("request" in h.dirs and h.pair.holder.a.closed)
+
+
+def _implied(groups: Sequence[m.Choice], g: m.Choice, required: Callable[[m.Choice], bool]) -> bool:
+    """Every value that meets ``groups`` meets choice ``g``: at most one of its members (they are all members of
+    one of ``groups``), and at least one when ``required`` (it holds all members of a required one)."""
+    at_most = len(g.members) < 2 or any(set(g.members) <= set(x.members) for x in groups)
+    at_least = not required(g) or any(required(x) and set(x.members) <= set(g.members) for x in groups)
+    return at_most and at_least
+
+
+def _choices_accept_all(a: Sequence[m.Choice], b: Sequence[m.Choice]) -> bool:
+    """Choice groups ``b`` accept every value groups ``a`` accept, in answers and in requests."""
+    return all(_implied(a, g, required) for g in b for required in _REQUIRED_IN)
+
+
+# when a choice needs a member present: in answers, in requests
+_REQUIRED_IN: tuple[Callable[[m.Choice], bool], ...] = (
+    lambda c: c.required,
+    lambda c: c.required or c.required_in_requests,
+)
+
+
+def _choices_judged(h: Hit) -> tuple[Impact, str]:
+    """Like a limit: groups accepting more break readers (the generated client checks them on answers), groups
+    accepting less break writers (the server checks them on requests); a change both ways breaks both."""
+    wider, narrower = _choices_accept_all(h.old, h.new), _choices_accept_all(h.new, h.old)
+    if wider and narrower:
+        return COMPATIBLE, "the same members may appear together"
+    if wider and "response" in h.dirs:
+        return BREAKING, "answers may carry members together that the generated client refuses (it checks the groups)"
+    if wider:
+        return COMPATIBLE, "the server accepts more"
+    if narrower and _for_writers(h):
+        return BREAKING, "the server refuses combinations clients send today"
+    if narrower:
+        return COMPATIBLE, "answers stay within"
+    return BREAKING, "which members may appear together changes both ways"
 
 
 def _rule_added(h: Hit) -> Impact:
@@ -365,23 +414,44 @@ def _open_point_changed(h: Hit) -> str:
 
 
 def _field_removed_why(h: Hit) -> str:
+    assert h.pair.holder is not None
+    if "response" in h.dirs and h.a.required:
+        return "removed required response field: the generated client refuses answers without it"
+    if "request" in h.dirs and h.pair.holder.a.closed:
+        return "clients still send it and the closed type refuses it"
     if "response" in h.dirs:
-        return "removed response field: clients read it"
-    return "clients still send it and the closed type refuses it" if _field_removal_breaks(h) else ""
+        return "it was optional: the generated client reads it as absent; code that used its value loses it"
+    return ""
 
 
 def _field_added_why(h: Hit) -> str:
     if h.b.required and "request" in h.dirs:
         return "new required request field: clients do not send it"
-    return "a new required response field is compatible: clients ignore what they do not read" if h.b.required else ""
+    if "response" in h.dirs:
+        return "the generated client keeps a member it does not know in model_extra"
+    return ""
+
+
+def _strict_meet_unknown_member(h: Hit) -> str:
+    """A new member in answers of a type OLD closed: a client validating additionalProperties: false refuses it."""
+    assert h.pair.holder is not None
+    if _required_in_request(h) or "response" not in h.dirs or not h.pair.holder.a.closed:
+        return ""
+    return "a client validating additionalProperties: false refuses the new member in answers"
 
 
 def _field_required_why(h: Hit) -> str:
     if h.new:  # optional -> required
         return (
-            "new required request field" if "request" in h.dirs else "always sent now; clients that read it still work"
+            "new required request field: the server refuses requests without it"
+            if "request" in h.dirs
+            else "always sent now; clients that read it still work"
         )
-    return "clients may rely on it being present" if "response" in h.dirs else "clients may omit it now"
+    return (
+        "the generated client refuses answers without a member its model requires"
+        if "response" in h.dirs
+        else "clients may omit it now"
+    )
 
 
 def _clause_changed(h: Hit) -> str:
@@ -421,7 +491,7 @@ _AUTH_NAMED: tuple[tuple[str, tuple[Impact | Judge, str | Judge], tuple[Impact, 
 )  # fmt: skip
 
 _TEXT = ("description", "clauses")
-_NARROWED = "narrowed: values clients send today may be refused"
+_NARROWED = "narrowed: the server refuses values clients send today"
 _SET_LOST = "deployments restricted to the set lose operations (or fail to start)"
 _SET_GAINED = "a deployment may restrict the interface to it"
 
@@ -492,8 +562,8 @@ RULES: tuple[Rule, ...] = (
     Rule("response", REMOVED, BREAKING, "response {name} of {owner} removed",
          "changed status code: clients expecting it see another"),
     Rule("response", ADDED, _breaking_if(_success), "response {name} of {owner} added",
-         _either(_success, "changed status code: a success clients do not expect",
-                 "a documented failure; clients handle error statuses generically")),
+         _either(_success, "changed status code: a success the generated client does not expect (NmsApiError)",
+                 "a documented failure; the generated client raises the error of its status")),
     Rule("response", CHANGED, COMPATIBLE,
          lambda h: f"response {h.name} of {h.owner}: exceptions {', '.join(h.old) or '-'} -> {', '.join(h.new) or '-'}",
          "error bodies keep their shape", each=("exceptions",)),
@@ -515,16 +585,21 @@ RULES: tuple[Rule, ...] = (
          each=("kind", "base", "root")),
     Rule("type", CHANGED, narrowing, "type {name} {attr}: {old} -> {new}", narrowing_why,
          each=("max_length", "pattern")),
-    Rule("type", CHANGED, _breaking_if(_travels("response")), "type {name} additionalProperties: closed -> open",
-         "strict clients meet unknown members", when=lambda p: p.a.closed and not p.b.closed),
+    Rule("type", CHANGED, COMPATIBLE, "type {name} additionalProperties: closed -> open",
+         _either(_travels("response"), "the generated client keeps members it does not know in model_extra",
+                 "the server accepts more"), when=lambda p: p.a.closed and not p.b.closed,
+         strict=_either(_travels("response"), "a client validating additionalProperties: false refuses unknown "
+                        "members in answers", "")),
     Rule("type", CHANGED, _breaking_if(_travels("request")), "type {name} additionalProperties: open -> closed",
-         "clients sending extra members are refused", when=lambda p: not p.a.closed and p.b.closed),
-    Rule("type", CHANGED, BREAKING, "type {name} choice groups changed", "which members may appear together changes",
-         each=("choices",)),
+         _either(_travels("request"), "the server refuses the extra members clients send today",
+                 "answers stay within"), when=lambda p: not p.a.closed and p.b.closed),
+    Rule("type", CHANGED, lambda h: _choices_judged(h)[0], "type {name} choice groups changed",
+         lambda h: _choices_judged(h)[1], each=("choices",)),
     Rule("type", CHANGED, EDITORIAL, "type {name} text changed", any_of=_TEXT),
     Rule("field", REMOVED, _breaking_if(_field_removal_breaks), "field {owner}.{name} removed", _field_removed_why),
     Rule("field", ADDED, _breaking_if(_required_in_request),
-         lambda h: f"{_required(h.b)} field {h.owner}.{h.name} added", _field_added_why),
+         lambda h: f"{_required(h.b)} field {h.owner}.{h.name} added", _field_added_why,
+         strict=_strict_meet_unknown_member),
     Rule("field", CHANGED, BREAKING, lambda h: f"field {h.owner}.{h.name}: {_ftype(h.a)} -> {_ftype(h.b)}",
          "the member's JSON type changes", any_of=("type", "array")),
     Rule("field", CHANGED, _breaking_if(lambda h: ("request" if h.new else "response") in h.dirs),
@@ -533,7 +608,8 @@ RULES: tuple[Rule, ...] = (
          each=("access",)),
     Rule("field", CHANGED, _breaking_if(lambda h: ("response" if h.new else "request") in h.dirs),
          "field {owner}.{name} nullable: {old} -> {new}",
-         _either(_new_value, "null now appears in answers", "clients sending null are refused"), each=("nullable",)),
+         _either(_new_value, "null now appears in answers: the generated client refuses null where its model does "
+                 "not allow it", "the server refuses the null clients send today"), each=("nullable",)),
     Rule("field", CHANGED, narrowing, "field {owner}.{name} {attr}: {old} -> {new}", narrowing_why,
          each=("max_length", "max_items", "min_items", "pattern")),
     Rule("field", CHANGED, BREAKING, "field {owner}.{name} default: {old} -> {new}",
@@ -545,14 +621,16 @@ RULES: tuple[Rule, ...] = (
     Rule("enum", ADDED, COMPATIBLE, "enumeration {name} added"),
     Rule("enum", CHANGED, EDITORIAL, "enumeration {name} text changed", any_of=_TEXT),
     Rule("enum-value", REMOVED, _breaking_if(_for_writers), "value {name} of {owner} removed",
-         _either(_for_writers, "narrowed enumeration: clients sending it are refused",
+         _either(_for_writers, "narrowed enumeration: the server refuses the value clients send today",
                  "only the store sends it: clients never see it again")),
-    Rule("enum-value", ADDED, _breaking_if(_travels("response")), "value {name} of {owner} added",
-         _either(_travels("response"), "a new value in answers fails strict clients (the generated client validates "
-                 "enums)", "clients may send it; stores must accept it")),
+    Rule("enum-value", ADDED, COMPATIBLE, "value {name} of {owner} added",
+         _either(_travels("response"), "the generated client keeps a value it does not know (NmsEnum)",
+                 "clients may send it; stores must accept it"),
+         strict=_either(_travels("response"), "a client validating the enumeration refuses the new value in "
+                        "answers", "")),
     Rule("exception", REMOVED, COMPATIBLE, "exception {name} removed", "no longer answered"),
     Rule("exception", ADDED, COMPATIBLE, "exception {name} added",
-         "a new failure reason in the same requestError body"),
+         "a new failure reason in the same requestError body; the generated client raises it with its messageId"),
     Rule("exception", CHANGED, BREAKING, "exception {name} status: {old} -> {new}", "changed status code",
          each=("http_status",)),
     Rule("exception", CHANGED, EDITORIAL, "exception {name} text changed", any_of=("text", "variables", "kind")),
