@@ -26,6 +26,7 @@ from pathlib import Path
 
 OFF = "off"
 PACKAGE = Path(__file__).resolve().parents[1]  # the generator's own source
+PACKAGE_DATA = ("templates", "spec")  # folders of the installed package that hold data (pyproject package-dir)
 
 
 def directory() -> Path | None:
@@ -94,10 +95,12 @@ def version(distribution: str) -> str:
 
 @memo
 def source_files() -> dict[str, str]:
-    """The generator's modules: name -> sha256."""
+    """The generator's modules: name -> sha256. Not the package data an installed generator holds (its
+    templates, one of them a .py file, and the bundled model): the manifest records those as what they are."""
     return {
         f"generator/{p.relative_to(PACKAGE).as_posix()}": hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(PACKAGE.rglob("*.py"))
+        if p.relative_to(PACKAGE).parts[0] not in PACKAGE_DATA
     }
 
 

@@ -123,7 +123,7 @@ def inputs(
         for p in [*model_files(spec), *changes]:
             found[("model", display_path(p))] = _hash_file(p)
     for p in sorted(TEMPLATES.rglob("*")):
-        if p.is_file():
+        if p.is_file() and "__pycache__" not in p.parts:  # an installed package holds compiled scenarios.py
             found[("template", f"templates/{p.relative_to(TEMPLATES).as_posix()}")] = _sha(p.read_bytes())
     found.update({("source", name): sha for name, sha in cache.source_files().items()})
     if tests is not None and tests.is_dir():
