@@ -13,7 +13,7 @@ import pytest
 pytest_plugins = ("pytester",)  # tests/test_citations.py runs the collection rules on small test files
 
 ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = ROOT / "tests" / "fixtures"
+FIXTURES = ROOT / "tests" / "cases"  # case data: the minimal model, change requests, goldens, bad models
 REGEN_HINT = "run `pytest --regen` to accept the new output, then review the diff"
 
 

@@ -31,8 +31,8 @@ from mcdata_store.server import create_app
 from mcdata_store.store import StoreError
 from refstore import SqliteStore
 
-from .conftest import ROOT
-from .support import ALICE, BOB, Keys, RecordingStore, example_body, server_token, user_token
+from ..conftest import ROOT
+from ..support import ALICE, BOB, Keys, RecordingStore, example_body, server_token, user_token
 
 DOC = json.loads((ROOT / "generated" / "openapi" / "openapi.json").read_text())
 METHODS = ("get", "put", "post", "delete", "patch")

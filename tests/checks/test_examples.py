@@ -21,7 +21,7 @@ from generator.ir import index
 from generator.ir.model import Model
 from generator.ir.names import body_schema_name
 
-from .conftest import ROOT
+from ..conftest import ROOT
 
 
 @pytest.fixture(scope="module")

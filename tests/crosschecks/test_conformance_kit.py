@@ -19,9 +19,9 @@ from cryptography.hazmat.primitives import serialization
 
 from mcdata_store import auth
 
-from .conftest import FIXTURES, ROOT, run_nmsgen
-from .https_server import Running, https_server
-from .support import ALL_ACCOUNTS, AUDIENCE, ISSUER, Keys
+from ..conftest import FIXTURES, ROOT, run_nmsgen
+from ..https_server import Running, https_server
+from ..support import ALL_ACCOUNTS, AUDIENCE, ISSUER, Keys
 
 KIT = ROOT / "generated" / "conformance"
 KEYS = Keys()

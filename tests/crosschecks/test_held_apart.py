@@ -16,9 +16,9 @@ from typing import Any
 
 import pytest
 
-from .conftest import ROOT
-from .https_server import Running, https_server
-from .support import ALICE, Keys, user_token
+from ..conftest import ROOT
+from ..https_server import Running, https_server
+from ..support import ALICE, Keys, user_token
 
 KEYS = Keys()
 

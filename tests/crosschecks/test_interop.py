@@ -35,9 +35,9 @@ from typing import Any
 
 import pytest
 
-from .conftest import ROOT
-from .https_server import Running, https_server
-from .support import ALICE, Keys, user_token
+from ..conftest import ROOT
+from ..https_server import Running, https_server
+from ..support import ALICE, Keys, user_token
 
 pytestmark = pytest.mark.external
 
@@ -315,7 +315,7 @@ TSCONFIG = {
 
 
 def _node_walk(folder: Path, walk: str, server: Running, token: str) -> None:
-    """Type-check and compile ``walk`` (tests/interop/) with tsc --strict in ``folder``, then run it on node."""
+    """Type-check and compile ``walk`` (HERE) with tsc --strict in ``folder``, then run it on node."""
     _need(NODE_BIN / "tsc", "TypeScript (npm ci)")
     (folder / "node_modules").symlink_to(ROOT / "node_modules", target_is_directory=True)
     (folder / "package.json").write_text('{"type": "module"}\n')
@@ -379,7 +379,7 @@ def test_openapi_typescript_and_openapi_fetch_walk(server: Running, token: str, 
 
 
 def _free_port() -> int:
-    from .support import free_port  # noqa: PLC0415
+    from ..support import free_port  # noqa: PLC0415
 
     return int(free_port())
 

@@ -34,8 +34,8 @@ from schemathesis.specs.openapi.checks import (
 from mcdata_store.server import create_app
 from refstore import SqliteStore
 
-from .conftest import ROOT
-from .support import ALICE, BOB, Keys, user_token
+from ..conftest import ROOT
+from ..support import ALICE, BOB, Keys, user_token
 
 DOC = json.loads((ROOT / "generated" / "openapi" / "openapi.json").read_text())
 KEYS = Keys()

@@ -39,9 +39,9 @@ from mcdata_store.client import (
 from mcdata_store.store import Answer, Payload
 from nmsrun.serve import tls_context
 
-from .conftest import ROOT
-from .https_server import Running, https_server
-from .support import ALICE, ALL_ACCOUNTS, BOB, Keys, free_port, user_token
+from ..conftest import ROOT
+from ..https_server import Running, https_server
+from ..support import ALICE, ALL_ACCOUNTS, BOB, Keys, free_port, user_token
 
 KEYS = Keys()
 MIXED = b"--b1\r\nContent-Type: text/plain\r\n\r\nHello\r\n--b1\r\nContent-Type: image/png\r\n\r\n\x89PNG\r\n--b1--\r\n"

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .conftest import FIXTURES, ROOT, run_nmsgen
+from ..conftest import FIXTURES, ROOT, run_nmsgen
 
 DOCS = ROOT / "generated" / "docs" / "index.html"
 DOC = json.loads((ROOT / "generated" / "openapi" / "openapi.json").read_text())
@@ -168,7 +168,7 @@ def test_docs_page_makes_only_what_its_matrix_reads(monkeypatch: pytest.MonkeyPa
     result = pipeline.check(FIXTURES / "minimal")
     assert result.model is not None and result.ok, result.diagnostics.render()
     page = pipeline.docs_page(result.model, result.document)
-    assert page == (ROOT / "tests" / "golden" / "minimal" / "docs" / "index.html").read_text()
+    assert page == (ROOT / "tests" / "cases" / "golden" / "minimal" / "docs" / "index.html").read_text()
     kit = sorted({t for t in templates if t.startswith("conformance/")})
     assert kit == ["conformance/test_auth.py.jinja", "conformance/test_operations.py.jinja"]
     assert sorted({f for f in formatted if f.startswith("conformance/")}) == [

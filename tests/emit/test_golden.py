@@ -1,6 +1,6 @@
 """Golden output: the minimal model's generated tree, compared as file sets both ways.
 
-`pytest --regen` rewrites tests/golden/minimal from the current output.
+`pytest --regen` rewrites tests/cases/golden/minimal from the current output.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 from generator import pipeline
 from generator.escape import yaml_scalar
 
-from .conftest import FIXTURES, REGEN_HINT, ROOT
+from ..conftest import FIXTURES, REGEN_HINT, ROOT
 
-GOLDEN = ROOT / "tests" / "golden" / "minimal"
+GOLDEN = ROOT / "tests" / "cases" / "golden" / "minimal"
 
 
 def tree(root: Path) -> dict[str, bytes]:

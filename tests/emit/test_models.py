@@ -16,7 +16,7 @@ from generator import pipeline
 from generator.ir.model import Model
 from generator.ir.names import body_schema_name
 
-from .conftest import ROOT
+from ..conftest import ROOT
 
 models = importlib.import_module("mcdata_store.models")
 

@@ -18,7 +18,7 @@ from generator import pipeline
 from generator.emit import openapi as emit_openapi
 from generator.ir import index
 
-from .conftest import ROOT
+from ..conftest import ROOT
 
 SPEC = ROOT / "spec"
 METHODS = ("get", "put", "post", "delete", "patch")

@@ -1,7 +1,7 @@
 """Bad models get clear errors: file:line:col: error CODE: message, exit 1, nothing written.
 
-Each folder under tests/invalid/ holds files that replace or join the minimal valid model
-(tests/fixtures/minimal) and ``expected.errors``, the exact stderr of ``nmsgen validate``.
+Each folder under tests/cases/invalid/ holds files that replace or join the minimal valid model
+(tests/cases/minimal) and ``expected.errors``, the exact stderr of ``nmsgen validate``.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import REGEN_HINT, run_nmsgen
+from ..conftest import REGEN_HINT, run_nmsgen
 
-CASES = sorted(p for p in (Path(__file__).parent / "invalid").iterdir() if p.is_dir())
+CASES = sorted(p for p in (Path(__file__).parent.parent / "cases" / "invalid").iterdir() if p.is_dir())
 LINE = re.compile(r"^[^:\s]+\.yaml:\d+:\d+: error [a-z0-9-]+: .+$")
 
 
@@ -52,7 +52,7 @@ def test_bad_model_keeps_previous_output(minimal_model: Path, tmp_path: Path) ->
     out = tmp_path / "out"
     assert run_nmsgen("generate", "--spec", ".", "--out", str(out), cwd=minimal_model).returncode == 0
     before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
-    _overlay(Path(__file__).parent / "invalid" / "unknown-type", minimal_model)
+    _overlay(Path(__file__).parent.parent / "cases" / "invalid" / "unknown-type", minimal_model)
     assert run_nmsgen("generate", "--spec", ".", "--out", str(out), cwd=minimal_model).returncode == 1
     after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert before == after

@@ -54,7 +54,7 @@ from generator.frontend import build, parse, schema
 from generator.frontend.load import load
 from generator.ir import index
 
-from .conftest import FIXTURES, ROOT
+from ..conftest import FIXTURES, ROOT
 
 MINIMAL = FIXTURES / "minimal"
 POSITIONED = re.compile(r"^[^:\n]+\.yaml:\d+:\d+: error [a-z0-9-]+: .+$")
@@ -589,7 +589,7 @@ def test_auth_docstring_text_stays_text(tmp_path: Path) -> None:
 
 def test_escaping_alone_keeps_a_hostile_path_inert(tmp_path: Path) -> None:
     """Reproduction 1, second line of defence: validation refuses the bulkUpdate path injection
-    (tests/invalid/unsafe-path); emitted without validation, the store interface still has it as text only."""
+    (tests/cases/invalid/unsafe-path); emitted without validation, the store interface still has it as text only."""
     model = tmp_path / "m"
     shutil.copytree(MINIMAL, model)
     _edit(model / "resources.yaml", "path: /things\n",

@@ -1,6 +1,6 @@
 """Change-request overlays (spec/changes/<id>.yaml): applied, reverted, previewed, and checked like the model.
 
-Each folder under tests/overlays/ holds ``cr.yaml`` (an overlay on tests/fixtures/minimal) and
+Each folder under tests/cases/overlays/ holds ``cr.yaml`` (an overlay on tests/cases/minimal) and
 ``expected.errors``, the exact stderr of ``nmsgen validate --with cr`` (or ``--without`` for an
 incorporated one); an optional ``change-id`` file names the change (the file name in changes/) when it
 is not ``cr``. `pytest --regen` rewrites them.
@@ -21,10 +21,10 @@ import yaml
 
 from generator import pipeline
 
-from .conftest import FIXTURES, REGEN_HINT, ROOT, run_nmsgen
+from ..conftest import FIXTURES, REGEN_HINT, ROOT, run_nmsgen
 
 SEED = "ts24282_mcdata8"
-BAD = sorted(p for p in (ROOT / "tests" / "overlays").iterdir() if p.is_dir())
+BAD = sorted(p for p in (ROOT / "tests" / "cases" / "overlays").iterdir() if p.is_dir())
 LINE = re.compile(r"^[^:\n]+\.yaml:\d+:\d+: error [a-z0-9-]+: .+$")
 
 
@@ -54,7 +54,7 @@ def test_bad_overlay_golden(case: Path, minimal_model: Path, regen: bool) -> Non
 
 
 def test_bad_overlay_writes_nothing(minimal_model: Path, tmp_path: Path) -> None:
-    with_change(minimal_model, ROOT / "tests" / "overlays" / "remove-unknown" / "cr.yaml")
+    with_change(minimal_model, ROOT / "tests" / "cases" / "overlays" / "remove-unknown" / "cr.yaml")
     out = tmp_path / "out"
     r = run_nmsgen("generate", "--spec", ".", "--with", "cr", "--out", str(out), cwd=minimal_model)
     assert r.returncode == 1 and "nothing written" in r.stderr
@@ -69,7 +69,7 @@ def test_unknown_change_is_named(minimal_model: Path) -> None:
 
 def test_a_broken_baseline_overlay_blocks_generate(minimal_model: Path, tmp_path: Path) -> None:
     """Every overlay in spec/changes/ is checked by `nmsgen generate` (its impact report is generated)."""
-    with_change(minimal_model, ROOT / "tests" / "overlays" / "add-existing" / "cr.yaml")
+    with_change(minimal_model, ROOT / "tests" / "cases" / "overlays" / "add-existing" / "cr.yaml")
     r = run_nmsgen("generate", "--spec", ".", "--out", str(tmp_path / "out"), cwd=minimal_model)
     assert r.returncode == 1
     assert "changes/cr.yaml:" in r.stderr and "overlay-duplicate-element" in r.stderr
@@ -78,7 +78,7 @@ def test_a_broken_baseline_overlay_blocks_generate(minimal_model: Path, tmp_path
 def test_a_badly_named_change_file_blocks_generate(minimal_model: Path, tmp_path: Path) -> None:
     """A change file whose name is no change id (`a b.yaml`) is reported at its position by generate too (it
     lists spec/changes/ for the impact reports), not as an unknown change."""
-    cid = with_change(minimal_model, ROOT / "tests" / "overlays" / "change-id-with-space" / "cr.yaml", "a b")
+    cid = with_change(minimal_model, ROOT / "tests" / "cases" / "overlays" / "change-id-with-space" / "cr.yaml", "a b")
     r = run_nmsgen("generate", "--spec", ".", "--out", str(tmp_path / "out"), cwd=minimal_model)
     assert r.returncode == 1 and "Traceback" not in r.stderr
     assert f"changes/{cid}.yaml:1:" in r.stderr and "error unsafe-name: change id 'a b'" in r.stderr

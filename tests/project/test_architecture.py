@@ -19,7 +19,7 @@ import pytest
 
 from generator import pipeline
 
-from .conftest import FIXTURES, ROOT
+from ..conftest import FIXTURES, ROOT
 
 GENERATOR = ROOT / "generator"
 MAX_TOP_LEVEL = 8

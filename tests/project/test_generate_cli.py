@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, run_nmsgen
+from ..conftest import ROOT, run_nmsgen
 
 
 def tree(out: Path) -> dict[str, bytes]:

@@ -26,7 +26,7 @@ from generator import bundled
 from generator.cli import main
 from nmsrun import cli as runtime
 
-from .conftest import FIXTURES, ROOT, run_nmsgen
+from ..conftest import FIXTURES, ROOT, run_nmsgen
 
 GENERATED = ROOT / "generated"
 POSITIONED = re.compile(r"^\S+\.yaml:\d+:\d+: error [a-z0-9-]+: .+$")
@@ -163,7 +163,7 @@ def test_a_wheel_install_generates_the_committed_output(tmp_path: Path) -> None:
 
     bad = tmp_path / "bad"
     shutil.copytree(FIXTURES / "minimal", bad)
-    shutil.copy(ROOT / "tests" / "invalid" / "unknown-type" / "types.yaml", bad / "types.yaml")
+    shutil.copy(ROOT / "tests" / "cases" / "invalid" / "unknown-type" / "types.yaml", bad / "types.yaml")
     r = _run(bin_ / "nmsgen", "generate", "--spec", bad, "--out", tmp_path / "bad-out", cwd=tmp_path)
     assert r.returncode == 1 and "Traceback" not in r.stderr
     errors = [line for line in r.stderr.splitlines() if " error " in line]

@@ -13,7 +13,7 @@ import pytest
 
 from generator.write import MANIFEST, WriteError, plan, recover, safe_relpath, with_manifest, write
 
-from .conftest import ROOT
+from ..conftest import ROOT
 
 
 def files(**texts: str) -> dict[str, bytes]:

@@ -26,7 +26,7 @@ from mcdata_store import models
 from mcdata_store.store import Context
 from refstore import SqliteStore
 
-from .conftest import ROOT
+from ..conftest import ROOT
 
 CTX = Context("s", "b", "MCData-7", "u", "https://h/nms/v1/s/b")
 ENV = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}

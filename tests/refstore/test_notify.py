@@ -23,10 +23,10 @@ from mcdata_store.store import Context, StoreError
 from refstore import SqliteStore
 from refstore.notify import NotifySettings
 
-from .https_server import Running, https_server
-from .notify_receiver import Receiver, receiver
-from .support import Keys, user_token
-from .sync_client import SyncClient, read_state
+from ..https_server import Running, https_server
+from ..notify_receiver import Receiver, receiver
+from ..support import Keys, user_token
+from ..sync_client import SyncClient, read_state
 
 KEYS = Keys()
 WAIT = 60.0

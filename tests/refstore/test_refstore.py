@@ -22,7 +22,7 @@ from mcdata_store import models
 from mcdata_store.store import Answer, Context, MessageStore, Payload, StoreError
 from refstore import SqliteStore, folders
 
-from .conftest import ROOT
+from ..conftest import ROOT
 
 BASE = "https://example.com/nms/v1"
 A = Context("myStore", "mcdata:alice@example.org", "MCData-7", "alice", f"{BASE}/myStore/mcdata%3Aalice%40example.org")

@@ -27,9 +27,9 @@ from mcdata_store.store import Context, Payload, StoreError
 from refstore import SqliteStore
 from refstore import search as engine
 
-from .https_server import Running, https_server
-from .support import ALICE, Keys, user_token
-from .test_e2e_https import Api, last_segment
+from ..https_server import Running, https_server
+from ..runtime.test_e2e_https import Api, last_segment
+from ..support import ALICE, Keys, user_token
 
 BASE = "https://example.com/nms/v1"
 A = Context("myStore", "mcdata:alice@example.org", "MCData-7", "alice", f"{BASE}/myStore/mcdata%3Aalice%40example.org")

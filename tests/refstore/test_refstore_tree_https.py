@@ -11,8 +11,8 @@ from urllib.parse import quote
 import httpx
 import pytest
 
-from .https_server import Running, https_server
-from .support import ALICE, BOB, Keys, user_token
+from ..https_server import Running, https_server
+from ..support import ALICE, BOB, Keys, user_token
 
 KEYS = Keys()
 

@@ -9,7 +9,7 @@
   and the thread's next call works on a fresh connection; the notification dispatcher lives through it and
   delivers once the I/O works again.
 * ``nmsgen serve`` on a store file it cannot use: one line ``{path}: error {code}: {message}``, exit status 1,
-  no traceback, nothing listening (golden messages in tests/golden/serve_store_errors.txt).
+  no traceback, nothing listening (golden messages in tests/cases/golden/serve_store_errors.txt).
 """
 
 from __future__ import annotations
@@ -41,10 +41,10 @@ from mcdata_store.store import Context, Payload, StoreError
 from refstore import SqliteStore
 from refstore.notify import NotifySettings
 
-from .conftest import REGEN_HINT, ROOT
-from .https_server import Running, https_server
-from .notify_receiver import Receiver, receiver
-from .support import ALICE, Keys, free_port, user_token
+from ..conftest import REGEN_HINT, ROOT
+from ..https_server import Running, https_server
+from ..notify_receiver import Receiver, receiver
+from ..support import ALICE, Keys, free_port, user_token
 
 KEYS = Keys()
 DOC = json.loads((ROOT / "generated" / "openapi" / "openapi.json").read_text())
@@ -53,7 +53,7 @@ ERROR_SCHEMA = OAS30ReadValidator(
 )
 SVC2001_TEXT = "No server resources available to process the request"  # spec/exceptions.yaml, no %N
 SQLITE_DEFAULT_MAX_PAGES = 1073741823
-GOLDEN = ROOT / "tests" / "golden" / "serve_store_errors.txt"
+GOLDEN = ROOT / "tests" / "cases" / "golden" / "serve_store_errors.txt"
 
 
 # ------------------------------------------------------------------------------------------ a full disk

@@ -19,9 +19,9 @@ from hypothesis import strategies as st
 
 from refstore.notify import NotifySettings
 
-from .https_server import Running, https_server
-from .notify_receiver import Receiver, receiver
-from .sync_client import SyncClient, read_state
+from ..https_server import Running, https_server
+from ..notify_receiver import Receiver, receiver
+from ..sync_client import SyncClient, read_state
 from .test_notify import KEYS, WAIT, Box, close_clients, wait_until
 
 FLAGS = ("%5CSeen", "%5CFlagged", "%24Forwarded")

@@ -15,7 +15,7 @@ import yaml
 from generator import pipeline
 from generator.reports import trace as tracing
 
-from .conftest import FIXTURES, ROOT, run_nmsgen
+from ..conftest import FIXTURES, ROOT, run_nmsgen
 
 REGISTRY = {f"C-{i}" for i in range(1, 8)}
 CONFTEST = """

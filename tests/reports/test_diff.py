@@ -1,6 +1,6 @@
 """`nmsgen diff`: golden reports for each kind of change, their classification, the CLI's exit codes.
 
-Each folder under tests/diff/ is a model pair derived from tests/fixtures/minimal: ``old/`` and ``new/``
+Each folder under tests/cases/diff/ is a model pair derived from tests/cases/minimal: ``old/`` and ``new/``
 hold the files that replace the minimal model's (a missing side is the minimal model itself), and
 ``expected.txt``, ``expected.md``, ``expected.json`` are the report in each format. `pytest --regen`
 rewrites them. ``EXPECT`` below states, independently of the goldens, the classification each case
@@ -20,9 +20,9 @@ from generator import pipeline
 from generator.frontend.sources import Side
 from generator.reports import diff as diffing
 
-from .conftest import FIXTURES, REGEN_HINT, ROOT, run_nmsgen
+from ..conftest import FIXTURES, REGEN_HINT, ROOT, run_nmsgen
 
-CASES_DIR = ROOT / "tests" / "diff"
+CASES_DIR = ROOT / "tests" / "cases" / "diff"
 CASES = sorted(p.name for p in CASES_DIR.iterdir() if p.is_dir())
 
 # case -> (key, impact) pairs that must be in its report, and whether the report is breaking
@@ -129,7 +129,7 @@ def test_cli_exit_status_breaking_compatible_and_bad_input(tmp_path: Path) -> No
     bad = tmp_path / "bad"
     compose("unchanged", "new", bad / "old")
     compose("unchanged", "new", bad / "new")
-    shutil.copy(ROOT / "tests" / "invalid" / "unknown-type" / "types.yaml", bad / "new" / "types.yaml")
+    shutil.copy(ROOT / "tests" / "cases" / "invalid" / "unknown-type" / "types.yaml", bad / "new" / "types.yaml")
     r = run_nmsgen("diff", "old", "new", cwd=bad)
     assert r.returncode == 2
     assert r.stdout == ""

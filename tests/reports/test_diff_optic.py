@@ -1,7 +1,7 @@
 """A second opinion on `nmsgen diff`'s classification: Optic (`@useoptic/optic`, pinned) `optic diff --check`.
 
 Optic's standard breaking-change rules run on the generated documents of every model pair under
-tests/diff/ (telemetry off). Each rule Optic fails must be accounted for by a breaking change of ours of
+tests/cases/diff/ (telemetry off). Each rule Optic fails must be accounted for by a breaking change of ours of
 the kinds listed in ``ACCOUNTS``; where Optic and we disagree, the reason is below. Optic checks fewer
 things than Redocly (no security requirements, no maxLength, no enum values in responses), so this test
 only runs that direction: what Optic calls breaking, we call breaking.
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT
+from ..conftest import ROOT
 from .test_diff import CASES, report_for
 from .test_diff_redocly import documents
 

@@ -2,7 +2,7 @@
 
 `@redocly/cli` (pinned in package.json) rates every change between two OpenAPI documents by the semver
 bump it needs; "major" is its word for breaking. On the generated documents of every model pair under
-tests/diff/: each major verdict of Redocly must match a breaking change of ours, and each of our breaking
+tests/cases/diff/: each major verdict of Redocly must match a breaking change of ours, and each of our breaking
 changes must match a major verdict of Redocly, except the differences listed below with their reason.
 """
 
@@ -21,7 +21,7 @@ from generator import pipeline
 from generator.emit import openapi as emit_openapi
 from generator.reports import diff as diffing
 
-from .conftest import ROOT
+from ..conftest import ROOT
 from .test_diff import CASES, report_for
 
 pytestmark = pytest.mark.skipif(shutil.which("npx") is None, reason="needs Node.js (npm ci installs @redocly/cli)")

@@ -23,7 +23,7 @@ from generator.reports.trace import Citation
 from nmsrun import mutant_plugin as plugin
 from nmsrun import verify as runs
 
-from .conftest import ROOT, run_nmsgen
+from ..conftest import ROOT, run_nmsgen
 
 
 @pytest.fixture(scope="module")

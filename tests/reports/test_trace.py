@@ -13,7 +13,7 @@ import yaml
 from generator import pipeline
 from generator.reports import trace as tracing
 
-from .conftest import FIXTURES, ROOT, run_nmsgen
+from ..conftest import FIXTURES, ROOT, run_nmsgen
 
 TEST_FILE = """import pytest
 

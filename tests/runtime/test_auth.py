@@ -23,8 +23,8 @@ from fastapi.testclient import TestClient
 
 from mcdata_store.server import create_app
 
-from .conftest import ROOT
-from .support import (
+from ..conftest import ROOT
+from ..support import (
     ALICE,
     ALL_ACCOUNTS,
     AUDIENCE,

@@ -22,8 +22,8 @@ from fastapi.testclient import TestClient
 from mcdata_store.server import create_app
 from refstore import SqliteStore
 
-from .conftest import ROOT
-from .support import ALICE, BOB, Keys, example_body, user_token
+from ..conftest import ROOT
+from ..support import ALICE, BOB, Keys, example_body, user_token
 
 DOC = json.loads((ROOT / "generated" / "openapi" / "openapi.json").read_text())
 OPS = [

@@ -14,9 +14,9 @@ import pytest
 from jsonschema import FormatChecker
 from openapi_schema_validator import OAS30ReadValidator
 
-from .conftest import ROOT
-from .https_server import Running, https_server
-from .support import ALICE, Keys, server_token, user_token
+from ..conftest import ROOT
+from ..https_server import Running, https_server
+from ..support import ALICE, Keys, server_token, user_token
 
 DOC = json.loads((ROOT / "generated" / "openapi" / "openapi.json").read_text())
 OPS = {

@@ -15,7 +15,7 @@ import trustme
 
 from mcdata_store.auth import AuthSettings, TokenValidator, keys_from_jwks_url
 
-from .support import ALICE, Keys, user_token
+from ..support import ALICE, Keys, user_token
 
 KEYS = Keys()
 

@@ -22,15 +22,15 @@ from mcdata_store import models
 from mcdata_store.auth import keys_from_jwks_url
 from mcdata_store.client import ClientCredentialsAuth, MessageStoreClient, NotFound, TokenError, Unauthorized
 
-from .conftest import ROOT
-from .https_server import https_server
-from .support import Keys, free_port
+from ..conftest import ROOT
+from ..https_server import https_server
+from ..support import Keys, free_port
 
 RESOURCE = "https://store.example.test/nms"
 SCOPE = "mcdata-ms-all-accounts"
 CLIENT_ID = "mcdata-server-1"
 SECRET = "a-long-client-secret-for-the-test"
-PROVIDER = ROOT / "tests" / "oidc" / "provider.mjs"
+PROVIDER = ROOT / "tests" / "runtime" / "oidc" / "provider.mjs"
 
 
 def start_provider(tmp: Path, ttl: int) -> tuple[subprocess.Popen[str], int, Path]:

@@ -11,9 +11,9 @@ from urllib.parse import quote
 
 import httpx
 
-from .conftest import ROOT
-from .https_server import https_server
-from .support import ALICE, Keys, user_token
+from ..conftest import ROOT
+from ..https_server import https_server
+from ..support import ALICE, Keys, user_token
 
 KEYS = Keys()
 DOC = json.loads((ROOT / "generated" / "openapi" / "openapi.json").read_text())

@@ -19,8 +19,8 @@ import pytest
 from mcdata_store import models
 from mcdata_store.client import BearerTokenAuth, ClientCredentialsAuth, Forbidden, MessageStoreClient
 
-from .conftest import child_env
-from .support import free_port
+from ..conftest import child_env
+from ..support import free_port
 
 
 @contextmanager
@@ -119,8 +119,8 @@ def test_dev_token_service_needs_the_client_secret(dev_server: dict[str, str]) -
 
 
 def test_no_token_service_without_dev(tmp_path: Path) -> None:
-    from .https_server import https_server  # noqa: PLC0415
-    from .support import Keys  # noqa: PLC0415
+    from ..https_server import https_server  # noqa: PLC0415
+    from ..support import Keys  # noqa: PLC0415
 
     with https_server(tmp_path, Keys()) as store:
         root = store.base_url.removesuffix("/nms/v1/myStore")

@@ -15,8 +15,8 @@ import jwt
 import pytest
 import trustme
 
-from .notify_receiver import Receiver, receiver
-from .support import ALICE, Keys, free_port, user_token
+from ..notify_receiver import Receiver, receiver
+from ..support import ALICE, Keys, free_port, user_token
 from .test_serve_tls import start
 
 KEYS = Keys()

@@ -21,8 +21,8 @@ import jwt
 import pytest
 import trustme
 
-from .conftest import child_env
-from .support import ALICE, Keys, free_port, user_token
+from ..conftest import child_env
+from ..support import ALICE, Keys, free_port, user_token
 
 KEYS = Keys()
 

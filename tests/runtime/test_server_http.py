@@ -18,8 +18,8 @@ from openapi_schema_validator import OAS30ReadValidator
 from mcdata_store.server import Limits, create_app
 from mcdata_store.store import StoreError
 
-from .conftest import ROOT
-from .support import ALICE, Keys, RecordingStore, user_token
+from ..conftest import ROOT
+from ..support import ALICE, Keys, RecordingStore, user_token
 
 DOC = json.loads((ROOT / "generated" / "openapi" / "openapi.json").read_text())
 ERROR_SCHEMA = OAS30ReadValidator(
