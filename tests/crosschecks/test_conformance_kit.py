@@ -10,7 +10,6 @@ import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +18,8 @@ from cryptography.hazmat.primitives import serialization
 
 from mcdata_store import auth
 
-from ..conftest import FIXTURES, ROOT, run_nmsgen
-from ..https_server import Running, https_server
+from ..conftest import FIXTURES, ROOT, StartServer, run_nmsgen
+from ..https_server import Running, ServerOptions
 from ..support import ALL_ACCOUNTS, AUDIENCE, ISSUER, Keys
 
 KIT = ROOT / "generated" / "conformance"
@@ -53,13 +52,12 @@ def run_kit(running: Running, tmp: Path, *extra: str) -> tuple[subprocess.Comple
 
 
 @pytest.fixture(scope="module")
-def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
-    with https_server(tmp_path_factory.mktemp("kit"), KEYS) as r:
-        yield r
+def server_options() -> ServerOptions:
+    return ServerOptions(KEYS)
 
 
 def test_kit_passes_against_the_reference_store(
-    running: Running, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+    running: Running, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, start_server: StartServer
 ) -> None:
     """Run against both deployments of MCData-8 (every operation, the default; the deposit set, with
     --mcdata8-operations deposit): every kit test passes on at least one, and skips only what the other
@@ -69,7 +67,7 @@ def test_kit_passes_against_the_reference_store(
     assert out["failed"] == [], out["failed"]
     assert {n.split("[")[0] for n in out["skipped"]} <= {"test_rfc8725_3_12__server_token_on_operation_it_may_not_call"}
     assert len(out["passed"]) > 300
-    with https_server(tmp_path_factory.mktemp("deposit"), KEYS, mcdata8_operations="deposit") as deposit:
+    with start_server(KEYS, mcdata8_operations="deposit") as deposit:
         proc2, out2 = run_kit(deposit, tmp_path_factory.mktemp("kit2"), "--mcdata8-operations", "deposit")
     assert proc2.returncode == 0, proc2.stdout[-4000:] + proc2.stderr[-2000:]
     assert out2["failed"] == [], out2["failed"]
@@ -109,7 +107,9 @@ def _created_as_ok(app: Any) -> Any:
     return wrapped
 
 
-def test_kit_catches_a_store_that_ignores_the_box(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_kit_catches_a_store_that_ignores_the_box(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, start_server: StartServer
+) -> None:
     """A broken variant: the store serves a user whatever box the URL names (the box check is skipped)."""
 
     original = auth.TokenValidator.authorize
@@ -119,7 +119,7 @@ def test_kit_catches_a_store_that_ignores_the_box(tmp_path: Path, monkeypatch: p
         return original(self, token, op_id, interfaces, owner if isinstance(owner, str) and owner else box_id)
 
     monkeypatch.setattr(auth.TokenValidator, "authorize", no_box_check)
-    with https_server(tmp_path, KEYS) as broken:
+    with start_server(KEYS) as broken:
         proc, out = run_kit(broken, tmp_path, "-k", "box or all_accounts or create_folder")
     assert proc.returncode == 1
     assert out["failed"], "the kit passed a store that ignores the box"
@@ -130,8 +130,8 @@ def test_kit_catches_a_store_that_ignores_the_box(tmp_path: Path, monkeypatch: p
     assert "this test realises: 23.282-7.13.1-R2" in proc.stdout
 
 
-def test_kit_catches_a_wrong_status(tmp_path: Path) -> None:
-    with https_server(tmp_path, KEYS, wrap=_created_as_ok) as broken:
+def test_kit_catches_a_wrong_status(tmp_path: Path, start_server: StartServer) -> None:
+    with start_server(KEYS, wrap=_created_as_ok) as broken:
         proc, out = run_kit(broken, tmp_path, "-k", "create_folder or get_folder_name")
     assert proc.returncode == 1
     assert "test_oma_nms_6_10__create_folder" in out["failed"]

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from ..conftest import ROOT
-from ..https_server import Running, https_server
+from ..https_server import Running, ServerOptions
 from ..support import ALICE, Keys, user_token
 
 KEYS = Keys()
@@ -55,9 +55,8 @@ def independent_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any
 
 
 @pytest.fixture(scope="module")
-def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
-    with https_server(tmp_path_factory.mktemp("held-apart-store"), KEYS) as r:
-        yield r
+def server_options() -> ServerOptions:
+    return ServerOptions(KEYS)
 
 
 @pytest.mark.clause("OMA-NMS-6.10", "OMA-NMS-6.11")

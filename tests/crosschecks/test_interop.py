@@ -36,7 +36,7 @@ from typing import Any
 import pytest
 
 from ..conftest import ROOT
-from ..https_server import Running, https_server
+from ..https_server import Running, ServerOptions
 from ..support import ALICE, Keys, user_token
 
 pytestmark = pytest.mark.external
@@ -64,9 +64,8 @@ def _need(path: Path, what: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
-    with https_server(tmp_path_factory.mktemp("interop-store"), KEYS) as r:
-        yield r
+def server_options() -> ServerOptions:
+    return ServerOptions(KEYS)
 
 
 @pytest.fixture(scope="module")
@@ -98,14 +97,14 @@ def _openapi_generator(generator: str, out: Path, *extra: str) -> None:
     _run([str(exe), "generate", "-g", generator, "-i", str(DOC), "-o", str(out), *extra], out.parent)
 
 
-def test_openapi_generator_python_walk(server: Running, token: str, tmp_path: Path) -> None:
+def test_openapi_generator_python_walk(running: Running, token: str, tmp_path: Path) -> None:
     _openapi_generator("python", tmp_path / "oag", "--package-name", "nms_oag")
     try:
         pkg = _import_from(tmp_path / "oag", "nms_oag")
         models = pkg.models
         api = pkg.ApiClient(
             pkg.Configuration(
-                host=server.base_url.removesuffix("/" + STORE), access_token=token, ssl_ca_cert=str(server.ca_file)
+                host=running.base_url.removesuffix("/" + STORE), access_token=token, ssl_ca_cert=str(running.ca_file)
             )
         )
 
@@ -196,7 +195,7 @@ def _fixed_template(folder: Path) -> Path:
     return folder
 
 
-def test_openapi_python_client_walk(server: Running, token: str, tmp_path: Path) -> None:
+def test_openapi_python_client_walk(running: Running, token: str, tmp_path: Path) -> None:
     exe = BIN / "openapi-python-client"
     _need(exe, "openapi-python-client from PyPI")
     (tmp_path / "config.yaml").write_text('content_type_overrides:\n  "*/*": application/octet-stream\n')
@@ -232,9 +231,9 @@ def test_openapi_python_client_walk(server: Running, token: str, tmp_path: Path)
         import ssl  # noqa: PLC0415
 
         client = pkg.AuthenticatedClient(
-            base_url=server.base_url.removesuffix("/" + STORE),
+            base_url=running.base_url.removesuffix("/" + STORE),
             token=token,
-            verify_ssl=ssl.create_default_context(cafile=str(server.ca_file)),
+            verify_ssl=ssl.create_default_context(cafile=str(running.ca_file)),
         )
 
         def call(name: str, *args: Any, **kw: Any) -> Any:
@@ -314,7 +313,7 @@ TSCONFIG = {
 }
 
 
-def _node_walk(folder: Path, walk: str, server: Running, token: str) -> None:
+def _node_walk(folder: Path, walk: str, running: Running, token: str) -> None:
     """Type-check and compile ``walk`` (HERE) with tsc --strict in ``folder``, then run it on node."""
     _need(NODE_BIN / "tsc", "TypeScript (npm ci)")
     (folder / "node_modules").symlink_to(ROOT / "node_modules", target_is_directory=True)
@@ -327,22 +326,22 @@ def _node_walk(folder: Path, walk: str, server: Running, token: str) -> None:
         folder,
         timeout=120,
         env={
-            "NMS_ROOT": server.base_url.removesuffix("/" + STORE),
+            "NMS_ROOT": running.base_url.removesuffix("/" + STORE),
             "NMS_TOKEN": token,
             "NMS_BOX": ALICE,
-            "NODE_EXTRA_CA_CERTS": str(server.ca_file),
+            "NODE_EXTRA_CA_CERTS": str(running.ca_file),
         },
     )
     assert "walk complete" in out
 
 
-def test_openapi_generator_typescript_fetch_walk(server: Running, token: str, tmp_path: Path) -> None:
+def test_openapi_generator_typescript_fetch_walk(running: Running, token: str, tmp_path: Path) -> None:
     _openapi_generator("typescript-fetch", tmp_path / "client")
     # its runtime.ts ends in .ts imports without extensions: compiled as CommonJS-free ES modules they need them
-    _node_walk_commonjs(tmp_path, "walk_typescript_fetch.ts", server, token)
+    _node_walk_commonjs(tmp_path, "walk_typescript_fetch.ts", running, token)
 
 
-def _node_walk_commonjs(folder: Path, walk: str, server: Running, token: str) -> None:
+def _node_walk_commonjs(folder: Path, walk: str, running: Running, token: str) -> None:
     """As :func:`_node_walk`, compiled to CommonJS: OpenAPI Generator's typescript-fetch output imports its
     modules without file extensions, which only CommonJS resolution accepts."""
     _need(NODE_BIN / "tsc", "TypeScript (npm ci)")
@@ -360,19 +359,19 @@ def _node_walk_commonjs(folder: Path, walk: str, server: Running, token: str) ->
         folder,
         timeout=120,
         env={
-            "NMS_ROOT": server.base_url.removesuffix("/" + STORE),
+            "NMS_ROOT": running.base_url.removesuffix("/" + STORE),
             "NMS_TOKEN": token,
             "NMS_BOX": ALICE,
-            "NODE_EXTRA_CA_CERTS": str(server.ca_file),
+            "NODE_EXTRA_CA_CERTS": str(running.ca_file),
         },
     )
     assert "walk complete" in out
 
 
-def test_openapi_typescript_and_openapi_fetch_walk(server: Running, token: str, tmp_path: Path) -> None:
+def test_openapi_typescript_and_openapi_fetch_walk(running: Running, token: str, tmp_path: Path) -> None:
     _need(NODE_BIN / "openapi-typescript", "openapi-typescript (npm ci)")
     _run([str(NODE_BIN / "openapi-typescript"), str(DOC), "-o", str(tmp_path / "schema.d.ts")], tmp_path)
-    _node_walk(tmp_path, "walk_openapi_fetch.ts", server, token)
+    _node_walk(tmp_path, "walk_openapi_fetch.ts", running, token)
 
 
 # ------------------------------------------------------------------------------------------ Prism
@@ -540,7 +539,7 @@ SEMANTIC_400 = [
 ]
 
 
-def test_schemathesis_cli_finds_no_failure(server: Running, token: str, tmp_path: Path) -> None:
+def test_schemathesis_cli_finds_no_failure(running: Running, token: str, tmp_path: Path) -> None:
     """Schemathesis CLI, every phase (examples, coverage, fuzzing, stateful through the document's links and the
     Location headers), against our server over TLS: no failure of the checks above.
 
@@ -553,11 +552,11 @@ def test_schemathesis_cli_finds_no_failure(server: Running, token: str, tmp_path
     names and payload parts have rules the document states in words and no JSON Schema keyword can carry."""
     exe = BIN / "st"
     _need(exe, "Schemathesis CLI (pyproject test extra)")
-    base = server.base_url.removesuffix("/" + STORE)
+    base = running.base_url.removesuffix("/" + STORE)
     (tmp_path / "schemathesis.toml").write_text(
         f"""
 base-url = {json.dumps(base)}
-tls-verify = {json.dumps(str(server.ca_file))}
+tls-verify = {json.dumps(str(running.ca_file))}
 workers = 1
 seed = 13
 [generation]

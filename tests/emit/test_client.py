@@ -39,8 +39,8 @@ from mcdata_store.client import (
 from mcdata_store.store import Answer, Payload
 from nmsrun.serve import tls_context
 
-from ..conftest import ROOT
-from ..https_server import Running, https_server
+from ..conftest import ROOT, StartServer
+from ..https_server import Running, ServerOptions
 from ..support import ALICE, ALL_ACCOUNTS, BOB, Keys, free_port, user_token
 
 KEYS = Keys()
@@ -48,9 +48,8 @@ MIXED = b"--b1\r\nContent-Type: text/plain\r\n\r\nHello\r\n--b1\r\nContent-Type:
 
 
 @pytest.fixture(scope="module")
-def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
-    with https_server(tmp_path_factory.mktemp("client"), KEYS, all_accounts_scope=ALL_ACCOUNTS) as r:
-        yield r
+def server_options() -> ServerOptions:
+    return ServerOptions(KEYS, settings={"all_accounts_scope": ALL_ACCOUNTS})
 
 
 def api_root(r: Running) -> str:
@@ -400,11 +399,12 @@ def test_client_credentials_token_expiry_and_refresh(running: Running, idms: tup
 
 
 @pytest.mark.clause("RFC6750-3.1-R2", "RFC9068-4-R1")
-def test_rejected_token_is_retried_once_then_raised(tmp_path: Path, idms: tuple[str, TokenEndpoint, Path]) -> None:
+def test_rejected_token_is_retried_once_then_raised(
+    start_server: StartServer, idms: tuple[str, TokenEndpoint, Path]
+) -> None:
     """A store that wants another audience refuses every token of this endpoint: one fresh token, then 401."""
     url, endpoint, ca = idms
-    with https_server(
-        tmp_path,
+    with start_server(
         KEYS,
         all_accounts_scope=ALL_ACCOUNTS,
         profile="rfc9068",

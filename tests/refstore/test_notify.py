@@ -23,7 +23,7 @@ from mcdata_store.store import Context, StoreError
 from refstore import SqliteStore
 from refstore.notify import NotifySettings
 
-from ..https_server import Running, https_server
+from ..https_server import Running, ServerOptions
 from ..notify_receiver import Receiver, receiver
 from ..support import Keys, user_token
 from ..sync_client import SyncClient, read_state
@@ -45,11 +45,9 @@ def rec(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Receiver]:
 
 
 @pytest.fixture(scope="module")
-def running(tmp_path_factory: pytest.TempPathFactory, rec: Receiver) -> Iterator[Running]:
+def server_options(rec: Receiver) -> ServerOptions:
     settings = NotifySettings(ca_file=rec.ca_file, retry_base=0.05, retry_max=0.2, max_attempts=3, poll_interval=0.2)
-    with https_server(tmp_path_factory.mktemp("store"), KEYS, {"notify": settings}) as r:
-        yield r
-        close_clients()
+    return ServerOptions(KEYS, {"notify": settings}, before_stop=close_clients)
 
 
 class Box:

@@ -11,7 +11,7 @@ from urllib.parse import quote
 import httpx
 import pytest
 
-from ..https_server import Running, https_server
+from ..https_server import Running, ServerOptions
 from ..support import ALICE, Keys, user_token
 
 KEYS = Keys()
@@ -19,13 +19,16 @@ COUNTS = ["MsgCount", "UnreadMsgCount", "Size", "SubtreeMsgCount", "SubtreeUnrea
 
 
 @pytest.fixture(scope="module")
-def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[httpx.Client, str]]:
-    r: Running
-    with https_server(tmp_path_factory.mktemp("folders"), KEYS) as r:
-        box = f"{r.base_url}/{quote(ALICE, safe='')}"
-        headers = {"Authorization": f"Bearer {user_token(KEYS, ALICE)}"}
-        with httpx.Client(verify=r.client_context(), headers=headers) as client:
-            yield client, box
+def server_options() -> ServerOptions:
+    return ServerOptions(KEYS)
+
+
+@pytest.fixture(scope="module")
+def api(running: Running) -> Iterator[tuple[httpx.Client, str]]:
+    box = f"{running.base_url}/{quote(ALICE, safe='')}"
+    headers = {"Authorization": f"Bearer {user_token(KEYS, ALICE)}"}
+    with httpx.Client(verify=running.client_context(), headers=headers) as client:
+        yield client, box
 
 
 def folder(client: httpx.Client, box: str, parent: str, name: str) -> str:

@@ -20,7 +20,7 @@ from mcdata_store.store import Context, Payload, StoreError
 from refstore import SqliteStore
 from refstore import search as engine
 
-from ..https_server import Running, https_server
+from ..https_server import Running, ServerOptions
 from ..runtime.test_e2e_https import Api, last_segment
 from ..support import ALICE, Keys, user_token
 
@@ -410,9 +410,8 @@ def test_a_version_1_store_is_reindexed_on_open(tmp_path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
-    with https_server(tmp_path_factory.mktemp("search"), KEYS) as r:
-        yield r
+def server_options() -> ServerOptions:
+    return ServerOptions(KEYS)
 
 
 def http_create(api: Api, path: str, attributes: dict[str, Any], flags: list[str], text: str | None = None) -> str:

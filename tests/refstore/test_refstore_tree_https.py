@@ -11,7 +11,7 @@ from urllib.parse import quote
 import httpx
 import pytest
 
-from ..https_server import Running, https_server
+from ..https_server import Running, ServerOptions
 from ..support import ALICE, BOB, Keys, user_token
 
 KEYS = Keys()
@@ -44,9 +44,8 @@ class Box:
 
 
 @pytest.fixture(scope="module")
-def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
-    with https_server(tmp_path_factory.mktemp("tree"), KEYS) as r:
-        yield r
+def server_options() -> ServerOptions:
+    return ServerOptions(KEYS)
 
 
 @pytest.fixture(scope="module")

@@ -41,8 +41,8 @@ from mcdata_store.store import Context, Payload, StoreError
 from refstore import SqliteStore
 from refstore.notify import NotifySettings
 
-from ..conftest import REGEN_HINT, ROOT
-from ..https_server import Running, https_server
+from ..conftest import REGEN_HINT, ROOT, StartServer
+from ..https_server import Running
 from ..notify_receiver import Receiver, receiver
 from ..support import ALICE, Keys, free_port, user_token
 
@@ -110,9 +110,11 @@ def create_object(client: httpx.Client, box: str, folder: str, payload: bytes) -
 
 
 @pytest.mark.clause("OMA-COMMON-Exceptions", "OMA-COMMON-RequestError", "OMA-COMMON-ServiceException", "23.282-5.10-R1")
-def test_full_disk_answers_503_keeps_the_connection_and_loses_nothing(tmp_path: Path) -> None:
+def test_full_disk_answers_503_keeps_the_connection_and_loses_nothing(
+    tmp_path: Path, start_server: StartServer
+) -> None:
     running: Running
-    with https_server(tmp_path, KEYS, store_class=CappedStore) as running:
+    with start_server(KEYS, folder=tmp_path, store_class=CappedStore) as running:
         store = running.store
         assert isinstance(store, CappedStore)
         db = tmp_path / "store.sqlite"
@@ -343,6 +345,7 @@ def a_store(path: Path) -> Path:
 
 
 def serve(db: str, cwd: Path, tls: dict[str, Path]) -> tuple[subprocess.CompletedProcess[str], int]:
+    """`nmsgen serve` as a user runs it, to the end: these cases are about how the command refuses to start."""
     port = free_port()
     args = ["--db", db, "--port", str(port), "--cert", str(tls["cert"]), "--key", str(tls["key"])]
     r = subprocess.run(

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from refstore.notify import NotifySettings
 
-from ..https_server import Running, https_server
+from ..https_server import Running, ServerOptions
 from ..notify_receiver import Receiver, receiver
 from ..sync_client import SyncClient, read_state
 from .test_notify import KEYS, WAIT, Box, close_clients, wait_until
@@ -36,11 +36,9 @@ def rec(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Receiver]:
 
 
 @pytest.fixture(scope="module")
-def running(tmp_path_factory: pytest.TempPathFactory, rec: Receiver) -> Iterator[Running]:
+def server_options(rec: Receiver) -> ServerOptions:
     settings_ = NotifySettings(ca_file=rec.ca_file, retry_base=0.02, retry_max=0.1, max_attempts=3, poll_interval=0.2)
-    with https_server(tmp_path_factory.mktemp("store"), KEYS, {"notify": settings_}) as r:
-        yield r
-        close_clients()
+    return ServerOptions(KEYS, {"notify": settings_}, before_stop=close_clients)
 
 
 OPS = st.one_of(

@@ -5,7 +5,6 @@ with real signed tokens; every answer matches the document (status documented, b
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
 
@@ -14,8 +13,8 @@ import pytest
 from jsonschema import FormatChecker
 from openapi_schema_validator import OAS30ReadValidator
 
-from ..conftest import ROOT
-from ..https_server import Running, https_server
+from ..conftest import ROOT, StartServer
+from ..https_server import Running, ServerOptions
 from ..support import ALICE, Keys, server_token, user_token
 
 DOC = json.loads((ROOT / "generated" / "openapi" / "openapi.json").read_text())
@@ -67,9 +66,8 @@ def last_segment(url: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
-    with https_server(tmp_path_factory.mktemp("e2e"), KEYS) as r:
-        yield r
+def server_options() -> ServerOptions:
+    return ServerOptions(KEYS)
 
 
 def _every_operation(api: Api) -> None:
@@ -225,12 +223,12 @@ def test_every_mcdata8_operation_over_https(running: Running) -> None:
 
 
 @pytest.mark.clause("23.282-7.13.1-R5", "23.282-7.13.3.8-R1", "RFC8725-3.12")
-def test_mcdata8_restricted_to_deposit_by_the_deployment(tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_mcdata8_restricted_to_deposit_by_the_deployment(start_server: StartServer) -> None:
     """With the deployment setting mcdata8_operations = deposit (nmsgen serve --mcdata8-operations deposit), an
     MCData server deposits (create objects and folders, find folders) and nothing else: every other operation
     answers 403 POL0001 (wrong-interface) before the store is reached; the user's own token is unaffected."""
     deposit = {"CreateObject", "BulkCreateObjects", "CreateFolder", "GetFolderIdByPath", "GetFolderIdsByPaths"}
-    with https_server(tmp_path_factory.mktemp("deposit"), KEYS, mcdata8_operations="deposit") as running:
+    with start_server(KEYS, mcdata8_operations="deposit") as running:
         server = Api(running, server_token(KEYS), box="bob@example.test")
         server("CreateFolder", 201, json={"folder": {"parentFolderPath": "/", "name": "In", "attributes": {}}})
         server("GetFolderIdByPath", 200, params={"path": "/In"})

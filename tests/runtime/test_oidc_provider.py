@@ -22,8 +22,7 @@ from mcdata_store import models
 from mcdata_store.auth import keys_from_jwks_url
 from mcdata_store.client import ClientCredentialsAuth, MessageStoreClient, NotFound, TokenError, Unauthorized
 
-from ..conftest import ROOT
-from ..https_server import https_server
+from ..conftest import ROOT, StartServer
 from ..support import Keys, free_port
 
 RESOURCE = "https://store.example.test/nms"
@@ -81,11 +80,10 @@ def provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Pa
 
 
 @pytest.mark.clause("24.282-21.1-CR1", "RFC6749-4.4.2-R1", "RFC9068-2.2-R1", "33.180-B.10-R2")
-def test_client_credentials_with_oidc_provider(provider: tuple[str, Path], tmp_path: Path) -> None:
+def test_client_credentials_with_oidc_provider(provider: tuple[str, Path], start_server: StartServer) -> None:
     issuer, idp_ca = provider
     keys = keys_from_jwks_url(f"{issuer}/jwks", ca_file=idp_ca)
-    with https_server(
-        tmp_path,
+    with start_server(
         Keys(),
         keys=keys,
         algorithms=["ES256"],
@@ -121,10 +119,10 @@ def test_client_credentials_with_oidc_provider(provider: tuple[str, Path], tmp_p
 
 
 @pytest.mark.clause("RFC6749-4.4-R1", "RFC6749-5.2-R2")
-def test_wrong_client_secret(provider: tuple[str, Path], tmp_path: Path) -> None:
+def test_wrong_client_secret(provider: tuple[str, Path], start_server: StartServer) -> None:
     issuer, idp_ca = provider
     auth = ClientCredentialsAuth(f"{issuer}/token", CLIENT_ID, "wrong", SCOPE, ca_bundle=idp_ca)
-    with https_server(tmp_path, Keys(), all_accounts_scope=SCOPE) as store:
+    with start_server(Keys(), all_accounts_scope=SCOPE) as store:
         root = store.base_url.removesuffix("/nms/v1/myStore")
         with MessageStoreClient(root, "myStore", "frank@example.test", auth=auth, ca_bundle=store.ca_file) as c:
             with pytest.raises(TokenError) as e:
@@ -134,12 +132,11 @@ def test_wrong_client_secret(provider: tuple[str, Path], tmp_path: Path) -> None
 
 
 @pytest.mark.clause("RFC9068-4-R1", "RFC6750-3.1-R2")
-def test_wrong_audience_token_is_refused(provider: tuple[str, Path], tmp_path: Path) -> None:
+def test_wrong_audience_token_is_refused(provider: tuple[str, Path], start_server: StartServer) -> None:
     """A store that is another resource refuses the provider's tokens (aud), after one fresh retry."""
     issuer, idp_ca = provider
     keys = keys_from_jwks_url(f"{issuer}/jwks", ca_file=idp_ca)
-    with https_server(
-        tmp_path,
+    with start_server(
         Keys(),
         keys=keys,
         algorithms=["ES256"],

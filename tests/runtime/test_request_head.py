@@ -6,20 +6,18 @@ from __future__ import annotations
 import json
 import socket
 import time
-from pathlib import Path
 from urllib.parse import quote
 
 import httpx
 
-from ..conftest import ROOT
-from ..https_server import https_server
+from ..conftest import ROOT, StartServer
 from ..support import ALICE, Keys, user_token
 
 KEYS = Keys()
 DOC = json.loads((ROOT / "generated" / "openapi" / "openapi.json").read_text())
 
 
-def test_the_longest_query_the_document_allows_gets_an_nms_answer(tmp_path: Path) -> None:
+def test_the_longest_query_the_document_allows_gets_an_nms_answer(start_server: StartServer) -> None:
     op = DOC["paths"]["/{storeName}/{boxId}/folders/{folderId}"]["get"]
     attr = next(p for p in op["parameters"] if p["name"] == "attrFilter")["schema"]
     cursor = next(p for p in op["parameters"] if p["name"] == "fromCursor")["schema"]
@@ -30,7 +28,7 @@ def test_the_longest_query_the_document_allows_gets_an_nms_answer(tmp_path: Path
     )
     assert len(query) > 200_000
     token = user_token(KEYS, ALICE, exp=int(time.time()) + 600)
-    with https_server(tmp_path, KEYS) as r:  # by hand: HTTP clients refuse URLs this long themselves
+    with start_server(KEYS) as r:  # by hand: HTTP clients refuse URLs this long themselves
         url = httpx.URL(r.base_url)
         target = f"{url.path}/{quote(ALICE)}/folders/fld-x?{query}"
         head = f"GET {target} HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n"

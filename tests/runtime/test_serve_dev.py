@@ -6,9 +6,6 @@ from __future__ import annotations
 
 import re
 import ssl
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,49 +16,20 @@ import pytest
 from mcdata_store import models
 from mcdata_store.client import BearerTokenAuth, ClientCredentialsAuth, Forbidden, MessageStoreClient
 
-from ..conftest import child_env
+from ..conftest import StartServer, nmsgen_serve
 from ..support import free_port
 
 
 @contextmanager
 def dev_serve(tmp: Path, *options: str) -> Iterator[dict[str, str]]:
-    """`nmsgen serve --dev` as a user starts it, with `options` added; yields what its banner says."""
+    """`nmsgen serve --dev` as a user starts it, with `options` added; yields what its banner says. A process, not
+    the in-process server of the other tests: what is tested is the command and what it prints."""
     port = free_port()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "generator",
-            "serve",
-            "--dev",
-            "--port",
-            str(port),
-            "--db",
-            str(tmp / "store.sqlite"),
-            *options,
-        ],
-        cwd=tmp,
-        env=child_env(),
-        stderr=subprocess.PIPE,
-        stdout=subprocess.DEVNULL,
-        text=True,
-    )
-    assert proc.stderr is not None
-    banner = ""
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and "Uvicorn running" not in banner:  # logged once it listens
-        line = proc.stderr.readline()
-        if not line:
-            break
-        banner += line
-    info = dict(re.findall(r"^  ([^:]+): (\S+)", banner, re.MULTILINE))
-    info["banner"] = banner
-    info["root"] = f"https://localhost:{port}"
-    try:
+    with nmsgen_serve(["--dev", "--port", str(port), "--db", str(tmp / "store.sqlite"), *options], tmp) as (_, banner):
+        info = dict(re.findall(r"^  ([^:]+): (\S+)", banner, re.MULTILINE))
+        info["banner"] = banner
+        info["root"] = f"https://localhost:{port}"
         yield info
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
@@ -118,11 +86,10 @@ def test_dev_token_service_needs_the_client_secret(dev_server: dict[str, str]) -
     assert r.status_code == 401 and r.json() == {"error": "invalid_client"}
 
 
-def test_no_token_service_without_dev(tmp_path: Path) -> None:
-    from ..https_server import https_server  # noqa: PLC0415
+def test_no_token_service_without_dev(start_server: StartServer) -> None:
     from ..support import Keys  # noqa: PLC0415
 
-    with https_server(tmp_path, Keys()) as store:
+    with start_server(Keys()) as store:
         root = store.base_url.removesuffix("/nms/v1/myStore")
         r = httpx.post(f"{root}/dev/token", verify=store.client_context())
         assert r.status_code == 404

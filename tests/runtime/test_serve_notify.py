@@ -15,9 +15,9 @@ import jwt
 import pytest
 import trustme
 
+from ..conftest import nmsgen_serve
 from ..notify_receiver import Receiver, receiver
 from ..support import ALICE, Keys, free_port, user_token
-from .test_serve_tls import start
 
 KEYS = Keys()
 
@@ -40,29 +40,29 @@ def test_nmsgen_serve_delivers_to_a_notify_url_trusted_by_notify_ca(tmp_path: Pa
     port = free_port()
     args = ["--db", str(tmp_path / "store.sqlite"), "--port", str(port), "--cert", str(tmp_path / "server.pem")]
     args += ["--key", str(tmp_path / "server.key"), "--jwks", str(tmp_path / "jwks.json")]
-    proc, _ = start([*args, "--notify-ca", str(rec.ca_file)], tmp_path)
-    box = f"https://localhost:{port}/nms/v1/myStore/{quote(ALICE, safe='')}"
-    http = httpx.Client(
-        verify=ssl.create_default_context(cafile=str(tmp_path / "ca.pem")),
-        headers={"Authorization": f"Bearer {user_token(KEYS, ALICE)}"},
-    )
-    try:
-        sub = {"nmsSubscription": {"callbackReference": {"notifyURL": rec.url("serve"), "callbackData": "cli"}}}
-        assert http.post(f"{box}/subscriptions", json=sub).status_code == 201
-        root = {"object": {"parentFolderPath": "/Inbox", "attributes": {}, "flags": {"flag": ["\\Seen"]}}}
-        made = http.post(f"{box}/objects", files={"root-fields": (None, json.dumps(root), "application/json")})
-        assert made.status_code == 201
-        url = made.headers["location"]
+    with nmsgen_serve([*args, "--notify-ca", str(rec.ca_file)], tmp_path) as (proc, _):  # the command itself
+        box = f"https://localhost:{port}/nms/v1/myStore/{quote(ALICE, safe='')}"
+        http = httpx.Client(
+            verify=ssl.create_default_context(cafile=str(tmp_path / "ca.pem")),
+            headers={"Authorization": f"Bearer {user_token(KEYS, ALICE)}"},
+        )
+        try:
+            sub = {"nmsSubscription": {"callbackReference": {"notifyURL": rec.url("serve"), "callbackData": "cli"}}}
+            assert http.post(f"{box}/subscriptions", json=sub).status_code == 201
+            root = {"object": {"parentFolderPath": "/Inbox", "attributes": {}, "flags": {"flag": ["\\Seen"]}}}
+            made = http.post(f"{box}/objects", files={"root-fields": (None, json.dumps(root), "application/json")})
+            assert made.status_code == 201
+            url = made.headers["location"]
 
-        def has_object() -> bool:
-            events = [e for n in rec.received.get("serve", []) for e in n["nmsEventList"]["nmsEvent"]]
-            return any(e.get("changedObject", {}).get("resourceURL") == url for e in events)
+            def has_object() -> bool:
+                events = [e for n in rec.received.get("serve", []) for e in n["nmsEventList"]["nmsEvent"]]
+                return any(e.get("changedObject", {}).get("resourceURL") == url for e in events)
 
-        assert rec.wait_for(has_object, 60)
-        first = rec.received["serve"][0]["nmsEventList"]
-        assert first["index"] == 1 and first["callbackData"] == "cli"
-    finally:
-        http.close()  # uvicorn waits for open keep-alive connections before it stops
-        proc.terminate()  # uvicorn stops; the lifespan's store.close() stops the notifier threads
-        assert proc.wait(timeout=30) in (0, -signal.SIGTERM)
-        assert proc.stderr is not None and "Application shutdown complete" in proc.stderr.read()
+            assert rec.wait_for(has_object, 60)
+            first = rec.received["serve"][0]["nmsEventList"]
+            assert first["index"] == 1 and first["callbackData"] == "cli"
+        finally:
+            http.close()  # uvicorn waits for open keep-alive connections before it stops
+            proc.terminate()  # uvicorn stops; the lifespan's store.close() stops the notifier threads
+            assert proc.wait(timeout=30) in (0, -signal.SIGTERM)
+            assert proc.stderr is not None and "Application shutdown complete" in proc.stderr.read()

@@ -12,7 +12,6 @@ import ssl
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,7 +20,7 @@ import jwt
 import pytest
 import trustme
 
-from ..conftest import child_env
+from ..conftest import child_env, nmsgen_serve
 from ..support import ALICE, Keys, free_port, user_token
 
 KEYS = Keys()
@@ -44,51 +43,14 @@ def pki(ca: trustme.CA, tmp_path_factory: pytest.TempPathFactory) -> dict[str, P
     return {"cert": d / "server.pem", "key": d / "server.key", "ca": d / "ca.pem", "jwks": d / "jwks.json", "dir": d}
 
 
-def start(args: list[str], cwd: Path) -> tuple[subprocess.Popen[str], str]:
-    env = child_env()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "generator", "serve", *args],
-        cwd=cwd,
-        env=env,
-        stderr=subprocess.PIPE,
-        stdout=subprocess.DEVNULL,
-        text=True,
-    )
-    assert proc.stderr is not None
-    lines = []
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        line = proc.stderr.readline()
-        if not line:
-            break
-        lines.append(line)
-        if "Uvicorn running" in line:  # logged once the socket listens ("startup complete" comes before)
-            return proc, "".join(lines)
-    proc.kill()
-    raise AssertionError("server did not start:\n" + "".join(lines))
-
-
 @pytest.fixture(scope="module")
 def server(pki: dict[str, Path]) -> Iterator[tuple[int, str]]:
+    """`nmsgen serve` in a process, as a user starts it (these tests are about the command's TLS), not the
+    in-process server of the other tests."""
     port = free_port()
-    proc, banner = start(
-        [
-            "--db",
-            str(pki["dir"] / "store.sqlite"),
-            "--port",
-            str(port),
-            "--cert",
-            str(pki["cert"]),
-            "--key",
-            str(pki["key"]),
-            "--jwks",
-            str(pki["jwks"]),
-        ],
-        pki["dir"],
-    )
-    yield port, banner
-    proc.terminate()
-    proc.wait(timeout=10)
+    args = ["--db", str(pki["dir"] / "store.sqlite"), "--port", str(port), "--cert", str(pki["cert"])]
+    with nmsgen_serve([*args, "--key", str(pki["key"]), "--jwks", str(pki["jwks"])], pki["dir"]) as (_, banner):
+        yield port, banner
 
 
 def handshake(port: int, version: ssl.TLSVersion, cafile: Path) -> str:
@@ -200,24 +162,10 @@ def test_refuses_to_start_without_token_keys(pki: dict[str, Path]) -> None:
 
 def test_dev_http_flag_is_loud(pki: dict[str, Path]) -> None:
     port = free_port()
-    proc, banner = start(
-        [
-            "--db",
-            str(pki["dir"] / "dev.sqlite"),
-            "--port",
-            str(port),
-            "--insecure-dev-http",
-            "--jwks",
-            str(pki["jwks"]),
-        ],
-        pki["dir"],
-    )
-    try:
+    args = ["--db", str(pki["dir"] / "dev.sqlite"), "--port", str(port), "--insecure-dev-http"]
+    with nmsgen_serve([*args, "--jwks", str(pki["jwks"])], pki["dir"]) as (_, banner):
         assert "WARNING: plain HTTP without TLS" in banner
         assert f"listening on http://127.0.0.1:{port}" in banner
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def test_help_says_how_to_use_the_idms_keys() -> None:
