@@ -22,6 +22,8 @@ from ..conftest import FIXTURES, ROOT, StartServer, run_nmsgen
 from ..https_server import Running, ServerOptions
 from ..support import ALL_ACCOUNTS, AUDIENCE, ISSUER, Keys
 
+pytestmark = pytest.mark.slow  # runs the generated kit in pytest processes
+
 KIT = ROOT / "generated" / "conformance"
 KEYS = Keys()
 

@@ -20,6 +20,8 @@ from ..conftest import ROOT
 from ..https_server import Running, ServerOptions
 from ..support import ALICE, Keys, user_token
 
+pytestmark = pytest.mark.external  # openapi-python-client generates a client
+
 KEYS = Keys()
 
 

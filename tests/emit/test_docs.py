@@ -68,6 +68,7 @@ def rendered_dom(path: Path) -> str:
     return r.stdout
 
 
+@pytest.mark.external  # chromium
 def test_docs_render_in_a_real_browser_and_every_link_resolves(tmp_path: Path) -> None:
     dom = rendered_dom(DOCS)
     page = Elements()

@@ -10,6 +10,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -40,12 +41,13 @@ def test_minimal_model_matches_golden(tmp_path: Path, regen: bool) -> None:
     assert changed == [], f"changed: {changed}; {REGEN_HINT}"
 
 
+@pytest.mark.slow  # a property test: the pipeline 40 times
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.text(alphabet=st.characters(blacklist_categories=["Cs", "Cc"], whitelist_characters="\t\n\r"), min_size=1,
                max_size=80))  # fmt: skip
 def test_model_text_lands_verbatim_and_inert(tmp_path: Path, text: str) -> None:
     """Any description text (quotes, newlines, Jinja syntax, YAML syntax) is data in both documents. (Control
-    characters but tab and line breaks are refused by the loader: tests/test_model_text.py.)"""
+    characters but tab and line breaks are refused by the loader: tests/frontend/test_model_text.py.)"""
     model = tmp_path / "m"
     shutil.rmtree(model, ignore_errors=True)
     shutil.copytree(FIXTURES / "minimal", model)

@@ -19,7 +19,7 @@ Nothing may be written outside the output folder, in any case.
 
 CI runs a fixed, derandomized budget (about a minute). A longer local run explores new inputs:
 
-    NMSGEN_TEXT_EXAMPLES=2000 .venv/bin/python -m pytest tests/test_model_text.py -k "free_text or in_turn"
+    NMSGEN_TEXT_EXAMPLES=2000 .venv/bin/python -m pytest tests/frontend/test_model_text.py -k "free_text or in_turn"
 """
 
 from __future__ import annotations
@@ -503,6 +503,7 @@ def test_free_text_is_data(prepared: tuple[tuple[Slot, ...], Baseline], data: st
     assert result.ok, result.diagnostics.render()  # free text is never refused
 
 
+@pytest.mark.slow  # a long property test
 @settings(
     max_examples=EXAMPLES or 30,
     derandomize=not EXAMPLES,

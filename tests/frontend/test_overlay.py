@@ -115,6 +115,7 @@ def test_generate_with_writes_the_model_as_if_approved(minimal_model: Path, tmp_
     assert not (preview / "changes").exists()  # a preview holds the model's files, not reports
 
 
+@pytest.mark.slow  # the full model through the CLI, mypy or a server in child processes
 def test_diff_with_a_proposed_change(minimal_model: Path) -> None:
     cid = with_change(minimal_model, FIXTURES / "changes" / "replace_thing.yaml")
     a = run_nmsgen("diff", ".", f".+{cid}", "--format", "json", cwd=minimal_model)
@@ -170,6 +171,7 @@ SEED_CHANGES = [
 ]
 
 
+@pytest.mark.slow  # the full model through the CLI, mypy or a server in child processes
 def test_seed_impact_report_covers_the_whole_cr() -> None:
     """Each change of the seed CR (scope pointer, NOTE 1 moved and completed, the RFC 6749 reference, the
     MCData-8 paragraph, NOTE 2, both editor's notes) is in the report, and on the wire MCData-8 reaches every
@@ -239,6 +241,7 @@ print(json.dumps(out))
 """
 
 
+@pytest.mark.slow  # the full model through the CLI, mypy or a server in child processes
 @pytest.mark.clause("24.282-21.1-R8", "24.282-21.1-N1")
 def test_the_pre_cr_server_answers_and_never_500s(tmp_path: Path) -> None:
     """The model before the seed CR (MCData-7 only) generates a server whose auth code raises only challenges
@@ -280,6 +283,7 @@ def test_incorporated_overlay_refuses_a_model_that_moved_on(tmp_path: Path) -> N
 # ---------------------------------------------------------------- implementers: the type checker names the method
 
 
+@pytest.mark.slow  # the full model through the CLI, mypy or a server in child processes
 def test_mypy_flags_the_method_the_reference_store_lacks(tmp_path: Path) -> None:
     """A CR that adds an operation: the diff names the store method, and mypy on refstore/ against the
     preview's MessageStore Protocol reports it missing (and passes against the baseline's)."""

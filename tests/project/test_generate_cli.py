@@ -10,6 +10,8 @@ import pytest
 
 from ..conftest import ROOT, run_nmsgen
 
+pytestmark = pytest.mark.slow  # runs `nmsgen generate` on the full model in fresh interpreters
+
 
 def tree(out: Path) -> dict[str, bytes]:
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}

@@ -280,6 +280,7 @@ def check_all_or_nothing(db: Path, acknowledged: dict[str, set[int]], in_flight:
                 assert b in in_flight, f"tree {b} vanished"
 
 
+@pytest.mark.slow  # kill -9 trials on child processes
 @pytest.mark.clause("23.282-5.10-R1", "OMA-NMS-6.11", "OMA-NMS-6.15")
 def test_kill_9_leaves_multi_row_operations_all_or_nothing(tmp_path: Path) -> None:
     rng = random.Random(4_2026)

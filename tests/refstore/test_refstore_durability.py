@@ -127,6 +127,7 @@ while True:
 """
 
 
+@pytest.mark.slow  # kill -9 trials on child processes
 @pytest.mark.clause("23.282-5.10-R1", "OMA-NMS-5.1.4")
 def test_kill_9_loses_no_acknowledged_write(tmp_path: Path) -> None:
     """DATA-1/2: SIGKILL a writer at random moments; every acknowledged write survives, the file is sound.

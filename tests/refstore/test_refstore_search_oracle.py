@@ -537,6 +537,7 @@ def folder_oracle(folders: list[Fld], body: dict[str, Any]) -> list[str]:
     return [f.path for f in found]
 
 
+@pytest.mark.slow  # a long property test
 @pytest.mark.clause("OMA-NMS-6.13", "OMA-NMS-App.J", "OMA-NMS-5.3.2.16", "OMA-NMS-5.3.2.18")
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(

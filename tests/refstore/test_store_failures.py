@@ -394,6 +394,7 @@ def check_one_line(r: subprocess.CompletedProcess[str], port: int, case: str, re
         httpx.get(f"https://127.0.0.1:{port}/", verify=False, timeout=5)
 
 
+@pytest.mark.slow  # `nmsgen serve` processes
 @pytest.mark.parametrize("case", ["a folder", "missing folder", "not a database"])
 def test_serve_refuses_an_unusable_store_in_one_line(
     tmp_path: Path, tls: dict[str, Path], case: str, regen: bool
@@ -406,6 +407,7 @@ def test_serve_refuses_an_unusable_store_in_one_line(
     assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before  # nothing created
 
 
+@pytest.mark.slow  # `nmsgen serve` processes
 def test_serve_refuses_a_read_only_store_in_one_line(tmp_path: Path, tls: dict[str, Path], regen: bool) -> None:
     a_store(tmp_path / "store.sqlite")
     with unwritable(tmp_path / "store.sqlite"):
@@ -413,6 +415,7 @@ def test_serve_refuses_a_read_only_store_in_one_line(tmp_path: Path, tls: dict[s
     check_one_line(r, port, "read-only file", regen)
 
 
+@pytest.mark.slow  # `nmsgen serve` processes
 def test_serve_refuses_a_store_in_a_read_only_folder_in_one_line(
     tmp_path: Path, tls: dict[str, Path], regen: bool
 ) -> None:
@@ -423,6 +426,7 @@ def test_serve_refuses_a_store_in_a_read_only_folder_in_one_line(
     check_one_line(r, port, "read-only folder", regen)
 
 
+@pytest.mark.slow  # `nmsgen serve` processes
 def test_serve_refuses_an_unreadable_store_in_one_line(tmp_path: Path, tls: dict[str, Path], regen: bool) -> None:
     """chmod 0: only for an ordinary user (root reads any file; the folder and not-a-database cases above are
     the unreadable stores root can have). Run as a user e.g. with ``unshare --user --map-user=1000 pytest``."""

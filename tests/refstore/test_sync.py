@@ -24,6 +24,8 @@ from ..notify_receiver import Receiver, receiver
 from ..sync_client import SyncClient, read_state
 from .test_notify import KEYS, WAIT, Box, close_clients, wait_until
 
+pytestmark = pytest.mark.slow  # a property test over a server and its notifications
+
 FLAGS = ("%5CSeen", "%5CFlagged", "%24Forwarded")
 _boxes = itertools.count(1)
 STATS = {"examples": 0, "resets": 0, "resubscribed": 0}  # what the examples exercised (printed with -s)

@@ -22,7 +22,7 @@ from .test_diff import CASES, report_for
 from .test_diff_redocly import documents
 
 OPTIC = ROOT / "node_modules" / ".bin" / "optic"
-pytestmark = pytest.mark.skipif(not OPTIC.exists(), reason="needs `npm ci` (@useoptic/optic)")
+pytestmark = [pytest.mark.external, pytest.mark.skipif(not OPTIC.exists(), reason="needs `npm ci` (@useoptic/optic)")]
 
 # Optic rule -> the kinds of our breaking changes that account for it
 ACCOUNTS: dict[str, set[str]] = {

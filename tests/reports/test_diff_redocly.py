@@ -24,7 +24,10 @@ from generator.reports import diff as diffing
 from ..conftest import ROOT
 from .test_diff import CASES, report_for
 
-pytestmark = pytest.mark.skipif(shutil.which("npx") is None, reason="needs Node.js (npm ci installs @redocly/cli)")
+pytestmark = [
+    pytest.mark.external,
+    pytest.mark.skipif(shutil.which("npx") is None, reason="needs Node.js (npm ci installs @redocly/cli)"),
+]
 
 # Redocly says major, we do not: (case, Redocly rule) -> why
 REDOCLY_ONLY: dict[tuple[str, str], str] = {

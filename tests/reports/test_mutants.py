@@ -247,7 +247,7 @@ def test_evidence_is_sorted_and_decides_what_the_matrix_counts(project: pipeline
     assert declared.tests == before  # a declared citation stays one
     # every mutable clause's citation absent from the evidence is unverified too; N/M counts the model's mutants
     assert matrix.verified == (0, len(items))
-    assert "unverified citation: tests/test_auth.py::test_auth15_crit" in tracing.to_markdown(matrix)
+    assert "unverified citation: tests/runtime/test_auth.py::test_auth15_crit" in tracing.to_markdown(matrix)
     assert f"citations verified: 0/{len(items)}" in tracing.summary_text(matrix)
     assert mu.stale_lines(text, text) == []
     changed = text.replace('"verified": false', '"verified": true', 1)
@@ -261,9 +261,10 @@ def test_verify_options_are_checked_before_anything_runs() -> None:
     assert r.returncode == 2 and "no mutant rule:nope; one of " in r.stderr and "rule:critical" in r.stderr
 
 
+@pytest.mark.slow  # nmsgen trace --verify: `nmsgen serve` and kit processes
 def test_two_mutants_end_to_end_reach_the_server_its_children_the_client_and_the_kit() -> None:
     """The transport rule's mutant is caught in every place that runs it: the generated client (in-process),
-    a `python -m generator serve` child of tests/test_serve_tls.py and the kit's store; the failures pass on
+    a `python -m generator serve` child of tests/runtime/test_serve_tls.py and the kit's store; the failures pass on
     the real package (baseline); --mutant neither compares nor writes the evidence."""
     evidence = ROOT / "tests" / mu.EVIDENCE
     before = evidence.read_bytes() if evidence.exists() else None
@@ -275,12 +276,12 @@ def test_two_mutants_end_to_end_reach_the_server_its_children_the_client_and_the
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
     killed = next(line for line in r.stdout.splitlines() if line.startswith("killed: rule tls by "))
     for where in (
-        "tests/test_client.py::test_tls_is_verified_and_http_refused",
-        "tests/test_serve_tls.py::test_tls_1_0_and_1_1_refused",
+        "tests/emit/test_client.py::test_tls_is_verified_and_http_refused",
+        "tests/runtime/test_serve_tls.py::test_tls_1_0_and_1_1_refused",
         "generated/conformance/test_auth.py::test_33_210_6_2_r1__old_tls_refused",
     ):
         assert where in killed, killed
-    assert "killed: rule critical by tests/test_auth.py::test_auth15_crit" in r.stdout
+    assert "killed: rule critical by tests/runtime/test_auth.py::test_auth15_crit" in r.stdout
     assert re.search(r"baseline \(no mutant\): the \d+ tests that failed against a mutant, 0 failed again", r.stderr)
     assert "citations verified: 2/2" in r.stdout
     assert (evidence.read_bytes() if evidence.exists() else None) == before

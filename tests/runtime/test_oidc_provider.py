@@ -25,6 +25,8 @@ from mcdata_store.client import ClientCredentialsAuth, MessageStoreClient, NotFo
 from ..conftest import ROOT, StartServer
 from ..support import Keys, free_port
 
+pytestmark = pytest.mark.external  # node's oidc-provider (npm ci)
+
 RESOURCE = "https://store.example.test/nms"
 SCOPE = "mcdata-ms-all-accounts"
 CLIENT_ID = "mcdata-server-1"

@@ -19,6 +19,8 @@ from mcdata_store.client import BearerTokenAuth, ClientCredentialsAuth, Forbidde
 from ..conftest import StartServer, nmsgen_serve
 from ..support import free_port
 
+pytestmark = pytest.mark.slow  # starts `nmsgen serve` processes
+
 
 @contextmanager
 def dev_serve(tmp: Path, *options: str) -> Iterator[dict[str, str]]:

@@ -19,6 +19,8 @@ from ..conftest import nmsgen_serve
 from ..notify_receiver import Receiver, receiver
 from ..support import ALICE, Keys, free_port, user_token
 
+pytestmark = pytest.mark.slow  # starts an `nmsgen serve` process
+
 KEYS = Keys()
 
 

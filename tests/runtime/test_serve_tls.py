@@ -23,6 +23,8 @@ import trustme
 from ..conftest import child_env, nmsgen_serve
 from ..support import ALICE, Keys, free_port, user_token
 
+pytestmark = pytest.mark.slow  # starts `nmsgen serve` processes
+
 KEYS = Keys()
 
 
