@@ -7,14 +7,20 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-pytest_plugins = ("pytester",)  # tests/test_citations.py runs the collection rules on small test files
+from .https_server import Running, ServerOptions, https_server
+
+pytest_plugins = ("pytester",)  # tests/reports/test_citations.py runs the collection rules on small test files
 
 ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = ROOT / "tests" / "fixtures"
+FIXTURES = ROOT / "tests" / "cases"  # case data: the minimal model, change requests, goldens, bad models
 REGEN_HINT = "run `pytest --regen` to accept the new output, then review the diff"
 
 # A cache of the generator's work for this session only (subprocesses inherit it): runs start cold, tests
@@ -58,6 +64,70 @@ def run_nmsgen(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None) 
         timeout=120,
         check=False,
     )
+
+
+StartServer = Callable[..., AbstractContextManager[Running]]
+
+
+@pytest.fixture(scope="session")
+def start_server(tmp_path_factory: pytest.TempPathFactory) -> StartServer:
+    """The one way a test starts the generated server: on the reference store, over real TLS, in a thread of
+    this process (tests/https_server.py). ``with start_server(keys, store_options, **settings) as running:``;
+    ``folder=`` puts its certificate and database in a given folder (a fresh one otherwise)."""
+
+    def start(
+        signing: Any, store_options: dict[str, Any] | None = None, *, folder: Path | None = None, **kw: Any
+    ) -> AbstractContextManager[Running]:
+        return https_server(folder or tmp_path_factory.mktemp("server"), signing, store_options, **kw)
+
+    return start
+
+
+@pytest.fixture(scope="module")
+def server_options() -> ServerOptions:
+    """What the module's ``running`` server is: a test module that uses ``running`` overrides this fixture."""
+    raise pytest.UsageError("a module using the `running` server defines a `server_options` fixture")
+
+
+@pytest.fixture(scope="module")
+def running(start_server: StartServer, server_options: ServerOptions) -> Iterator[Running]:
+    """The generated server on the reference store over TLS, one per test module, as ``server_options`` says."""
+    with start_server(server_options.keys, server_options.store_options, **server_options.settings) as r:
+        yield r
+        if server_options.before_stop is not None:
+            server_options.before_stop()
+
+
+@contextmanager
+def nmsgen_serve(args: list[str], cwd: Path) -> Iterator[tuple[subprocess.Popen[str], str]]:
+    """`nmsgen serve ARGS` as a user starts it, in a child process: yields it and what it printed up to
+    "Uvicorn running" (logged once the socket listens); stopped at the end. For the tests of the command itself;
+    every other test runs the server in process (``running``, ``start_server``)."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", *args],
+        cwd=cwd,
+        env=child_env(),
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+    )
+    assert proc.stderr is not None
+    lines: list[str] = []
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not (lines and "Uvicorn running" in lines[-1]):
+        line = proc.stderr.readline()
+        if not line:
+            break
+        lines.append(line)
+    if not (lines and "Uvicorn running" in lines[-1]):
+        proc.kill()
+        raise AssertionError("server did not start:\n" + "".join(lines))
+    try:
+        yield proc, "".join(lines)
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+            proc.wait(timeout=30)
 
 
 @pytest.fixture

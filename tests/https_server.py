@@ -1,4 +1,7 @@
-"""The generated server on the reference store, served by uvicorn over real TLS in a thread."""
+"""The generated server on the reference store, served by uvicorn over real TLS in a thread.
+
+Tests reach it through the fixtures of tests/conftest.py: ``running`` (one server per test module, configured by the
+module's ``server_options``) and ``start_server`` (more servers inside a test)."""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +32,19 @@ class Running:
 
     def client_context(self) -> ssl.SSLContext:
         return ssl.create_default_context(cafile=str(self.ca_file))
+
+
+@dataclass
+class ServerOptions:
+    """The server a test module runs (its ``server_options`` fixture): the keys its tokens are signed with, the
+    reference store's options (e.g. ``{"notify": NotifySettings(...)}``), the deployment's auth settings (e.g.
+    ``all_accounts_scope``, ``mcdata8_operations="deposit"``, ``profile``), and what to do before the server stops
+    (close the module's HTTP clients: uvicorn waits for open keep-alive connections)."""
+
+    keys: Keys
+    store_options: dict[str, Any] = field(default_factory=dict)
+    settings: dict[str, Any] = field(default_factory=dict)
+    before_stop: Callable[[], None] | None = None
 
 
 @contextmanager

@@ -6,7 +6,7 @@ its pieces, the entries of ``paths`` and ``components/schemas`` and every other 
 the cache (:mod:`generator.incremental.cache`) by its content. The join is exact: an indented JSON value is
 the same text at any depth once its lines are shifted, and a block-style YAML entry is the text PyYAML writes
 for it under the same keys alone (it is dumped inside those keys and cut out), so the result equals one dump of the
-whole document byte for byte (tests/test_chunks.py).
+whole document byte for byte (tests/emit/test_chunks.py).
 """
 
 from __future__ import annotations

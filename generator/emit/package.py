@@ -2,7 +2,7 @@
 downstream implementer installs it without nmsgen (``pip install ./generated``).
 
 Its dependencies are what the generated modules import, with the ranges they are generated and tested
-against (``tests/test_packaging.py`` checks the list against the imports of the generated code). Model text
+against (``tests/project/test_packaging.py`` checks the list against the imports of the generated code). Model text
 (the API's title and version) reaches the file through :func:`~generator.escape.toml_string`; the version
 is a PEP 440 version (``validate`` checks it), the package name a dotted identifier.
 """

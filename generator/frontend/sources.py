@@ -1,6 +1,6 @@
 """Where a model comes from, for ``nmsgen diff``: a model folder or a git revision, plus change requests.
 
-A side is written ``SOURCE[+ID|-ID]...``: SOURCE is a model folder (``spec``, ``tests/diff/x/old``) or a
+A side is written ``SOURCE[+ID|-ID]...``: SOURCE is a model folder (``spec``, ``tests/cases/diff/x/old``) or a
 git revision of this repository (``HEAD~3``, ``main``: its ``spec/`` tree is read with ``git archive``
 into a temporary folder); ``+ID`` applies the proposed change ``SOURCE/changes/ID.yaml`` and ``-ID``
 reverts the incorporated one. The longest prefix that names an existing folder or revision is SOURCE.
