@@ -24,6 +24,7 @@ from .emit import conformance as emit_conformance
 from .emit import models as emit_models
 from .emit import openapi as emit_openapi
 from .emit import package as emit_package
+from .emit import runtime as emit_runtime
 from .emit import server as emit_server
 from .frontend import overlay as overlays
 from .frontend.build import build
@@ -92,13 +93,14 @@ class Output:
 
 
 def realise(ix: index.Index, document: dict[str, Any]) -> dict[str, str]:
-    """The files that realise the model: the document, the models, the store interface, auth and server, the
-    clients, the package's own pyproject.toml, and the conformance kit; the traceability matrix finds its
-    artifacts and kit tests in them."""
+    """The files that realise the model: the document, the models, the store interface, auth and server, their
+    static runtime, the clients, the package's own pyproject.toml, and the conformance kit; the traceability
+    matrix finds its artifacts and kit tests in them."""
     return {
         **emit_openapi.emit(document),
         **emit_models.emit(ix, document),
         **emit_server.emit(ix),
+        **emit_runtime.emit(ix),
         **emit_client.emit(ix),
         **emit_package.emit(ix),
         **emit_conformance.emit(ix),
@@ -126,6 +128,7 @@ def matrix_inputs(ix: index.Index, document: dict[str, Any]) -> dict[str, str]:
         **emit_openapi.emit(document),
         **emit_models.emit(ix, document),
         **emit_server.emit(ix),
+        **emit_runtime.emit(ix),
         **emit_client.emit(ix),
         **emit_conformance.emit(ix, tests_only=True),
     }
