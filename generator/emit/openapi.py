@@ -18,7 +18,7 @@ import yaml
 
 from ..ir import answers
 from ..ir import model as m
-from ..ir.index import Index
+from ..ir.index import Index, request_types
 from ..ir.names import (
     ALLOW_KEY,
     CHOICES_KEY,
@@ -62,33 +62,6 @@ def _describe(
         ]
         parts.append("Open points: " + "; ".join(ops) + ".")
     return "\n\n".join(parts)
-
-
-def request_types(model: m.Model) -> frozenset[str]:
-    """The types with a request variant (``<Type>Request``): those that requests carry and that have request-only
-    constraints (on a field, a choice or a simple type) or a field of such a type."""
-    sent = {b.type for r in model.resources for op in r.operations for b in op.request if b.type}
-    sent |= {p.type for r in model.resources for op in r.operations for b in op.request for p in b.parts if p.type}
-    todo = list(sent)
-    while todo:
-        t = model.types.get(todo.pop())
-        for f in t.fields if t else ():
-            if f.type in model.types and f.type not in sent:
-                sent.add(f.type)
-                todo.append(f.type)
-    need = {
-        t.name
-        for t in model.types.values()
-        if t.request is not None
-        or any(f.request is not None for f in t.fields)
-        or any(c.required_in_requests for c in t.choices)
-    }
-    grown = True
-    while grown:
-        more = {t.name for t in model.types.values() if t.name not in need and any(f.type in need for f in t.fields)}
-        need |= more
-        grown = bool(more)
-    return frozenset(need & sent)
 
 
 def _request_only(out: Json, rule: m.RequestRule | None) -> Json:

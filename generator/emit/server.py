@@ -13,9 +13,8 @@ from typing import Any
 from .. import escape
 from ..ir import answers
 from ..ir import model as m
-from ..ir.index import Index
+from ..ir.index import Index, request_types
 from ..ir.names import body_schema_name, request_schema_name
-from .openapi import request_types
 from .render import format_python, render
 
 

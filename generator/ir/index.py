@@ -124,13 +124,14 @@ class OperationView:
         return [o.status for o in self.outcomes]
 
     @property
-    def result_types(self) -> tuple[Code, ...]:
-        """What a client method checks the decoded answer against: its return annotation's classes (none for None)."""
+    def result_types(self) -> Code:
+        """The classes of the store method's return annotation, as arguments ("" for None): what a client
+        method checks the decoded answer against."""
         if self.answer:
-            return (Code("Answer"),)
+            return Code("Answer")
         if self.outcomes[0].payload:
-            return (Code("Payload"),)
-        return self.outcomes[0].inner
+            return Code("Payload")
+        return Code(", ".join(self.outcomes[0].inner))
 
     @property
     def store_signature(self) -> str:
@@ -458,3 +459,30 @@ def _client_call(op: OperationView) -> tuple[tuple[Code, ...], Code]:
     if op.query_params:
         kwargs += ", params=params"
     return tuple(Code(a) for a in args), Code(kwargs)
+
+
+def request_types(model: m.Model) -> frozenset[str]:
+    """The types with a request variant (``<Type>Request``): those that requests carry and that have request-only
+    constraints (on a field, a choice or a simple type) or a field of such a type."""
+    sent = {b.type for r in model.resources for op in r.operations for b in op.request if b.type}
+    sent |= {p.type for r in model.resources for op in r.operations for b in op.request for p in b.parts if p.type}
+    todo = list(sent)
+    while todo:
+        t = model.types.get(todo.pop())
+        for f in t.fields if t else ():
+            if f.type in model.types and f.type not in sent:
+                sent.add(f.type)
+                todo.append(f.type)
+    need = {
+        t.name
+        for t in model.types.values()
+        if t.request is not None
+        or any(f.request is not None for f in t.fields)
+        or any(c.required_in_requests for c in t.choices)
+    }
+    grown = True
+    while grown:
+        more = {t.name for t in model.types.values() if t.name not in need and any(f.type in need for f in t.fields)}
+        need |= more
+        grown = bool(more)
+    return frozenset(need & sent)

@@ -81,7 +81,9 @@ def _id_pattern(ids: list[str]) -> re.Pattern[str]:
 
 
 def _python_artifacts(path: str, text: str, pattern: re.Pattern[str]) -> list[tuple[str, Location]]:
-    """(clause, location) for each clause id in a Python file, attributed to the innermost def/class."""
+    """(clause, location) for each clause id in a Python file, attributed to the innermost def/class, or to the
+    entry of a module-level table that holds it: ``CLAUSES["CreateObject"]`` for the row of ``CreateObject`` in
+    the generated modules' clause tables."""
     tree = ast.parse(text)
     spans: list[tuple[int, int, str]] = []
 
@@ -96,6 +98,10 @@ def _python_artifacts(path: str, text: str, pattern: re.Pattern[str]) -> list[tu
                 names = [t.id for t in targets if isinstance(t, ast.Name)]
                 if names:
                     spans.append((child.lineno, child.end_lineno or child.lineno, names[0]))
+                if names and isinstance(child.value, ast.Dict):  # a table: each row is its own symbol
+                    for k, v in zip(child.value.keys, child.value.values, strict=True):
+                        if isinstance(k, ast.Constant) and isinstance(k.value, str):
+                            spans.append((k.lineno, v.end_lineno or v.lineno, f"{names[0]}[{k.value!r}]"))
 
     visit(tree, "")
     out = []

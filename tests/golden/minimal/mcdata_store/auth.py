@@ -23,7 +23,6 @@ Deployment settings whose default is our choice, not the standard's (each with i
 
 from __future__ import annotations
 
-import json
 import re
 import ssl
 from collections.abc import Mapping, Sequence
@@ -32,8 +31,13 @@ from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
 import jwt
-from cryptography.hazmat.primitives.serialization import load_pem_public_key
 from jwt.algorithms import get_default_algorithms
+
+# the verification keys and their loaders are static runtime, re-exported here as part of the auth API
+from ._runtime.keys import VerificationKey as VerificationKey  # noqa: PLC0414
+from ._runtime.keys import key_from_pem as key_from_pem  # noqa: PLC0414
+from ._runtime.keys import keys_from_jwks as keys_from_jwks  # noqa: PLC0414
+from ._runtime.keys import keys_from_jwks_url as keys_from_jwks_url  # noqa: PLC0414
 
 MAX_LEEWAY_SECONDS = 30
 PROFILES = ("3gpp",)
@@ -133,13 +137,6 @@ _B64TOKEN = re.compile(r"^[A-Za-z0-9\-._~+/]+=*$")  # RFC 6750 section 2.1
 
 
 @dataclass(frozen=True)
-class VerificationKey:
-    key: Any  # a public key object (or HMAC secret bytes) PyJWT accepts
-    algorithm: str  # the one algorithm this key may verify (RFC 8725 section 3.1)
-    kid: str | None = None
-
-
-@dataclass(frozen=True)
 class AuthSettings:
     """Deployment settings of token validation (spec/auth.yaml settings)."""
 
@@ -179,42 +176,6 @@ class AuthSettings:
     def setting(self, name: str) -> Any:
         """A deployment setting by its model name (spec/auth.yaml settings)."""
         return getattr(self, name, None)
-
-
-def keys_from_jwks(jwks: Mapping[str, Any] | str | Path, default_algorithm: str | None = None) -> list[VerificationKey]:
-    """Keys of a JWK set (a mapping, JSON text or a file). Each key is bound to its ``alg`` (or the default)."""
-    if isinstance(jwks, Path):
-        jwks = jwks.read_text()
-    data = json.loads(jwks) if isinstance(jwks, str) else jwks
-    out = []
-    for jwk in data.get("keys", []):
-        alg = jwk.get("alg") or default_algorithm
-        if not alg:
-            raise ValueError(f"JWK {jwk.get('kid', '(no kid)')} has no alg and no default algorithm was given")
-        out.append(VerificationKey(jwt.PyJWK(jwk, algorithm=alg).key, alg, jwk.get("kid")))
-    return out
-
-
-def keys_from_jwks_url(
-    url: str, default_algorithm: str | None = None, timeout: float = 10.0, ca_file: Path | None = None
-) -> list[VerificationKey]:
-    """Fetch a JWK set over HTTPS once, at start-up. The certificate is always verified: against the
-    system's trust store, or against ``ca_file`` (e.g. the CA of a mission-critical IdMS)."""
-    if not url.startswith("https://"):
-        raise ValueError("the JWKS URL must be https://")
-    context = ssl.create_default_context(cafile=str(ca_file) if ca_file else None)
-    client = jwt.PyJWKClient(url, cache_keys=False, timeout=timeout, ssl_context=context)
-    try:
-        data = client.fetch_data()
-    except jwt.PyJWKClientError as e:
-        raise ValueError(f"cannot fetch the JWK set from {url}: {e}") from e
-    return keys_from_jwks(data, default_algorithm)
-
-
-def key_from_pem(pem: bytes | str | Path, algorithm: str, kid: str | None = None) -> VerificationKey:
-    """A PEM public key bound to one algorithm."""
-    data = pem.read_bytes() if isinstance(pem, Path) else pem.encode() if isinstance(pem, str) else pem
-    return VerificationKey(load_pem_public_key(data), algorithm, kid)
 
 
 def tls_context(cert: Path, key: Path, settings: AuthSettings | None = None) -> ssl.SSLContext:
