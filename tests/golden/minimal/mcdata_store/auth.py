@@ -95,13 +95,41 @@ USER_INTERFACE = "MCData-7"  # the interface whose tokens carry USER_TOKEN_CLAIM
 SERVER_INTERFACE = "MCData-8"  # the interface whose tokens name no user ("" = none)
 
 CHALLENGES: dict[str, Challenge] = {
-    "invalid-token": Challenge(401, 'Bearer realm="{realm}", error="invalid_token"', "SVC2003", "", {}),
-    "insufficient-scope": Challenge(
-        403, 'Bearer realm="{realm}", error="insufficient_scope", scope="{scope}"', "POL0001", "", {}
+    "invalid-token": Challenge(
+        status=401,
+        www_authenticate='Bearer realm="{realm}", error="invalid_token"',
+        exception="SVC2003",
+        variant_of="",
+        when={},
     ),
-    "missing-token": Challenge(401, 'Bearer realm="{realm}"', "SVC2003", "", {}),
-    "box-mismatch": Challenge(403, 'Bearer realm="{realm}"', "POL0001", "", {}),
-    "wrong-interface": Challenge(403, 'Bearer realm="{realm}"', "POL0001", "", {}),
+    "insufficient-scope": Challenge(
+        status=403,
+        www_authenticate='Bearer realm="{realm}", error="insufficient_scope", scope="{scope}"',
+        exception="POL0001",
+        variant_of="",
+        when={},
+    ),
+    "missing-token": Challenge(
+        status=401,
+        www_authenticate='Bearer realm="{realm}"',
+        exception="SVC2003",
+        variant_of="",
+        when={},
+    ),
+    "box-mismatch": Challenge(
+        status=403,
+        www_authenticate='Bearer realm="{realm}"',
+        exception="POL0001",
+        variant_of="",
+        when={},
+    ),
+    "wrong-interface": Challenge(
+        status=403,
+        www_authenticate='Bearer realm="{realm}"',
+        exception="POL0001",
+        variant_of="",
+        when={},
+    ),
 }
 # challenge id -> the values of its exception's %1.. (spec/auth.yaml variables; default the challenge id)
 CHALLENGE_VARIABLES: dict[str, tuple[str, ...]] = {
@@ -112,12 +140,19 @@ CHALLENGE_VARIABLES: dict[str, tuple[str, ...]] = {
     "wrong-interface": ("wrong-interface",),
 }
 
-# The model's rules, with the clauses each realises (spec/auth.yaml): what this module enforces and why.
-RULES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "exp": ("exp is required.", ("C-1",)),
-    "scope": ("the interface's scopes.", ("C-1",)),
-    "box": ("mcdata_id equals boxId.", ("C-1",)),
-    "kind": ("a token with mcdata_id is a user token.", ("C-1",)),
+
+class Rule(NamedTuple):
+    """A validation rule of the model (spec/auth.yaml validation): what this module enforces and why."""
+
+    text: str
+    clauses: tuple[str, ...]  # the clauses it realises
+
+
+RULES: dict[str, Rule] = {
+    "exp": Rule("exp is required.", ("C-1",)),
+    "scope": Rule("the interface's scopes.", ("C-1",)),
+    "box": Rule("mcdata_id equals boxId.", ("C-1",)),
+    "kind": Rule("a token with mcdata_id is a user token.", ("C-1",)),
 }
 INTERFACE_CLAUSES: dict[str, tuple[str, ...]] = {
     "MCData-7": ("C-1",),
