@@ -1,7 +1,7 @@
 # copied unchanged from nmsgen's templates/runtime/ - do not edit
 """The static runtime of the generated package: the same for every model, copied verbatim by nmsgen (never
-rendered, so no model text is in it). The generated modules import it; it imports no generated module but
-the models' base class.
+rendered, so no model text is in it). The generated modules import it; of the generated code it uses only
+the models' base class (``_base.NmsModel``) and the OMA error body every model has (``models.RequestError``).
 
 * :mod:`.values`: what travels besides NMS models (:class:`~.values.Payload`, :class:`~.values.Answer`) and
   the rows of the generated tables (:class:`~.values.Outcome`, :class:`~.values.Body`); server and client share them.
