@@ -270,7 +270,7 @@ Edit the model and regenerate; `nmsgen generate --check` fails when this folder 
 | `mcdata_store/auth.py` | clause-21 token validation and authorization, from spec/auth.yaml |
 | `mcdata_store/server.py` | the FastAPI application: `create_app(store, auth_settings)` |
 | `mcdata_store/client.py` | typed clients, sync and async, with MCData-7 and MCData-8 token handling |
-| `mcdata_store/_runtime/` | their static runtime, the same for every model: copied verbatim from nmsgen's `templates/runtime/` |
+| `mcdata_store/_runtime/` | the static runtime server and clients share, copied verbatim (the same for every model) |
 | `pyproject.toml` | the package as a distribution of its own: `pip install ./generated` (needs no nmsgen) |
 | `conformance/` | the conformance kit: a pytest suite to run against any store (`--base-url`, tokens, CA bundle) |
 | `docs/index.html` | the API reference: one self-contained HTML file (operations, schemas, open points, the matrix) |
