@@ -123,6 +123,13 @@ def py_string(text: str, fstring: bool = False) -> Code:
     return Code("".join(out))
 
 
+def py_strings(values: Iterable[str]) -> Code:
+    """A tuple of string literals written as the formatter writes them (double quotes), for the one-row-per-line
+    tables a generated module keeps out of the formatter (``# fmt: off``)."""
+    items = [f'"{py_string(v)}"' for v in values]
+    return Code("(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")")
+
+
 def py_docstring(text: str) -> Code:
     """``text`` inside a (non-raw) triple-double-quoted docstring, wherever the template puts it.
 

@@ -26,6 +26,7 @@ from .emit import models as emit_models
 from .emit import openapi as emit_openapi
 from .emit import openapi_3gpp as emit_openapi_3gpp
 from .emit import package as emit_package
+from .emit import runtime as emit_runtime
 from .emit import server as emit_server
 from .emit.render import format_python
 from .frontend import overlay as overlays
@@ -102,12 +103,13 @@ class Output:
 
 
 def realise(ix: index.Index, document: dict[str, Any]) -> dict[str, str]:
-    """The files that realise the model: the document, the models, the store interface, auth and server, the
-    clients, the package's own pyproject.toml, and the conformance kit; the traceability matrix finds its
-    artifacts and kit tests in them."""
+    """The files that realise the model: the document, the models, the store interface, auth and server, their
+    static runtime, the clients, the package's own pyproject.toml, and the conformance kit; the traceability
+    matrix finds its artifacts and kit tests in them."""
     return {
         **emit_openapi.emit(document),
         **emit_openapi_3gpp.emit(ix.model, document),
+        **emit_runtime.emit(ix),  # verbatim files, formatted already
         **format_python(  # one ruff run for all of them
             emit_models.sources(ix, document),
             emit_server.sources(ix),
@@ -138,6 +140,7 @@ def matrix_inputs(ix: index.Index, document: dict[str, Any]) -> dict[str, str]:
     as tests). Not the kit's support files and README, trace files, docs page, README or impact reports."""
     return {
         **emit_openapi.emit(document),
+        **emit_runtime.emit(ix),
         **format_python(
             emit_models.sources(ix, document),
             emit_server.sources(ix),
@@ -364,6 +367,7 @@ Edit the model and regenerate; `nmsgen generate --check` fails when this folder 
 | `mcdata_store/auth.py` | clause-21 token validation and authorization, from spec/auth.yaml |
 | `mcdata_store/server.py` | the FastAPI application: `create_app(store, auth_settings)` |
 | `mcdata_store/client.py` | typed clients, sync and async, with MCData-7 and MCData-8 token handling |
+| `mcdata_store/_runtime/` | the static runtime server and clients share, copied verbatim (the same for every model) |
 | `pyproject.toml` | the package as a distribution of its own: `pip install ./generated` (needs no nmsgen) |
 | `conformance/` | the conformance kit: a pytest suite to run against any store (`--base-url`, tokens, CA bundle) |
 | `docs/index.html` | the API reference: one self-contained HTML file (operations, schemas, open points, the matrix) |

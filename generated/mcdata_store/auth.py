@@ -36,7 +36,6 @@ Deployment settings whose default is our choice, not the standard's (each with i
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import ssl
 import threading
@@ -49,8 +48,13 @@ from types import MappingProxyType
 from typing import Any, Literal, NamedTuple
 
 import jwt
-from cryptography.hazmat.primitives.serialization import load_pem_public_key
 from jwt.algorithms import get_default_algorithms
+
+# the verification keys and their loaders are static runtime, re-exported here as part of the auth API
+from ._runtime.keys import VerificationKey as VerificationKey  # noqa: PLC0414
+from ._runtime.keys import key_from_pem as key_from_pem  # noqa: PLC0414
+from ._runtime.keys import keys_from_jwks as keys_from_jwks  # noqa: PLC0414
+from ._runtime.keys import keys_from_jwks_url as keys_from_jwks_url  # noqa: PLC0414
 
 MAX_LEEWAY_SECONDS = 30
 PROFILES = ("3gpp", "rfc9068")
@@ -110,15 +114,55 @@ USER_INTERFACE = "MCData-7"  # the interface whose tokens carry USER_TOKEN_CLAIM
 SERVER_INTERFACE = "MCData-8"  # the interface whose tokens name no user ("" = none)
 
 CHALLENGES: dict[str, Challenge] = {
-    "missing-token": Challenge(401, 'Bearer realm="{realm}"', "SVC2003", "", {}),
-    "missing-token-forbidden": Challenge(403, "", "POL0001", "missing-token", {"missing_token_status": 403}),
-    "invalid-request": Challenge(400, 'Bearer realm="{realm}", error="invalid_request"', "SVC0002", "", {}),
-    "invalid-token": Challenge(401, 'Bearer realm="{realm}", error="invalid_token"', "SVC2003", "", {}),
-    "insufficient-scope": Challenge(
-        403, 'Bearer realm="{realm}", error="insufficient_scope", scope="{scope}"', "POL0001", "", {}
+    "missing-token": Challenge(
+        status=401,
+        www_authenticate='Bearer realm="{realm}"',
+        exception="SVC2003",
+        variant_of="",
+        when={},
     ),
-    "box-mismatch": Challenge(403, 'Bearer realm="{realm}"', "POL0001", "", {}),
-    "wrong-interface": Challenge(403, 'Bearer realm="{realm}"', "POL0001", "", {}),
+    "missing-token-forbidden": Challenge(
+        status=403,
+        www_authenticate="",
+        exception="POL0001",
+        variant_of="missing-token",
+        when={"missing_token_status": 403},
+    ),
+    "invalid-request": Challenge(
+        status=400,
+        www_authenticate='Bearer realm="{realm}", error="invalid_request"',
+        exception="SVC0002",
+        variant_of="",
+        when={},
+    ),
+    "invalid-token": Challenge(
+        status=401,
+        www_authenticate='Bearer realm="{realm}", error="invalid_token"',
+        exception="SVC2003",
+        variant_of="",
+        when={},
+    ),
+    "insufficient-scope": Challenge(
+        status=403,
+        www_authenticate='Bearer realm="{realm}", error="insufficient_scope", scope="{scope}"',
+        exception="POL0001",
+        variant_of="",
+        when={},
+    ),
+    "box-mismatch": Challenge(
+        status=403,
+        www_authenticate='Bearer realm="{realm}"',
+        exception="POL0001",
+        variant_of="",
+        when={},
+    ),
+    "wrong-interface": Challenge(
+        status=403,
+        www_authenticate='Bearer realm="{realm}"',
+        exception="POL0001",
+        variant_of="",
+        when={},
+    ),
 }
 # challenge id -> the values of its exception's %1.. (spec/auth.yaml variables; default the challenge id)
 CHALLENGE_VARIABLES: dict[str, tuple[str, ...]] = {
@@ -131,33 +175,40 @@ CHALLENGE_VARIABLES: dict[str, tuple[str, ...]] = {
     "wrong-interface": ("wrong-interface",),
 }
 
-# The model's rules, with the clauses each realises (spec/auth.yaml): what this module enforces and why.
-RULES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "tls": (
+
+class Rule(NamedTuple):
+    """A validation rule of the model (spec/auth.yaml validation): what this module enforces and why."""
+
+    text: str
+    clauses: tuple[str, ...]  # the clauses it realises
+
+
+RULES: dict[str, Rule] = {
+    "tls": Rule(
         "HTTP over TLS only (no plaintext listener, https server URLs). TS 24.482 annex A, to which the seed points, describes the UE side of MCData-7: the HTTP client in the UE supports HTTP over TLS (RFC 2818) and TLS as in TS 33.180, and reaches the HTTP server through a TLS tunnel to the home HTTP proxy (A.2.1); the message store acts as the HTTP server. The seed does not cover the transport of MCData-8 (OP-MCDATA8-TRANSPORT). The version floor is our deployment default, setting min_tls_version: TLS 1.2 or 1.3 (TS 33.210 section 6.2 profile); SSL, TLS 1.0/1.1 and DTLS 1.0 are refused on both interfaces.",
         ("24.282-21.1-R3", "24.482-A.2.1-R1", "24.482-A.2.1-R2", "33.180-6.1.2-R1", "33.210-6.2-R1"),
     ),
-    "bearer-header": (
+    "bearer-header": Rule(
         "The token is taken only from the Authorization header with the Bearer scheme (scheme name compared case-insensitively, b64token syntax); a token in the URI query or a form body is not accepted, and a request using more than one method or a malformed credential is answered invalid-request.",
         ("24.282-21.1-R7", "24.282-21.1-CR5", "33.180-B.10-R1", "RFC6750-2.1-R1", "RFC6750-2.3-R1", "RFC6750-3.1-R1"),
     ),
-    "signature": (
+    "signature": Rule(
         "The token is a JWS-signed JWT whose signature verifies with one of the configured keys (setting jwks); unsigned tokens and tokens that fail verification are answered invalid-token.",
         ("24.282-21.1-R8", "24.282-21.1-CR4", "33.179-B.1.2.0-F1", "33.180-B.2.2.1-F2", "RFC9068-4-R1"),
     ),
-    "algorithm": (
+    "algorithm": Rule(
         'The JWS algorithm must be in the allow-list of the setting allowed_algorithms, never taken from the token header alone, and each key is used only with its own algorithm; "none" is always refused (answer invalid-token).',
         ("RFC8725-3.1", "RFC8725-3.2", "RFC9068-2.1-R1", "33.180-B.2.2.1-F2"),
     ),
-    "expiry": (
+    "expiry": Rule(
         "The exp claim is required and the current time must be before exp plus the leeway (setting leeway_seconds, at most 30 s); an expired or exp-less token is answered invalid-token.",
         ("33.180-B.12-R1", "33.180-B.10-R3", "33.180-B.2.1-F1", "33.180-B.2.2.2-F1", "RFC7519-4.1.4", "RFC9068-4-R1"),
     ),
-    "not-before": (
+    "not-before": Rule(
         "When present, nbf must not be later than now plus the leeway, and iat must not lie in the future beyond the leeway; otherwise invalid-token.",
         ("RFC7519-4.1.5", "RFC7519-4.1.4"),
     ),
-    "scope": (
+    "scope": Rule(
         'The scope claim (space-delimited, case-sensitive, order-free) must contain every required scope of the interface: the setting user_scope on MCData-7 (default 3gpp:mc:data_service, "" = not checked), the setting all_accounts_scope on MCData-8 (never unchecked: unset or "" refuses MCData-8); otherwise insufficient-scope.',
         (
             "RFC6749-3.3-R1",
@@ -168,35 +219,35 @@ RULES: dict[str, tuple[str, tuple[str, ...]]] = {
             "24.282-21.1-CR1",
         ),
     ),
-    "claims": (
+    "claims": Rule(
         "Every required claim of the interface is present and well-typed (MCData-7 mcdata_id a non-empty string, scope a string, exp a NumericDate; MCData-8 scope and exp); a token lacking one is answered invalid-token and never falls back to sub or a default box.",
         ("33.180-B.2.2.2-F1", "33.180-B.2.2.3-F1", "33.180-B.2.1-F2", "24.282-21.1-N1"),
     ),
-    "claims-rfc9068": (
+    "claims-rfc9068": Rule(
         "In the rfc9068 profile the RFC 9068 required claims iss, exp, aud, sub, client_id, iat and jti must also be present; sub of a client-credentials token identifies the client and is never used as a box owner.",
         ("RFC9068-2.2-R1", "RFC9068-4-R1"),
     ),
-    "type": (
+    "type": Rule(
         "The verified JWS header typ must be at+jwt or application/at+jwt (compared case-insensitively); anything else, or no typ, is answered invalid-token. Not applied in the 3gpp profile.",
         ("RFC9068-2.1-R1", "RFC9068-4-R1", "RFC8725-3.11", "33.180-B.2.2-F4"),
     ),
-    "audience": (
+    "audience": Rule(
         "aud must contain the configured audience (setting audience); mandatory in the rfc9068 profile, in the 3gpp profile applied only when the setting is set; otherwise invalid-token.",
         ("RFC8725-3.9", "RFC9068-4-R1", "33.180-B.2.2-F4"),
     ),
-    "issuer": (
+    "issuer": Rule(
         "iss must equal the configured issuer exactly (setting issuer, no prefix or case-folded match); mandatory in the rfc9068 profile, in the 3gpp profile applied only when the setting is set; otherwise invalid-token.",
         ("RFC8725-3.8", "RFC9068-4-R1", "33.180-B.2.2-F4"),
     ),
-    "critical": (
+    "critical": Rule(
         "A token whose JWS header carries crit naming any extension is refused (this store understands no JWS extensions); answer invalid-token.",
         ("RFC7515-4.1.11",),
     ),
-    "key-source": (
+    "key-source": Rule(
         "Verification keys come only from the statically configured key set (setting jwks); kid may only select among those keys, and jku, x5u, jwk and x5c header parameters are never fetched or trusted.",
         ("RFC8725-3.10", "RFC9068-4-R1"),
     ),
-    "box": (
+    "box": Rule(
         "MCData-7: the mcdata_id claim must equal the boxId path variable after exactly one percent-decoding, compared exactly (no case folding, trimming or Unicode normalisation); otherwise box-mismatch, with no side effect. MCData-8: the token names no user and boxId names the user's box (any box).",
         (
             "23.282-7.13.1-R2",
@@ -211,7 +262,7 @@ RULES: dict[str, tuple[str, tuple[str, ...]]] = {
             "33.180-B.2.2.3-F1",
         ),
     ),
-    "interface": (
+    "interface": Rule(
         "A token that carries mcdata_id is a user (MCData-7) token even if its scope contains the all-accounts scope string, and never gets MCData-8 access (token kind confusion); an MCData-8 token must carry all_accounts_scope and no mcdata_id. A caller may use only the operations its interface may call: an operation reserved to one interface, or outside the operation set a deployment restricts an interface to (setting mcdata8_operations), refuses callers of the other (wrong-interface).",
         ("RFC8725-3.12", "23.282-7.13.1-R4", "23.282-7.13.1-R5", "24.282-21.1-N1", "24.282-21.1-N2", "24.282-21.1-CR1"),
     ),
@@ -268,13 +319,6 @@ TOKEN_CACHE_SIZE = 4096  # verified tokens remembered per validator (their claim
 
 
 @dataclass(frozen=True)
-class VerificationKey:
-    key: Any  # a public key object (or HMAC secret bytes) PyJWT accepts
-    algorithm: str  # the one algorithm this key may verify (RFC 8725 section 3.1)
-    kid: str | None = None
-
-
-@dataclass(frozen=True)
 class AuthSettings:
     """Deployment settings of token validation (spec/auth.yaml settings)."""
 
@@ -322,42 +366,6 @@ class AuthSettings:
     def setting(self, name: str) -> Any:
         """A deployment setting by its model name (spec/auth.yaml settings)."""
         return getattr(self, name, None)
-
-
-def keys_from_jwks(jwks: Mapping[str, Any] | str | Path, default_algorithm: str | None = None) -> list[VerificationKey]:
-    """Keys of a JWK set (a mapping, JSON text or a file). Each key is bound to its ``alg`` (or the default)."""
-    if isinstance(jwks, Path):
-        jwks = jwks.read_text()
-    data = json.loads(jwks) if isinstance(jwks, str) else jwks
-    out = []
-    for jwk in data.get("keys", []):
-        alg = jwk.get("alg") or default_algorithm
-        if not alg:
-            raise ValueError(f"JWK {jwk.get('kid', '(no kid)')} has no alg and no default algorithm was given")
-        out.append(VerificationKey(jwt.PyJWK(jwk, algorithm=alg).key, alg, jwk.get("kid")))
-    return out
-
-
-def keys_from_jwks_url(
-    url: str, default_algorithm: str | None = None, timeout: float = 10.0, ca_file: Path | None = None
-) -> list[VerificationKey]:
-    """Fetch a JWK set over HTTPS once, at start-up. The certificate is always verified: against the
-    system's trust store, or against ``ca_file`` (e.g. the CA of a mission-critical IdMS)."""
-    if not url.startswith("https://"):
-        raise ValueError("the JWKS URL must be https://")
-    context = ssl.create_default_context(cafile=str(ca_file) if ca_file else None)
-    client = jwt.PyJWKClient(url, cache_keys=False, timeout=timeout, ssl_context=context)
-    try:
-        data = client.fetch_data()
-    except jwt.PyJWKClientError as e:
-        raise ValueError(f"cannot fetch the JWK set from {url}: {e}") from e
-    return keys_from_jwks(data, default_algorithm)
-
-
-def key_from_pem(pem: bytes | str | Path, algorithm: str, kid: str | None = None) -> VerificationKey:
-    """A PEM public key bound to one algorithm."""
-    data = pem.read_bytes() if isinstance(pem, Path) else pem.encode() if isinstance(pem, str) else pem
-    return VerificationKey(load_pem_public_key(data), algorithm, kid)
 
 
 def tls_context(cert: Path, key: Path, settings: AuthSettings | None = None) -> ssl.SSLContext:

@@ -16,9 +16,9 @@ from __future__ import annotations
 import json
 import secrets
 import ssl
-from collections.abc import AsyncGenerator, AsyncIterator, Callable, Generator, Iterator, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, overload
 from urllib.parse import quote
 
 import anyio.to_thread
@@ -28,80 +28,114 @@ from pydantic import BaseModel
 
 from . import models
 from ._base import NmsModel, tolerant
-from .store import Answer, Payload
+from ._runtime.errors import NmsApiError as NmsApiError  # noqa: PLC0414 - re-exported: the clients' errors
+from ._runtime.errors import TokenError as TokenError  # noqa: PLC0414
+from ._runtime.tokens import BearerTokenAuth as BearerTokenAuth  # noqa: PLC0414 - re-exported: MCData-7 auth
+from ._runtime.tokens import grant_error, invalid_token
+from ._runtime.values import Answer, Body, Outcome, Payload
 
-# operationId -> {status: (body types, payload?)} of its outcomes
-OUTCOMES: dict[str, dict[int, tuple[tuple[str, ...], bool]]] = {
-    "CreateObject": {201: (("Reference", "Object"), False)},
-    "GetObject": {200: (("Object",), False)},
-    "DeleteObject": {204: ((), False)},
-    "GetObjectFlags": {200: (("FlagList",), False)},
-    "ReplaceObjectFlags": {200: (("FlagList",), False)},
-    "GetObjectFlag": {204: ((), False), 404: (("Empty",), False)},
-    "SetObjectFlag": {201: (("Empty",), False), 204: ((), False)},
-    "DeleteObjectFlag": {204: ((), False), 404: (("Empty",), False)},
-    "GetObjectPayload": {200: ((), True)},
-    "GetObjectPayloadPart": {200: ((), True)},
-    "SearchObjects": {200: (("ObjectList", "ObjectReferenceList"), False)},
-    "GetObjectIdByPath": {200: (("Reference",), False)},
-    "GetObjectIdsByPaths": {200: (("BulkResponseList",), False)},
-    "BulkCreateObjects": {200: (("BulkResponseList",), False)},
-    "CreateFolder": {201: (("Reference", "Folder"), False)},
-    "GetFolder": {200: (("Folder",), False)},
-    "DeleteFolder": {204: ((), False)},
-    "GetFolderName": {200: (("FolderName",), False)},
-    "RenameFolder": {200: (("FolderName",), False)},
-    "SearchFolders": {200: (("FolderList", "FolderReferenceList"), False)},
-    "GetFolderIdByPath": {200: (("Reference",), False)},
-    "GetFolderIdsByPaths": {200: (("BulkResponseList",), False)},
-    "CopyToFolder": {200: (("BulkResponseList",), False)},
-    "MoveToFolder": {200: (("BulkResponseList",), False)},
-    "ListSubscriptions": {200: (("NmsSubscriptionList",), False)},
-    "CreateSubscription": {201: (("NmsSubscription",), False)},
-    "GetSubscription": {200: (("NmsSubscription",), False)},
-    "UpdateSubscription": {200: (("NmsSubscription",), False)},
-    "DeleteSubscription": {204: ((), False)},
-    "BulkUpdateObjects": {200: (("BulkResponseList",), False)},
-    "BulkDeleteObjects": {200: (("BulkResponseList",), False)},
+T = TypeVar("T")
+U = TypeVar("U")
+V = TypeVar("V")
+
+# fmt: off
+# The clauses this module realises: the MCData-8 token grant (ClientCredentialsAuth) and each operation's client
+# methods (sync and async), by operationId.
+CLAUSES: dict[str, tuple[str, ...]] = {
+    "ClientCredentialsAuth": ("24.282-21.1-CR1", "24.282-21.1-CR5", "24.282-21.1-EN1", "RFC6749-4.4-R1", "RFC6749-4.4.2-R1", "RFC6749-4.4.3-R1", "RFC6749-5.2-R1", "RFC6749-5.2-R2", "RFC6749-5.2-R3", "33.180-B.10-R2", "RFC8725-3.1"),
+    "CreateObject": ("OMA-NMS-6.1", "24.282-21.1-CR3", "23.282-7.13.1-R4", "23.282-7.13.1-R5", "23.282-7.13.3.8-R1", "23.282-7.13.3.16-R1"),
+    "GetObject": ("OMA-NMS-6.2", "24.282-21.1-CR3", "23.282-7.13.1-R4", "23.282-7.13-R1"),
+    "DeleteObject": ("OMA-NMS-6.2", "24.282-21.1-CR3", "23.282-7.13.1-R4", "OMA-NMS-5.1.4"),
+    "GetObjectFlags": ("OMA-NMS-6.3", "24.282-21.1-CR3", "23.282-7.13.1-R4"),
+    "ReplaceObjectFlags": ("OMA-NMS-6.3", "24.282-21.1-CR3", "23.282-7.13.1-R4", "OMA-NMS-5.1.4"),
+    "GetObjectFlag": ("OMA-NMS-6.4", "24.282-21.1-CR3", "23.282-7.13.1-R4"),
+    "SetObjectFlag": ("OMA-NMS-6.4", "24.282-21.1-CR3", "23.282-7.13.1-R4", "OMA-NMS-5.1.4"),
+    "DeleteObjectFlag": ("OMA-NMS-6.4", "24.282-21.1-CR3", "23.282-7.13.1-R4", "OMA-NMS-5.1.4"),
+    "GetObjectPayload": ("OMA-NMS-6.5", "24.282-21.1-CR3", "23.282-7.13.1-R4"),
+    "GetObjectPayloadPart": ("OMA-NMS-6.6", "24.282-21.1-CR3", "23.282-7.13.1-R4"),
+    "SearchObjects": ("OMA-NMS-6.7", "24.282-21.1-CR3", "23.282-7.13.1-R4", "OMA-NMS-5.1.10", "23.282-7.13-R5"),
+    "GetObjectIdByPath": ("OMA-NMS-6.8", "24.282-21.1-CR3", "23.282-7.13.1-R4"),
+    "GetObjectIdsByPaths": ("OMA-NMS-6.8", "24.282-21.1-CR3", "23.282-7.13.1-R4"),
+    "BulkCreateObjects": ("OMA-NMS-6.9", "24.282-21.1-CR3", "23.282-7.13.1-R4", "23.282-7.13.1-R5", "23.282-7.13.3.8-R1", "23.282-7.13.3.16-R1"),
+    "CreateFolder": ("OMA-NMS-6.10", "24.282-21.1-CR3", "23.282-7.13.1-R4", "23.282-7.13.1-R5", "23.282-7.13.3.16-R1", "OMA-NMS-5.1.4"),
+    "GetFolder": ("OMA-NMS-6.11", "24.282-21.1-CR3", "23.282-7.13.1-R4", "OMA-NMS-5.1.10"),
+    "DeleteFolder": ("OMA-NMS-6.11", "24.282-21.1-CR3", "23.282-7.13.1-R4", "OMA-NMS-5.1.4"),
+    "GetFolderName": ("OMA-NMS-6.12", "24.282-21.1-CR3", "23.282-7.13.1-R4"),
+    "RenameFolder": ("OMA-NMS-6.12", "24.282-21.1-CR3", "23.282-7.13.1-R4", "OMA-NMS-5.1.4"),
+    "SearchFolders": ("OMA-NMS-6.13", "24.282-21.1-CR3", "23.282-7.13.1-R4", "OMA-NMS-5.1.10"),
+    "GetFolderIdByPath": ("OMA-NMS-6.14", "24.282-21.1-CR3", "23.282-7.13.1-R4", "23.282-7.13.1-R5"),
+    "GetFolderIdsByPaths": ("OMA-NMS-6.14", "24.282-21.1-CR3", "23.282-7.13.1-R4", "23.282-7.13.1-R5"),
+    "CopyToFolder": ("OMA-NMS-6.15", "24.282-21.1-CR3", "23.282-7.13.1-R4"),
+    "MoveToFolder": ("OMA-NMS-6.16", "24.282-21.1-CR3", "23.282-7.13.1-R4", "OMA-NMS-5.1.4"),
+    "ListSubscriptions": ("OMA-NMS-6.17", "24.282-21.1-CR3", "23.282-7.13.1-R4", "OMA-NMS-5.1.4", "23.282-7.13-R5"),
+    "CreateSubscription": ("OMA-NMS-6.17", "24.282-21.1-CR3", "23.282-7.13.1-R4", "OMA-NMS-5.1.4"),
+    "GetSubscription": ("OMA-NMS-6.18", "24.282-21.1-CR3", "23.282-7.13.1-R4", "OMA-NMS-5.1.4"),
+    "UpdateSubscription": ("OMA-NMS-6.18", "24.282-21.1-CR3", "23.282-7.13.1-R4", "OMA-NMS-5.1.4"),
+    "DeleteSubscription": ("OMA-NMS-6.18", "24.282-21.1-CR3", "23.282-7.13.1-R4", "OMA-NMS-5.1.4"),
+    "BulkUpdateObjects": ("OMA-NMS-LATER-bulkUpdate", "24.282-21.1-CR3", "23.282-7.13.1-R4", "OMA-NMS-5.1.4"),
+    "BulkDeleteObjects": ("OMA-NMS-LATER-bulkDelete", "24.282-21.1-CR3", "23.282-7.13.1-R4", "OMA-NMS-5.1.4"),
 }
-# JSON root element -> (body class, NMS type)
-ROOTS: dict[str, tuple[type[BaseModel], str]] = {
-    "bulkDelete": (models.BulkDeleteBody, "BulkDelete"),
-    "bulkResponseList": (models.BulkResponseListBody, "BulkResponseList"),
-    "bulkUpdate": (models.BulkUpdateBody, "BulkUpdate"),
-    "empty": (models.EmptyBody, "Empty"),
-    "flagList": (models.FlagListBody, "FlagList"),
-    "folder": (models.FolderBody, "Folder"),
-    "folderList": (models.FolderListBody, "FolderList"),
-    "name": (models.FolderNameBody, "FolderName"),
-    "folderReferenceList": (models.FolderReferenceListBody, "FolderReferenceList"),
-    "nmsEventList": (models.NmsEventListBody, "NmsEventList"),
-    "nmsSubscription": (models.NmsSubscriptionBody, "NmsSubscription"),
-    "nmsSubscriptionList": (models.NmsSubscriptionListBody, "NmsSubscriptionList"),
-    "nmsSubscriptionUpdate": (models.NmsSubscriptionUpdateBody, "NmsSubscriptionUpdate"),
-    "object": (models.ObjectBody, "Object"),
-    "objectList": (models.ObjectListBody, "ObjectList"),
-    "objectReferenceList": (models.ObjectReferenceListBody, "ObjectReferenceList"),
-    "pathList": (models.PathListBody, "PathList"),
-    "reference": (models.ReferenceBody, "Reference"),
-    "requestError": (models.RequestErrorBody, "RequestError"),
-    "selectionCriteria": (models.SelectionCriteriaBody, "SelectionCriteria"),
-    "targetSourceRef": (models.TargetSourceRefBody, "TargetSourceRef"),
+# operationId -> its outcomes by HTTP status
+OUTCOMES: dict[str, dict[int, Outcome]] = {
+    "CreateObject": {201: Outcome((models.Reference, models.Object), location=True)},
+    "GetObject": {200: Outcome((models.Object,))},
+    "DeleteObject": {204: Outcome()},
+    "GetObjectFlags": {200: Outcome((models.FlagList,))},
+    "ReplaceObjectFlags": {200: Outcome((models.FlagList,))},
+    "GetObjectFlag": {204: Outcome(), 404: Outcome((models.Empty,))},
+    "SetObjectFlag": {201: Outcome((models.Empty,), location=True), 204: Outcome()},
+    "DeleteObjectFlag": {204: Outcome(), 404: Outcome((models.Empty,))},
+    "GetObjectPayload": {200: Outcome(payload=True)},
+    "GetObjectPayloadPart": {200: Outcome(payload=True)},
+    "SearchObjects": {200: Outcome((models.ObjectList, models.ObjectReferenceList))},
+    "GetObjectIdByPath": {200: Outcome((models.Reference,))},
+    "GetObjectIdsByPaths": {200: Outcome((models.BulkResponseList,))},
+    "BulkCreateObjects": {200: Outcome((models.BulkResponseList,))},
+    "CreateFolder": {201: Outcome((models.Reference, models.Folder), location=True)},
+    "GetFolder": {200: Outcome((models.Folder,))},
+    "DeleteFolder": {204: Outcome()},
+    "GetFolderName": {200: Outcome((models.FolderName,))},
+    "RenameFolder": {200: Outcome((models.FolderName,))},
+    "SearchFolders": {200: Outcome((models.FolderList, models.FolderReferenceList))},
+    "GetFolderIdByPath": {200: Outcome((models.Reference,))},
+    "GetFolderIdsByPaths": {200: Outcome((models.BulkResponseList,))},
+    "CopyToFolder": {200: Outcome((models.BulkResponseList,))},
+    "MoveToFolder": {200: Outcome((models.BulkResponseList,))},
+    "ListSubscriptions": {200: Outcome((models.NmsSubscriptionList,))},
+    "CreateSubscription": {201: Outcome((models.NmsSubscription,), location=True)},
+    "GetSubscription": {200: Outcome((models.NmsSubscription,))},
+    "UpdateSubscription": {200: Outcome((models.NmsSubscription,))},
+    "DeleteSubscription": {204: Outcome()},
+    "BulkUpdateObjects": {200: Outcome((models.BulkResponseList,))},
+    "BulkDeleteObjects": {200: Outcome((models.BulkResponseList,))},
 }
-
-
-class NmsApiError(Exception):
-    """An answer that is not a success of the operation: the HTTP status and the NMS requestError."""
-
-    def __init__(self, status: int, error: models.RequestError | None, www_authenticate: str = "") -> None:
-        self.status = status
-        self.error = error
-        self.www_authenticate = www_authenticate
-        detail = (error.serviceException or error.policyException) if error is not None else None
-        self.message_id = detail.messageId if detail is not None else ""
-        self.text = detail.text if detail is not None else ""
-        self.variables = [v.root for v in detail.variables or []] if detail is not None else []
-        super().__init__(f"{status} {self.message_id}: {self.text}".strip())
+# fmt: on
+# the NMS types that travel as JSON bodies
+BODIES: tuple[Body, ...] = (
+    Body(models.BulkDelete, models.BulkDeleteBody, "bulkDelete"),
+    Body(models.BulkResponseList, models.BulkResponseListBody, "bulkResponseList"),
+    Body(models.BulkUpdate, models.BulkUpdateBody, "bulkUpdate"),
+    Body(models.Empty, models.EmptyBody, "empty"),
+    Body(models.FlagList, models.FlagListBody, "flagList"),
+    Body(models.Folder, models.FolderBody, "folder"),
+    Body(models.FolderList, models.FolderListBody, "folderList"),
+    Body(models.FolderName, models.FolderNameBody, "name"),
+    Body(models.FolderReferenceList, models.FolderReferenceListBody, "folderReferenceList"),
+    Body(models.NmsEventList, models.NmsEventListBody, "nmsEventList"),
+    Body(models.NmsSubscription, models.NmsSubscriptionBody, "nmsSubscription"),
+    Body(models.NmsSubscriptionList, models.NmsSubscriptionListBody, "nmsSubscriptionList"),
+    Body(models.NmsSubscriptionUpdate, models.NmsSubscriptionUpdateBody, "nmsSubscriptionUpdate"),
+    Body(models.Object, models.ObjectBody, "object"),
+    Body(models.ObjectList, models.ObjectListBody, "objectList"),
+    Body(models.ObjectReferenceList, models.ObjectReferenceListBody, "objectReferenceList"),
+    Body(models.PathList, models.PathListBody, "pathList"),
+    Body(models.Reference, models.ReferenceBody, "reference"),
+    Body(models.RequestError, models.RequestErrorBody, "requestError"),
+    Body(models.SelectionCriteria, models.SelectionCriteriaBody, "selectionCriteria"),
+    Body(models.TargetSourceRef, models.TargetSourceRefBody, "targetSourceRef"),
+)
+EMPTY: type[BaseModel] | None = models.Empty  # the dummy body written as {"empty": null}
+_BODY_AT = {b.root: b for b in BODIES}
 
 
 class BadRequest(NmsApiError):
@@ -143,43 +177,11 @@ ERRORS: dict[int, type[NmsApiError]] = {
 }
 
 
-class TokenError(Exception):
-    """The token endpoint refused to issue a token (RFC 6749 section 5.2): ``error`` is its error code."""
-
-    def __init__(self, error: str, description: str) -> None:
-        super().__init__(f"{error}: {description}" if description else error)
-        self.error = error
-        self.description = description
-
-
-class BearerTokenAuth(httpx.Auth):
-    """MCData-7: the user's MCData access token (from the identity management server), sent as a Bearer
-    token. On ``401 invalid_token`` the ``refresh`` callback is asked once for a new token and the request
-    is retried."""
-
-    def __init__(self, token: str | Callable[[], str], refresh: Callable[[], str] | None = None) -> None:
-        self._token = token if callable(token) else (lambda: token)
-        self._refresh = refresh
-        self._current: str | None = None
-
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        if self._current is None:
-            self._current = self._token()
-        request.headers["Authorization"] = f"Bearer {self._current}"
-        response = yield request
-        if self._refresh is not None and _invalid_token(response):
-            self._current = self._refresh()
-            request.headers["Authorization"] = f"Bearer {self._current}"
-            yield request
-
-
 class ClientCredentialsAuth(httpx.Auth):
     """MCData-8: an OAuth 2.0 client credentials grant (RFC 6749 section 4.4) through httpx-auth: the token
     request authenticates the client (HTTP Basic), asks for ``scope``, and the token is cached until
     ``early_expiry`` seconds before it expires. On ``401 invalid_token`` the cached token is dropped and the
-    request retried once with a fresh one. Refusals of the token endpoint raise :class:`TokenError`.
-
-    Clauses: 24.282-21.1-CR1, 24.282-21.1-CR5, 24.282-21.1-EN1, RFC6749-4.4-R1, RFC6749-4.4.2-R1, RFC6749-4.4.3-R1, RFC6749-5.2-R1, RFC6749-5.2-R2, RFC6749-5.2-R3, 33.180-B.10-R2, RFC8725-3.1."""
+    request retried once with a fresh one. Refusals of the token endpoint raise :class:`TokenError`."""
 
     requires_response_body = True
 
@@ -210,42 +212,23 @@ class ClientCredentialsAuth(httpx.Auth):
         try:
             return next(self._grant.auth_flow(request))  # the cached token, or a new one from the token endpoint
         except httpx_auth.InvalidGrantRequest as e:
-            raise TokenError(*_grant_error(e)) from e
+            raise TokenError(*grant_error(e)) from e
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         response = yield self._authorized(request)
-        if _invalid_token(response):  # revoked or rotated keys: one retry with a fresh token
+        if invalid_token(response):  # revoked or rotated keys: one retry with a fresh token
             httpx_auth.OAuth2.token_cache.clear()
             yield self._authorized(request)
 
     async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
         # the token request is blocking: it runs in a worker thread, never on the event loop
         response = yield await anyio.to_thread.run_sync(self._authorized, request)
-        if _invalid_token(response):
+        if invalid_token(response):
             httpx_auth.OAuth2.token_cache.clear()
             yield await anyio.to_thread.run_sync(self._authorized, request)
 
     def close(self) -> None:
         self._client.close()
-
-
-def _grant_error(e: Exception) -> tuple[str, str]:
-    text = str(e)
-    code = text.split(":", 1)[0].strip() if ":" in text else "invalid_request"
-    known = (
-        "invalid_request",
-        "invalid_client",
-        "invalid_grant",
-        "unauthorized_client",
-        "unsupported_grant_type",
-        "invalid_scope",
-    )
-    found = next((k for k in known if k in text), code)
-    return found, text
-
-
-def _invalid_token(response: httpx.Response) -> bool:
-    return response.status_code == 401 and 'error="invalid_token"' in response.headers.get("www-authenticate", "")
 
 
 def _check_url(url: str, insecure_http_for_tests: bool) -> None:
@@ -292,11 +275,12 @@ def _json_body(root: str, value: BaseModel) -> bytes:
     return json.dumps({root: wire}, separators=(",", ":")).encode()
 
 
-def _decode(op_id: str, response: httpx.Response) -> Any:
-    """The operation's outcome, or a raised NmsApiError."""
+def _decode(op_id: str, response: httpx.Response) -> object:
+    """The operation's outcome (a model, None, a Payload or an Answer), or a raised NmsApiError."""
     outcomes = OUTCOMES[op_id]
     status = response.status_code
-    if status not in outcomes:
+    outcome = outcomes.get(status)
+    if outcome is None:
         error = None
         try:
             with tolerant():
@@ -304,26 +288,39 @@ def _decode(op_id: str, response: httpx.Response) -> Any:
         except ValueError:
             pass
         raise ERRORS.get(status, NmsApiError)(status, error, response.headers.get("www-authenticate", ""))
-    types, payload = outcomes[status]
-    if payload:
+    if outcome.payload:
         return Payload(response.content, response.headers.get("content-type", "application/octet-stream"))
-    body: Any = None
-    if types and response.content:
+    body: NmsModel | None = None
+    if outcome.types and response.content:
         data = json.loads(response.content)
-        known = [k for k in data if k in ROOTS] if isinstance(data, dict) else []
+        known = [k for k in data if k in _BODY_AT] if isinstance(data, dict) else []
         if len(known) != 1:  # members beside the root element are a later version's: kept in model_extra
             raise NmsApiError(status, None)
         root = known[0]
-        cls, type_name = ROOTS[root]
-        if type_name not in types:
+        body_of = _BODY_AT[root]
+        if body_of.inner not in outcome.types:
             raise NmsApiError(status, None)
         with tolerant():  # unknown members and enumeration values are kept, not refused (_base.py)
-            body = getattr(cls.model_validate(data), root)
-        if type_name == "Empty":
-            body = None
+            body = getattr(body_of.wrapper.model_validate(data), root)
+        if body_of.inner is EMPTY:
+            body = None  # the dummy body {"empty": null}: no value
     if len(outcomes) > 1:
         return Answer(status, body, response.headers.get("location"))
     return body
+
+
+@overload
+def _expect(value: object, first: type[T], /) -> T: ...
+@overload
+def _expect(value: object, first: type[T], second: type[U], /) -> T | U: ...
+@overload
+def _expect(value: object, first: type[T], second: type[U], third: type[V], /) -> T | U | V: ...
+def _expect(value: object, *types: type[object]) -> object:
+    """``value`` as one of ``types``, the classes a method's return annotation names (``_decode`` checked the
+    answer against the operation's outcomes: a mismatch here is a generator bug)."""
+    if not isinstance(value, types):
+        raise TypeError(f"{type(value).__name__} is none of {', '.join(t.__name__ for t in types)}")
+    return value
 
 
 class _Base:
@@ -362,15 +359,15 @@ class MessageStoreClient(_Base):
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _call(self, op_id: str, method: str, path: str, **kw: Any) -> Any:
+    def _call(self, op_id: str, method: str, path: str, **kw: Any) -> object:
         response = self._http.request(method, self.box_url + path, **kw)
         return _decode(op_id, response)
 
     def create_object(
         self, body: models.Object, *, attachments: Payload | Sequence[Payload] | None = None
     ) -> models.Reference | models.Object:
-        """Create (store) an object with its payload. (CreateObject; clauses OMA-NMS-6.1, 24.282-21.1-CR3, 23.282-7.13.1-R4, 23.282-7.13.1-R5, 23.282-7.13.3.8-R1, 23.282-7.13.3.16-R1)."""
-        return self._call(  # type: ignore[no-any-return]
+        """Create (store) an object with its payload. (CreateObject)."""
+        result = self._call(
             "CreateObject",
             "POST",
             "/objects",
@@ -385,103 +382,101 @@ class MessageStoreClient(_Base):
                 else {"content": _json_body("object", body), "headers": {"Content-Type": "application/json"}}
             ),
         )
+        return _expect(result, models.Reference, models.Object)
 
     def get_object(self, object_id: str) -> models.Object:
-        """Retrieve a stored object. (GetObject; clauses OMA-NMS-6.2, 24.282-21.1-CR3, 23.282-7.13.1-R4, 23.282-7.13-R1)."""
-        return self._call(  # type: ignore[no-any-return]
-            "GetObject", "GET", "/objects/" + _seg(object_id)
-        )
+        """Retrieve a stored object. (GetObject)."""
+        result = self._call("GetObject", "GET", "/objects/" + _seg(object_id))
+        return _expect(result, models.Object)
 
     def delete_object(self, object_id: str) -> None:
-        """Delete a stored object. (DeleteObject; clauses OMA-NMS-6.2, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4)."""
-        return self._call(  # type: ignore[no-any-return]
-            "DeleteObject", "DELETE", "/objects/" + _seg(object_id)
-        )
+        """Delete a stored object. (DeleteObject)."""
+        self._call("DeleteObject", "DELETE", "/objects/" + _seg(object_id))
 
     def get_object_flags(self, object_id: str) -> models.FlagList:
-        """Retrieve the flags of a stored object. (GetObjectFlags; clauses OMA-NMS-6.3, 24.282-21.1-CR3, 23.282-7.13.1-R4)."""
-        return self._call(  # type: ignore[no-any-return]
-            "GetObjectFlags", "GET", "/objects/" + _seg(object_id) + "/flags"
-        )
+        """Retrieve the flags of a stored object. (GetObjectFlags)."""
+        result = self._call("GetObjectFlags", "GET", "/objects/" + _seg(object_id) + "/flags")
+        return _expect(result, models.FlagList)
 
     def replace_object_flags(self, object_id: str, body: models.FlagList) -> models.FlagList:
-        """Create or update the flags of a stored object. (ReplaceObjectFlags; clauses OMA-NMS-6.3, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4)."""
-        return self._call(  # type: ignore[no-any-return]
+        """Create or update the flags of a stored object. (ReplaceObjectFlags)."""
+        result = self._call(
             "ReplaceObjectFlags",
             "PUT",
             "/objects/" + _seg(object_id) + "/flags",
             content=_json_body("flagList", body),
             headers={"Content-Type": "application/json"},
         )
+        return _expect(result, models.FlagList)
 
     def get_object_flag(self, object_id: str, flag_name: str) -> Answer:
-        """Test whether a flag is set on a stored object. (GetObjectFlag; clauses OMA-NMS-6.4, 24.282-21.1-CR3, 23.282-7.13.1-R4)."""
-        return self._call(  # type: ignore[no-any-return]
-            "GetObjectFlag", "GET", "/objects/" + _seg(object_id) + "/flags/" + _seg(flag_name)
-        )
+        """Test whether a flag is set on a stored object. (GetObjectFlag)."""
+        result = self._call("GetObjectFlag", "GET", "/objects/" + _seg(object_id) + "/flags/" + _seg(flag_name))
+        return _expect(result, Answer)
 
     def set_object_flag(self, object_id: str, flag_name: str) -> Answer:
-        """Set a flag on a stored object. (SetObjectFlag; clauses OMA-NMS-6.4, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4)."""
-        return self._call(  # type: ignore[no-any-return]
+        """Set a flag on a stored object. (SetObjectFlag)."""
+        result = self._call(
             "SetObjectFlag",
             "PUT",
             "/objects/" + _seg(object_id) + "/flags/" + _seg(flag_name),
             content=b'{"empty":null}',
             headers={"Content-Type": "application/json"},
         )
+        return _expect(result, Answer)
 
     def delete_object_flag(self, object_id: str, flag_name: str) -> Answer:
-        """Clear a flag of a stored object. (DeleteObjectFlag; clauses OMA-NMS-6.4, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4)."""
-        return self._call(  # type: ignore[no-any-return]
-            "DeleteObjectFlag", "DELETE", "/objects/" + _seg(object_id) + "/flags/" + _seg(flag_name)
-        )
+        """Clear a flag of a stored object. (DeleteObjectFlag)."""
+        result = self._call("DeleteObjectFlag", "DELETE", "/objects/" + _seg(object_id) + "/flags/" + _seg(flag_name))
+        return _expect(result, Answer)
 
     def get_object_payload(self, object_id: str) -> Payload:
-        """Download the payload of a stored object. (GetObjectPayload; clauses OMA-NMS-6.5, 24.282-21.1-CR3, 23.282-7.13.1-R4)."""
-        return self._call(  # type: ignore[no-any-return]
-            "GetObjectPayload", "GET", "/objects/" + _seg(object_id) + "/payload"
-        )
+        """Download the payload of a stored object. (GetObjectPayload)."""
+        result = self._call("GetObjectPayload", "GET", "/objects/" + _seg(object_id) + "/payload")
+        return _expect(result, Payload)
 
     def get_object_payload_part(self, object_id: str, payload_part_id: str) -> Payload:
-        """Download one payload part of a stored object. (GetObjectPayloadPart; clauses OMA-NMS-6.6, 24.282-21.1-CR3, 23.282-7.13.1-R4)."""
-        return self._call(  # type: ignore[no-any-return]
+        """Download one payload part of a stored object. (GetObjectPayloadPart)."""
+        result = self._call(
             "GetObjectPayloadPart", "GET", "/objects/" + _seg(object_id) + "/payloadParts/" + _seg(payload_part_id)
         )
+        return _expect(result, Payload)
 
     def search_objects(self, body: models.SelectionCriteria) -> models.ObjectList | models.ObjectReferenceList:
-        """Search stored objects. (SearchObjects; clauses OMA-NMS-6.7, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.10, 23.282-7.13-R5)."""
-        return self._call(  # type: ignore[no-any-return]
+        """Search stored objects. (SearchObjects)."""
+        result = self._call(
             "SearchObjects",
             "POST",
             "/objects/operations/search",
             content=_json_body("selectionCriteria", body),
             headers={"Content-Type": "application/json"},
         )
+        return _expect(result, models.ObjectList, models.ObjectReferenceList)
 
     def get_object_id_by_path(self, path: str) -> models.Reference:
-        """Resolve one object path to its resource URL. (GetObjectIdByPath; clauses OMA-NMS-6.8, 24.282-21.1-CR3, 23.282-7.13.1-R4)."""
+        """Resolve one object path to its resource URL. (GetObjectIdByPath)."""
         params: dict[str, Any] = {}
         if path is not None:
             params["path"] = path
-        return self._call(  # type: ignore[no-any-return]
-            "GetObjectIdByPath", "GET", "/objects/operations/pathToId", params=params
-        )
+        result = self._call("GetObjectIdByPath", "GET", "/objects/operations/pathToId", params=params)
+        return _expect(result, models.Reference)
 
     def get_object_ids_by_paths(self, body: models.PathList) -> models.BulkResponseList:
-        """Resolve several object paths to their resource URLs. (GetObjectIdsByPaths; clauses OMA-NMS-6.8, 24.282-21.1-CR3, 23.282-7.13.1-R4)."""
-        return self._call(  # type: ignore[no-any-return]
+        """Resolve several object paths to their resource URLs. (GetObjectIdsByPaths)."""
+        result = self._call(
             "GetObjectIdsByPaths",
             "POST",
             "/objects/operations/pathToId",
             content=_json_body("pathList", body),
             headers={"Content-Type": "application/json"},
         )
+        return _expect(result, models.BulkResponseList)
 
     def bulk_create_objects(
         self, body: models.ObjectList, *, attachments: tuple[Payload | None, ...] = ()
     ) -> models.BulkResponseList:
-        """Create (store) several objects in one request. (BulkCreateObjects; clauses OMA-NMS-6.9, 24.282-21.1-CR3, 23.282-7.13.1-R4, 23.282-7.13.1-R5, 23.282-7.13.3.8-R1, 23.282-7.13.3.16-R1)."""
-        return self._call(  # type: ignore[no-any-return]
+        """Create (store) several objects in one request. (BulkCreateObjects)."""
+        result = self._call(
             "BulkCreateObjects",
             "POST",
             "/objects/operations/bulkCreation",
@@ -496,16 +491,18 @@ class MessageStoreClient(_Base):
                 ),
             ],
         )
+        return _expect(result, models.BulkResponseList)
 
     def create_folder(self, body: models.Folder) -> models.Reference | models.Folder:
-        """Create a folder. (CreateFolder; clauses OMA-NMS-6.10, 24.282-21.1-CR3, 23.282-7.13.1-R4, 23.282-7.13.1-R5, 23.282-7.13.3.16-R1, OMA-NMS-5.1.4)."""
-        return self._call(  # type: ignore[no-any-return]
+        """Create a folder. (CreateFolder)."""
+        result = self._call(
             "CreateFolder",
             "POST",
             "/folders",
             content=_json_body("folder", body),
             headers={"Content-Type": "application/json"},
         )
+        return _expect(result, models.Reference, models.Folder)
 
     def get_folder(
         self,
@@ -517,7 +514,7 @@ class MessageStoreClient(_Base):
         path: models.YesEnum | None = None,
         attr_filter: list[str] | None = None,
     ) -> models.Folder:
-        """Retrieve a folder, optionally with its subfolders and objects. (GetFolder; clauses OMA-NMS-6.11, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.10)."""
+        """Retrieve a folder, optionally with its subfolders and objects. (GetFolder)."""
         params: dict[str, Any] = {}
         if from_cursor is not None:
             params["fromCursor"] = from_cursor
@@ -529,138 +526,138 @@ class MessageStoreClient(_Base):
             params["path"] = path.value
         if attr_filter is not None and attr_filter:
             params["attrFilter"] = attr_filter
-        return self._call(  # type: ignore[no-any-return]
-            "GetFolder", "GET", "/folders/" + _seg(folder_id), params=params
-        )
+        result = self._call("GetFolder", "GET", "/folders/" + _seg(folder_id), params=params)
+        return _expect(result, models.Folder)
 
     def delete_folder(self, folder_id: str) -> None:
-        """Delete a folder and everything in it. (DeleteFolder; clauses OMA-NMS-6.11, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4)."""
-        return self._call(  # type: ignore[no-any-return]
-            "DeleteFolder", "DELETE", "/folders/" + _seg(folder_id)
-        )
+        """Delete a folder and everything in it. (DeleteFolder)."""
+        self._call("DeleteFolder", "DELETE", "/folders/" + _seg(folder_id))
 
     def get_folder_name(self, folder_id: str) -> models.FolderName:
-        """Retrieve the name of a folder. (GetFolderName; clauses OMA-NMS-6.12, 24.282-21.1-CR3, 23.282-7.13.1-R4)."""
-        return self._call(  # type: ignore[no-any-return]
-            "GetFolderName", "GET", "/folders/" + _seg(folder_id) + "/folderName"
-        )
+        """Retrieve the name of a folder. (GetFolderName)."""
+        result = self._call("GetFolderName", "GET", "/folders/" + _seg(folder_id) + "/folderName")
+        return _expect(result, models.FolderName)
 
     def rename_folder(self, folder_id: str, body: models.FolderName) -> models.FolderName:
-        """Rename a folder. (RenameFolder; clauses OMA-NMS-6.12, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4)."""
-        return self._call(  # type: ignore[no-any-return]
+        """Rename a folder. (RenameFolder)."""
+        result = self._call(
             "RenameFolder",
             "PUT",
             "/folders/" + _seg(folder_id) + "/folderName",
             content=_json_body("name", body),
             headers={"Content-Type": "application/json"},
         )
+        return _expect(result, models.FolderName)
 
     def search_folders(self, body: models.SelectionCriteria) -> models.FolderList | models.FolderReferenceList:
-        """Search folders. (SearchFolders; clauses OMA-NMS-6.13, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.10)."""
-        return self._call(  # type: ignore[no-any-return]
+        """Search folders. (SearchFolders)."""
+        result = self._call(
             "SearchFolders",
             "POST",
             "/folders/operations/search",
             content=_json_body("selectionCriteria", body),
             headers={"Content-Type": "application/json"},
         )
+        return _expect(result, models.FolderList, models.FolderReferenceList)
 
     def get_folder_id_by_path(self, *, path: str | None = None) -> models.Reference:
-        """Resolve one folder path (or the root folder) to its resource URL. (GetFolderIdByPath; clauses OMA-NMS-6.14, 24.282-21.1-CR3, 23.282-7.13.1-R4, 23.282-7.13.1-R5)."""
+        """Resolve one folder path (or the root folder) to its resource URL. (GetFolderIdByPath)."""
         params: dict[str, Any] = {}
         if path is not None:
             params["path"] = path
-        return self._call(  # type: ignore[no-any-return]
-            "GetFolderIdByPath", "GET", "/folders/operations/pathToId", params=params
-        )
+        result = self._call("GetFolderIdByPath", "GET", "/folders/operations/pathToId", params=params)
+        return _expect(result, models.Reference)
 
     def get_folder_ids_by_paths(self, body: models.PathList) -> models.BulkResponseList:
-        """Resolve several folder paths to their resource URLs. (GetFolderIdsByPaths; clauses OMA-NMS-6.14, 24.282-21.1-CR3, 23.282-7.13.1-R4, 23.282-7.13.1-R5)."""
-        return self._call(  # type: ignore[no-any-return]
+        """Resolve several folder paths to their resource URLs. (GetFolderIdsByPaths)."""
+        result = self._call(
             "GetFolderIdsByPaths",
             "POST",
             "/folders/operations/pathToId",
             content=_json_body("pathList", body),
             headers={"Content-Type": "application/json"},
         )
+        return _expect(result, models.BulkResponseList)
 
     def copy_to_folder(self, body: models.TargetSourceRef) -> models.BulkResponseList:
-        """Copy objects and folders into a folder. (CopyToFolder; clauses OMA-NMS-6.15, 24.282-21.1-CR3, 23.282-7.13.1-R4)."""
-        return self._call(  # type: ignore[no-any-return]
+        """Copy objects and folders into a folder. (CopyToFolder)."""
+        result = self._call(
             "CopyToFolder",
             "POST",
             "/folders/operations/copyToFolder",
             content=_json_body("targetSourceRef", body),
             headers={"Content-Type": "application/json"},
         )
+        return _expect(result, models.BulkResponseList)
 
     def move_to_folder(self, body: models.TargetSourceRef) -> models.BulkResponseList:
-        """Move objects and folders into a folder. (MoveToFolder; clauses OMA-NMS-6.16, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4)."""
-        return self._call(  # type: ignore[no-any-return]
+        """Move objects and folders into a folder. (MoveToFolder)."""
+        result = self._call(
             "MoveToFolder",
             "POST",
             "/folders/operations/moveToFolder",
             content=_json_body("targetSourceRef", body),
             headers={"Content-Type": "application/json"},
         )
+        return _expect(result, models.BulkResponseList)
 
     def list_subscriptions(self) -> models.NmsSubscriptionList:
-        """List the subscriptions of the box. (ListSubscriptions; clauses OMA-NMS-6.17, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4, 23.282-7.13-R5)."""
-        return self._call(  # type: ignore[no-any-return]
-            "ListSubscriptions", "GET", "/subscriptions"
-        )
+        """List the subscriptions of the box. (ListSubscriptions)."""
+        result = self._call("ListSubscriptions", "GET", "/subscriptions")
+        return _expect(result, models.NmsSubscriptionList)
 
     def create_subscription(self, body: models.NmsSubscription) -> models.NmsSubscription:
-        """Subscribe to notifications about changes in the box. (CreateSubscription; clauses OMA-NMS-6.17, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4)."""
-        return self._call(  # type: ignore[no-any-return]
+        """Subscribe to notifications about changes in the box. (CreateSubscription)."""
+        result = self._call(
             "CreateSubscription",
             "POST",
             "/subscriptions",
             content=_json_body("nmsSubscription", body),
             headers={"Content-Type": "application/json"},
         )
+        return _expect(result, models.NmsSubscription)
 
     def get_subscription(self, subscription_id: str) -> models.NmsSubscription:
-        """Retrieve a subscription. (GetSubscription; clauses OMA-NMS-6.18, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4)."""
-        return self._call(  # type: ignore[no-any-return]
-            "GetSubscription", "GET", "/subscriptions/" + _seg(subscription_id)
-        )
+        """Retrieve a subscription. (GetSubscription)."""
+        result = self._call("GetSubscription", "GET", "/subscriptions/" + _seg(subscription_id))
+        return _expect(result, models.NmsSubscription)
 
     def update_subscription(self, subscription_id: str, body: models.NmsSubscriptionUpdate) -> models.NmsSubscription:
-        """Extend or restart a subscription. (UpdateSubscription; clauses OMA-NMS-6.18, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4)."""
-        return self._call(  # type: ignore[no-any-return]
+        """Extend or restart a subscription. (UpdateSubscription)."""
+        result = self._call(
             "UpdateSubscription",
             "POST",
             "/subscriptions/" + _seg(subscription_id),
             content=_json_body("nmsSubscriptionUpdate", body),
             headers={"Content-Type": "application/json"},
         )
+        return _expect(result, models.NmsSubscription)
 
     def delete_subscription(self, subscription_id: str) -> None:
-        """End a subscription. (DeleteSubscription; clauses OMA-NMS-6.18, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4)."""
-        return self._call(  # type: ignore[no-any-return]
-            "DeleteSubscription", "DELETE", "/subscriptions/" + _seg(subscription_id)
-        )
+        """End a subscription. (DeleteSubscription)."""
+        self._call("DeleteSubscription", "DELETE", "/subscriptions/" + _seg(subscription_id))
 
     def bulk_update_objects(self, body: models.BulkUpdate) -> models.BulkResponseList:
-        """Add or remove a flag on several objects. (BulkUpdateObjects; clauses OMA-NMS-LATER-bulkUpdate, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4)."""
-        return self._call(  # type: ignore[no-any-return]
+        """Add or remove a flag on several objects. (BulkUpdateObjects)."""
+        result = self._call(
             "BulkUpdateObjects",
             "POST",
             "/objects/operations/bulkUpdate",
             content=_json_body("bulkUpdate", body),
             headers={"Content-Type": "application/json"},
         )
+        return _expect(result, models.BulkResponseList)
 
     def bulk_delete_objects(self, body: models.BulkDelete) -> models.BulkResponseList:
-        """Delete several objects. (BulkDeleteObjects; clauses OMA-NMS-LATER-bulkDelete, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4)."""
-        return self._call(  # type: ignore[no-any-return]
+        """Delete several objects. (BulkDeleteObjects)."""
+        result = self._call(
             "BulkDeleteObjects",
             "DELETE",
             "/objects/operations/bulkDelete",
             content=_json_body("bulkDelete", body),
             headers={"Content-Type": "application/json"},
         )
+        return _expect(result, models.BulkResponseList)
 
     def iter_search_objects(self, body: models.SelectionCriteria) -> Iterator[models.Object | models.Reference]:
         """Every Object or Reference entry of SearchObjects, following the cursor (OMA NMS 5.1.10): the same criteria, one batch
@@ -719,15 +716,15 @@ class AsyncMessageStoreClient(_Base):
     async def __aexit__(self, *exc: object) -> None:
         await self.close()
 
-    async def _call(self, op_id: str, method: str, path: str, **kw: Any) -> Any:
+    async def _call(self, op_id: str, method: str, path: str, **kw: Any) -> object:
         response = await self._http.request(method, self.box_url + path, **kw)
         return _decode(op_id, response)
 
     async def create_object(
         self, body: models.Object, *, attachments: Payload | Sequence[Payload] | None = None
     ) -> models.Reference | models.Object:
-        """Create (store) an object with its payload. (CreateObject; clauses OMA-NMS-6.1, 24.282-21.1-CR3, 23.282-7.13.1-R4, 23.282-7.13.1-R5, 23.282-7.13.3.8-R1, 23.282-7.13.3.16-R1)."""
-        return await self._call(  # type: ignore[no-any-return]
+        """Create (store) an object with its payload. (CreateObject)."""
+        result = await self._call(
             "CreateObject",
             "POST",
             "/objects",
@@ -742,103 +739,103 @@ class AsyncMessageStoreClient(_Base):
                 else {"content": _json_body("object", body), "headers": {"Content-Type": "application/json"}}
             ),
         )
+        return _expect(result, models.Reference, models.Object)
 
     async def get_object(self, object_id: str) -> models.Object:
-        """Retrieve a stored object. (GetObject; clauses OMA-NMS-6.2, 24.282-21.1-CR3, 23.282-7.13.1-R4, 23.282-7.13-R1)."""
-        return await self._call(  # type: ignore[no-any-return]
-            "GetObject", "GET", "/objects/" + _seg(object_id)
-        )
+        """Retrieve a stored object. (GetObject)."""
+        result = await self._call("GetObject", "GET", "/objects/" + _seg(object_id))
+        return _expect(result, models.Object)
 
     async def delete_object(self, object_id: str) -> None:
-        """Delete a stored object. (DeleteObject; clauses OMA-NMS-6.2, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4)."""
-        return await self._call(  # type: ignore[no-any-return]
-            "DeleteObject", "DELETE", "/objects/" + _seg(object_id)
-        )
+        """Delete a stored object. (DeleteObject)."""
+        await self._call("DeleteObject", "DELETE", "/objects/" + _seg(object_id))
 
     async def get_object_flags(self, object_id: str) -> models.FlagList:
-        """Retrieve the flags of a stored object. (GetObjectFlags; clauses OMA-NMS-6.3, 24.282-21.1-CR3, 23.282-7.13.1-R4)."""
-        return await self._call(  # type: ignore[no-any-return]
-            "GetObjectFlags", "GET", "/objects/" + _seg(object_id) + "/flags"
-        )
+        """Retrieve the flags of a stored object. (GetObjectFlags)."""
+        result = await self._call("GetObjectFlags", "GET", "/objects/" + _seg(object_id) + "/flags")
+        return _expect(result, models.FlagList)
 
     async def replace_object_flags(self, object_id: str, body: models.FlagList) -> models.FlagList:
-        """Create or update the flags of a stored object. (ReplaceObjectFlags; clauses OMA-NMS-6.3, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4)."""
-        return await self._call(  # type: ignore[no-any-return]
+        """Create or update the flags of a stored object. (ReplaceObjectFlags)."""
+        result = await self._call(
             "ReplaceObjectFlags",
             "PUT",
             "/objects/" + _seg(object_id) + "/flags",
             content=_json_body("flagList", body),
             headers={"Content-Type": "application/json"},
         )
+        return _expect(result, models.FlagList)
 
     async def get_object_flag(self, object_id: str, flag_name: str) -> Answer:
-        """Test whether a flag is set on a stored object. (GetObjectFlag; clauses OMA-NMS-6.4, 24.282-21.1-CR3, 23.282-7.13.1-R4)."""
-        return await self._call(  # type: ignore[no-any-return]
-            "GetObjectFlag", "GET", "/objects/" + _seg(object_id) + "/flags/" + _seg(flag_name)
-        )
+        """Test whether a flag is set on a stored object. (GetObjectFlag)."""
+        result = await self._call("GetObjectFlag", "GET", "/objects/" + _seg(object_id) + "/flags/" + _seg(flag_name))
+        return _expect(result, Answer)
 
     async def set_object_flag(self, object_id: str, flag_name: str) -> Answer:
-        """Set a flag on a stored object. (SetObjectFlag; clauses OMA-NMS-6.4, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4)."""
-        return await self._call(  # type: ignore[no-any-return]
+        """Set a flag on a stored object. (SetObjectFlag)."""
+        result = await self._call(
             "SetObjectFlag",
             "PUT",
             "/objects/" + _seg(object_id) + "/flags/" + _seg(flag_name),
             content=b'{"empty":null}',
             headers={"Content-Type": "application/json"},
         )
+        return _expect(result, Answer)
 
     async def delete_object_flag(self, object_id: str, flag_name: str) -> Answer:
-        """Clear a flag of a stored object. (DeleteObjectFlag; clauses OMA-NMS-6.4, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4)."""
-        return await self._call(  # type: ignore[no-any-return]
+        """Clear a flag of a stored object. (DeleteObjectFlag)."""
+        result = await self._call(
             "DeleteObjectFlag", "DELETE", "/objects/" + _seg(object_id) + "/flags/" + _seg(flag_name)
         )
+        return _expect(result, Answer)
 
     async def get_object_payload(self, object_id: str) -> Payload:
-        """Download the payload of a stored object. (GetObjectPayload; clauses OMA-NMS-6.5, 24.282-21.1-CR3, 23.282-7.13.1-R4)."""
-        return await self._call(  # type: ignore[no-any-return]
-            "GetObjectPayload", "GET", "/objects/" + _seg(object_id) + "/payload"
-        )
+        """Download the payload of a stored object. (GetObjectPayload)."""
+        result = await self._call("GetObjectPayload", "GET", "/objects/" + _seg(object_id) + "/payload")
+        return _expect(result, Payload)
 
     async def get_object_payload_part(self, object_id: str, payload_part_id: str) -> Payload:
-        """Download one payload part of a stored object. (GetObjectPayloadPart; clauses OMA-NMS-6.6, 24.282-21.1-CR3, 23.282-7.13.1-R4)."""
-        return await self._call(  # type: ignore[no-any-return]
+        """Download one payload part of a stored object. (GetObjectPayloadPart)."""
+        result = await self._call(
             "GetObjectPayloadPart", "GET", "/objects/" + _seg(object_id) + "/payloadParts/" + _seg(payload_part_id)
         )
+        return _expect(result, Payload)
 
     async def search_objects(self, body: models.SelectionCriteria) -> models.ObjectList | models.ObjectReferenceList:
-        """Search stored objects. (SearchObjects; clauses OMA-NMS-6.7, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.10, 23.282-7.13-R5)."""
-        return await self._call(  # type: ignore[no-any-return]
+        """Search stored objects. (SearchObjects)."""
+        result = await self._call(
             "SearchObjects",
             "POST",
             "/objects/operations/search",
             content=_json_body("selectionCriteria", body),
             headers={"Content-Type": "application/json"},
         )
+        return _expect(result, models.ObjectList, models.ObjectReferenceList)
 
     async def get_object_id_by_path(self, path: str) -> models.Reference:
-        """Resolve one object path to its resource URL. (GetObjectIdByPath; clauses OMA-NMS-6.8, 24.282-21.1-CR3, 23.282-7.13.1-R4)."""
+        """Resolve one object path to its resource URL. (GetObjectIdByPath)."""
         params: dict[str, Any] = {}
         if path is not None:
             params["path"] = path
-        return await self._call(  # type: ignore[no-any-return]
-            "GetObjectIdByPath", "GET", "/objects/operations/pathToId", params=params
-        )
+        result = await self._call("GetObjectIdByPath", "GET", "/objects/operations/pathToId", params=params)
+        return _expect(result, models.Reference)
 
     async def get_object_ids_by_paths(self, body: models.PathList) -> models.BulkResponseList:
-        """Resolve several object paths to their resource URLs. (GetObjectIdsByPaths; clauses OMA-NMS-6.8, 24.282-21.1-CR3, 23.282-7.13.1-R4)."""
-        return await self._call(  # type: ignore[no-any-return]
+        """Resolve several object paths to their resource URLs. (GetObjectIdsByPaths)."""
+        result = await self._call(
             "GetObjectIdsByPaths",
             "POST",
             "/objects/operations/pathToId",
             content=_json_body("pathList", body),
             headers={"Content-Type": "application/json"},
         )
+        return _expect(result, models.BulkResponseList)
 
     async def bulk_create_objects(
         self, body: models.ObjectList, *, attachments: tuple[Payload | None, ...] = ()
     ) -> models.BulkResponseList:
-        """Create (store) several objects in one request. (BulkCreateObjects; clauses OMA-NMS-6.9, 24.282-21.1-CR3, 23.282-7.13.1-R4, 23.282-7.13.1-R5, 23.282-7.13.3.8-R1, 23.282-7.13.3.16-R1)."""
-        return await self._call(  # type: ignore[no-any-return]
+        """Create (store) several objects in one request. (BulkCreateObjects)."""
+        result = await self._call(
             "BulkCreateObjects",
             "POST",
             "/objects/operations/bulkCreation",
@@ -853,16 +850,18 @@ class AsyncMessageStoreClient(_Base):
                 ),
             ],
         )
+        return _expect(result, models.BulkResponseList)
 
     async def create_folder(self, body: models.Folder) -> models.Reference | models.Folder:
-        """Create a folder. (CreateFolder; clauses OMA-NMS-6.10, 24.282-21.1-CR3, 23.282-7.13.1-R4, 23.282-7.13.1-R5, 23.282-7.13.3.16-R1, OMA-NMS-5.1.4)."""
-        return await self._call(  # type: ignore[no-any-return]
+        """Create a folder. (CreateFolder)."""
+        result = await self._call(
             "CreateFolder",
             "POST",
             "/folders",
             content=_json_body("folder", body),
             headers={"Content-Type": "application/json"},
         )
+        return _expect(result, models.Reference, models.Folder)
 
     async def get_folder(
         self,
@@ -874,7 +873,7 @@ class AsyncMessageStoreClient(_Base):
         path: models.YesEnum | None = None,
         attr_filter: list[str] | None = None,
     ) -> models.Folder:
-        """Retrieve a folder, optionally with its subfolders and objects. (GetFolder; clauses OMA-NMS-6.11, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.10)."""
+        """Retrieve a folder, optionally with its subfolders and objects. (GetFolder)."""
         params: dict[str, Any] = {}
         if from_cursor is not None:
             params["fromCursor"] = from_cursor
@@ -886,140 +885,140 @@ class AsyncMessageStoreClient(_Base):
             params["path"] = path.value
         if attr_filter is not None and attr_filter:
             params["attrFilter"] = attr_filter
-        return await self._call(  # type: ignore[no-any-return]
-            "GetFolder", "GET", "/folders/" + _seg(folder_id), params=params
-        )
+        result = await self._call("GetFolder", "GET", "/folders/" + _seg(folder_id), params=params)
+        return _expect(result, models.Folder)
 
     async def delete_folder(self, folder_id: str) -> None:
-        """Delete a folder and everything in it. (DeleteFolder; clauses OMA-NMS-6.11, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4)."""
-        return await self._call(  # type: ignore[no-any-return]
-            "DeleteFolder", "DELETE", "/folders/" + _seg(folder_id)
-        )
+        """Delete a folder and everything in it. (DeleteFolder)."""
+        await self._call("DeleteFolder", "DELETE", "/folders/" + _seg(folder_id))
 
     async def get_folder_name(self, folder_id: str) -> models.FolderName:
-        """Retrieve the name of a folder. (GetFolderName; clauses OMA-NMS-6.12, 24.282-21.1-CR3, 23.282-7.13.1-R4)."""
-        return await self._call(  # type: ignore[no-any-return]
-            "GetFolderName", "GET", "/folders/" + _seg(folder_id) + "/folderName"
-        )
+        """Retrieve the name of a folder. (GetFolderName)."""
+        result = await self._call("GetFolderName", "GET", "/folders/" + _seg(folder_id) + "/folderName")
+        return _expect(result, models.FolderName)
 
     async def rename_folder(self, folder_id: str, body: models.FolderName) -> models.FolderName:
-        """Rename a folder. (RenameFolder; clauses OMA-NMS-6.12, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4)."""
-        return await self._call(  # type: ignore[no-any-return]
+        """Rename a folder. (RenameFolder)."""
+        result = await self._call(
             "RenameFolder",
             "PUT",
             "/folders/" + _seg(folder_id) + "/folderName",
             content=_json_body("name", body),
             headers={"Content-Type": "application/json"},
         )
+        return _expect(result, models.FolderName)
 
     async def search_folders(self, body: models.SelectionCriteria) -> models.FolderList | models.FolderReferenceList:
-        """Search folders. (SearchFolders; clauses OMA-NMS-6.13, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.10)."""
-        return await self._call(  # type: ignore[no-any-return]
+        """Search folders. (SearchFolders)."""
+        result = await self._call(
             "SearchFolders",
             "POST",
             "/folders/operations/search",
             content=_json_body("selectionCriteria", body),
             headers={"Content-Type": "application/json"},
         )
+        return _expect(result, models.FolderList, models.FolderReferenceList)
 
     async def get_folder_id_by_path(self, *, path: str | None = None) -> models.Reference:
-        """Resolve one folder path (or the root folder) to its resource URL. (GetFolderIdByPath; clauses OMA-NMS-6.14, 24.282-21.1-CR3, 23.282-7.13.1-R4, 23.282-7.13.1-R5)."""
+        """Resolve one folder path (or the root folder) to its resource URL. (GetFolderIdByPath)."""
         params: dict[str, Any] = {}
         if path is not None:
             params["path"] = path
-        return await self._call(  # type: ignore[no-any-return]
-            "GetFolderIdByPath", "GET", "/folders/operations/pathToId", params=params
-        )
+        result = await self._call("GetFolderIdByPath", "GET", "/folders/operations/pathToId", params=params)
+        return _expect(result, models.Reference)
 
     async def get_folder_ids_by_paths(self, body: models.PathList) -> models.BulkResponseList:
-        """Resolve several folder paths to their resource URLs. (GetFolderIdsByPaths; clauses OMA-NMS-6.14, 24.282-21.1-CR3, 23.282-7.13.1-R4, 23.282-7.13.1-R5)."""
-        return await self._call(  # type: ignore[no-any-return]
+        """Resolve several folder paths to their resource URLs. (GetFolderIdsByPaths)."""
+        result = await self._call(
             "GetFolderIdsByPaths",
             "POST",
             "/folders/operations/pathToId",
             content=_json_body("pathList", body),
             headers={"Content-Type": "application/json"},
         )
+        return _expect(result, models.BulkResponseList)
 
     async def copy_to_folder(self, body: models.TargetSourceRef) -> models.BulkResponseList:
-        """Copy objects and folders into a folder. (CopyToFolder; clauses OMA-NMS-6.15, 24.282-21.1-CR3, 23.282-7.13.1-R4)."""
-        return await self._call(  # type: ignore[no-any-return]
+        """Copy objects and folders into a folder. (CopyToFolder)."""
+        result = await self._call(
             "CopyToFolder",
             "POST",
             "/folders/operations/copyToFolder",
             content=_json_body("targetSourceRef", body),
             headers={"Content-Type": "application/json"},
         )
+        return _expect(result, models.BulkResponseList)
 
     async def move_to_folder(self, body: models.TargetSourceRef) -> models.BulkResponseList:
-        """Move objects and folders into a folder. (MoveToFolder; clauses OMA-NMS-6.16, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4)."""
-        return await self._call(  # type: ignore[no-any-return]
+        """Move objects and folders into a folder. (MoveToFolder)."""
+        result = await self._call(
             "MoveToFolder",
             "POST",
             "/folders/operations/moveToFolder",
             content=_json_body("targetSourceRef", body),
             headers={"Content-Type": "application/json"},
         )
+        return _expect(result, models.BulkResponseList)
 
     async def list_subscriptions(self) -> models.NmsSubscriptionList:
-        """List the subscriptions of the box. (ListSubscriptions; clauses OMA-NMS-6.17, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4, 23.282-7.13-R5)."""
-        return await self._call(  # type: ignore[no-any-return]
-            "ListSubscriptions", "GET", "/subscriptions"
-        )
+        """List the subscriptions of the box. (ListSubscriptions)."""
+        result = await self._call("ListSubscriptions", "GET", "/subscriptions")
+        return _expect(result, models.NmsSubscriptionList)
 
     async def create_subscription(self, body: models.NmsSubscription) -> models.NmsSubscription:
-        """Subscribe to notifications about changes in the box. (CreateSubscription; clauses OMA-NMS-6.17, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4)."""
-        return await self._call(  # type: ignore[no-any-return]
+        """Subscribe to notifications about changes in the box. (CreateSubscription)."""
+        result = await self._call(
             "CreateSubscription",
             "POST",
             "/subscriptions",
             content=_json_body("nmsSubscription", body),
             headers={"Content-Type": "application/json"},
         )
+        return _expect(result, models.NmsSubscription)
 
     async def get_subscription(self, subscription_id: str) -> models.NmsSubscription:
-        """Retrieve a subscription. (GetSubscription; clauses OMA-NMS-6.18, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4)."""
-        return await self._call(  # type: ignore[no-any-return]
-            "GetSubscription", "GET", "/subscriptions/" + _seg(subscription_id)
-        )
+        """Retrieve a subscription. (GetSubscription)."""
+        result = await self._call("GetSubscription", "GET", "/subscriptions/" + _seg(subscription_id))
+        return _expect(result, models.NmsSubscription)
 
     async def update_subscription(
         self, subscription_id: str, body: models.NmsSubscriptionUpdate
     ) -> models.NmsSubscription:
-        """Extend or restart a subscription. (UpdateSubscription; clauses OMA-NMS-6.18, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4)."""
-        return await self._call(  # type: ignore[no-any-return]
+        """Extend or restart a subscription. (UpdateSubscription)."""
+        result = await self._call(
             "UpdateSubscription",
             "POST",
             "/subscriptions/" + _seg(subscription_id),
             content=_json_body("nmsSubscriptionUpdate", body),
             headers={"Content-Type": "application/json"},
         )
+        return _expect(result, models.NmsSubscription)
 
     async def delete_subscription(self, subscription_id: str) -> None:
-        """End a subscription. (DeleteSubscription; clauses OMA-NMS-6.18, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4)."""
-        return await self._call(  # type: ignore[no-any-return]
-            "DeleteSubscription", "DELETE", "/subscriptions/" + _seg(subscription_id)
-        )
+        """End a subscription. (DeleteSubscription)."""
+        await self._call("DeleteSubscription", "DELETE", "/subscriptions/" + _seg(subscription_id))
 
     async def bulk_update_objects(self, body: models.BulkUpdate) -> models.BulkResponseList:
-        """Add or remove a flag on several objects. (BulkUpdateObjects; clauses OMA-NMS-LATER-bulkUpdate, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4)."""
-        return await self._call(  # type: ignore[no-any-return]
+        """Add or remove a flag on several objects. (BulkUpdateObjects)."""
+        result = await self._call(
             "BulkUpdateObjects",
             "POST",
             "/objects/operations/bulkUpdate",
             content=_json_body("bulkUpdate", body),
             headers={"Content-Type": "application/json"},
         )
+        return _expect(result, models.BulkResponseList)
 
     async def bulk_delete_objects(self, body: models.BulkDelete) -> models.BulkResponseList:
-        """Delete several objects. (BulkDeleteObjects; clauses OMA-NMS-LATER-bulkDelete, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4)."""
-        return await self._call(  # type: ignore[no-any-return]
+        """Delete several objects. (BulkDeleteObjects)."""
+        result = await self._call(
             "BulkDeleteObjects",
             "DELETE",
             "/objects/operations/bulkDelete",
             content=_json_body("bulkDelete", body),
             headers={"Content-Type": "application/json"},
         )
+        return _expect(result, models.BulkResponseList)
 
     async def iter_search_objects(
         self, body: models.SelectionCriteria

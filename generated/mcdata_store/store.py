@@ -13,10 +13,78 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from . import models
-from ._base import NmsModel
+
+# what a store returns besides NMS models is static runtime, re-exported here as part of the store interface
+from ._runtime.values import Answer as Answer  # noqa: PLC0414
+from ._runtime.values import Payload as Payload  # noqa: PLC0414
+
+# fmt: off
+# The clauses this module realises, by operationId (its MessageStore method) and by exception id (EXCEPTIONS).
+CLAUSES: dict[str, tuple[str, ...]] = {
+    "CreateObject": ("OMA-NMS-6.1", "24.282-21.1-CR3", "23.282-7.13.1-R4", "23.282-7.13.1-R5", "23.282-7.13.3.8-R1", "23.282-7.13.3.16-R1"),
+    "GetObject": ("OMA-NMS-6.2", "24.282-21.1-CR3", "23.282-7.13.1-R4", "23.282-7.13-R1"),
+    "DeleteObject": ("OMA-NMS-6.2", "24.282-21.1-CR3", "23.282-7.13.1-R4", "OMA-NMS-5.1.4"),
+    "GetObjectFlags": ("OMA-NMS-6.3", "24.282-21.1-CR3", "23.282-7.13.1-R4"),
+    "ReplaceObjectFlags": ("OMA-NMS-6.3", "24.282-21.1-CR3", "23.282-7.13.1-R4", "OMA-NMS-5.1.4"),
+    "GetObjectFlag": ("OMA-NMS-6.4", "24.282-21.1-CR3", "23.282-7.13.1-R4"),
+    "SetObjectFlag": ("OMA-NMS-6.4", "24.282-21.1-CR3", "23.282-7.13.1-R4", "OMA-NMS-5.1.4"),
+    "DeleteObjectFlag": ("OMA-NMS-6.4", "24.282-21.1-CR3", "23.282-7.13.1-R4", "OMA-NMS-5.1.4"),
+    "GetObjectPayload": ("OMA-NMS-6.5", "24.282-21.1-CR3", "23.282-7.13.1-R4"),
+    "GetObjectPayloadPart": ("OMA-NMS-6.6", "24.282-21.1-CR3", "23.282-7.13.1-R4"),
+    "SearchObjects": ("OMA-NMS-6.7", "24.282-21.1-CR3", "23.282-7.13.1-R4", "OMA-NMS-5.1.10", "23.282-7.13-R5"),
+    "GetObjectIdByPath": ("OMA-NMS-6.8", "24.282-21.1-CR3", "23.282-7.13.1-R4"),
+    "GetObjectIdsByPaths": ("OMA-NMS-6.8", "24.282-21.1-CR3", "23.282-7.13.1-R4"),
+    "BulkCreateObjects": ("OMA-NMS-6.9", "24.282-21.1-CR3", "23.282-7.13.1-R4", "23.282-7.13.1-R5", "23.282-7.13.3.8-R1", "23.282-7.13.3.16-R1"),
+    "CreateFolder": ("OMA-NMS-6.10", "24.282-21.1-CR3", "23.282-7.13.1-R4", "23.282-7.13.1-R5", "23.282-7.13.3.16-R1", "OMA-NMS-5.1.4"),
+    "GetFolder": ("OMA-NMS-6.11", "24.282-21.1-CR3", "23.282-7.13.1-R4", "OMA-NMS-5.1.10"),
+    "DeleteFolder": ("OMA-NMS-6.11", "24.282-21.1-CR3", "23.282-7.13.1-R4", "OMA-NMS-5.1.4"),
+    "GetFolderName": ("OMA-NMS-6.12", "24.282-21.1-CR3", "23.282-7.13.1-R4"),
+    "RenameFolder": ("OMA-NMS-6.12", "24.282-21.1-CR3", "23.282-7.13.1-R4", "OMA-NMS-5.1.4"),
+    "SearchFolders": ("OMA-NMS-6.13", "24.282-21.1-CR3", "23.282-7.13.1-R4", "OMA-NMS-5.1.10"),
+    "GetFolderIdByPath": ("OMA-NMS-6.14", "24.282-21.1-CR3", "23.282-7.13.1-R4", "23.282-7.13.1-R5"),
+    "GetFolderIdsByPaths": ("OMA-NMS-6.14", "24.282-21.1-CR3", "23.282-7.13.1-R4", "23.282-7.13.1-R5"),
+    "CopyToFolder": ("OMA-NMS-6.15", "24.282-21.1-CR3", "23.282-7.13.1-R4"),
+    "MoveToFolder": ("OMA-NMS-6.16", "24.282-21.1-CR3", "23.282-7.13.1-R4", "OMA-NMS-5.1.4"),
+    "ListSubscriptions": ("OMA-NMS-6.17", "24.282-21.1-CR3", "23.282-7.13.1-R4", "OMA-NMS-5.1.4", "23.282-7.13-R5"),
+    "CreateSubscription": ("OMA-NMS-6.17", "24.282-21.1-CR3", "23.282-7.13.1-R4", "OMA-NMS-5.1.4"),
+    "GetSubscription": ("OMA-NMS-6.18", "24.282-21.1-CR3", "23.282-7.13.1-R4", "OMA-NMS-5.1.4"),
+    "UpdateSubscription": ("OMA-NMS-6.18", "24.282-21.1-CR3", "23.282-7.13.1-R4", "OMA-NMS-5.1.4"),
+    "DeleteSubscription": ("OMA-NMS-6.18", "24.282-21.1-CR3", "23.282-7.13.1-R4", "OMA-NMS-5.1.4"),
+    "BulkUpdateObjects": ("OMA-NMS-LATER-bulkUpdate", "24.282-21.1-CR3", "23.282-7.13.1-R4", "OMA-NMS-5.1.4"),
+    "BulkDeleteObjects": ("OMA-NMS-LATER-bulkDelete", "24.282-21.1-CR3", "23.282-7.13.1-R4", "OMA-NMS-5.1.4"),
+    "SVC1009": ("OMA-NMS-7",),
+    "POL1030": ("OMA-NMS-7",),
+    "POL1031": ("OMA-NMS-7",),
+    "SVC0001": ("OMA-COMMON-Exceptions", "OMA-COMMON-ServiceException"),
+    "SVC0002": ("OMA-COMMON-Exceptions", "OMA-COMMON-ServiceException"),
+    "SVC0003": ("OMA-COMMON-Exceptions", "OMA-COMMON-ServiceException"),
+    "SVC0004": ("OMA-COMMON-Exceptions", "OMA-COMMON-ServiceException"),
+    "SVC0005": ("OMA-COMMON-Exceptions", "OMA-COMMON-ServiceException"),
+    "SVC0006": ("OMA-COMMON-Exceptions", "OMA-COMMON-ServiceException"),
+    "SVC0007": ("OMA-COMMON-Exceptions", "OMA-COMMON-ServiceException"),
+    "SVC0008": ("OMA-COMMON-Exceptions", "OMA-COMMON-ServiceException"),
+    "SVC2000": ("OMA-COMMON-Exceptions", "OMA-COMMON-ServiceException"),
+    "SVC2001": ("OMA-COMMON-Exceptions", "OMA-COMMON-ServiceException"),
+    "SVC2002": ("OMA-COMMON-Exceptions", "OMA-COMMON-ServiceException"),
+    "SVC2003": ("OMA-COMMON-Exceptions", "OMA-COMMON-ServiceException", "RFC6750-3.1-R2"),
+    "SVC2008": ("OMA-COMMON-Exceptions", "OMA-COMMON-ServiceException"),
+    "POL0001": ("OMA-COMMON-Exceptions", "OMA-COMMON-PolicyException"),
+    "POL0002": ("OMA-COMMON-Exceptions", "OMA-COMMON-PolicyException"),
+    "POL0003": ("OMA-COMMON-Exceptions", "OMA-COMMON-PolicyException"),
+    "POL0004": ("OMA-COMMON-Exceptions", "OMA-COMMON-PolicyException"),
+    "POL0006": ("OMA-COMMON-Exceptions", "OMA-COMMON-PolicyException"),
+    "POL0007": ("OMA-COMMON-Exceptions", "OMA-COMMON-PolicyException"),
+    "POL0008": ("OMA-COMMON-Exceptions", "OMA-COMMON-PolicyException"),
+    "POL0009": ("OMA-COMMON-Exceptions", "OMA-COMMON-PolicyException"),
+    "POL0010": ("OMA-COMMON-Exceptions", "OMA-COMMON-PolicyException"),
+    "POL0011": ("OMA-COMMON-Exceptions", "OMA-COMMON-PolicyException"),
+    "POL0012": ("OMA-COMMON-Exceptions", "OMA-COMMON-PolicyException"),
+    "POL0013": ("OMA-COMMON-Exceptions", "OMA-COMMON-PolicyException"),
+}
+# fmt: on
 
 
 @dataclass(frozen=True)
@@ -30,23 +98,6 @@ class Context:
     box_url: str  # absolute URL of the box, for building resourceURLs: https://host/nms/v1/{storeName}/{boxId}
 
 
-@dataclass(frozen=True)
-class Payload:
-    """Binary content: an object payload, a payload part, or an uploaded attachment."""
-
-    content: bytes
-    media_type: str = "application/octet-stream"
-
-
-@dataclass(frozen=True)
-class Answer:
-    """An operation outcome when the operation has several (status and body chosen by the store)."""
-
-    status: int
-    body: NmsModel | None = None  # None for no body, and for the Empty dummy ({"empty": null}) the server writes
-    location: str | None = None  # for 201 answers without a resourceURL in the body
-
-
 @dataclass
 class StoreError(Exception):
     """A refusal: the NMS exception id, one value per %1, %2, ... of its text, and links (e.g. rel "folder")."""
@@ -58,9 +109,9 @@ class StoreError(Exception):
 
     def __post_init__(self) -> None:
         known = EXCEPTIONS.get(self.exception_id)
-        if known is not None and len(self.variables) != placeholders(known[1]):
+        if known is not None and len(self.variables) != placeholders(known.text):
             raise ValueError(
-                f"{self.exception_id} {known[1]!r} takes {placeholders(known[1])} variable(s), "
+                f"{self.exception_id} {known.text!r} takes {placeholders(known.text)} variable(s), "
                 f"not {len(self.variables)}"
             )
 
@@ -68,68 +119,49 @@ class StoreError(Exception):
         return f"{self.exception_id} {self.variables}"
 
 
-# exception id -> (kind, text with %1.., HTTP status) (spec/exceptions.yaml); clauses:
-#   SVC1009: OMA-NMS-7
-#   POL1030: OMA-NMS-7
-#   POL1031: OMA-NMS-7
-#   SVC0001: OMA-COMMON-Exceptions, OMA-COMMON-ServiceException
-#   SVC0002: OMA-COMMON-Exceptions, OMA-COMMON-ServiceException
-#   SVC0003: OMA-COMMON-Exceptions, OMA-COMMON-ServiceException
-#   SVC0004: OMA-COMMON-Exceptions, OMA-COMMON-ServiceException
-#   SVC0005: OMA-COMMON-Exceptions, OMA-COMMON-ServiceException
-#   SVC0006: OMA-COMMON-Exceptions, OMA-COMMON-ServiceException
-#   SVC0007: OMA-COMMON-Exceptions, OMA-COMMON-ServiceException
-#   SVC0008: OMA-COMMON-Exceptions, OMA-COMMON-ServiceException
-#   SVC2000: OMA-COMMON-Exceptions, OMA-COMMON-ServiceException
-#   SVC2001: OMA-COMMON-Exceptions, OMA-COMMON-ServiceException
-#   SVC2002: OMA-COMMON-Exceptions, OMA-COMMON-ServiceException
-#   SVC2003: OMA-COMMON-Exceptions, OMA-COMMON-ServiceException, RFC6750-3.1-R2
-#   SVC2008: OMA-COMMON-Exceptions, OMA-COMMON-ServiceException
-#   POL0001: OMA-COMMON-Exceptions, OMA-COMMON-PolicyException
-#   POL0002: OMA-COMMON-Exceptions, OMA-COMMON-PolicyException
-#   POL0003: OMA-COMMON-Exceptions, OMA-COMMON-PolicyException
-#   POL0004: OMA-COMMON-Exceptions, OMA-COMMON-PolicyException
-#   POL0006: OMA-COMMON-Exceptions, OMA-COMMON-PolicyException
-#   POL0007: OMA-COMMON-Exceptions, OMA-COMMON-PolicyException
-#   POL0008: OMA-COMMON-Exceptions, OMA-COMMON-PolicyException
-#   POL0009: OMA-COMMON-Exceptions, OMA-COMMON-PolicyException
-#   POL0010: OMA-COMMON-Exceptions, OMA-COMMON-PolicyException
-#   POL0011: OMA-COMMON-Exceptions, OMA-COMMON-PolicyException
-#   POL0012: OMA-COMMON-Exceptions, OMA-COMMON-PolicyException
-#   POL0013: OMA-COMMON-Exceptions, OMA-COMMON-PolicyException
-EXCEPTIONS: dict[str, tuple[str, str, int]] = {
-    "SVC1009": (
+class ExceptionEntry(NamedTuple):
+    """An NMS exception of the model (spec/exceptions.yaml)."""
+
+    kind: str  # "service" (ServiceException) or "policy" (PolicyException)
+    text: str  # with %1, %2, ... for its variables
+    status: int  # the HTTP status it is answered with
+
+
+EXCEPTIONS: dict[str, ExceptionEntry] = {
+    "SVC1009": ExceptionEntry(
         "service",
         "Folder's path is missing. When more than one root folder exists, folder's path must be provided.",
         400,
     ),
-    "POL1030": ("policy", "Renaming this folder is not allowed.", 403),
-    "POL1031": ("policy", "Attempt to create objects or folders under %1 is prohibited", 403),
-    "SVC0001": ("service", "A service error occurred. Error code is %1", 400),
-    "SVC0002": ("service", "Invalid input value for message part %1", 400),
-    "SVC0003": ("service", "Invalid input value for message part %1, valid values are %2", 400),
-    "SVC0004": ("service", "No valid addresses provided in message part %1", 404),
-    "SVC0005": ("service", "Correlator %1 specified in message part %2 is a duplicate", 409),
-    "SVC0006": ("service", "Group %1 in message part %2 is not a valid group", 400),
-    "SVC0007": ("service", "Invalid charging information", 400),
-    "SVC0008": ("service", "Overlapped criteria %1", 400),
-    "SVC2000": ("service", "Service error with description", 400),
-    "SVC2001": ("service", "No server resources available to process the request", 503),
-    "SVC2002": ("service", "Requested information not available", 404),
-    "SVC2003": ("service", "Invalid access token", 401),
-    "SVC2008": ("service", "Unknown %1 %2", 404),
-    "POL0001": ("policy", "A policy error occurred. Error code is %1", 403),
-    "POL0002": ("policy", "Privacy verification failed for address %1, request is refused", 403),
-    "POL0003": ("policy", "Too many addresses specified in message part %1", 403),
-    "POL0004": ("policy", "Unlimited notification request not supported", 403),
-    "POL0006": ("policy", "Group specified in message part %1 not allowed", 403),
-    "POL0007": ("policy", "Nested groups specified in message part %1 not allowed", 403),
-    "POL0008": ("policy", "Charging is not supported", 403),
-    "POL0009": ("policy", "Invalid frequency requested", 403),
-    "POL0010": ("policy", "Requested information unavailable as the retention time interval has expired", 404),
-    "POL0011": ("policy", "Media type not supported", 403),
-    "POL0012": ("policy", "Too many description entries specified in message part %1", 403),
-    "POL0013": ("policy", "Duplicated addresses %1", 400),
+    "POL1030": ExceptionEntry("policy", "Renaming this folder is not allowed.", 403),
+    "POL1031": ExceptionEntry("policy", "Attempt to create objects or folders under %1 is prohibited", 403),
+    "SVC0001": ExceptionEntry("service", "A service error occurred. Error code is %1", 400),
+    "SVC0002": ExceptionEntry("service", "Invalid input value for message part %1", 400),
+    "SVC0003": ExceptionEntry("service", "Invalid input value for message part %1, valid values are %2", 400),
+    "SVC0004": ExceptionEntry("service", "No valid addresses provided in message part %1", 404),
+    "SVC0005": ExceptionEntry("service", "Correlator %1 specified in message part %2 is a duplicate", 409),
+    "SVC0006": ExceptionEntry("service", "Group %1 in message part %2 is not a valid group", 400),
+    "SVC0007": ExceptionEntry("service", "Invalid charging information", 400),
+    "SVC0008": ExceptionEntry("service", "Overlapped criteria %1", 400),
+    "SVC2000": ExceptionEntry("service", "Service error with description", 400),
+    "SVC2001": ExceptionEntry("service", "No server resources available to process the request", 503),
+    "SVC2002": ExceptionEntry("service", "Requested information not available", 404),
+    "SVC2003": ExceptionEntry("service", "Invalid access token", 401),
+    "SVC2008": ExceptionEntry("service", "Unknown %1 %2", 404),
+    "POL0001": ExceptionEntry("policy", "A policy error occurred. Error code is %1", 403),
+    "POL0002": ExceptionEntry("policy", "Privacy verification failed for address %1, request is refused", 403),
+    "POL0003": ExceptionEntry("policy", "Too many addresses specified in message part %1", 403),
+    "POL0004": ExceptionEntry("policy", "Unlimited notification request not supported", 403),
+    "POL0006": ExceptionEntry("policy", "Group specified in message part %1 not allowed", 403),
+    "POL0007": ExceptionEntry("policy", "Nested groups specified in message part %1 not allowed", 403),
+    "POL0008": ExceptionEntry("policy", "Charging is not supported", 403),
+    "POL0009": ExceptionEntry("policy", "Invalid frequency requested", 403),
+    "POL0010": ExceptionEntry(
+        "policy", "Requested information unavailable as the retention time interval has expired", 404
+    ),
+    "POL0011": ExceptionEntry("policy", "Media type not supported", 403),
+    "POL0012": ExceptionEntry("policy", "Too many description entries specified in message part %1", 403),
+    "POL0013": ExceptionEntry("policy", "Duplicated addresses %1", 400),
 }
 MAX_TEXT = 1024  # the model's limit for ServiceException/PolicyException text and variables
 MAX_VARIABLE = 256  # a variable echoed into an answer is clipped to this many characters
@@ -174,7 +206,6 @@ class MessageStore(Protocol):
         """Create (store) an object with its payload. (POST /nms/v1/{storeName}/{boxId}/objects; CreateObject).
 
         Outcomes: 201 Reference or Object.
-        Clauses: OMA-NMS-6.1, 24.282-21.1-CR3, 23.282-7.13.1-R4, 23.282-7.13.1-R5, 23.282-7.13.3.8-R1, 23.282-7.13.3.16-R1.
         """
         ...
 
@@ -182,7 +213,6 @@ class MessageStore(Protocol):
         """Retrieve a stored object. (GET /nms/v1/{storeName}/{boxId}/objects/{objectId}; GetObject).
 
         Outcomes: 200 Object.
-        Clauses: OMA-NMS-6.2, 24.282-21.1-CR3, 23.282-7.13.1-R4, 23.282-7.13-R1.
         """
         ...
 
@@ -190,7 +220,6 @@ class MessageStore(Protocol):
         """Delete a stored object. (DELETE /nms/v1/{storeName}/{boxId}/objects/{objectId}; DeleteObject).
 
         Outcomes: 204.
-        Clauses: OMA-NMS-6.2, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4.
         """
         ...
 
@@ -198,7 +227,6 @@ class MessageStore(Protocol):
         """Retrieve the flags of a stored object. (GET /nms/v1/{storeName}/{boxId}/objects/{objectId}/flags; GetObjectFlags).
 
         Outcomes: 200 FlagList.
-        Clauses: OMA-NMS-6.3, 24.282-21.1-CR3, 23.282-7.13.1-R4.
         """
         ...
 
@@ -206,7 +234,6 @@ class MessageStore(Protocol):
         """Create or update the flags of a stored object. (PUT /nms/v1/{storeName}/{boxId}/objects/{objectId}/flags; ReplaceObjectFlags).
 
         Outcomes: 200 FlagList.
-        Clauses: OMA-NMS-6.3, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4.
         """
         ...
 
@@ -214,7 +241,6 @@ class MessageStore(Protocol):
         """Test whether a flag is set on a stored object. (GET /nms/v1/{storeName}/{boxId}/objects/{objectId}/flags/{flagName}; GetObjectFlag).
 
         Outcomes: 204; 404 Empty.
-        Clauses: OMA-NMS-6.4, 24.282-21.1-CR3, 23.282-7.13.1-R4.
         """
         ...
 
@@ -222,7 +248,6 @@ class MessageStore(Protocol):
         """Set a flag on a stored object. (PUT /nms/v1/{storeName}/{boxId}/objects/{objectId}/flags/{flagName}; SetObjectFlag).
 
         Outcomes: 201 Empty; 204.
-        Clauses: OMA-NMS-6.4, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4.
         """
         ...
 
@@ -230,7 +255,6 @@ class MessageStore(Protocol):
         """Clear a flag of a stored object. (DELETE /nms/v1/{storeName}/{boxId}/objects/{objectId}/flags/{flagName}; DeleteObjectFlag).
 
         Outcomes: 204; 404 Empty.
-        Clauses: OMA-NMS-6.4, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4.
         """
         ...
 
@@ -238,7 +262,6 @@ class MessageStore(Protocol):
         """Download the payload of a stored object. (GET /nms/v1/{storeName}/{boxId}/objects/{objectId}/payload; GetObjectPayload).
 
         Outcomes: 200 payload.
-        Clauses: OMA-NMS-6.5, 24.282-21.1-CR3, 23.282-7.13.1-R4.
         """
         ...
 
@@ -246,7 +269,6 @@ class MessageStore(Protocol):
         """Download one payload part of a stored object. (GET /nms/v1/{storeName}/{boxId}/objects/{objectId}/payloadParts/{payloadPartId}; GetObjectPayloadPart).
 
         Outcomes: 200 payload.
-        Clauses: OMA-NMS-6.6, 24.282-21.1-CR3, 23.282-7.13.1-R4.
         """
         ...
 
@@ -256,7 +278,6 @@ class MessageStore(Protocol):
         """Search stored objects. (POST /nms/v1/{storeName}/{boxId}/objects/operations/search; SearchObjects).
 
         Outcomes: 200 ObjectList or ObjectReferenceList.
-        Clauses: OMA-NMS-6.7, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.10, 23.282-7.13-R5.
         """
         ...
 
@@ -264,7 +285,6 @@ class MessageStore(Protocol):
         """Resolve one object path to its resource URL. (GET /nms/v1/{storeName}/{boxId}/objects/operations/pathToId; GetObjectIdByPath).
 
         Outcomes: 200 Reference.
-        Clauses: OMA-NMS-6.8, 24.282-21.1-CR3, 23.282-7.13.1-R4.
         """
         ...
 
@@ -272,7 +292,6 @@ class MessageStore(Protocol):
         """Resolve several object paths to their resource URLs. (POST /nms/v1/{storeName}/{boxId}/objects/operations/pathToId; GetObjectIdsByPaths).
 
         Outcomes: 200 BulkResponseList.
-        Clauses: OMA-NMS-6.8, 24.282-21.1-CR3, 23.282-7.13.1-R4.
         """
         ...
 
@@ -282,7 +301,6 @@ class MessageStore(Protocol):
         """Create (store) several objects in one request. (POST /nms/v1/{storeName}/{boxId}/objects/operations/bulkCreation; BulkCreateObjects).
 
         Outcomes: 200 BulkResponseList.
-        Clauses: OMA-NMS-6.9, 24.282-21.1-CR3, 23.282-7.13.1-R4, 23.282-7.13.1-R5, 23.282-7.13.3.8-R1, 23.282-7.13.3.16-R1.
         """
         ...
 
@@ -290,7 +308,6 @@ class MessageStore(Protocol):
         """Create a folder. (POST /nms/v1/{storeName}/{boxId}/folders; CreateFolder).
 
         Outcomes: 201 Reference or Folder.
-        Clauses: OMA-NMS-6.10, 24.282-21.1-CR3, 23.282-7.13.1-R4, 23.282-7.13.1-R5, 23.282-7.13.3.16-R1, OMA-NMS-5.1.4.
         """
         ...
 
@@ -307,7 +324,6 @@ class MessageStore(Protocol):
         """Retrieve a folder, optionally with its subfolders and objects. (GET /nms/v1/{storeName}/{boxId}/folders/{folderId}; GetFolder).
 
         Outcomes: 200 Folder.
-        Clauses: OMA-NMS-6.11, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.10.
         """
         ...
 
@@ -315,7 +331,6 @@ class MessageStore(Protocol):
         """Delete a folder and everything in it. (DELETE /nms/v1/{storeName}/{boxId}/folders/{folderId}; DeleteFolder).
 
         Outcomes: 204.
-        Clauses: OMA-NMS-6.11, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4.
         """
         ...
 
@@ -323,7 +338,6 @@ class MessageStore(Protocol):
         """Retrieve the name of a folder. (GET /nms/v1/{storeName}/{boxId}/folders/{folderId}/folderName; GetFolderName).
 
         Outcomes: 200 FolderName.
-        Clauses: OMA-NMS-6.12, 24.282-21.1-CR3, 23.282-7.13.1-R4.
         """
         ...
 
@@ -331,7 +345,6 @@ class MessageStore(Protocol):
         """Rename a folder. (PUT /nms/v1/{storeName}/{boxId}/folders/{folderId}/folderName; RenameFolder).
 
         Outcomes: 200 FolderName.
-        Clauses: OMA-NMS-6.12, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4.
         """
         ...
 
@@ -341,7 +354,6 @@ class MessageStore(Protocol):
         """Search folders. (POST /nms/v1/{storeName}/{boxId}/folders/operations/search; SearchFolders).
 
         Outcomes: 200 FolderList or FolderReferenceList.
-        Clauses: OMA-NMS-6.13, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.10.
         """
         ...
 
@@ -349,7 +361,6 @@ class MessageStore(Protocol):
         """Resolve one folder path (or the root folder) to its resource URL. (GET /nms/v1/{storeName}/{boxId}/folders/operations/pathToId; GetFolderIdByPath).
 
         Outcomes: 200 Reference.
-        Clauses: OMA-NMS-6.14, 24.282-21.1-CR3, 23.282-7.13.1-R4, 23.282-7.13.1-R5.
         """
         ...
 
@@ -357,7 +368,6 @@ class MessageStore(Protocol):
         """Resolve several folder paths to their resource URLs. (POST /nms/v1/{storeName}/{boxId}/folders/operations/pathToId; GetFolderIdsByPaths).
 
         Outcomes: 200 BulkResponseList.
-        Clauses: OMA-NMS-6.14, 24.282-21.1-CR3, 23.282-7.13.1-R4, 23.282-7.13.1-R5.
         """
         ...
 
@@ -365,7 +375,6 @@ class MessageStore(Protocol):
         """Copy objects and folders into a folder. (POST /nms/v1/{storeName}/{boxId}/folders/operations/copyToFolder; CopyToFolder).
 
         Outcomes: 200 BulkResponseList.
-        Clauses: OMA-NMS-6.15, 24.282-21.1-CR3, 23.282-7.13.1-R4.
         """
         ...
 
@@ -373,7 +382,6 @@ class MessageStore(Protocol):
         """Move objects and folders into a folder. (POST /nms/v1/{storeName}/{boxId}/folders/operations/moveToFolder; MoveToFolder).
 
         Outcomes: 200 BulkResponseList.
-        Clauses: OMA-NMS-6.16, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4.
         """
         ...
 
@@ -381,7 +389,6 @@ class MessageStore(Protocol):
         """List the subscriptions of the box. (GET /nms/v1/{storeName}/{boxId}/subscriptions; ListSubscriptions).
 
         Outcomes: 200 NmsSubscriptionList.
-        Clauses: OMA-NMS-6.17, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4, 23.282-7.13-R5.
         """
         ...
 
@@ -389,7 +396,6 @@ class MessageStore(Protocol):
         """Subscribe to notifications about changes in the box. (POST /nms/v1/{storeName}/{boxId}/subscriptions; CreateSubscription).
 
         Outcomes: 201 NmsSubscription.
-        Clauses: OMA-NMS-6.17, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4.
         """
         ...
 
@@ -397,7 +403,6 @@ class MessageStore(Protocol):
         """Retrieve a subscription. (GET /nms/v1/{storeName}/{boxId}/subscriptions/{subscriptionId}; GetSubscription).
 
         Outcomes: 200 NmsSubscription.
-        Clauses: OMA-NMS-6.18, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4.
         """
         ...
 
@@ -407,7 +412,6 @@ class MessageStore(Protocol):
         """Extend or restart a subscription. (POST /nms/v1/{storeName}/{boxId}/subscriptions/{subscriptionId}; UpdateSubscription).
 
         Outcomes: 200 NmsSubscription.
-        Clauses: OMA-NMS-6.18, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4.
         """
         ...
 
@@ -415,7 +419,6 @@ class MessageStore(Protocol):
         """End a subscription. (DELETE /nms/v1/{storeName}/{boxId}/subscriptions/{subscriptionId}; DeleteSubscription).
 
         Outcomes: 204.
-        Clauses: OMA-NMS-6.18, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4.
         """
         ...
 
@@ -423,7 +426,6 @@ class MessageStore(Protocol):
         """Add or remove a flag on several objects. (POST /nms/v1/{storeName}/{boxId}/objects/operations/bulkUpdate; BulkUpdateObjects).
 
         Outcomes: 200 BulkResponseList.
-        Clauses: OMA-NMS-LATER-bulkUpdate, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4.
         """
         ...
 
@@ -431,6 +433,5 @@ class MessageStore(Protocol):
         """Delete several objects. (DELETE /nms/v1/{storeName}/{boxId}/objects/operations/bulkDelete; BulkDeleteObjects).
 
         Outcomes: 200 BulkResponseList.
-        Clauses: OMA-NMS-LATER-bulkDelete, 24.282-21.1-CR3, 23.282-7.13.1-R4, OMA-NMS-5.1.4.
         """
         ...

@@ -128,6 +128,7 @@ def sources(ix: Index, switched_off: tuple[str, str] | None = None) -> Unformatt
         "client/client.py.jinja",
         operations=ops,
         bodies=ix.bodies,
+        empty=Code("models.Empty" if any(t.name == "Empty" for t in ix.bodies) else "None"),
         server_path=ix.server_path,
         error_classes=[(s, error_class(s)) for s in statuses],
         iterators=_iterators(model, ops, False),

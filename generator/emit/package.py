@@ -34,6 +34,7 @@ def emit(ix: Index) -> dict[str, str]:
     api = ix.model.api
     requires = "".join(f"    {toml_string(r)},  # {who}\n" for r, who in REQUIRES)
     package = toml_string(api.package)
+    runtime = toml_string(f"{api.package}._runtime")  # the static runtime (emit/runtime.py)
     text = f"""\
 # generated from spec/ by nmsgen - do not edit
 # The generated package on its own: pip install . (the conformance kit in conformance/ has its own README).
@@ -50,7 +51,7 @@ dependencies = [
 {requires}]
 
 [tool.setuptools]
-packages = [{package}]
+packages = [{package}, {runtime}]
 
 [tool.setuptools.package-data]
 {package} = ["py.typed"]

@@ -3,7 +3,7 @@
 Environment: StrictUndefined (a missing attribute fails generation), keep_trailing_newline,
 trim_blocks, lstrip_blocks. Escaping is on by default, the way autoescape works for HTML: every
 ``{{ ... }}`` must print a number or :class:`~generator.escape.Code`, the result of one of the escaping
-filters of :mod:`generator.escape` (``pyrepr``, ``pyargs``, ``pystr``, ``fstr``, ``docstring``,
+filters of :mod:`generator.escape` (``pyrepr``, ``pyargs``, ``pystr``, ``pystrings``, ``fstr``, ``docstring``,
 ``comment``, ``ident``, ``name_part``; ``md`` and ``mdcode`` for Markdown templates) or a fragment an
 emitter built from such results. A raw string is refused (:class:`~generator.escape.EscapeError`), so a
 template cannot write model text without choosing its escaping. Macros and ``{% set %}`` blocks yield
@@ -58,6 +58,7 @@ def environment() -> jinja2.Environment:
         pyrepr=escape.py_literal,
         pyargs=escape.py_literals,
         pystr=escape.py_string,
+        pystrings=escape.py_strings,
         fstr=lambda text: escape.py_string(text, fstring=True),
         docstring=escape.py_docstring,
         comment=escape.py_comment,

@@ -194,6 +194,10 @@ def sources(ix: Index, switched_off: Switch = None) -> Unformatted:
                 if p.name not in base
             }
     exceptions = {x.id: (x.kind, x.text, x.http_status) for x in model.exceptions.values()}
+    # the runtime's request readers the routes call (an import of one no route calls would be unused)
+    readers = {"BadRequest", "BodyReader"} | {str(q.parse).split("(")[0] for op in ops for q in op.query_params}
+    readers |= {"path_param"} if any(op.path_params for op in ops) else set()
+    readers |= {"part_payload"} if any(op.payload_parts for op in ops if op.parts) else set()
     files = {
         f"{folder}/store.py": render(
             "server/store.py.jinja",
@@ -210,6 +214,8 @@ def sources(ix: Index, switched_off: Switch = None) -> Unformatted:
             "server/server.py.jinja",
             operations=ops,
             bodies=ix.bodies,
+            empty=escape.Code("models.Empty" if any(t.name == "Empty" for t in ix.bodies) else "None"),
+            readers=escape.Code(", ".join(sorted(readers))),
             allow=allow,
             not_allowed=not_allowed,
             request_checks=request_checks,

@@ -54,6 +54,14 @@ class Outcome:
     def inner_names(self) -> list[str]:
         return [i.removeprefix("models.") for i in self.inner]
 
+    @property
+    def row(self) -> Code:
+        """This outcome as a row of the generated OUTCOMES tables (the runtime's ``Outcome``)."""
+        args = ["(" + ", ".join(self.inner) + ("," if len(self.inner) == 1 else "") + ")"] if self.inner else []
+        args += ["payload=True"] if self.payload else []
+        args += ["location=True"] if self.location else []
+        return Code(f"Outcome({', '.join(args)})")
+
 
 @dataclass(frozen=True)
 class PartView:
@@ -114,6 +122,16 @@ class OperationView:
     @property
     def success_statuses(self) -> list[int]:
         return [o.status for o in self.outcomes]
+
+    @property
+    def result_types(self) -> Code:
+        """The classes of the store method's return annotation, as arguments ("" for None): what a client
+        method checks the decoded answer against."""
+        if self.answer:
+            return Code("Answer")
+        if self.outcomes[0].payload:
+            return Code("Payload")
+        return Code(", ".join(self.outcomes[0].inner))
 
     @property
     def store_signature(self) -> str:
@@ -289,18 +307,19 @@ def _returns(outcomes: tuple[Outcome, ...]) -> tuple[Code, bool]:
 
 
 def _parse(model: m.Model, p: m.Parameter, name: str, required: bool) -> Code:
-    """The server's expression that reads query parameter ``p`` and checks it."""
+    """The server's expression that reads query parameter ``p`` and checks it (with the runtime's readers)."""
     wire = py_literal(name)
+    longest = py_literal(model.api.limits.string)
     if p.array:
-        return Code(f"_query_list(request, {wire}, {py_literal(p.max_items or model.api.limits.array)})")
+        return Code(f"query_list(request, {wire}, {py_literal(p.max_items or model.api.limits.array)}, {longest})")
     if p.type in model.enums:
-        return Code(f"_query_enum(request, {wire}, models.{py_identifier(p.type)})")
+        return Code(f"query_enum(request, {wire}, models.{py_identifier(p.type)})")
     if p.type in ("unsignedInt", "unsignedLong", "unsignedShort"):
         maximum = {"unsignedShort": 2**16 - 1, "unsignedInt": 2**32 - 1, "unsignedLong": 2**63 - 1}[p.type]
-        return Code(f"_query_int(request, {wire}, {maximum})")
+        return Code(f"query_int(request, {wire}, {maximum})")
     if required:
-        return Code(f"_query_required(request, {wire})")
-    return Code(f"_query_str(request, {wire})")
+        return Code(f"query_required(request, {wire}, {longest})")
+    return Code(f"query_str(request, {wire}, {longest})")
 
 
 def _param(model: m.Model, p: m.Parameter) -> Param:

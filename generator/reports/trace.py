@@ -124,8 +124,10 @@ def _innermost(spans: list[tuple[int, int, str]], lines: int) -> list[str]:
 
 
 def _python_artifacts(path: str, text: str, ids: _Ids) -> list[tuple[str, Location]]:
-    """(clause, location) for each clause id in a Python file, attributed to the innermost def/class; cached by
-    the file and the ids looked for (an edit elsewhere in the model leaves most files as they were)."""
+    """(clause, location) for each clause id in a Python file, attributed to the innermost def/class, or to the
+    entry of a module-level table that holds it (``CLAUSES["CreateObject"]`` for the row of ``CreateObject`` in
+    the generated modules' clause tables); cached by the file and the ids looked for (an edit elsewhere in the
+    model leaves most files as they were)."""
     k = cache.key(cache.source_digest(), path, text, ids.digest)
     found = cache.get("trace-python", k)
     if found is not None:
@@ -150,6 +152,10 @@ def _scan_python(path: str, text: str, ids: _Ids) -> list[tuple[str, Location]]:
                 names = [t.id for t in targets if isinstance(t, ast.Name)]
                 if names:
                     spans.append((child.lineno, child.end_lineno or child.lineno, names[0]))
+                if names and isinstance(child.value, ast.Dict):  # a table: each row is its own symbol
+                    for k, v in zip(child.value.keys, child.value.values, strict=True):
+                        if isinstance(k, ast.Constant) and isinstance(k.value, str):
+                            spans.append((k.lineno, v.end_lineno or v.lineno, f"{names[0]}[{k.value!r}]"))
 
     visit(tree, "")
     lines = text.splitlines()

@@ -87,6 +87,13 @@ def test_py_string_inside_a_template_literal(text: str) -> None:
     assert namespace["x"] == f"B{text}/"
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(TEXT, max_size=3))
+def test_py_strings_is_a_tuple_of_the_texts(texts: list[str]) -> None:
+    tree = compiles(f"x = {escape.py_strings(texts)}\n")
+    assert ast.literal_eval(tree.body[0].value) == tuple(texts)  # type: ignore[attr-defined]
+
+
 @settings(max_examples=300, deadline=None)
 @given(TEXT)
 def test_py_comment_stays_one_comment(text: str) -> None:
@@ -226,6 +233,7 @@ def test_every_template_filter_is_an_escaping_function() -> None:
     env = environment()
     own = {name for name in env.filters if name not in jinja2.Environment().filters}
     assert own == {
-        "pyrepr", "pyargs", "pystr", "fstr", "docstring", "comment", "ident", "name_part", "md", "mdcode", "tuple",
+        "pyrepr", "pyargs", "pystr", "pystrings", "fstr", "docstring", "comment", "ident", "name_part", "md", "mdcode",
+        "tuple",
     }  # fmt: skip
     assert all(env.filters[f].__module__ == "generator.escape" for f in own - {"fstr", "tuple"})

@@ -48,6 +48,16 @@ def test_the_distribution_ships_every_package_and_its_data() -> None:
     assert bundled("templates") == ROOT / "templates" and bundled("spec") == ROOT / "spec"  # a source checkout
 
 
+def test_the_static_runtime_is_copied_verbatim_and_packaged() -> None:
+    """templates/runtime/ lands in the generated package byte for byte (copied, never rendered), and the generated
+    package's pyproject.toml ships it."""
+    source = {p.name: p.read_bytes() for p in (ROOT / "templates" / "runtime").glob("*.py")}
+    copied = {p.name: p.read_bytes() for p in (GENERATED / "mcdata_store" / "_runtime").glob("*.py")}
+    assert source and copied == source
+    packages = tomllib.loads((GENERATED / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    assert "mcdata_store._runtime" in packages
+
+
 def test_nmsgen_depends_only_on_what_generation_needs() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     needs = {Requirement(r).name for r in project["dependencies"]}

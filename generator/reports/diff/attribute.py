@@ -27,7 +27,8 @@ NO_FILES = ("trace/", ".nmsgen-manifest", "README.md")  # change with everything
 
 
 def _python_units(text: str) -> dict[str, str]:
-    """Each line of a module belongs to its innermost def or class (or the module): name -> those lines."""
+    """Each line of a module belongs to its innermost def or class, or to its row of a module-level table
+    (``CLAUSES['CreateObject']``), or to the module: name -> those lines."""
     lines = text.splitlines()
     owner = ["(module)"] * len(lines)
 
@@ -39,6 +40,13 @@ def _python_units(text: str) -> dict[str, str]:
                 for i in range(start - 1, child.end_lineno or child.lineno):
                     owner[i] = name
                 visit(child, name + ".")
+            elif not prefix and isinstance(child, (ast.Assign, ast.AnnAssign)) and isinstance(child.value, ast.Dict):
+                target = child.targets[0] if isinstance(child, ast.Assign) else child.target
+                table = target.id if isinstance(target, ast.Name) else "(module)"
+                for k, v in zip(child.value.keys, child.value.values, strict=True):
+                    if isinstance(k, ast.Constant) and isinstance(k.value, str):
+                        for i in range(k.lineno - 1, v.end_lineno or v.lineno):
+                            owner[i] = f"{table}[{k.value!r}]"
 
     visit(ast.parse(text), "")
     units: dict[str, list[str]] = {}

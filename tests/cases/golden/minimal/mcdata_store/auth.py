@@ -29,7 +29,6 @@ Deployment settings whose default is our choice, not the standard's (each with i
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import ssl
 import threading
@@ -42,8 +41,13 @@ from types import MappingProxyType
 from typing import Any, Literal, NamedTuple
 
 import jwt
-from cryptography.hazmat.primitives.serialization import load_pem_public_key
 from jwt.algorithms import get_default_algorithms
+
+# the verification keys and their loaders are static runtime, re-exported here as part of the auth API
+from ._runtime.keys import VerificationKey as VerificationKey  # noqa: PLC0414
+from ._runtime.keys import key_from_pem as key_from_pem  # noqa: PLC0414
+from ._runtime.keys import keys_from_jwks as keys_from_jwks  # noqa: PLC0414
+from ._runtime.keys import keys_from_jwks_url as keys_from_jwks_url  # noqa: PLC0414
 
 MAX_LEEWAY_SECONDS = 30
 PROFILES = ("3gpp",)
@@ -101,13 +105,41 @@ USER_INTERFACE = "MCData-7"  # the interface whose tokens carry USER_TOKEN_CLAIM
 SERVER_INTERFACE = "MCData-8"  # the interface whose tokens name no user ("" = none)
 
 CHALLENGES: dict[str, Challenge] = {
-    "invalid-token": Challenge(401, 'Bearer realm="{realm}", error="invalid_token"', "SVC2003", "", {}),
-    "insufficient-scope": Challenge(
-        403, 'Bearer realm="{realm}", error="insufficient_scope", scope="{scope}"', "POL0001", "", {}
+    "invalid-token": Challenge(
+        status=401,
+        www_authenticate='Bearer realm="{realm}", error="invalid_token"',
+        exception="SVC2003",
+        variant_of="",
+        when={},
     ),
-    "missing-token": Challenge(401, 'Bearer realm="{realm}"', "SVC2003", "", {}),
-    "box-mismatch": Challenge(403, 'Bearer realm="{realm}"', "POL0001", "", {}),
-    "wrong-interface": Challenge(403, 'Bearer realm="{realm}"', "POL0001", "", {}),
+    "insufficient-scope": Challenge(
+        status=403,
+        www_authenticate='Bearer realm="{realm}", error="insufficient_scope", scope="{scope}"',
+        exception="POL0001",
+        variant_of="",
+        when={},
+    ),
+    "missing-token": Challenge(
+        status=401,
+        www_authenticate='Bearer realm="{realm}"',
+        exception="SVC2003",
+        variant_of="",
+        when={},
+    ),
+    "box-mismatch": Challenge(
+        status=403,
+        www_authenticate='Bearer realm="{realm}"',
+        exception="POL0001",
+        variant_of="",
+        when={},
+    ),
+    "wrong-interface": Challenge(
+        status=403,
+        www_authenticate='Bearer realm="{realm}"',
+        exception="POL0001",
+        variant_of="",
+        when={},
+    ),
 }
 # challenge id -> the values of its exception's %1.. (spec/auth.yaml variables; default the challenge id)
 CHALLENGE_VARIABLES: dict[str, tuple[str, ...]] = {
@@ -118,12 +150,19 @@ CHALLENGE_VARIABLES: dict[str, tuple[str, ...]] = {
     "wrong-interface": ("wrong-interface",),
 }
 
-# The model's rules, with the clauses each realises (spec/auth.yaml): what this module enforces and why.
-RULES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "exp": ("exp is required.", ("C-1",)),
-    "scope": ("the interface's scopes.", ("C-1",)),
-    "box": ("mcdata_id equals boxId.", ("C-1",)),
-    "kind": ("a token with mcdata_id is a user token.", ("C-1",)),
+
+class Rule(NamedTuple):
+    """A validation rule of the model (spec/auth.yaml validation): what this module enforces and why."""
+
+    text: str
+    clauses: tuple[str, ...]  # the clauses it realises
+
+
+RULES: dict[str, Rule] = {
+    "exp": Rule("exp is required.", ("C-1",)),
+    "scope": Rule("the interface's scopes.", ("C-1",)),
+    "box": Rule("mcdata_id equals boxId.", ("C-1",)),
+    "kind": Rule("a token with mcdata_id is a user token.", ("C-1",)),
 }
 INTERFACE_CLAUSES: dict[str, tuple[str, ...]] = {
     "MCData-7": ("C-1",),
@@ -141,13 +180,6 @@ SETTING_VALUES: dict[str, tuple[str | int, ...]] = {"mcdata8_operations": ("all"
 
 _B64TOKEN = re.compile(r"^[A-Za-z0-9\-._~+/]+=*$")  # RFC 6750 section 2.1
 TOKEN_CACHE_SIZE = 4096  # verified tokens remembered per validator (their claims, by the token's SHA-256)
-
-
-@dataclass(frozen=True)
-class VerificationKey:
-    key: Any  # a public key object (or HMAC secret bytes) PyJWT accepts
-    algorithm: str  # the one algorithm this key may verify (RFC 8725 section 3.1)
-    kid: str | None = None
 
 
 @dataclass(frozen=True)
@@ -190,42 +222,6 @@ class AuthSettings:
     def setting(self, name: str) -> Any:
         """A deployment setting by its model name (spec/auth.yaml settings)."""
         return getattr(self, name, None)
-
-
-def keys_from_jwks(jwks: Mapping[str, Any] | str | Path, default_algorithm: str | None = None) -> list[VerificationKey]:
-    """Keys of a JWK set (a mapping, JSON text or a file). Each key is bound to its ``alg`` (or the default)."""
-    if isinstance(jwks, Path):
-        jwks = jwks.read_text()
-    data = json.loads(jwks) if isinstance(jwks, str) else jwks
-    out = []
-    for jwk in data.get("keys", []):
-        alg = jwk.get("alg") or default_algorithm
-        if not alg:
-            raise ValueError(f"JWK {jwk.get('kid', '(no kid)')} has no alg and no default algorithm was given")
-        out.append(VerificationKey(jwt.PyJWK(jwk, algorithm=alg).key, alg, jwk.get("kid")))
-    return out
-
-
-def keys_from_jwks_url(
-    url: str, default_algorithm: str | None = None, timeout: float = 10.0, ca_file: Path | None = None
-) -> list[VerificationKey]:
-    """Fetch a JWK set over HTTPS once, at start-up. The certificate is always verified: against the
-    system's trust store, or against ``ca_file`` (e.g. the CA of a mission-critical IdMS)."""
-    if not url.startswith("https://"):
-        raise ValueError("the JWKS URL must be https://")
-    context = ssl.create_default_context(cafile=str(ca_file) if ca_file else None)
-    client = jwt.PyJWKClient(url, cache_keys=False, timeout=timeout, ssl_context=context)
-    try:
-        data = client.fetch_data()
-    except jwt.PyJWKClientError as e:
-        raise ValueError(f"cannot fetch the JWK set from {url}: {e}") from e
-    return keys_from_jwks(data, default_algorithm)
-
-
-def key_from_pem(pem: bytes | str | Path, algorithm: str, kid: str | None = None) -> VerificationKey:
-    """A PEM public key bound to one algorithm."""
-    data = pem.read_bytes() if isinstance(pem, Path) else pem.encode() if isinstance(pem, str) else pem
-    return VerificationKey(load_pem_public_key(data), algorithm, kid)
 
 
 def tls_context(cert: Path, key: Path, settings: AuthSettings | None = None) -> ssl.SSLContext:

@@ -16,9 +16,9 @@ from __future__ import annotations
 import json
 import secrets
 import ssl
-from collections.abc import AsyncGenerator, AsyncIterator, Callable, Generator, Iterator, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, overload
 from urllib.parse import quote
 
 import anyio.to_thread
@@ -28,33 +28,39 @@ from pydantic import BaseModel
 
 from . import models
 from ._base import NmsModel, tolerant
-from .store import Answer, Payload
+from ._runtime.errors import NmsApiError as NmsApiError  # noqa: PLC0414 - re-exported: the clients' errors
+from ._runtime.errors import TokenError as TokenError  # noqa: PLC0414
+from ._runtime.tokens import BearerTokenAuth as BearerTokenAuth  # noqa: PLC0414 - re-exported: MCData-7 auth
+from ._runtime.tokens import grant_error, invalid_token
+from ._runtime.values import Answer, Body, Outcome, Payload
 
-# operationId -> {status: (body types, payload?)} of its outcomes
-OUTCOMES: dict[str, dict[int, tuple[tuple[str, ...], bool]]] = {
-    "CreateThing": {201: (("Thing",), False)},
-    "GetThing": {200: (("Thing",), False)},
-    "DeleteThing": {204: ((), False)},
+T = TypeVar("T")
+U = TypeVar("U")
+V = TypeVar("V")
+
+# fmt: off
+# The clauses this module realises: the MCData-8 token grant (ClientCredentialsAuth) and each operation's client
+# methods (sync and async), by operationId.
+CLAUSES: dict[str, tuple[str, ...]] = {
+    "ClientCredentialsAuth": ("C-1",),
+    "CreateThing": ("C-1",),
+    "GetThing": ("C-1",),
+    "DeleteThing": ("C-1",),
 }
-# JSON root element -> (body class, NMS type)
-ROOTS: dict[str, tuple[type[BaseModel], str]] = {
-    "requestError": (models.RequestErrorBody, "RequestError"),
-    "thing": (models.ThingBody, "Thing"),
+# operationId -> its outcomes by HTTP status
+OUTCOMES: dict[str, dict[int, Outcome]] = {
+    "CreateThing": {201: Outcome((models.Thing,), location=True)},
+    "GetThing": {200: Outcome((models.Thing,))},
+    "DeleteThing": {204: Outcome()},
 }
-
-
-class NmsApiError(Exception):
-    """An answer that is not a success of the operation: the HTTP status and the NMS requestError."""
-
-    def __init__(self, status: int, error: models.RequestError | None, www_authenticate: str = "") -> None:
-        self.status = status
-        self.error = error
-        self.www_authenticate = www_authenticate
-        detail = (error.serviceException or error.policyException) if error is not None else None
-        self.message_id = detail.messageId if detail is not None else ""
-        self.text = detail.text if detail is not None else ""
-        self.variables = [v.root for v in detail.variables or []] if detail is not None else []
-        super().__init__(f"{status} {self.message_id}: {self.text}".strip())
+# fmt: on
+# the NMS types that travel as JSON bodies
+BODIES: tuple[Body, ...] = (
+    Body(models.RequestError, models.RequestErrorBody, "requestError"),
+    Body(models.Thing, models.ThingBody, "thing"),
+)
+EMPTY: type[BaseModel] | None = None  # the dummy body written as {"empty": null}
+_BODY_AT = {b.root: b for b in BODIES}
 
 
 class Unauthorized(NmsApiError):
@@ -76,43 +82,11 @@ class MethodNotAllowed(NmsApiError):
 ERRORS: dict[int, type[NmsApiError]] = {401: Unauthorized, 403: Forbidden, 404: NotFound, 405: MethodNotAllowed}
 
 
-class TokenError(Exception):
-    """The token endpoint refused to issue a token (RFC 6749 section 5.2): ``error`` is its error code."""
-
-    def __init__(self, error: str, description: str) -> None:
-        super().__init__(f"{error}: {description}" if description else error)
-        self.error = error
-        self.description = description
-
-
-class BearerTokenAuth(httpx.Auth):
-    """MCData-7: the user's MCData access token (from the identity management server), sent as a Bearer
-    token. On ``401 invalid_token`` the ``refresh`` callback is asked once for a new token and the request
-    is retried."""
-
-    def __init__(self, token: str | Callable[[], str], refresh: Callable[[], str] | None = None) -> None:
-        self._token = token if callable(token) else (lambda: token)
-        self._refresh = refresh
-        self._current: str | None = None
-
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        if self._current is None:
-            self._current = self._token()
-        request.headers["Authorization"] = f"Bearer {self._current}"
-        response = yield request
-        if self._refresh is not None and _invalid_token(response):
-            self._current = self._refresh()
-            request.headers["Authorization"] = f"Bearer {self._current}"
-            yield request
-
-
 class ClientCredentialsAuth(httpx.Auth):
     """MCData-8: an OAuth 2.0 client credentials grant (RFC 6749 section 4.4) through httpx-auth: the token
     request authenticates the client (HTTP Basic), asks for ``scope``, and the token is cached until
     ``early_expiry`` seconds before it expires. On ``401 invalid_token`` the cached token is dropped and the
-    request retried once with a fresh one. Refusals of the token endpoint raise :class:`TokenError`.
-
-    Clauses: C-1."""
+    request retried once with a fresh one. Refusals of the token endpoint raise :class:`TokenError`."""
 
     requires_response_body = True
 
@@ -143,42 +117,23 @@ class ClientCredentialsAuth(httpx.Auth):
         try:
             return next(self._grant.auth_flow(request))  # the cached token, or a new one from the token endpoint
         except httpx_auth.InvalidGrantRequest as e:
-            raise TokenError(*_grant_error(e)) from e
+            raise TokenError(*grant_error(e)) from e
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         response = yield self._authorized(request)
-        if _invalid_token(response):  # revoked or rotated keys: one retry with a fresh token
+        if invalid_token(response):  # revoked or rotated keys: one retry with a fresh token
             httpx_auth.OAuth2.token_cache.clear()
             yield self._authorized(request)
 
     async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
         # the token request is blocking: it runs in a worker thread, never on the event loop
         response = yield await anyio.to_thread.run_sync(self._authorized, request)
-        if _invalid_token(response):
+        if invalid_token(response):
             httpx_auth.OAuth2.token_cache.clear()
             yield await anyio.to_thread.run_sync(self._authorized, request)
 
     def close(self) -> None:
         self._client.close()
-
-
-def _grant_error(e: Exception) -> tuple[str, str]:
-    text = str(e)
-    code = text.split(":", 1)[0].strip() if ":" in text else "invalid_request"
-    known = (
-        "invalid_request",
-        "invalid_client",
-        "invalid_grant",
-        "unauthorized_client",
-        "unsupported_grant_type",
-        "invalid_scope",
-    )
-    found = next((k for k in known if k in text), code)
-    return found, text
-
-
-def _invalid_token(response: httpx.Response) -> bool:
-    return response.status_code == 401 and 'error="invalid_token"' in response.headers.get("www-authenticate", "")
 
 
 def _check_url(url: str, insecure_http_for_tests: bool) -> None:
@@ -225,11 +180,12 @@ def _json_body(root: str, value: BaseModel) -> bytes:
     return json.dumps({root: wire}, separators=(",", ":")).encode()
 
 
-def _decode(op_id: str, response: httpx.Response) -> Any:
-    """The operation's outcome, or a raised NmsApiError."""
+def _decode(op_id: str, response: httpx.Response) -> object:
+    """The operation's outcome (a model, None, a Payload or an Answer), or a raised NmsApiError."""
     outcomes = OUTCOMES[op_id]
     status = response.status_code
-    if status not in outcomes:
+    outcome = outcomes.get(status)
+    if outcome is None:
         error = None
         try:
             with tolerant():
@@ -237,26 +193,39 @@ def _decode(op_id: str, response: httpx.Response) -> Any:
         except ValueError:
             pass
         raise ERRORS.get(status, NmsApiError)(status, error, response.headers.get("www-authenticate", ""))
-    types, payload = outcomes[status]
-    if payload:
+    if outcome.payload:
         return Payload(response.content, response.headers.get("content-type", "application/octet-stream"))
-    body: Any = None
-    if types and response.content:
+    body: NmsModel | None = None
+    if outcome.types and response.content:
         data = json.loads(response.content)
-        known = [k for k in data if k in ROOTS] if isinstance(data, dict) else []
+        known = [k for k in data if k in _BODY_AT] if isinstance(data, dict) else []
         if len(known) != 1:  # members beside the root element are a later version's: kept in model_extra
             raise NmsApiError(status, None)
         root = known[0]
-        cls, type_name = ROOTS[root]
-        if type_name not in types:
+        body_of = _BODY_AT[root]
+        if body_of.inner not in outcome.types:
             raise NmsApiError(status, None)
         with tolerant():  # unknown members and enumeration values are kept, not refused (_base.py)
-            body = getattr(cls.model_validate(data), root)
-        if type_name == "Empty":
-            body = None
+            body = getattr(body_of.wrapper.model_validate(data), root)
+        if body_of.inner is EMPTY:
+            body = None  # the dummy body {"empty": null}: no value
     if len(outcomes) > 1:
         return Answer(status, body, response.headers.get("location"))
     return body
+
+
+@overload
+def _expect(value: object, first: type[T], /) -> T: ...
+@overload
+def _expect(value: object, first: type[T], second: type[U], /) -> T | U: ...
+@overload
+def _expect(value: object, first: type[T], second: type[U], third: type[V], /) -> T | U | V: ...
+def _expect(value: object, *types: type[object]) -> object:
+    """``value`` as one of ``types``, the classes a method's return annotation names (``_decode`` checked the
+    answer against the operation's outcomes: a mismatch here is a generator bug)."""
+    if not isinstance(value, types):
+        raise TypeError(f"{type(value).__name__} is none of {', '.join(t.__name__ for t in types)}")
+    return value
 
 
 class _Base:
@@ -295,34 +264,32 @@ class MessageStoreClient(_Base):
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _call(self, op_id: str, method: str, path: str, **kw: Any) -> Any:
+    def _call(self, op_id: str, method: str, path: str, **kw: Any) -> object:
         response = self._http.request(method, self.box_url + path, **kw)
         return _decode(op_id, response)
 
     def create_thing(self, body: models.Thing) -> models.Thing:
-        """Create a thing. (CreateThing; clauses C-1)."""
-        return self._call(  # type: ignore[no-any-return]
+        """Create a thing. (CreateThing)."""
+        result = self._call(
             "CreateThing",
             "POST",
             "/things",
             content=_json_body("thing", body),
             headers={"Content-Type": "application/json"},
         )
+        return _expect(result, models.Thing)
 
     def get_thing(self, thing_id: str, *, colour: models.Colour | None = None) -> models.Thing:
-        """Read a thing. (GetThing; clauses C-1)."""
+        """Read a thing. (GetThing)."""
         params: dict[str, Any] = {}
         if colour is not None:
             params["colour"] = colour.value
-        return self._call(  # type: ignore[no-any-return]
-            "GetThing", "GET", "/things/" + _seg(thing_id), params=params
-        )
+        result = self._call("GetThing", "GET", "/things/" + _seg(thing_id), params=params)
+        return _expect(result, models.Thing)
 
     def delete_thing(self, thing_id: str) -> None:
-        """Delete a thing. (DeleteThing; clauses C-1)."""
-        return self._call(  # type: ignore[no-any-return]
-            "DeleteThing", "DELETE", "/things/" + _seg(thing_id)
-        )
+        """Delete a thing. (DeleteThing)."""
+        self._call("DeleteThing", "DELETE", "/things/" + _seg(thing_id))
 
 
 class AsyncMessageStoreClient(_Base):
@@ -341,31 +308,29 @@ class AsyncMessageStoreClient(_Base):
     async def __aexit__(self, *exc: object) -> None:
         await self.close()
 
-    async def _call(self, op_id: str, method: str, path: str, **kw: Any) -> Any:
+    async def _call(self, op_id: str, method: str, path: str, **kw: Any) -> object:
         response = await self._http.request(method, self.box_url + path, **kw)
         return _decode(op_id, response)
 
     async def create_thing(self, body: models.Thing) -> models.Thing:
-        """Create a thing. (CreateThing; clauses C-1)."""
-        return await self._call(  # type: ignore[no-any-return]
+        """Create a thing. (CreateThing)."""
+        result = await self._call(
             "CreateThing",
             "POST",
             "/things",
             content=_json_body("thing", body),
             headers={"Content-Type": "application/json"},
         )
+        return _expect(result, models.Thing)
 
     async def get_thing(self, thing_id: str, *, colour: models.Colour | None = None) -> models.Thing:
-        """Read a thing. (GetThing; clauses C-1)."""
+        """Read a thing. (GetThing)."""
         params: dict[str, Any] = {}
         if colour is not None:
             params["colour"] = colour.value
-        return await self._call(  # type: ignore[no-any-return]
-            "GetThing", "GET", "/things/" + _seg(thing_id), params=params
-        )
+        result = await self._call("GetThing", "GET", "/things/" + _seg(thing_id), params=params)
+        return _expect(result, models.Thing)
 
     async def delete_thing(self, thing_id: str) -> None:
-        """Delete a thing. (DeleteThing; clauses C-1)."""
-        return await self._call(  # type: ignore[no-any-return]
-            "DeleteThing", "DELETE", "/things/" + _seg(thing_id)
-        )
+        """Delete a thing. (DeleteThing)."""
+        await self._call("DeleteThing", "DELETE", "/things/" + _seg(thing_id))

@@ -13,10 +13,26 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from . import models
-from ._base import NmsModel
+
+# what a store returns besides NMS models is static runtime, re-exported here as part of the store interface
+from ._runtime.values import Answer as Answer  # noqa: PLC0414
+from ._runtime.values import Payload as Payload  # noqa: PLC0414
+
+# fmt: off
+# The clauses this module realises, by operationId (its MessageStore method) and by exception id (EXCEPTIONS).
+CLAUSES: dict[str, tuple[str, ...]] = {
+    "CreateThing": ("C-1",),
+    "GetThing": ("C-1",),
+    "DeleteThing": ("C-1",),
+    "SVC0001": ("C-1",),
+    "SVC0004": ("C-1",),
+    "SVC2003": ("C-1",),
+    "POL0001": ("C-1",),
+}
+# fmt: on
 
 
 @dataclass(frozen=True)
@@ -30,23 +46,6 @@ class Context:
     box_url: str  # absolute URL of the box, for building resourceURLs: https://host/nms/v1/{storeName}/{boxId}
 
 
-@dataclass(frozen=True)
-class Payload:
-    """Binary content: an object payload, a payload part, or an uploaded attachment."""
-
-    content: bytes
-    media_type: str = "application/octet-stream"
-
-
-@dataclass(frozen=True)
-class Answer:
-    """An operation outcome when the operation has several (status and body chosen by the store)."""
-
-    status: int
-    body: NmsModel | None = None  # None for no body, and for the Empty dummy ({"empty": null}) the server writes
-    location: str | None = None  # for 201 answers without a resourceURL in the body
-
-
 @dataclass
 class StoreError(Exception):
     """A refusal: the NMS exception id, one value per %1, %2, ... of its text, and links (e.g. rel "folder")."""
@@ -58,9 +57,9 @@ class StoreError(Exception):
 
     def __post_init__(self) -> None:
         known = EXCEPTIONS.get(self.exception_id)
-        if known is not None and len(self.variables) != placeholders(known[1]):
+        if known is not None and len(self.variables) != placeholders(known.text):
             raise ValueError(
-                f"{self.exception_id} {known[1]!r} takes {placeholders(known[1])} variable(s), "
+                f"{self.exception_id} {known.text!r} takes {placeholders(known.text)} variable(s), "
                 f"not {len(self.variables)}"
             )
 
@@ -68,16 +67,19 @@ class StoreError(Exception):
         return f"{self.exception_id} {self.variables}"
 
 
-# exception id -> (kind, text with %1.., HTTP status) (spec/exceptions.yaml); clauses:
-#   SVC0001: C-1
-#   SVC0004: C-1
-#   SVC2003: C-1
-#   POL0001: C-1
-EXCEPTIONS: dict[str, tuple[str, str, int]] = {
-    "SVC0001": ("service", "A service error occurred. Error code is %1", 400),
-    "SVC0004": ("service", "No valid addresses provided in message part %1", 404),
-    "SVC2003": ("service", "Invalid access token", 401),
-    "POL0001": ("policy", "A policy error occurred. Error code is %1", 403),
+class ExceptionEntry(NamedTuple):
+    """An NMS exception of the model (spec/exceptions.yaml)."""
+
+    kind: str  # "service" (ServiceException) or "policy" (PolicyException)
+    text: str  # with %1, %2, ... for its variables
+    status: int  # the HTTP status it is answered with
+
+
+EXCEPTIONS: dict[str, ExceptionEntry] = {
+    "SVC0001": ExceptionEntry("service", "A service error occurred. Error code is %1", 400),
+    "SVC0004": ExceptionEntry("service", "No valid addresses provided in message part %1", 404),
+    "SVC2003": ExceptionEntry("service", "Invalid access token", 401),
+    "POL0001": ExceptionEntry("policy", "A policy error occurred. Error code is %1", 403),
 }
 MAX_TEXT = 1024  # the model's limit for ServiceException/PolicyException text and variables
 MAX_VARIABLE = 256  # a variable echoed into an answer is clipped to this many characters
@@ -120,7 +122,6 @@ class MessageStore(Protocol):
         """Create a thing. (POST /nms/v1/{storeName}/{boxId}/things; CreateThing).
 
         Outcomes: 201 Thing.
-        Clauses: C-1.
         """
         ...
 
@@ -128,7 +129,6 @@ class MessageStore(Protocol):
         """Read a thing. (GET /nms/v1/{storeName}/{boxId}/things/{thingId}; GetThing).
 
         Outcomes: 200 Thing.
-        Clauses: C-1.
         """
         ...
 
@@ -136,6 +136,5 @@ class MessageStore(Protocol):
         """Delete a thing. (DELETE /nms/v1/{storeName}/{boxId}/things/{thingId}; DeleteThing).
 
         Outcomes: 204.
-        Clauses: C-1.
         """
         ...
