@@ -68,7 +68,12 @@ def https_server(
         app = wrap(app)
     port = free_port()
     config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, log_level="warning", h11_max_incomplete_event_size=MAX_REQUEST_HEAD
+        app,
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        h11_max_incomplete_event_size=MAX_REQUEST_HEAD,
+        timeout_graceful_shutdown=1,  # a client a test left open keeps its connection 1 s at the end, not 10
     )
     config.load()
     config.ssl = tls_context(tmp / "server.pem", tmp / "server.key")
