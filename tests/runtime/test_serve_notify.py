@@ -32,8 +32,8 @@ def rec(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Receiver]:
         yield r
 
 
-@pytest.mark.clause("OMA-NMS-6.19", "24.282-21.1-R3")
-def test_nmsgen_serve_delivers_to_a_notify_url_trusted_by_notify_ca(tmp_path: Path, rec: Receiver) -> None:
+def serve_args(tmp_path: Path) -> tuple[int, list[str]]:
+    """A port and the `nmsgen serve` options of a store with its own CA (``ca.pem``) and the test's token key."""
     ca = trustme.CA()
     cert = ca.issue_cert("localhost", "127.0.0.1")
     cert.private_key_pem.write_to_path(str(tmp_path / "server.key"))
@@ -44,6 +44,12 @@ def test_nmsgen_serve_delivers_to_a_notify_url_trusted_by_notify_ca(tmp_path: Pa
     port = free_port()
     args = ["--db", str(tmp_path / "store.sqlite"), "--port", str(port), "--cert", str(tmp_path / "server.pem")]
     args += ["--key", str(tmp_path / "server.key"), "--jwks", str(tmp_path / "jwks.json")]
+    return port, args
+
+
+@pytest.mark.clause("OMA-NMS-6.19", "24.282-21.1-R3")
+def test_nmsgen_serve_delivers_to_a_notify_url_trusted_by_notify_ca(tmp_path: Path, rec: Receiver) -> None:
+    port, args = serve_args(tmp_path)
     with nmsgen_serve([*args, "--notify-ca", str(rec.ca_file)], tmp_path) as (proc, _):  # the command itself
         box = f"https://localhost:{port}/nms/v1/myStore/{quote(ALICE, safe='')}"
         http = httpx.Client(
@@ -75,16 +81,7 @@ def test_nmsgen_serve_delivers_to_a_notify_url_trusted_by_notify_ca(tmp_path: Pa
 def test_nmsgen_serve_logs_a_failed_delivery_and_names_notify_ca(tmp_path: Path, rec: Receiver) -> None:
     """Without --notify-ca the receiver's private CA is not trusted: the failure is on stderr with the
     subscription, the notifyURL, the reason and the option that fixes it."""
-    ca = trustme.CA()
-    cert = ca.issue_cert("localhost", "127.0.0.1")
-    cert.private_key_pem.write_to_path(str(tmp_path / "server.key"))
-    cert.private_key_and_cert_chain_pem.write_to_path(str(tmp_path / "server.pem"))
-    ca.cert_pem.write_to_path(str(tmp_path / "ca.pem"))
-    jwk = jwt.algorithms.ECAlgorithm.to_jwk(KEYS.ec.public_key(), as_dict=True)
-    (tmp_path / "jwks.json").write_text(json.dumps({"keys": [{**jwk, "kid": "k1", "alg": "ES256", "use": "sig"}]}))
-    port = free_port()
-    args = ["--db", str(tmp_path / "store.sqlite"), "--port", str(port), "--cert", str(tmp_path / "server.pem")]
-    args += ["--key", str(tmp_path / "server.key"), "--jwks", str(tmp_path / "jwks.json")]
+    port, args = serve_args(tmp_path)
     with nmsgen_serve(args, tmp_path) as (proc, _):  # the command itself: its log on stderr
         box = f"https://localhost:{port}/nms/v1/myStore/{quote(ALICE, safe='')}"
         http = httpx.Client(
