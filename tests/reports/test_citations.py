@@ -5,17 +5,15 @@ reads the markers without running the tests (generator/reports/trace.py) and nev
 
 from __future__ import annotations
 
-import shutil
 import textwrap
 from pathlib import Path
 
 import pytest
-import yaml
 
 from generator import pipeline
 from generator.reports import trace as tracing
 
-from ..conftest import FIXTURES, ROOT, run_nmsgen
+from ..conftest import ROOT, run_nmsgen
 
 REGISTRY = {f"C-{i}" for i in range(1, 8)}
 CONFTEST = """
@@ -184,27 +182,6 @@ def test_the_reader_counts_what_each_test_and_case_cites_and_reports_the_rest() 
         ),
     ]
     assert all(d.render().startswith("tests/test_x.py:") and " error clause-citation: " in d.render() for d in problems)
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    """The minimal model with a normative clause C-3 cited by a type, and a test file that cites C-1 and C-3."""
-    model = tmp_path / "model"
-    shutil.copytree(FIXTURES / "minimal", model)
-    clauses = yaml.safe_load((model / "clauses.yaml").read_text())
-    clauses["clauses"].append(
-        {"id": "C-3", "source": "Test", "clause": "3", "kind": "normative", "status": "stable", "text": "A third rule."}
-    )
-    (model / "clauses.yaml").write_text(yaml.safe_dump(clauses))
-    types = yaml.safe_load((model / "types.yaml").read_text())
-    types["types"]["Empty"]["clauses"] = ["C-3"]
-    (model / "types.yaml").write_text(yaml.safe_dump(types))
-    (tmp_path / "tests").mkdir()
-    (tmp_path / "tests" / "test_minimal.py").write_text(
-        'import pytest\n\n\n@pytest.mark.clause("C-1")\ndef test_one() -> None:\n    assert True\n\n\n'
-        '@pytest.mark.clause("C-3")\ndef test_three() -> None:\n    assert True\n'
-    )
-    return tmp_path
 
 
 def test_trace_refuses_a_blanket_marker_and_does_not_count_it(project: Path) -> None:
