@@ -123,8 +123,9 @@ class NmsModel(BaseModel):
                 for name, pattern in rule.get("match", {}).items():
                     given = getattr(self, name, None)
                     if name in self.model_fields_set and isinstance(given, str) and not _matches(pattern, given):
-                        raise ValueError(
-                            f"{name} does not match {pattern} when {field} is {getattr(value, 'value', value)}"
+                        raise ValueError(  # the pattern is in the document; it can be long (a date range)
+                            f"{name} {given[:80]!r} does not match the pattern of {name} when {field} is "
+                            f"{getattr(value, 'value', value)}"
                         )
         return self
 
