@@ -84,18 +84,19 @@ def invalid_values(model: m.Model, d: Diagnostics) -> None:
                         t.position,
                         suggest(mem, set(t.field_names), "a field of the type"),
                     )
-        fields = {f.name: f for f in t.fields}
-        for r in t.rules:
-            if not r.require and not r.match:
+        by_name = {f.name: f for f in t.fields}
+        for rule in t.rules:
+            if not rule.require and not rule.match:
                 d.error(
                     "invalid-value",
-                    f"a rule of type {t.name!r} (when {r.field} is {', '.join(r.values)}) neither requires nor matches",
+                    f"a rule of type {t.name!r} (when {rule.field} is {', '.join(rule.values)}) neither requires "
+                    "nor matches",
                     t.position,
                     "give 'require: [member, ...]' or 'match: {member: pattern}'",
                 )
-            for x, _ in r.match:
-                f = fields.get(x)
-                if f is not None and (f.array or f.type != "string"):
+            for x, _ in rule.match:
+                matched = by_name.get(x)
+                if matched is not None and (matched.array or matched.type != "string"):
                     d.error(
                         "invalid-value",
                         f"a rule of type {t.name!r} matches field {x!r} with a pattern, but it is not a single string",

@@ -213,9 +213,10 @@ class _Emitter:
         (``not: {required: [a, b]}``); "at least one" excludes the object with none of them (``not`` of a
         schema whose members are each ``{not: {}}``, i.e. absent). All exclusions of all groups go into one
         ``not: {anyOf: [...]}``. A required group that is every field of a closed type is simply
-        ``minProperties: 1, maxProperties: 1``. A rule excludes, while its field has one of its values, a required
-        member that is absent or empty and a matched member that does not match its pattern. No ``oneOf``/``anyOf``/``allOf`` at the top: code generators
-        (OpenAPI Generator, openapi-python-client) read those as variants and drop the properties.
+        ``minProperties: 1, maxProperties: 1``. A rule excludes, while its field has one of its values, a
+        required member that is absent or empty and a matched member that does not match its pattern. No
+        ``oneOf``/``anyOf``/``allOf`` at the top: code generators (OpenAPI Generator, openapi-python-client) read
+        those as variants and drop the properties.
         """
         out: Json = {}
         excluded: list[Json] = []

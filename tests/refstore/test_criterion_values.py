@@ -48,7 +48,7 @@ def test_date_and_flag_values_have_a_pattern_in_the_document() -> None:
 
 
 @pytest.mark.clause("OMA-NMS-6.7")
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.data())
 def test_every_date_value_the_document_allows_is_read_by_the_store(data: st.DataObject) -> None:
     value = data.draw(st.from_regex(PATTERNS["Date"], fullmatch=True))
