@@ -71,7 +71,10 @@ def invalid_values(model: m.Model, d: Diagnostics) -> None:
                     f.position,
                     "add 'array: true' or drop the limits",
                 )
-        named = [*(("choice", ch.members) for ch in t.choices), *(("rule", (r.field, *r.require)) for r in t.rules)]
+        named = [
+            *(("choice", ch.members) for ch in t.choices),
+            *(("rule", (r.field, *r.require, *(x for x, _ in r.match))) for r in t.rules),
+        ]
         for what, members in named:
             for mem in members:
                 if mem not in t.field_names:
@@ -80,6 +83,25 @@ def invalid_values(model: m.Model, d: Diagnostics) -> None:
                         f"{what} of type {t.name!r} names unknown field {mem!r}",
                         t.position,
                         suggest(mem, set(t.field_names), "a field of the type"),
+                    )
+        by_name = {f.name: f for f in t.fields}
+        for rule in t.rules:
+            if not rule.require and not rule.match:
+                d.error(
+                    "invalid-value",
+                    f"a rule of type {t.name!r} (when {rule.field} is {', '.join(rule.values)}) neither requires "
+                    "nor matches",
+                    t.position,
+                    "give 'require: [member, ...]' or 'match: {member: pattern}'",
+                )
+            for x, _ in rule.match:
+                matched = by_name.get(x)
+                if matched is not None and (matched.array or matched.type != "string"):
+                    d.error(
+                        "invalid-value",
+                        f"a rule of type {t.name!r} matches field {x!r} with a pattern, but it is not a single string",
+                        t.position,
+                        "match a field of type string (not an array)",
                     )
         if t.kind == "simple" and t.field_names:
             d.error(

@@ -189,7 +189,12 @@ class _Emitter:
             ]
         if ts.rules:  # the same rules, machine-readable (generated models enforce them from this)
             out[RULES_KEY] = [
-                {"when": {"field": r.field, "values": list(r.values)}, "require": list(r.require)} for r in ts.rules
+                {
+                    "when": {"field": r.field, "values": list(r.values)},
+                    "require": list(r.require),
+                    **({"match": dict(r.match)} if r.match else {}),
+                }
+                for r in ts.rules
             ]
         nullable = [f.name for f in t.fields if f.nullable or self._is_empty_type(f.type)]
         if nullable:
@@ -208,8 +213,10 @@ class _Emitter:
         (``not: {required: [a, b]}``); "at least one" excludes the object with none of them (``not`` of a
         schema whose members are each ``{not: {}}``, i.e. absent). All exclusions of all groups go into one
         ``not: {anyOf: [...]}``. A required group that is every field of a closed type is simply
-        ``minProperties: 1, maxProperties: 1``. No ``oneOf``/``anyOf``/``allOf`` at the top: code generators
-        (OpenAPI Generator, openapi-python-client) read those as variants and drop the properties.
+        ``minProperties: 1, maxProperties: 1``. A rule excludes, while its field has one of its values, a
+        required member that is absent or empty and a matched member that does not match its pattern. No
+        ``oneOf``/``anyOf``/``allOf`` at the top: code generators (OpenAPI Generator, openapi-python-client) read
+        those as variants and drop the properties.
         """
         out: Json = {}
         excluded: list[Json] = []
@@ -232,6 +239,8 @@ class _Emitter:
                 empty = {"maxItems": 0} if f and f.array else {"maxLength": 0} if f and f.type == "string" else None
                 if empty:
                     excluded.append({"required": [r.field, x], "properties": {**when, x: empty}})
+            for x, pattern in r.match:  # the member is present and does not match
+                excluded.append({"required": [r.field, x], "properties": {**when, x: {"not": {"pattern": pattern}}}})
         if len(excluded) == 1:
             out["not"] = excluded[0]
         elif excluded:

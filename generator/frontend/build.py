@@ -194,7 +194,10 @@ def build(parsed: list[tuple[LoadedFile, s.SpecFile]], diags: Diagnostics) -> m.
                 choices=tuple(_node(m.Choice, c) for c in t.choices),
                 position=pos,
                 request=_request(t.request),
-                rules=tuple(m.Rule(r.when.field, tuple(r.when.values), tuple(r.require)) for r in t.rules),
+                rules=tuple(
+                    m.Rule(r.when.field, tuple(r.when.values), tuple(r.require), tuple(sorted(r.match.items())))
+                    for r in t.rules
+                ),
             )
             b.cite(t.clauses, pos, f"type {name!r}")
             if t.root:

@@ -120,11 +120,14 @@ class WhenIn(In):
 
 
 class RuleIn(In):
-    """Members that must be present and not empty when another member has one of some values (a condition
-    JSON Schema writes with ``not``): e.g. a search criterion of type Attribute names the attribute."""
+    """What must hold when another member has one of some values (a condition JSON Schema writes with
+    ``not``): members present and not empty (``require``: a search criterion of type Attribute names the
+    attribute), string members that match a pattern when present (``match``: the value of a Date criterion
+    is a date range)."""
 
     when: WhenIn
-    require: list[str]
+    require: list[str] = Field(default_factory=list)
+    match: dict[str, str] = Field(default_factory=dict)
 
 
 class TypeIn(Cited):

@@ -158,11 +158,13 @@ class Choice:
 
 @dataclass(frozen=True)
 class Rule:
-    """``require`` must be present when member ``field`` has one of ``values``."""
+    """When member ``field`` has one of ``values``: each of ``require`` is present and not empty, and each
+    string member of ``match`` that is present matches its pattern."""
 
     field: str
     values: Strings
     require: Strings
+    match: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

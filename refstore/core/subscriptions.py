@@ -97,7 +97,7 @@ class SubscriptionFilter:
 
             return attribute
         if t == models.SearchTypeEnum.Flag and crit.name:
-            wanted_set = FLAG_VALUES.get(crit.value.strip())  # exact spelling (a search also accepts "TRUE")
+            wanted_set = FLAG_VALUES.get(crit.value.strip().lower())  # as a search reads it (the document's pattern)
             if wanted_set is not None:
                 key = crit.name.casefold()
                 return lambda i: i.kind == "object" and (key in i.flags) == wanted_set

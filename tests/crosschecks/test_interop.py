@@ -22,7 +22,7 @@ Marked ``external``: ``pytest -m "not external"`` is the quick set.
 
 from __future__ import annotations
 
-import importlib
+import importlib.util
 import json
 import os
 import shutil
@@ -517,26 +517,25 @@ CHECKS = [
     "response_schema_conformance",
 ]
 MAX_EXAMPLES = 20  # per operation and phase: the whole run stays within a few minutes on two cores
-# Values whose grammar the document gives in prose only, which the server refuses (400 SVC0002) when a
-# generated value misses it: search criterion values (Date ranges, creation cursors, Flag values, words),
-# the criterion types a subscription filter or a folder search can use, preset names (the reference store
-# offers none), cursors (only the server issues them), names already taken in the target folder, and payload
-# parts labelled multipart/* that are no multipart entity with its boundary (or more payload parts than objects).
-SEMANTIC_400 = [
-    "CreateObject",
-    "BulkCreateObjects",
-    "SearchObjects",
-    "SearchFolders",
-    "BulkUpdateObjects",
-    "BulkDeleteObjects",
-    "CreateSubscription",
-    "UpdateSubscription",
-    "GetFolder",
-    "CreateFolder",
-    "RenameFolder",
-    "CopyToFolder",
-    "MoveToFolder",
-]
+HOOKS = HERE / "schemathesis_hooks.py"
+
+
+def _prose_rules() -> dict[str, list[tuple[str, object, str]]]:
+    spec = importlib.util.spec_from_file_location("nmsgen_schemathesis_hooks", HOOKS)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    rules: dict[str, list[tuple[str, object, str]]] = module.PROSE_RULES
+    return rules
+
+
+def test_every_prose_rule_names_an_operation_of_the_document() -> None:
+    """A renamed operation must not silently leave the 400s of its prose rules unchecked."""
+    doc = json.loads(DOC.read_text())
+    ids = {op["operationId"] for item in doc["paths"].values() for op in item.values() if isinstance(op, dict)}
+    rules = _prose_rules()
+    assert rules and set(rules) <= ids, set(rules) - ids
+    assert all(why for entries in rules.values() for _part, _test, why in entries)
 
 
 def test_schemathesis_cli_finds_no_failure(running: Running, token: str, tmp_path: Path) -> None:
@@ -548,14 +547,18 @@ def test_schemathesis_cli_finds_no_failure(running: Running, token: str, tmp_pat
     two payload reads are left out of the stateful phase and of the response schema check (their answer is
     the stored payload, any bytes under the media type its creator gave, schema ``format: binary``;
     Schemathesis decodes a ``text/*`` answer as UTF-8 and reports other bytes as a deserialization failure); and
-    for the operations of SEMANTIC_400 positive_data_acceptance also expects 400: their criteria, cursors,
-    names and payload parts have rules the document states in words and no JSON Schema keyword can carry."""
+    for the operations of ``interop/schemathesis_hooks.py``'s PROSE_RULES positive_data_acceptance also expects
+    400, and that file's own check (``refusals_follow_prose_rules``) then fails every 400 of a schema-valid
+    request that does not break one of the rules it lists for the operation, rules the document states in
+    words (cursors and restart tokens the server issued, preset names, names already taken, payload parts
+    beyond the objects; see the list)."""
     exe = BIN / "st"
     _need(exe, "Schemathesis CLI (pyproject test extra)")
     base = running.base_url.removesuffix("/" + STORE)
     (tmp_path / "schemathesis.toml").write_text(
         f"""
 base-url = {json.dumps(base)}
+hooks = {json.dumps(str(HOOKS))}
 tls-verify = {json.dumps(str(running.ca_file))}
 workers = 1
 seed = 13
@@ -574,7 +577,7 @@ include-operation-id = ["GetObjectPayload", "GetObjectPayloadPart"]
 checks.response_schema_conformance.enabled = false
 phases.stateful.enabled = false
 [[operations]]
-include-operation-id = {json.dumps(SEMANTIC_400)}
+include-operation-id = {json.dumps(sorted(_prose_rules()))}
 checks.positive_data_acceptance.expected-statuses = ["2XX", "400", "401", "403", "404", "409"]
 """
     )
@@ -584,7 +587,7 @@ checks.positive_data_acceptance.expected-statuses = ["2XX", "400", "401", "403",
             "run",
             str(DOC),
             "--checks",
-            ",".join(CHECKS),
+            ",".join([*CHECKS, "refusals_follow_prose_rules"]),
             "--phases",
             "examples,coverage,fuzzing,stateful",
             "--report",
@@ -599,6 +602,7 @@ checks.positive_data_acceptance.expected-statuses = ["2XX", "400", "401", "403",
         timeout=1500,
         check=False,
     )
+    (tmp_path / "schemathesis.out").write_text(r.stdout + r.stderr)
     summary = r.stdout[r.stdout.rfind("SUMMARY") :] if "SUMMARY" in r.stdout else r.stdout[-3000:]
-    assert r.returncode == 0, r.stdout[-12000:]
+    assert r.returncode == 0, f"{tmp_path / 'schemathesis.out'}\n{r.stdout[-12000:]}"
     assert "Tested: 31" in summary and "Stateful" in summary, summary

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
 from mcdata_store import models
 from mcdata_store.store import Context, Payload, StoreError
@@ -185,11 +186,14 @@ def test_flag_and_date_searches(store: SqliteStore, clock: Clock) -> None:
     stamp = datetime.fromtimestamp(T0 + 60, UTC).isoformat()
     assert find(store, {"type": "Date", "value": f"minDate={stamp}"}) == made[1:][::-1]  # inclusive
     assert find(store, {"type": "Date", "value": f"maxDate={stamp}"}) == [made[0]]  # exclusive
-    for bad in ("minDate=yesterday", "since=2024-01-01T00:00:00Z", "", "minDate=2024-01-01T00:00:00Z&minDate=x"):
-        with pytest.raises(StoreError):
-            find(store, {"type": "Date", "value": bad})
-    with pytest.raises(StoreError):
-        find(store, {"type": "Flag", "name": "\\Seen", "value": "maybe"})
+    bad_values = [("Date", v) for v in ("minDate=yesterday", "since=2024-01-01T00:00:00Z", "", "minDate=x&minDate=x")]
+    for kind, bad in [*bad_values, ("Flag", "maybe")]:
+        crit = {"type": kind, "name": "\\Seen", "value": bad}
+        with pytest.raises(ValidationError, match="does not match"):  # the model refuses it: 400 before the store
+            find(store, crit)
+        unchecked = models.SearchCriteria.model_construct(criterion=[models.SearchCriterion.model_construct(**crit)])
+        with pytest.raises(StoreError):  # and the store, called without the model's check
+            store.search_objects(A, models.SelectionCriteria.model_construct(maxEntries=10, searchCriteria=unchecked))
 
 
 @pytest.mark.clause("OMA-NMS-6.7", "OMA-NMS-5.3.3.2", "OMA-NMS-5.3.2.16")

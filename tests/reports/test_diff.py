@@ -40,6 +40,7 @@ EXPECT: dict[str, tuple[list[tuple[str, str]], bool]] = {
     "field-required-added-response": ([("field:ExceptionDetail.code", "compatible")], False),
     "field-removed": ([("field:Thing.tags", "breaking")], True),
     "field-narrowed": ([("field:Thing.name", "breaking")], True),
+    "type-rule-added": ([("type:Thing", "breaking")], True),
     "enum-value-removed": ([("enum-value:Colour.Blue", "breaking")], True),
     "enum-value-added-request": ([("enum-value:Colour.Green", "compatible")], False),
     "enum-value-added-response": ([("enum-value:Severity.High", "compatible")], False),

@@ -287,6 +287,24 @@ def _choices_judged(h: Hit) -> tuple[Impact, str]:
     return BREAKING, "which members may appear together changes both ways"
 
 
+def _rules_judged(h: Hit) -> tuple[Impact, str]:
+    """Conditional rules (``rules:``) restrict values: rules only added accept less (they break writers: the
+    server refuses what clients send today), rules only removed accept more (they break readers: the generated
+    client checks them on answers), both ways break both."""
+    old, new = set(h.old), set(h.new)
+    if old == new:
+        return COMPATIBLE, "the same rules"
+    if old <= new:
+        if _for_writers(h):
+            return BREAKING, "the server refuses values clients send today"
+        return COMPATIBLE, "answers stay within"
+    if new <= old:
+        if "response" in h.dirs:
+            return BREAKING, "answers may carry values the generated client refuses (it checks the rules)"
+        return COMPATIBLE, "the server accepts more"
+    return BREAKING, "which values are allowed changes both ways"
+
+
 def _rule_added(h: Hit) -> Impact:
     assert h.pair.old is not None
     if h.b.check == "interface" and len(h.pair.old.auth.interfaces) < 2:
@@ -595,6 +613,8 @@ RULES: tuple[Rule, ...] = (
                  "answers stay within"), when=lambda p: not p.a.closed and p.b.closed),
     Rule("type", CHANGED, lambda h: _choices_judged(h)[0], "type {name} choice groups changed",
          lambda h: _choices_judged(h)[1], each=("choices",)),
+    Rule("type", CHANGED, lambda h: _rules_judged(h)[0], "type {name} conditional rules changed",
+         lambda h: _rules_judged(h)[1], each=("rules",)),
     Rule("type", CHANGED, EDITORIAL, "type {name} text changed", any_of=_TEXT),
     Rule("field", REMOVED, _breaking_if(_field_removal_breaks), "field {owner}.{name} removed", _field_removed_why),
     Rule("field", ADDED, _breaking_if(_required_in_request),

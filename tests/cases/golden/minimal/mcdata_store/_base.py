@@ -6,7 +6,7 @@
   because an empty element is ``null`` on the wire (``{"resetBox": null}`` is a present member).
 * Enforces the rules of the model (``x-nmsgen-rules``): a member that must be present when another
   member has one of some values, present and not empty (a search criterion of type Attribute names its
-  attribute).
+  attribute), and a string member that must match a pattern then (the value of a Date criterion).
 * Refuses JSON null for a member the model does not make nullable (``x-nmsgen-nullable``): an optional
   member is absent, not null (``{"clientCorrelator": null}`` is invalid input).
 * :meth:`NmsModel.to_wire` writes the NMS JSON encoding: only the members that were set, by name.
@@ -23,9 +23,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from enum import StrEnum
-from typing import Any, Self
+from functools import cache
+from typing import Annotated, Any, Self
 
-from pydantic import BaseModel, ModelWrapValidatorHandler, model_validator
+from pydantic import BaseModel, Field, ModelWrapValidatorHandler, TypeAdapter, ValidationError, model_validator
 
 _TOLERANT: ContextVar[bool] = ContextVar("nms_tolerant", default=False)
 
@@ -58,6 +59,21 @@ class NmsEnum(StrEnum):
 CHOICES_KEY = "x-nmsgen-choices"
 RULES_KEY = "x-nmsgen-rules"
 NULLABLE_KEY = "x-nmsgen-nullable"
+
+
+@cache
+def _pattern(pattern: str) -> TypeAdapter[str]:
+    """A string constrained by ``pattern``, checked by pydantic's regex engine like every field pattern (``$``
+    is the end of the text, as in the OpenAPI document's ECMA-262 patterns)."""
+    return TypeAdapter(Annotated[str, Field(pattern=pattern)])
+
+
+def _matches(pattern: str, text: str) -> bool:
+    try:
+        _pattern(pattern).validate_python(text)
+    except ValidationError:
+        return False
+    return True
 
 
 class NmsModel(BaseModel):
@@ -104,6 +120,13 @@ class NmsModel(BaseModel):
                 for name in rule["require"]:
                     if name not in self.model_fields_set or getattr(self, name) in ("", []):
                         raise ValueError(f"{name} must be given when {field} is {getattr(value, 'value', value)}")
+                for name, pattern in rule.get("match", {}).items():
+                    given = getattr(self, name, None)
+                    if name in self.model_fields_set and isinstance(given, str) and not _matches(pattern, given):
+                        raise ValueError(  # the pattern is in the document; it can be long (a date range)
+                            f"{name} {given[:80]!r} does not match the pattern of {name} when {field} is "
+                            f"{getattr(value, 'value', value)}"
+                        )
         return self
 
     def to_wire(self) -> dict[str, Any]:
