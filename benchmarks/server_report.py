@@ -187,9 +187,11 @@ def report(
         else ""
     )
     headline = (
-        f"The bare FastAPI route serves **{bare_ratio:.2f}× the requests per second** of the generated server "
-        f"({med_rps['bare']:,.0f} vs {base:,.0f} req/s, medians of {rounds} of {args.duration:g} s, "
-        f"plain HTTP). Validating the ES256 token costs **{auth_us:.0f} µs per request** in-process: "
+        f"The generated server serves **{1 / bare_ratio:.2f}× the requests per second** of the bare FastAPI "
+        f"route ({base:,.0f} vs {med_rps['bare']:,.0f} req/s, medians of {rounds} of {args.duration:g} s, "
+        f"plain HTTP; issue 14 asks for ≥ 0.85×). Validating the token costs **{auth_us:.0f} µs per request** "
+        "in-process (every request carries the same token, so after the first one the verified-token cache "
+        f"answers; a token not seen before also pays the ES256 signature check, at least {ecdsa_us:.0f} µs): "
         f"**{auth_us / per_req_a * 100:.0f} %** of the generated server's per-request time "
         f"(1 / {base:,.0f} req/s = {per_req_a:,.0f} µs){gap_text}."
     )
@@ -246,9 +248,11 @@ def report(
         "",
         "| call | µs per call (median) | min | max |",
         "|---|---:|---:|---:|",
-        f'| `TokenValidator(settings).authorize(token, "GetObject", ("MCData-7",), "{box_id}")` (PyJWT, ES256) '
+        f'| `TokenValidator(settings).authorize(token, "GetObject", ("MCData-7",), "{box_id}")` (PyJWT, ES256; '
+        "the token verified before: a cache hit) "
         f"| {auth_us:.1f} | {min(validation['authorize']):.1f} | {max(validation['authorize']):.1f} |",
-        f"| of which the floor: one ECDSA P-256/SHA-256 `verify` (cryptography) of the same signature "
+        f"| a token not verified before pays at least: one ECDSA P-256/SHA-256 `verify` (cryptography) of its "
+        "signature "
         f"| {ecdsa_us:.1f} | {min(validation['ecdsa']):.1f} | {max(validation['ecdsa']):.1f} |",
         "",
         f"Per request, the generated server spends {per_req_a:,.0f} µs and the bare route {per_req_b:,.0f} µs "
