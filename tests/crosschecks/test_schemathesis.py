@@ -86,6 +86,7 @@ CHECKS = [
 OUTCOMES: list[tuple[str, str | None, int]] = []
 
 
+@pytest.mark.slow
 @pytest.mark.clause("23.282-7.13.1-R3", "23.282-7.13-R4", "OMA-COMMON-HTTP-405")
 @SCHEMA.parametrize()
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)

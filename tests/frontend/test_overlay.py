@@ -97,6 +97,7 @@ def test_generate_with_requires_an_explicit_out(minimal_model: Path) -> None:
     assert not (minimal_model / "generated").exists()
 
 
+@pytest.mark.slow
 def test_generate_with_writes_the_model_as_if_approved(minimal_model: Path, tmp_path: Path) -> None:
     cid = with_change(minimal_model, FIXTURES / "changes" / "replace_thing.yaml")
     base, preview = tmp_path / "base", tmp_path / "preview"

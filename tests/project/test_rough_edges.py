@@ -34,6 +34,7 @@ def test_trace_of_a_section_number_suggests_the_clause_ids() -> None:
     assert r.returncode == 2 and "did you mean OMA-NMS-6.10" in r.stderr
 
 
+@pytest.mark.slow
 def test_docs_refuses_to_overwrite_a_page_it_did_not_write(tmp_path: Path) -> None:
     site = tmp_path / "site"
     site.mkdir()
@@ -82,6 +83,7 @@ def _readme_block(marker: str) -> str:
     return after.split("```", 1)[0]
 
 
+@pytest.mark.slow
 def test_the_readme_change_request_walkthrough_runs_twice() -> None:
     """The README's change-request example is runnable (it used to name a CR0042 that does not exist), and
     running it again works as well (it leaves nothing behind)."""

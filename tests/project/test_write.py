@@ -125,6 +125,7 @@ def test_crash_midway_leaves_the_old_tree(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["gen"]
 
 
+@pytest.mark.slow
 def test_kill_9_leaves_old_or_new_never_a_mix(tmp_path: Path) -> None:
     """A real SIGKILL at many moments of a large write: the folder is always one whole tree."""
     out = tmp_path / "gen"
