@@ -278,6 +278,20 @@ def toml_string(text: str) -> Code:
     return Code(json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007F"))
 
 
+# ---------------------------------------------------------------- CSV
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> str:
+    """``value`` as the text of a CSV cell a spreadsheet shows as text: a cell that starts like a formula
+    (``=``, ``+``, ``-``, ``@``, tab, carriage return; OWASP "CSV injection") gets a leading ``'``, which
+    spreadsheets read as "this is text" and do not display. Quoting is left to the csv module."""
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
 # ---------------------------------------------------------------- Markdown as HTML, JSON in a script element
 
 

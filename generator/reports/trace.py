@@ -588,7 +588,8 @@ def to_csv(trace: Trace) -> str:
     )
     for r in trace.rows:
         w.writerow(
-            [
+            escape.csv_cell(cell)
+            for cell in [
                 r.clause,
                 r.source,
                 r.section,

@@ -207,6 +207,14 @@ def test_yaml_scalar_reads_back(text: str) -> None:
     assert loaded is not None and loaded.data == {"k": text}
 
 
+@settings(max_examples=300, deadline=None)
+@given(TEXT)
+def test_csv_cell_never_starts_like_a_formula(text: str) -> None:
+    cell = escape.csv_cell(text)
+    assert not cell.startswith(("=", "+", "-", "@", "\t", "\r"))
+    assert cell == text or cell == "'" + text  # the text itself, behind the quote a spreadsheet hides
+
+
 # ---------------------------------------------------------------- the templates' environment
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from pathlib import Path
@@ -120,6 +122,28 @@ def test_outside_reason_turns_a_gap_into_a_listed_open_clause(project: Path) -> 
     assert "outside nmsgen (with reason): 1" in out
     r = run_nmsgen("trace", "C-9", "--spec", "model", "--tests", "tests", cwd=project)
     assert r.returncode == 0 and "outside nmsgen: Configuration of the UE, not of the store." in r.stdout
+
+
+def test_csv_cells_from_model_text_do_not_start_a_formula(project: Path) -> None:
+    """A spreadsheet opening trace.csv runs a cell that starts with = + - @ as a formula (CSV injection):
+    model text in such a cell is written behind a ' (shown as text)."""
+    clauses = yaml.safe_load((project / "model" / "clauses.yaml").read_text())
+    formula = '=HYPERLINK("https://example.invalid/x","UE")'
+    clauses["clauses"].append(
+        {
+            "id": "C-9",
+            "source": "@Test",
+            "clause": "9",
+            "kind": "normative",
+            "status": "stable",
+            "text": "UE.",
+            "outside": formula,
+        }
+    )
+    (project / "model" / "clauses.yaml").write_text(yaml.safe_dump(clauses))
+    r = run_nmsgen("trace", "--format", "csv", "--spec", "model", "--tests", "tests", cwd=project)
+    row = next(row for row in csv.DictReader(io.StringIO(r.stdout)) if row["clause"] == "C-9")
+    assert row["outside"] == "'" + formula and row["source"] == "'@Test"
 
 
 def test_the_project_itself_has_no_stable_normative_gap() -> None:
