@@ -353,7 +353,9 @@ def invalid_pattern(model: m.Model, d: Diagnostics) -> None:
         found += [(f.pattern, f"field {f.name!r} of {t.name!r}", f.position) for f in t.fields if f.pattern]
         if t.request is not None and t.request.pattern is not None:
             found.append((t.request.pattern, f"request pattern of type {t.name!r}", t.position))
-        found += [(p, f"rule of {t.name!r} for field {x!r}", t.position) for r in t.rules for x, p in r.match]
+        found += [
+            (p, f"rule of {t.name!r} for field {x!r}", r.position or t.position) for r in t.rules for x, p in r.match
+        ]
         found += [
             (f.request.pattern, f"request pattern of field {f.name!r} of {t.name!r}", f.position)
             for f in t.fields

@@ -91,7 +91,7 @@ def invalid_values(model: m.Model, d: Diagnostics) -> None:
                     "invalid-value",
                     f"a rule of type {t.name!r} (when {rule.field} is {', '.join(rule.values)}) neither requires "
                     "nor matches",
-                    t.position,
+                    rule.position or t.position,
                     "give 'require: [member, ...]' or 'match: {member: pattern}'",
                 )
             for x, _ in rule.match:
@@ -100,7 +100,7 @@ def invalid_values(model: m.Model, d: Diagnostics) -> None:
                     d.error(
                         "invalid-value",
                         f"a rule of type {t.name!r} matches field {x!r} with a pattern, but it is not a single string",
-                        t.position,
+                        rule.position or t.position,
                         "match a field of type string (not an array)",
                     )
         if t.kind == "simple" and t.field_names:

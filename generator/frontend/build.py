@@ -195,8 +195,14 @@ def build(parsed: list[tuple[LoadedFile, s.SpecFile]], diags: Diagnostics) -> m.
                 position=pos,
                 request=_request(t.request),
                 rules=tuple(
-                    m.Rule(r.when.field, tuple(r.when.values), tuple(r.require), tuple(sorted(r.match.items())))
-                    for r in t.rules
+                    m.Rule(
+                        r.when.field,
+                        tuple(r.when.values),
+                        tuple(r.require),
+                        tuple(sorted(r.match.items())),
+                        f.where(("types", name, "rules", i)),
+                    )
+                    for i, r in enumerate(t.rules)
                 ),
             )
             b.cite(t.clauses, pos, f"type {name!r}")

@@ -12,6 +12,7 @@ without sorting again.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 from ..diagnostics import Position
@@ -165,6 +166,7 @@ class Rule:
     values: Strings
     require: Strings
     match: tuple[tuple[str, str], ...] = ()
+    position: Position | None = dataclasses.field(default=None, compare=False)  # where the model writes it
 
 
 @dataclass(frozen=True)
