@@ -22,6 +22,7 @@ from mcdata_store import models
 from mcdata_store.store import Context, StoreError
 from refstore import SqliteStore
 from refstore.notify import NotifySettings
+from refstore.tx import Db
 
 from ..conftest import StartServer
 from ..https_server import Running, ServerOptions
@@ -391,7 +392,7 @@ def test_filter_criteria_on_the_change_log(tmp_path: Path) -> None:
             conn = store._conn()
             conn.execute("BEGIN")
             try:
-                batch = change_batch(conn, 1, ctx.box_url, start, keep=keep)
+                batch = change_batch(Db(conn), 1, ctx.box_url, start, keep=keep)
             finally:
                 conn.execute("COMMIT")
             return [next(iter(e.to_wire().values()))["resourceURL"].rsplit("/", 2)[-1] for e in batch.events]
@@ -483,7 +484,7 @@ def test_tombstone_retention_moves_the_reset_point(tmp_path: Path) -> None:
         def batch(token: str) -> list[str]:
             conn.execute("BEGIN")
             try:
-                b = change_batch(conn, 1, ctx.box_url, parse_token(token))
+                b = change_batch(Db(conn), 1, ctx.box_url, parse_token(token))
             finally:
                 conn.execute("COMMIT")
             return [next(iter(e.to_wire())) for e in b.events]
