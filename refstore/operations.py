@@ -11,12 +11,13 @@ from mcdata_store import models
 from mcdata_store.store import Answer, Context, Payload
 
 from . import bulk, copymove, flags, folders, objects, retention, subscriptions
+from .changes import ChangeBatch, change_batch
 from .core.answers import bad
 from .core.attributes import check_client_folder_attributes
 from .core.flags import flag_names, normalise_flags
 from .core.paths import valid_folder_name
 from .core.payloads import bulk_payloads
-from .core.subscriptions import Lifetimes, SubscriptionFilter, stored_request
+from .core.subscriptions import Item, Lifetimes, SubscriptionFilter, stored_request
 from .tx import Tx
 
 __all__ = ["Operations"]
@@ -172,6 +173,10 @@ class Operations:
     def current_restart_token(self, ctx: Context) -> str:
         """The box's current point: the restartToken a notification carries once every change is delivered."""
         return self._op(ctx, False, lambda tx: tx.restart_token())
+
+    def changes(self, ctx: Context, since: int | None, keep: Callable[[Item], bool] = lambda _: True) -> ChangeBatch:
+        """The changes of the box after point ``since`` as the notifier sends them (one read transaction)."""
+        return self._op(ctx, False, lambda tx: change_batch(tx, tx.box, tx.box_url, since, keep=keep))
 
     def purge_tombstones(self, ctx: Context, up_to: str | None = None) -> int:
         """Forget the deletions of the box up to a restart token (default: all); how many were purged.

@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -48,10 +48,9 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def store(tmp_path: Path, clock: Clock) -> Iterator[SqliteStore]:
-    s = SqliteStore(tmp_path / "store.db", clock=clock)
-    yield s
-    s.close()
+def store(make_store: Callable[..., SqliteStore], clock: Clock) -> SqliteStore:
+    """The store under test: SQLite and PostgreSQL (tests/refstore/conftest.py ``make_store``)."""
+    return make_store(clock=clock)
 
 
 def attrs(**values: str | list[str]) -> dict[str, Any]:
@@ -363,7 +362,9 @@ def test_bulk_update_and_delete_by_selection_criteria(store: SqliteStore, clock:
     assert exc.value.variables == ["selectionCriteria"]
 
 
-def test_selective_searches_use_indexes(store: SqliteStore) -> None:
+def test_selective_searches_use_indexes(tmp_path: Path, clock: Clock) -> None:
+    """SQLite's plans (EXPLAIN QUERY PLAN)."""
+    store = SqliteStore(tmp_path / "store.db", clock=clock)
     for i in range(30):
         create(store, parentFolderPath=f"/F{i % 3}", attributes=attrs(Subject=f"subject {i}", Direction="In"))
     conn = sqlite3.connect(store._path)
@@ -387,6 +388,7 @@ def test_selective_searches_use_indexes(store: SqliteStore) -> None:
             assert any("USING" in line for line in plan), plan
     finally:
         conn.close()
+        store.close()
 
 
 def test_a_version_1_store_is_reindexed_on_open(tmp_path: Path) -> None:
