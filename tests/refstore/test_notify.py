@@ -8,6 +8,9 @@ asserts on timing.
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -20,10 +23,10 @@ import pytest
 
 from mcdata_store import models
 from mcdata_store.store import Context, StoreError
-from refstore import SqliteStore
+from refstore import SqliteStore, open_store
 from refstore.notify import NotifySettings
 
-from ..conftest import StartServer
+from ..conftest import StartServer, child_env
 from ..https_server import Running, ServerOptions
 from ..notify_receiver import Receiver, receiver
 from ..support import Keys, user_token
@@ -368,6 +371,61 @@ def test_two_delivering_stores_on_one_database_send_each_index_once(
     finally:
         one.close()
         two.close()
+
+
+DYING_SENDER = r"""
+import sys, time
+from mcdata_store import models
+from mcdata_store.store import Context
+from refstore import NotifySettings, open_store
+
+location, ca, url, name = sys.argv[1:5]
+store = open_store(location, notify=NotifySettings(ca_file=ca, timeout=1.0, poll_interval=0.1))
+ctx = Context("myStore", name, "MCData-7", name, f"https://h/nms/v1/myStore/{name}")
+store.create_subscription(ctx, models.NmsSubscription.model_validate({"callbackReference": {"notifyURL": url}}))
+store.create_object(ctx, models.Object.model_validate({"parentFolderPath": "/", "attributes": {}, "flags": {}}), None)
+print("created", flush=True)
+time.sleep(600)
+"""
+
+
+@pytest.mark.slow  # waits for the dead sender's lease to run out (8 s)
+@pytest.mark.clause("OMA-NMS-6.19")
+def test_a_sender_killed_mid_delivery_leaves_the_notification_to_another_process(
+    store_location: str, store_kind: str, rec: Receiver
+) -> None:
+    """A server process killed (``kill -9``) while its POST is in flight holds the subscription's lease; once
+    the lease runs out another process on the same database delivers the notification (index 1, the change)."""
+    name = f"dying-{store_kind}"
+    release = threading.Event()
+    rec.hold[name] = release  # the dying process's POST gets no answer
+    child = subprocess.Popen(
+        [sys.executable, "-c", DYING_SENDER, store_location, str(rec.ca_file), rec.url(name), name],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=child_env(),
+    )
+    survivor = None
+    try:
+        assert child.stdout is not None and child.stdout.readline() == "created\n"
+        assert rec.wait_for(lambda: rec.waiting.get(name, 0) == 1, WAIT)  # its POST is in flight, held
+        child.send_signal(signal.SIGKILL)
+        child.wait(30)
+        del rec.hold[name]
+        survivor = open_store(
+            store_location, notify=NotifySettings(ca_file=rec.ca_file, timeout=1.0, poll_interval=0.1)
+        )
+        assert rec.wait_for(lambda: bool(rec.received.get(name)), WAIT)
+        notes = received(rec, name)
+        assert [n["nmsEventList"]["index"] for n in notes] == [1]
+        assert [next(iter(e)) for e in notes[0]["nmsEventList"]["nmsEvent"]] == ["changedObject"]
+    finally:
+        release.set()  # the dead process's request ends (its answer goes nowhere)
+        if child.poll() is None:
+            child.kill()
+            child.wait(30)
+        if survivor is not None:
+            survivor.close()
 
 
 @pytest.mark.clause("OMA-NMS-5.3.2.20", "OMA-NMS-5.3.2.17")
