@@ -94,7 +94,7 @@ def test_two_workers_on_one_port(served: Served) -> None:
     assert "with 2 workers" in served.banner and "(store postgresql://nms@127.0.0.1" in served.banner
 
 
-@pytest.mark.clause("24.282-21.1-CR3", "23.282-7.13.1-R4", "24.282-21.1-R3")
+@pytest.mark.clause("24.282-21.1-R3")  # over TLS; the kit's own tests cite what they check (JUnit, nmsgen trace)
 def test_conformance_kit_passes_on_postgresql_with_two_workers(served: Served, tmp_path: Path) -> None:
     proc, out = run_kit(served.running, tmp_path)
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
