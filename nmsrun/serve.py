@@ -217,6 +217,11 @@ def run(o: ServeOptions) -> None:
             open_store(o.location).close()
         except StoreFileError as e:
             raise StoreUnusable(str(e)) from e
+        if o.notify_ca is not None:  # what a worker would fail on, said once here rather than by each worker
+            try:
+                ssl.create_default_context(cafile=str(o.notify_ca))
+            except ssl.SSLError as e:
+                raise ServeError(f"cannot load the notify CA bundle {o.notify_ca}: {e}") from e
         try:
             sock = listen(o.host, o.port)
         except OSError as e:
