@@ -46,6 +46,7 @@ from mcdata_store import models  # noqa: E402
 from mcdata_store.store import Context  # noqa: E402
 from refstore import SqliteStore  # noqa: E402
 from refstore.notify import CHANGES_SQL, NotifySettings, change_batch, restart_token  # noqa: E402
+from refstore.tx import Db  # noqa: E402
 from tests.notify_receiver import Receiver, receiver  # noqa: E402
 
 SEED = 20261127
@@ -121,12 +122,12 @@ def time_batch(db: Path, box: int, since: int, repeat: int) -> tuple[float, floa
     for _ in range(repeat):
         start = time.perf_counter()
         conn.execute("BEGIN")
-        batch = change_batch(conn, box, CTX.box_url, since)
+        batch = change_batch(Db(conn), box, CTX.box_url, since)
         conn.execute("COMMIT")
         times.append((time.perf_counter() - start) * 1000)
         size = len(batch.events)
         start = time.perf_counter()
-        conn.execute(CHANGES_SQL, {"box": box, "since": since, "limit": 1001}).fetchall()
+        conn.execute(CHANGES_SQL, (box, since, box, since, box, since, 1001)).fetchall()
         query_times.append((time.perf_counter() - start) * 1000)
     conn.close()
     return statistics.median(times), statistics.median(query_times), size
@@ -135,7 +136,7 @@ def time_batch(db: Path, box: int, since: int, repeat: int) -> tuple[float, floa
 def plans(db: Path, box: int, since: int) -> list[str]:
     conn = sqlite3.connect(db)
     out = ["CHANGES_SQL (the change log after a point):"]
-    for row in conn.execute("EXPLAIN QUERY PLAN " + CHANGES_SQL, {"box": box, "since": since, "limit": 1001}):
+    for row in conn.execute("EXPLAIN QUERY PLAN " + CHANGES_SQL, (box, since, box, since, box, since, 1001)):
         out.append(f"  {row[3]}")
     details = {
         "objects of the batch": "SELECT o.pk FROM object o JOIN folder f ON f.pk = o.folder_pk WHERE o.pk IN (1, 2)",

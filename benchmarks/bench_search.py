@@ -42,6 +42,7 @@ from mcdata_store import models  # noqa: E402
 from mcdata_store.store import Context  # noqa: E402
 from refstore import SqliteStore  # noqa: E402
 from refstore import search as engine  # noqa: E402
+from refstore.tx import Tx  # noqa: E402
 
 WORK = REPO / "benchmarks" / ".work"
 SEED = 20261127
@@ -284,8 +285,9 @@ def measure(path: Path, n: int, runs: int) -> dict[str, Result]:
             answer = store.search_objects(CTX, chosen)
             found = len(answer.object or []) if isinstance(answer, models.ObjectList) else 0
             store_ms = median_ms(partial(store.search_objects, CTX, chosen), runs)
-            engine_ms = median_ms(partial(engine.search, conn, "object", box, chosen, scope, 1000), runs)
-            plan = engine.explain(conn, "object", box, chosen, scope, 100)
+            tx = Tx(conn, ctx=CTX, box=box, clock=time.time)
+            engine_ms = median_ms(partial(engine.search, tx, "object", chosen, scope, 1000), runs)
+            plan = engine.explain(tx, "object", box, chosen, scope, 100)
             results[label] = Result(store_ms, engine_ms, found, plan)
             print(
                 f"  {n:>9,} {label}: {store_ms:.2f} ms store, {engine_ms:.2f} ms engine, {found} found", file=sys.stderr

@@ -60,6 +60,22 @@ Settings marked "our choice" have defaults the sources do not fix; each names it
     show_default=True,
     help="SQLite file of the reference store (created if missing).",
 )
+@click.option(
+    "--store",
+    "store_location",
+    metavar="URL",
+    help="The store, instead of --db: a SQLite file (a path or sqlite:///path) or a PostgreSQL database "
+    "(postgresql://user@host:port/database, needs the postgresql extra). The schema is created or upgraded at "
+    "start.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Server processes accepting on the one port, each with its own store connections; notifications are "
+    "delivered once across them. For PostgreSQL; on SQLite they serialise on the one file.",
+)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=8443, show_default=True)
 @click.option(
@@ -170,8 +186,12 @@ Settings marked "our choice" have defaults the sources do not fix; each names it
     help="CA certificate(s) to verify the notifyURL servers of subscriptions with (default: the system trust "
     "store). Notifications are POSTed over https only.",
 )
+@click.pass_context
 def serve(
+    click_ctx: click.Context,
     db: Path,
+    store_location: str | None,
+    workers: int,
     host: str,
     port: int,
     cert: Path | None,
@@ -196,7 +216,7 @@ def serve(
     dev_dir: Path,
     notify_ca: Path | None,
 ) -> None:
-    """Run the generated server on the SQLite reference store over HTTPS (TLS 1.2 or 1.3)."""
+    """Run the generated server on the reference store (SQLite or PostgreSQL) over HTTPS (TLS 1.2 or 1.3)."""
     lacking = missing()
     if lacking:
         sys.stderr.write(f"serve: error: {lacking}\n")
@@ -208,6 +228,9 @@ def serve(
             "serve: error: no token keys: give --jwks, --jwks-url or --pem-key, or try it out with --dev "
             "(DEVELOPMENT ONLY: a development token service, CA and certificate)\n"
         )
+        sys.exit(2)
+    if store_location is not None and click_ctx.get_parameter_source("db") is not click.core.ParameterSource.DEFAULT:
+        sys.stderr.write("serve: error: --db and --store name the store twice: give one (--store takes a URL)\n")
         sys.exit(2)
     options = serving.ServeOptions(
         db,
@@ -236,6 +259,8 @@ def serve(
             "missing_token_status": int(missing_token_status),
             "min_tls_version": min_tls_version,
         },
+        store=store_location,
+        workers=workers,
     )
     try:
         serving.run(options)

@@ -1,4 +1,4 @@
-"""``nmsgen serve``: the generated server on the SQLite reference store, over TLS (1.2 minimum).
+"""``nmsgen serve``: the generated server on the reference store (SQLite or PostgreSQL), over TLS (1.2 minimum).
 
 Everything here is deployment glue: settings from the command line -> AuthSettings, a TLS context
 with a floor of TLS 1.2 (TS 33.210 section 6.2: TLS 1.0 and 1.1 shall not be supported), uvicorn.
@@ -9,9 +9,10 @@ from __future__ import annotations
 import logging
 import ssl
 import sys
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Any, Literal
 
@@ -47,6 +48,12 @@ class ServeOptions:
     notify_ca: Path | None = None  # CA bundle for the subscriptions' notifyURL servers (None: system trust store)
     # further deployment settings of the model (spec/auth.yaml settings), by their model names
     settings: Mapping[str, Any] = field(default_factory=dict)
+    store: str | None = None  # --store: a SQLite path, sqlite:///path or postgresql://… (None: --db)
+    workers: int = 1  # --workers: server processes on the one listening socket
+
+    @property
+    def location(self) -> str:
+        return self.store if self.store is not None else str(self.db)
 
 
 class ServeError(Exception):
@@ -118,8 +125,9 @@ def run(o: ServeOptions) -> None:
 
         from mcdata_store.auth import VerificationKey  # noqa: PLC0415
         from mcdata_store.server import create_app  # noqa: PLC0415
+        from refstore import StoreFileError, open_store  # noqa: PLC0415
         from refstore.notify import NotifySettings  # noqa: PLC0415
-        from refstore.sqlite import SqliteStore, StoreFileError  # noqa: PLC0415
+        from refstore.open import is_postgresql  # noqa: PLC0415
 
         from .devtokens import DevTokens, dev_certificate  # noqa: PLC0415
     except ModuleNotFoundError as e:
@@ -150,35 +158,76 @@ def run(o: ServeOptions) -> None:
     settings = auth_settings(o, extra)
     ctx = tls_context(cert, key, settings) if cert and key else None
     _log_to_stderr("refstore")  # failed notification deliveries, as uvicorn writes its own lines
-    try:
-        store = SqliteStore(o.db, notify=NotifySettings(ca_file=o.notify_ca))  # delivers in background threads
-    except ssl.SSLError as e:
-        raise ServeError(f"cannot load the notify CA bundle {o.notify_ca}: {e}") from e
-    except StoreFileError as e:  # before anything listens; the store closed what it had opened
-        raise StoreUnusable(str(e)) from e
-    app = create_app(store, settings)
-    inner_lifespan = app.router.lifespan_context
+    if is_postgresql(o.location) and find_spec("psycopg_pool") is None:
+        raise ServeError(
+            "a PostgreSQL store needs psycopg 3 and its pool, which are not installed: pip install 'nmsgen[postgresql]'"
+        )
 
-    @asynccontextmanager
-    async def lifespan(a: Any) -> AsyncIterator[Any]:
-        async with inner_lifespan(a) as state:
-            yield state
-        store.close()  # at shutdown: stop the notification threads (uvicorn re-raises SIGTERM after it)
+    class Server(uvicorn.Server):
+        """uvicorn's server, telling ``started`` once it listens (what --workers waits for)."""
 
-    app.router.lifespan_context = lifespan
-    if dev is not None:
-        app.mount("/dev", dev.app())
-    config = uvicorn.Config(
-        app,
-        host=o.host,
-        port=o.port,
-        log_level="info",
-        server_header=False,
-        h11_max_incomplete_event_size=MAX_REQUEST_HEAD,
-    )
-    config.load()
-    if ctx is not None:
-        config.ssl = ctx
+        def __init__(self, config: Any, started: Callable[[], None] | None) -> None:
+            super().__init__(config)
+            self._on_started = started
+
+        async def startup(self, sockets: list[Any] | None = None) -> None:
+            await super().startup(sockets=sockets)
+            if self.started and self._on_started is not None:
+                self._on_started()
+
+    def server(started: Callable[[], None] | None = None) -> tuple[Server, Any]:
+        """The store (delivering notifications in background threads) and the server on it: in this process,
+        or in each worker of --workers."""
+        try:
+            store = open_store(o.location, notify=NotifySettings(ca_file=o.notify_ca))
+        except ssl.SSLError as e:
+            raise ServeError(f"cannot load the notify CA bundle {o.notify_ca}: {e}") from e
+        except StoreFileError as e:  # before anything listens; the store closed what it had opened
+            raise StoreUnusable(str(e)) from e
+        app = create_app(store, settings)
+        inner_lifespan = app.router.lifespan_context
+
+        @asynccontextmanager
+        async def lifespan(a: Any) -> AsyncIterator[Any]:
+            async with inner_lifespan(a) as state:
+                yield state
+            store.close()  # at shutdown: stop the notification threads (uvicorn re-raises SIGTERM after it)
+
+        app.router.lifespan_context = lifespan
+        if dev is not None:
+            app.mount("/dev", dev.app())
+        config = uvicorn.Config(
+            app,
+            host=o.host,
+            port=o.port,
+            log_level="info",
+            server_header=False,
+            h11_max_incomplete_event_size=MAX_REQUEST_HEAD,
+        )
+        config.load()
+        if ctx is not None:
+            config.ssl = ctx
+        return Server(config, started), store
+
+    sock = None
+    if o.workers > 1:
+        from .workers import listen  # noqa: PLC0415
+
+        try:  # the schema is created or upgraded once, before any worker starts; no thread runs at the fork
+            open_store(o.location).close()
+        except StoreFileError as e:
+            raise StoreUnusable(str(e)) from e
+        if o.notify_ca is not None:  # what a worker would fail on, said once here rather than by each worker
+            try:
+                ssl.create_default_context(cafile=str(o.notify_ca))
+            except ssl.SSLError as e:
+                raise ServeError(f"cannot load the notify CA bundle {o.notify_ca}: {e}") from e
+        try:
+            sock = listen(o.host, o.port)
+        except OSError as e:
+            raise ServeError(f"cannot listen on {o.host}:{o.port}: {e.strerror or e}") from e
+    else:
+        uv_server, store = server()
     scheme = "https" if ctx else "http"
     host = f"[{o.host}]" if ":" in o.host else o.host
     if o.insecure_dev_http:
@@ -192,12 +241,27 @@ def run(o: ServeOptions) -> None:
             "gets tokens for every box. Never use in production.\n"
         )
         sys.stderr.write(dev.summary(f"{scheme}://{host}:{o.port}", ca))
+    workers = f", {o.workers} workers" if o.workers > 1 else ""
     sys.stderr.write(
         f"nmsgen serve: listening on {scheme}://{host}:{o.port}/nms/v1/{{storeName}}/{{boxId}} "
-        f"(store {o.db}, profile {o.profile})\n"
+        f"(store {shown_location(o.location)}, profile {o.profile}{workers})\n"
     )
     sys.stderr.flush()
+    if sock is not None:
+        from .workers import serve_workers  # noqa: PLC0415
+
+        serve_workers(sock, o.workers, server, f"{scheme}://{host}:{o.port}")
+        return
     try:
-        uvicorn.Server(config).run()
+        uv_server.run()
     finally:
         store.close()  # stops the notification threads
+
+
+def shown_location(location: str) -> str:
+    """The store's location without a password (``postgresql://user:secret@host/db`` -> ``postgresql://user@host/db``)."""
+    if "://" in location and "@" in location:
+        scheme, rest = location.split("://", 1)
+        credentials, where = rest.rsplit("@", 1)
+        return f"{scheme}://{credentials.split(':', 1)[0]}@{where}"
+    return location

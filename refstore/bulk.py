@@ -3,8 +3,6 @@ in a savepoint (a failed item leaves no trace, the others stay), one answer item
 
 from __future__ import annotations
 
-import sqlite3
-
 from mcdata_store import models
 from mcdata_store.store import Payload, StoreError
 
@@ -13,7 +11,7 @@ from .core.answers import PAGE_MAX, bad, failure, not_found, success
 from .core.criteria import refuse_vanished_selection
 from .core.urls import object_url
 from .tree import object_by_pk, object_from_ref, object_row, scope
-from .tx import Tx
+from .tx import Row, Tx
 
 __all__ = ["bulk_create_objects", "bulk_delete_objects", "bulk_update_objects"]
 
@@ -64,7 +62,7 @@ def bulk_delete_objects(tx: Tx, body: models.BulkDelete) -> models.BulkResponseL
 
 def _targets(
     tx: Tx, references: models.ObjectReferenceList | None, criteria: models.SelectionCriteria | None
-) -> list[tuple[str, sqlite3.Row | None]]:
+) -> list[tuple[str, Row | None]]:
     """(URL, row or None when it names no object of the box) per item: the references in request order,
     or the objects selected by the criteria in their sort order (at most maxEntries, capped at 1000)."""
     if references is not None:
@@ -76,7 +74,7 @@ def _targets(
         return [(ref.resourceURL, object_from_ref(tx, ref.resourceURL)) for ref in refs]
     assert criteria is not None  # the model's choice: objects or selectionCriteria
     refuse_vanished_selection(criteria)
-    pks, _ = search.search(tx.conn, "object", tx.box, criteria, scope(tx, criteria), PAGE_MAX)
+    pks, _ = search.search(tx, "object", criteria, scope(tx, criteria), PAGE_MAX)
     if not pks:  # a BulkResponseList holds at least one response: nothing selected is "not found"
         raise not_found("selectionCriteria")
     rows = [object_by_pk(tx, pk) for pk in pks]

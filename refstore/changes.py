@@ -11,7 +11,6 @@ before the tombstones purged by ``retention.py``) the answer is a ``resetBox``.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -21,18 +20,20 @@ from .core import events
 from .core.attributes import folder_pairs, stored_pairs
 from .core.delivery import EVENTS_MAX
 from .core.subscriptions import Item
+from .tx import Db, Row
 
 __all__ = ["CHANGES_SQL", "ChangeBatch", "change_batch"]
 
 # The change log of a box after a point, in sequence order; each of the three index range scans is
 # served by its (box_pk, last_mod_seq) index (EXPLAIN QUERY PLAN in benchmarks/results-notify.md).
+# Parameters: box, since, box, since, box, since, limit.
 CHANGES_SQL = """
-    SELECT 'o' AS k, pk, last_mod_seq AS seq FROM object WHERE box_pk = :box AND last_mod_seq > :since
+    SELECT 'o' AS k, pk, last_mod_seq AS seq FROM object WHERE box_pk = ? AND last_mod_seq > ?
     UNION ALL
-    SELECT 'f', pk, last_mod_seq FROM folder WHERE box_pk = :box AND last_mod_seq > :since AND parent_pk IS NOT NULL
+    SELECT 'f', pk, last_mod_seq FROM folder WHERE box_pk = ? AND last_mod_seq > ? AND parent_pk IS NOT NULL
     UNION ALL
-    SELECT 't', pk, last_mod_seq FROM tombstone WHERE box_pk = :box AND last_mod_seq > :since
-    ORDER BY seq LIMIT :limit
+    SELECT 't', pk, last_mod_seq FROM tombstone WHERE box_pk = ? AND last_mod_seq > ?
+    ORDER BY seq LIMIT ?
 """
 
 
@@ -44,15 +45,16 @@ class ChangeBatch:
     more: bool  # changes after ``end`` already exist
 
 
-def _rows(conn: sqlite3.Connection, sql: str, pks: Sequence[int], size: int = 500) -> Iterator[sqlite3.Row]:
-    """The rows of ``sql`` (its ``{marks}``: the placeholders of ``pk IN (...)``) for the keys, 500 at a time."""
+def _rows(db: Db, box_pk: int, sql: str, pks: Sequence[int], size: int = 500) -> Iterator[Row]:
+    """The rows of ``sql`` (its first ``?``: the box; its ``{marks}``: the placeholders of ``pk IN (...)``)
+    for the keys, 500 at a time."""
     for i in range(0, len(pks), size):
         chunk = list(pks[i : i + size])
-        yield from conn.execute(sql.format(marks=",".join("?" * len(chunk))), chunk)
+        yield from db.all(sql.format(marks=",".join("?" * len(chunk))), [box_pk, *chunk])
 
 
 def change_batch(
-    conn: sqlite3.Connection,
+    db: Db,
     box_pk: int,
     box_url: str,
     since: int | None,
@@ -65,19 +67,21 @@ def change_batch(
     Must run inside one read transaction (one snapshot): the end point and the rows come from the same
     state. ``since`` None (an unknown token), ahead of the box, or before its purged tombstones → resetBox.
     """
-    mod_seq = int(conn.execute("SELECT mod_seq FROM box WHERE pk = ?", (box_pk,)).fetchone()[0])
-    floor_row = conn.execute("SELECT seq FROM change_floor WHERE box_pk = ?", (box_pk,)).fetchone()
+    box_row = db.one("SELECT mod_seq FROM box WHERE pk = ?", (box_pk,))
+    assert box_row is not None
+    mod_seq = int(box_row[0])
+    floor_row = db.one("SELECT seq FROM change_floor WHERE box_pk = ?", (box_pk,))
     floor = int(floor_row[0]) if floor_row else 0
     if since is None or since > mod_seq or since < floor:
         return ChangeBatch([events.reset_box()], mod_seq, True, False)
-    rows = conn.execute(CHANGES_SQL, {"box": box_pk, "since": since, "limit": limit + 1}).fetchall()
+    rows = db.all(CHANGES_SQL, (box_pk, since, box_pk, since, box_pk, since, limit + 1))
     more = len(rows) > limit
     rows = rows[:limit]
     end = int(rows[-1][2]) if more else mod_seq
     by_kind: dict[str, list[int]] = {"o": [], "f": [], "t": []}
     for kind, pk, _ in rows:
         by_kind[str(kind)].append(int(pk))
-    reader = _Events(conn, box_url, keep)
+    reader = _Events(db, box_pk, box_url, keep)
     reader.objects(by_kind["o"])
     reader.folders(by_kind["f"])
     reader.tombstones(by_kind["t"])
@@ -88,7 +92,8 @@ def change_batch(
 class _Events:
     """The events of the changed items a filter keeps, by lastModSeq (so that the list is in change order)."""
 
-    conn: sqlite3.Connection
+    db: Db
+    box_pk: int
     box_url: str
     keep: Callable[[Item], bool]
     found: dict[int, models.NmsEvent] = field(default_factory=dict)
@@ -96,16 +101,20 @@ class _Events:
     def objects(self, pks: Sequence[int]) -> None:
         rows = list(
             _rows(
-                self.conn,
+                self.db,
+                self.box_pk,
                 "SELECT o.pk, o.id, o.attributes, o.correlation_id, o.correlation_tag, o.last_mod_seq, o.created_seq,"
-                " o.created_us, f.id AS folder_id FROM object o JOIN folder f ON f.pk = o.folder_pk"
-                " WHERE o.pk IN ({marks})",
+                " o.created_us, f.id AS folder_id FROM object o JOIN folder f ON f.box_pk = o.box_pk"
+                " AND f.pk = o.folder_pk WHERE o.box_pk = ? AND o.pk IN ({marks})",
                 pks,
             )
         )
         flags: dict[int, list[str]] = {}
         for object_pk, name in _rows(
-            self.conn, "SELECT object_pk, name FROM flag WHERE object_pk IN ({marks}) ORDER BY pk", pks
+            self.db,
+            self.box_pk,
+            "SELECT object_pk, name FROM flag WHERE box_pk = ? AND object_pk IN ({marks}) ORDER BY pk",
+            pks,
         ):
             flags.setdefault(int(object_pk), []).append(str(name))
         for r in rows:
@@ -130,9 +139,11 @@ class _Events:
 
     def folders(self, pks: Sequence[int]) -> None:
         for r in _rows(
-            self.conn,
+            self.db,
+            self.box_pk,
             "SELECT f.id, f.name, f.attributes, f.last_mod_seq, f.created_us, p.id AS parent_id"
-            " FROM folder f JOIN folder p ON p.pk = f.parent_pk WHERE f.pk IN ({marks})",
+            " FROM folder f JOIN folder p ON p.box_pk = f.box_pk AND p.pk = f.parent_pk"
+            " WHERE f.box_pk = ? AND f.pk IN ({marks})",
             pks,
         ):
             attributes = folder_pairs(False, str(r["attributes"]), str(r["name"]))  # never the root
@@ -143,8 +154,10 @@ class _Events:
 
     def tombstones(self, pks: Sequence[int]) -> None:
         for r in _rows(
-            self.conn,
-            "SELECT kind, id, last_mod_seq, correlation_id, correlation_tag FROM tombstone WHERE pk IN ({marks})",
+            self.db,
+            self.box_pk,
+            "SELECT kind, id, last_mod_seq, correlation_id, correlation_tag FROM tombstone"
+            " WHERE box_pk = ? AND pk IN ({marks})",
             pks,
         ):
             if not self.keep(Item("vanished")):

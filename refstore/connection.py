@@ -125,7 +125,7 @@ def box_transaction(
                 if not write:  # pragma: no cover - boxes are never deleted
                     raise RuntimeError("box vanished")
                 box = _create_box(conn, ctx, clock)
-            yield Tx(conn, ctx, box, clock)
+            yield Tx(conn, ctx=ctx, box=box, clock=clock)
 
 
 def _box_pk(conn: sqlite3.Connection, ctx: Context) -> int | None:
@@ -142,7 +142,7 @@ def _create_box(conn: sqlite3.Connection, ctx: Context, clock: Callable[[], floa
             "INSERT INTO box (store_name, box_id) VALUES (?, ?) RETURNING pk", (ctx.store_name, ctx.box_id)
         ).fetchone()[0]
     )
-    tree.insert_folder(Tx(conn, ctx, box, clock), None, "", models.AttributeList(attribute=[]))
+    tree.insert_folder(Tx(conn, ctx=ctx, box=box, clock=clock), None, "", models.AttributeList(attribute=[]))
     return box
 
 

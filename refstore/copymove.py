@@ -4,7 +4,6 @@ savepoint, with its own answer item (a bad reference or a name clash is a 400 it
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from typing import Literal
 
@@ -28,7 +27,7 @@ from .tree import (
     sibling_exists,
     subtree,
 )
-from .tx import Tx
+from .tx import Row, Tx
 
 __all__ = ["copy_to_folder", "move_to_folder"]
 
@@ -39,7 +38,7 @@ def copy_to_folder(tx: Tx, body: models.TargetSourceRef) -> models.BulkResponseL
     """Copy each source (objects with their flags and payload, folders with their whole tree) into the
     target folder: 201 + the copy's Reference."""
 
-    def copy(kind: Kind, row: sqlite3.Row, target_pk: int, url: str) -> models.Reference:
+    def copy(kind: Kind, row: Row, target_pk: int, url: str) -> models.Reference:
         return _copy_object(tx, row, target_pk) if kind == "objects" else _copy_folder(tx, row, target_pk, url)
 
     return _each_source(tx, body, 201, copy)
@@ -48,7 +47,7 @@ def copy_to_folder(tx: Tx, body: models.TargetSourceRef) -> models.BulkResponseL
 def move_to_folder(tx: Tx, body: models.TargetSourceRef) -> models.BulkResponseList:
     """Move each source into the target folder: 200 + its Reference there."""
 
-    def move(kind: Kind, row: sqlite3.Row, target_pk: int, url: str) -> models.Reference:
+    def move(kind: Kind, row: Row, target_pk: int, url: str) -> models.Reference:
         return _move(tx, kind, row, target_pk, url)
 
     return _each_source(tx, body, 200, move)
@@ -58,7 +57,7 @@ def _each_source(
     tx: Tx,
     body: models.TargetSourceRef,
     status: int,
-    act: Callable[[Kind, sqlite3.Row, int, str], models.Reference],
+    act: Callable[[Kind, Row, int, str], models.Reference],
 ) -> models.BulkResponseList:
     """``act`` on each source in a savepoint of its own: ``status`` + its Reference, or its refusal (an
     invalid source reference: 400, TS14 D.54)."""
@@ -77,7 +76,7 @@ def _each_source(
     return models.BulkResponseList(response=responses)
 
 
-def _prepare(tx: Tx, body: models.TargetSourceRef) -> tuple[int, list[tuple[Kind, str, sqlite3.Row | None]]]:
+def _prepare(tx: Tx, body: models.TargetSourceRef) -> tuple[int, list[tuple[Kind, str, Row | None]]]:
     """The target folder's key and the sources; POL1031 when a source folder contains the target."""
     target_pk = int(folder_at_url(tx, body.targetRef.resourceURL, "targetRef")["pk"])
     items = _sources(tx, body)
@@ -87,10 +86,10 @@ def _prepare(tx: Tx, body: models.TargetSourceRef) -> tuple[int, list[tuple[Kind
     return target_pk, items
 
 
-def _sources(tx: Tx, body: models.TargetSourceRef) -> list[tuple[Kind, str, sqlite3.Row | None]]:
+def _sources(tx: Tx, body: models.TargetSourceRef) -> list[tuple[Kind, str, Row | None]]:
     """(kind, URL, row or None when it names nothing in this box) in request order: folders, then objects."""
     refs = body.sourceRefs
-    items: list[tuple[Kind, str, sqlite3.Row | None]] = []
+    items: list[tuple[Kind, str, Row | None]] = []
     for ref in refs.folders.folderReference or []:
         folder_id = ref_id(tx.box_url, ref.resourceURL, "folders")
         items.append(("folders", ref.resourceURL, find_folder(tx, folder_id) if folder_id else None))
@@ -103,7 +102,7 @@ def _sources(tx: Tx, body: models.TargetSourceRef) -> list[tuple[Kind, str, sqli
     return items
 
 
-def _copy_object(tx: Tx, row: sqlite3.Row, folder_pk: int) -> models.Reference:
+def _copy_object(tx: Tx, row: Row, folder_pk: int) -> models.Reference:
     object_id = tx.new_id(OBJECT_PREFIX)
     seq = tx.bump()
     new_pk = int(
@@ -111,22 +110,22 @@ def _copy_object(tx: Tx, row: sqlite3.Row, folder_pk: int) -> models.Reference:
             "INSERT INTO object (box_pk, id, folder_pk, attributes, correlation_id, correlation_tag, payload,"
             " payload_type, last_mod_seq, created_seq, created_us)"
             " SELECT box_pk, ?, ?, attributes, correlation_id, correlation_tag, payload, payload_type, ?, ?, ?"
-            " FROM object WHERE pk = ? RETURNING pk",
-            (object_id, folder_pk, seq, seq, tx.now_us(), int(row["pk"])),
+            " FROM object WHERE box_pk = ? AND pk = ? RETURNING pk",
+            (object_id, folder_pk, seq, seq, tx.now_us(), tx.box, int(row["pk"])),
         ).fetchone()[0]
     )
     flags.copy(tx, int(row["pk"]), new_pk)
-    search.copy_object_index(tx.conn, int(row["pk"]), new_pk)
+    search.copy_object_index(tx, int(row["pk"]), new_pk)
     tx.run(
-        "INSERT INTO payload_part (object_pk, part_id, seq, content_type, content_id, content_location, content)"
-        " SELECT ?, part_id, seq, content_type, content_id, content_location, content FROM payload_part"
-        " WHERE object_pk = ?",
-        (new_pk, int(row["pk"])),
+        "INSERT INTO payload_part (box_pk, object_pk, part_id, seq, content_type, content_id, content_location,"
+        " content) SELECT box_pk, ?, part_id, seq, content_type, content_id, content_location, content"
+        " FROM payload_part WHERE box_pk = ? AND object_pk = ?",
+        (new_pk, tx.box, int(row["pk"])),
     )
     return object_ref(tx, object_id, folder_pk)
 
 
-def _copy_folder(tx: Tx, row: sqlite3.Row, target_pk: int, url: str) -> models.Reference:
+def _copy_folder(tx: Tx, row: Row, target_pk: int, url: str) -> models.Reference:
     name = str(row["name"])
     if row["parent_pk"] is None or sibling_exists(tx, target_pk, name):
         raise bad(url)  # the root folder, or a name clash in the target folder
@@ -137,16 +136,19 @@ def _copy_folder(tx: Tx, row: sqlite3.Row, target_pk: int, url: str) -> models.R
         parent = target_pk if depth == 0 else mapping[int(source["parent_pk"])]
         attributes = models.AttributeList.model_validate_json(str(source["attributes"]))
         mapping[pk] = insert_folder(tx, parent, str(source["name"]), attributes)[0]
-        for obj in tx.all("SELECT * FROM object WHERE folder_pk = ? ORDER BY pk", (pk,)):
+        for obj in tx.all("SELECT * FROM object WHERE box_pk = ? AND folder_pk = ? ORDER BY pk", (tx.box, pk)):
             _copy_object(tx, obj, mapping[pk])
     return folder_ref(tx, folder_by_pk(tx, mapping[int(row["pk"])]))
 
 
-def _move(tx: Tx, kind: Kind, row: sqlite3.Row, target_pk: int, url: str) -> models.Reference:
+def _move(tx: Tx, kind: Kind, row: Row, target_pk: int, url: str) -> models.Reference:
     pk = int(row["pk"])
     if kind == "objects":
         if int(row["folder_pk"]) != target_pk:
-            tx.run("UPDATE object SET folder_pk = ?, last_mod_seq = ? WHERE pk = ?", (target_pk, tx.bump(), pk))
+            tx.run(
+                "UPDATE object SET folder_pk = ?, last_mod_seq = ? WHERE box_pk = ? AND pk = ?",
+                (target_pk, tx.bump(), tx.box, pk),
+            )
         return object_ref(tx, str(row["id"]), target_pk)
     if row["parent_pk"] is None:
         raise bad(url)  # the root folder stays the root
@@ -155,6 +157,9 @@ def _move(tx: Tx, kind: Kind, row: sqlite3.Row, target_pk: int, url: str) -> mod
         if sibling_exists(tx, target_pk, name):
             raise bad(url)  # a folder of that name is already in the target folder
         check_path_room(tx, target_pk, name, subtree_pk=pk)
-        tx.run("UPDATE folder SET parent_pk = ?, last_mod_seq = ? WHERE pk = ?", (target_pk, tx.bump(), pk))
+        tx.run(
+            "UPDATE folder SET parent_pk = ?, last_mod_seq = ? WHERE box_pk = ? AND pk = ?",
+            (target_pk, tx.bump(), tx.box, pk),
+        )
         tx.paths.clear()
     return folder_ref(tx, folder_by_pk(tx, pk))

@@ -36,21 +36,26 @@ __all__ = [
 
 def names(tx: Tx, object_pk: int) -> list[str]:
     """The object's flags in the order they were set, each in the spelling first given."""
-    return [str(r[0]) for r in tx.all("SELECT name FROM flag WHERE object_pk = ? ORDER BY pk", (object_pk,))]
+    return [
+        str(r[0])
+        for r in tx.all("SELECT name FROM flag WHERE box_pk = ? AND object_pk = ? ORDER BY pk", (tx.box, object_pk))
+    ]
 
 
 def add(tx: Tx, object_pk: int, flags: Sequence[str]) -> None:
     """Store the flags of an object that has none (normalised: no case-insensitive duplicates)."""
     tx.run_many(
-        "INSERT INTO flag (object_pk, key, name) VALUES (?, ?, ?)", [(object_pk, flag_key(f), f) for f in flags]
+        "INSERT INTO flag (box_pk, object_pk, key, name) VALUES (?, ?, ?, ?)",
+        [(tx.box, object_pk, flag_key(f), f) for f in flags],
     )
 
 
 def copy(tx: Tx, source_pk: int, target_pk: int) -> None:
     """Give a copied object the flags of its source, in their order."""
     tx.run(
-        "INSERT INTO flag (object_pk, key, name) SELECT ?, key, name FROM flag WHERE object_pk = ? ORDER BY pk",
-        (target_pk, source_pk),
+        "INSERT INTO flag (box_pk, object_pk, key, name) SELECT box_pk, ?, key, name FROM flag"
+        " WHERE box_pk = ? AND object_pk = ? ORDER BY pk",
+        (target_pk, tx.box, source_pk),
     )
 
 
@@ -58,16 +63,22 @@ def change(tx: Tx, object_pk: int, adding: Sequence[str], removing: Sequence[str
     """Add and remove flags (case-insensitively); bump the object's lastModSeq if anything changed."""
     changed = False
     for name in removing:
-        changed |= tx.run("DELETE FROM flag WHERE object_pk = ? AND key = ?", (object_pk, flag_key(name))).rowcount > 0
+        changed |= (
+            tx.run(
+                "DELETE FROM flag WHERE box_pk = ? AND object_pk = ? AND key = ?", (tx.box, object_pk, flag_key(name))
+            ).rowcount
+            > 0
+        )
     for name in adding:
         changed |= (
             tx.run(
-                "INSERT OR IGNORE INTO flag (object_pk, key, name) VALUES (?, ?, ?)", (object_pk, flag_key(name), name)
+                "INSERT INTO flag (box_pk, object_pk, key, name) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                (tx.box, object_pk, flag_key(name), name),
             ).rowcount
             > 0
         )
     if changed:
-        tx.run("UPDATE object SET last_mod_seq = ? WHERE pk = ?", (tx.bump(), object_pk))
+        tx.run("UPDATE object SET last_mod_seq = ? WHERE box_pk = ? AND pk = ?", (tx.bump(), tx.box, object_pk))
     return changed
 
 
@@ -86,15 +97,18 @@ def replace_object_flags(tx: Tx, object_id: str, wanted: Sequence[str]) -> model
     row = require_object(tx, object_id, "/flags")
     pk = int(row["pk"])
     if {flag_key(f) for f in names(tx, pk)} != {flag_key(f) for f in wanted}:
-        tx.run("DELETE FROM flag WHERE object_pk = ?", (pk,))
+        tx.run("DELETE FROM flag WHERE box_pk = ? AND object_pk = ?", (tx.box, pk))
         add(tx, pk, wanted)
-        tx.run("UPDATE object SET last_mod_seq = ? WHERE pk = ?", (tx.bump(), pk))
+        tx.run("UPDATE object SET last_mod_seq = ? WHERE box_pk = ? AND pk = ?", (tx.bump(), tx.box, pk))
     return models.FlagList(flag=[models.Flag(f) for f in names(tx, pk)], resourceURL=flags_url(tx.box_url, object_id))
 
 
 def get_object_flag(tx: Tx, object_id: str, flag_name: str) -> Answer:
     row = require_object(tx, object_id, "/flags")
-    found = tx.one("SELECT 1 FROM flag WHERE object_pk = ? AND key = ?", (int(row["pk"]), flag_key(flag_name)))
+    found = tx.one(
+        "SELECT 1 FROM flag WHERE box_pk = ? AND object_pk = ? AND key = ?",
+        (tx.box, int(row["pk"]), flag_key(flag_name)),
+    )
     return Answer(204) if found else Answer(404)
 
 

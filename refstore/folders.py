@@ -4,7 +4,6 @@ tombstone per folder and object), name, rename, search, pathToId."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from typing import Any, Literal
 
@@ -34,7 +33,7 @@ from .tree import (
     sibling_exists,
     subtree,
 )
-from .tx import Tx
+from .tx import Row, Tx
 
 __all__ = [
     "create_folder",
@@ -52,7 +51,7 @@ __all__ = [
 
 def model(
     tx: Tx,
-    row: sqlite3.Row,
+    row: Row,
     *,
     with_path: bool,
     list_filter: models.ListFilterEnum | None = None,
@@ -75,7 +74,7 @@ def model(
     return models.Folder(**fields)
 
 
-def _attributes(tx: Tx, row: sqlite3.Row, attr_filter: Sequence[str] = ()) -> models.AttributeList:
+def _attributes(tx: Tx, row: Row, attr_filter: Sequence[str] = ()) -> models.AttributeList:
     """The client's attributes with Root and Name (App. J); only those named when ``attr_filter``, which
     may also name the App. K counts."""
     found = folder_pairs(row["parent_pk"] is None, str(row["attributes"]), str(row["name"]))
@@ -93,12 +92,13 @@ def _counts(tx: Tx, pk: int) -> dict[str, int]:
     """The RCS folder attributes of TS14 App. K: objects, unread objects (no \\Seen flag) and payload bytes,
     directly in the folder and in its whole subtree."""
     select = (
-        "SELECT COUNT(*), COALESCE(SUM(NOT EXISTS (SELECT 1 FROM flag WHERE flag.object_pk = o.pk"
-        " AND flag.key = ?)), 0), COALESCE(SUM(LENGTH(o.payload)), 0) FROM object o "
+        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM flag WHERE flag.box_pk = o.box_pk"
+        " AND flag.object_pk = o.pk AND flag.key = ?) THEN 0 ELSE 1 END), 0), COALESCE(SUM(LENGTH(o.payload)), 0)"
+        " FROM object o WHERE o.box_pk = ? AND "
     )
     seen = flag_key("\\Seen")
-    here = tx.one(select + "WHERE o.folder_pk = ?", (seen, pk))
-    tree = tx.one(SUBTREE + select + "WHERE o.folder_pk IN (SELECT pk FROM sub)", (pk, seen))
+    here = tx.one(select + "o.folder_pk = ?", (seen, tx.box, pk))
+    tree = tx.one(SUBTREE + select + "o.folder_pk IN (SELECT pk FROM sub)", (pk, tx.box, seen, tx.box))
     assert here is not None and tree is not None
     return {
         "MsgCount": int(here[0]),
@@ -129,7 +129,8 @@ def _children(
     cursor: tuple[Literal["F", "O"], int] | None = None
     if want_folders and phase == "F":
         rows = tx.all(
-            "SELECT * FROM folder WHERE parent_pk = ? AND pk > ? ORDER BY pk LIMIT ?", (pk, after, remaining + 1)
+            "SELECT * FROM folder WHERE box_pk = ? AND parent_pk = ? AND pk > ? ORDER BY pk LIMIT ?",
+            (tx.box, pk, after, remaining + 1),
         )
         if len(rows) > remaining:
             rows = rows[:remaining]
@@ -139,7 +140,8 @@ def _children(
         phase, after = "O", 0
     if want_objects and cursor is None:
         rows = tx.all(
-            "SELECT pk, id FROM object WHERE folder_pk = ? AND pk > ? ORDER BY pk LIMIT ?", (pk, after, remaining + 1)
+            "SELECT pk, id FROM object WHERE box_pk = ? AND folder_pk = ? AND pk > ? ORDER BY pk LIMIT ?",
+            (tx.box, pk, after, remaining + 1),
         )
         if len(rows) > remaining:
             rows = rows[:remaining]
@@ -159,7 +161,9 @@ def delete_subtree(tx: Tx, pk: int) -> None:
     first, then folders deepest first, each leaving a tombstone with its own lastModSeq."""
     folders = subtree(tx, pk)
     objects = tx.all(
-        SUBTREE + "SELECT o.* FROM object o JOIN sub ON o.folder_pk = sub.pk ORDER BY sub.depth DESC, o.pk", (pk,)
+        SUBTREE + "SELECT o.* FROM object o JOIN sub ON o.folder_pk = sub.pk WHERE o.box_pk = ?"
+        " ORDER BY sub.depth DESC, o.pk",
+        (pk, tx.box, tx.box),
     )
     delete_rows(tx, objects)
     deepest_first = sorted(folders, key=lambda pd: (-pd[1], pd[0]))
@@ -167,13 +171,16 @@ def delete_subtree(tx: Tx, pk: int) -> None:
     now = tx.now_us()
     ids = {
         int(r["pk"]): str(r["id"])
-        for r in tx.all(SUBTREE + "SELECT f.pk, f.id FROM folder f JOIN sub ON f.pk = sub.pk", (pk,))
+        for r in tx.all(
+            SUBTREE + "SELECT f.pk, f.id FROM folder f JOIN sub ON f.pk = sub.pk WHERE f.box_pk = ?",
+            (pk, tx.box, tx.box),
+        )
     }
     tx.run_many(
         "INSERT INTO tombstone (box_pk, kind, id, last_mod_seq, deleted_us) VALUES (?, 'folder', ?, ?, ?)",
         [(tx.box, ids[p], last - len(deepest_first) + 1 + i, now) for i, (p, _) in enumerate(deepest_first)],
     )
-    tx.run(SUBTREE + "DELETE FROM folder WHERE pk IN (SELECT pk FROM sub)", (pk,))
+    tx.run(SUBTREE + "DELETE FROM folder WHERE box_pk = ? AND pk IN (SELECT pk FROM sub)", (pk, tx.box, tx.box))
     tx.paths.clear()
 
 
@@ -236,8 +243,10 @@ def rename_folder(tx: Tx, folder_id: str, name: str) -> models.FolderName:
         if sibling_exists(tx, parent, name, except_pk=pk):
             raise bad("name")
         check_path_room(tx, parent, name, subtree_pk=pk)
-        tx.run("UPDATE folder SET name = ?, last_mod_seq = ? WHERE pk = ?", (name, tx.bump(), pk))
-        search.index_folder(tx.conn, tx.box, pk, name, stored_pairs(str(row["attributes"])))
+        tx.run(
+            "UPDATE folder SET name = ?, last_mod_seq = ? WHERE box_pk = ? AND pk = ?", (name, tx.bump(), tx.box, pk)
+        )
+        search.index_folder(tx, tx.box, pk, name, stored_pairs(str(row["attributes"])))
         tx.paths.clear()
     return models.FolderName(name)
 
@@ -245,7 +254,7 @@ def rename_folder(tx: Tx, folder_id: str, name: str) -> models.FolderName:
 def search_folders(tx: Tx, body: models.SelectionCriteria) -> models.FolderList:
     """One batch of the folders the criteria select, with their paths; root folders with their children
     (TS14 5.3.2.8)."""
-    pks, cursor = search.search(tx.conn, "folder", tx.box, body, scope(tx, body), PAGE_MAX)
+    pks, cursor = search.search(tx, "folder", body, scope(tx, body), PAGE_MAX)
     found = []
     for pk in pks:
         row = folder_by_pk(tx, pk)

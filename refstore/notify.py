@@ -17,27 +17,31 @@ from __future__ import annotations
 import json
 import logging
 import secrets
-import sqlite3
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
 from mcdata_store import models
 
 from .changes import CHANGES_SQL, ChangeBatch, change_batch
-from .connection import transaction
 from .core.delivery import HttpsPoster, NotifySettings, backoff, gives_up
 from .core.events import notification
 from .core.ids import parse_token, restart_token
 from .core.subscriptions import SubscriptionFilter
+from .tx import Db
+
+# a transaction on the store's database: write or read-only; committed when the block ends
+Session = Callable[[bool], AbstractContextManager[Db]]
 
 __all__ = [
     "CHANGES_SQL",
     "ChangeBatch",
     "Notifier",
     "NotifySettings",
+    "Session",
     "SubscriptionFilter",
     "change_batch",
     "parse_token",
@@ -49,35 +53,36 @@ _log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class _Due:
+    box: int
     pk: int
     generation: int
     index: int
 
 
-def _write(conn: sqlite3.Connection, sql: str, params: Sequence[Any], *more: tuple[str, Sequence[Any]]) -> int:
+def _write(session: Session, sql: str, params: Sequence[Any], *more: tuple[str, Sequence[Any]]) -> int:
     """Run the statements in one write transaction; the number of rows the first one changed."""
-    with transaction(conn, write=True):
-        count = conn.execute(sql, params).rowcount
+    with session(True) as db:
+        count = db.run(sql, params).rowcount
         for other, other_params in more:
-            conn.execute(other, other_params)
+            db.run(other, other_params)
     return int(count)
 
 
 class Notifier:
     """The background delivery of a store's subscriptions (started by ``SqliteStore(notify=...)``).
 
-    ``connect`` returns the calling thread's connection to the store's database (the store's own
-    per-thread connections); ``clock`` is the store's clock (subscription expiry and back-off times are
+    ``session`` opens one transaction on the store's database (SQLite: the calling thread's connection;
+    PostgreSQL: a pooled one); ``clock`` is the store's clock (subscription expiry and back-off times are
     stored in its seconds).
     """
 
     def __init__(
         self,
-        connect: Callable[[], sqlite3.Connection],
+        session: Session,
         settings: NotifySettings,
         clock: Callable[[], float],
     ) -> None:
-        self._connect = connect
+        self._session = session
         self._settings = settings
         self._clock = clock
         self._owner = secrets.token_hex(8)  # whose lease a claimed subscription is (several processes may deliver)
@@ -127,14 +132,14 @@ class Notifier:
     def _dispatch(self) -> float:
         """Hand every due subscription to a sender; the seconds until the next look."""
         now = self._clock()
-        conn = self._connect()
-        with transaction(conn, write=False):
-            rows = conn.execute(
-                "SELECT s.pk, s.next_index, s.restart_token, d.generation, d.next_attempt, d.lease_until, b.mod_seq"
-                " FROM subscription s JOIN delivery d ON d.subscription_pk = s.pk JOIN box b ON b.pk = s.box_pk"
-                " WHERE s.expires_at > ?",
+        with self._session(False) as db:
+            # the one statement over every box (sharded: a parallel scan of the subscriptions of each shard)
+            rows = db.all(
+                "SELECT s.box_pk, s.pk, s.next_index, s.restart_token, d.generation, d.next_attempt, d.lease_until,"
+                " b.mod_seq FROM subscription s JOIN delivery d ON d.box_pk = s.box_pk AND d.subscription_pk = s.pk"
+                " JOIN box b ON b.pk = s.box_pk WHERE s.expires_at > ?",
                 (now,),
-            ).fetchall()
+            )
         wait = self._settings.poll_interval
         for r in rows:
             pk = int(r["pk"])
@@ -151,7 +156,7 @@ class Notifier:
                 if pk in self._in_flight:
                     continue  # being sent by this process
                 self._in_flight.add(pk)
-            self._pool.submit(self._send, _Due(pk, int(r["generation"]), int(r["next_index"])))
+            self._pool.submit(self._send, _Due(int(r["box_pk"]), pk, int(r["generation"]), int(r["next_index"])))
         return max(wait, 0.005)
 
     # ----------------------------------------------------------------------- sender
@@ -163,10 +168,10 @@ class Notifier:
             _log.exception("notification of subscription %s failed", due.pk)
             try:
                 _write(
-                    self._connect(),
+                    self._session,
                     "UPDATE delivery SET lease_until = 0, next_attempt = ?"
-                    " WHERE subscription_pk = ? AND lease_owner = ?",
-                    (self._clock() + self._settings.retry_base, due.pk, self._owner),
+                    " WHERE box_pk = ? AND subscription_pk = ? AND lease_owner = ?",
+                    (self._clock() + self._settings.retry_base, due.box, due.pk, self._owner),
                 )
             except Exception:  # the lease runs out by itself
                 _log.exception("releasing the lease of subscription %s failed", due.pk)
@@ -177,24 +182,26 @@ class Notifier:
                 self._wake.notify()
 
     def _deliver(self, due: _Due) -> None:
-        conn = self._connect()
+        session, box, pk = self._session, due.box, due.pk
         now = self._clock()
         lease = now + self._settings.timeout * 3 + 5
+        # the lease: a row lock makes concurrent claims of one subscription (any process) wait, and the loser
+        # finds the lease taken; a sender that dies leaves the lease to run out, then any process takes over
         claimed = _write(
-            conn,
-            "UPDATE delivery SET lease_until = ?, lease_owner = ? WHERE subscription_pk = ? AND generation = ?"
-            " AND lease_until <= ? AND next_attempt <= ?",
-            (lease, self._owner, due.pk, due.generation, now, now),
+            session,
+            "UPDATE delivery SET lease_until = ?, lease_owner = ? WHERE box_pk = ? AND subscription_pk = ?"
+            " AND generation = ? AND lease_until <= ? AND next_attempt <= ?",
+            (lease, self._owner, box, pk, due.generation, now, now),
         )
         if not claimed:
             return  # another process holds it, or the client updated the subscription meanwhile
-        with transaction(conn, write=False):
-            row = conn.execute(
+        with session(False) as db:
+            row = db.one(
                 "SELECT s.id, s.box_pk, s.request, s.next_index, s.restart_token, s.expires_at, d.box_url,"
-                " d.start_seq, d.failures FROM subscription s JOIN delivery d ON d.subscription_pk = s.pk"
-                " WHERE s.pk = ?",
-                (due.pk,),
-            ).fetchone()
+                " d.start_seq, d.failures FROM subscription s JOIN delivery d ON d.box_pk = s.box_pk"
+                " AND d.subscription_pk = s.pk WHERE s.box_pk = ? AND s.pk = ?",
+                (box, pk),
+            )
             if row is None or float(row["expires_at"]) <= now:
                 return
             request = json.loads(str(row["request"]))
@@ -204,7 +211,7 @@ class Notifier:
             )
             box_url = str(row["box_url"])
             batch = change_batch(
-                conn,
+                db,
                 int(row["box_pk"]),
                 box_url,
                 parse_token(str(row["restart_token"])),
@@ -213,11 +220,11 @@ class Notifier:
             )
         if not batch.events:  # everything filtered out: move on without a notification
             _write(
-                conn,
-                "UPDATE subscription SET restart_token = ? WHERE pk = ? AND pk IN"
-                " (SELECT subscription_pk FROM delivery WHERE generation = ?)",
-                (restart_token(batch.end), due.pk, due.generation),
-                ("UPDATE delivery SET lease_until = 0 WHERE subscription_pk = ?", (due.pk,)),
+                session,
+                "UPDATE subscription SET restart_token = ? WHERE box_pk = ? AND pk = ? AND pk IN"
+                " (SELECT subscription_pk FROM delivery WHERE box_pk = ? AND generation = ?)",
+                (restart_token(batch.end), box, pk, box, due.generation),
+                ("UPDATE delivery SET lease_until = 0 WHERE box_pk = ? AND subscription_pk = ?", (box, pk)),
             )
             return
         callback = request["callbackReference"]
@@ -227,14 +234,15 @@ class Notifier:
         status, reason = self._poster.post(notify_url, body)
         if status is not None and 200 <= status < 300:
             _write(
-                conn,
+                session,
                 "UPDATE subscription SET next_index = next_index + 1,"
-                " restart_token = CASE WHEN (SELECT generation FROM delivery WHERE subscription_pk = ?) = ?"
-                " THEN ? ELSE restart_token END WHERE pk = ?",
-                (due.pk, due.generation, token, due.pk),
+                " restart_token = CASE WHEN (SELECT generation FROM delivery WHERE box_pk = ? AND subscription_pk = ?)"
+                " = ? THEN ? ELSE restart_token END WHERE box_pk = ? AND pk = ?",
+                (box, pk, due.generation, token, box, pk),
                 (
-                    "UPDATE delivery SET failures = 0, next_attempt = 0, lease_until = 0 WHERE subscription_pk = ?",
-                    (due.pk,),
+                    "UPDATE delivery SET failures = 0, next_attempt = 0, lease_until = 0"
+                    " WHERE box_pk = ? AND subscription_pk = ?",
+                    (box, pk),
                 ),
             )
             return
@@ -244,16 +252,17 @@ class Notifier:
         if final:
             # §6.19: the subscription expires; the client notices (404) and re-subscribes with its restartToken
             _write(
-                conn,
-                "UPDATE subscription SET expires_at = ? WHERE pk = ?",
-                (self._clock(), due.pk),
-                ("UPDATE delivery SET lease_until = 0 WHERE subscription_pk = ?", (due.pk,)),
+                session,
+                "UPDATE subscription SET expires_at = ? WHERE box_pk = ? AND pk = ?",
+                (self._clock(), box, pk),
+                ("UPDATE delivery SET lease_until = 0 WHERE box_pk = ? AND subscription_pk = ?", (box, pk)),
             )
             return
         _write(
-            conn,
-            "UPDATE delivery SET failures = ?, next_attempt = ?, lease_until = 0 WHERE subscription_pk = ?",
-            (failures, self._clock() + backoff(self._settings, failures), due.pk),
+            session,
+            "UPDATE delivery SET failures = ?, next_attempt = ?, lease_until = 0"
+            " WHERE box_pk = ? AND subscription_pk = ?",
+            (failures, self._clock() + backoff(self._settings, failures), box, pk),
         )
 
     def _log_failure(self, pk: int, sid: str, url: str, reason: str, failures: int, final: bool) -> None:

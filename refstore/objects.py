@@ -4,7 +4,6 @@ object: get, delete, payload, payload parts, search, pathToId."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
@@ -21,7 +20,7 @@ from .core.paths import MalformedPath
 from .core.payloads import payload_texts, split_payload
 from .core.urls import folder_url, object_url, part_url, payload_url
 from .tree import folder_path, object_at, object_by_pk, object_ref, object_row, parent_for_create, require_object, scope
-from .tx import Tx
+from .tx import Row, Tx
 
 __all__ = [
     "delete_object",
@@ -37,7 +36,7 @@ __all__ = [
 ]
 
 
-def model(tx: Tx, row: sqlite3.Row) -> models.Object:
+def model(tx: Tx, row: Row) -> models.Object:
     """The Object answered for an object row (``tree.OBJECT_SELECT``)."""
     object_id = str(row["id"])
     url = object_url(tx.box_url, object_id)
@@ -52,8 +51,8 @@ def model(tx: Tx, row: sqlite3.Row) -> models.Object:
         fields["payloadURL"] = payload_url(tx.box_url, object_id)
         parts = tx.all(
             "SELECT part_id, content_type, content_id, content_location, length(content) AS size"
-            " FROM payload_part WHERE object_pk = ? ORDER BY seq",
-            (int(row["pk"]),),
+            " FROM payload_part WHERE box_pk = ? AND object_pk = ? ORDER BY seq",
+            (tx.box, int(row["pk"])),
         )
         if parts:
             fields["payloadPart"] = [_part_info(tx.box_url, object_id, p) for p in parts]
@@ -65,7 +64,7 @@ def model(tx: Tx, row: sqlite3.Row) -> models.Object:
     return models.Object(**fields)
 
 
-def _part_info(box_url: str, object_id: str, part: sqlite3.Row) -> models.PayloadPartInfo:
+def _part_info(box_url: str, object_id: str, part: Row) -> models.PayloadPartInfo:
     fields: dict[str, Any] = {"contentType": str(part["content_type"])}
     if part["content_id"] is not None:
         fields["contentId"] = str(part["content_id"])
@@ -109,19 +108,19 @@ def insert(tx: Tx, body: models.Object, attachment: Payload | None) -> models.Re
     )
     flags.add(tx, object_pk, names)
     texts = payload_texts(attachment, parts) if has_payload and attachment is not None else []
-    search.index_object(tx.conn, tx.box, object_pk, pairs(body.attributes), texts)
+    search.index_object(tx, tx.box, object_pk, pairs(body.attributes), texts)
     tx.run_many(
-        "INSERT INTO payload_part (object_pk, part_id, seq, content_type, content_id, content_location, content)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO payload_part (box_pk, object_pk, part_id, seq, content_type, content_id, content_location,"
+        " content) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            (object_pk, str(i), i, p.content_type, p.content_id, p.content_location, p.content)
+            (tx.box, object_pk, str(i), i, p.content_type, p.content_id, p.content_location, p.content)
             for i, p in enumerate(parts or [], 1)
         ],
     )
     return object_ref(tx, object_id, folder_pk)
 
 
-def delete_rows(tx: Tx, rows: Sequence[sqlite3.Row]) -> None:
+def delete_rows(tx: Tx, rows: Sequence[Row]) -> None:
     """Delete objects (flags and payload parts cascade), leaving a tombstone with its own lastModSeq."""
     if not rows:
         return
@@ -135,7 +134,7 @@ def delete_rows(tx: Tx, rows: Sequence[sqlite3.Row]) -> None:
             for i, r in enumerate(rows)
         ],
     )
-    tx.run_many("DELETE FROM object WHERE pk = ?", [(int(r["pk"]),) for r in rows])
+    tx.run_many("DELETE FROM object WHERE box_pk = ? AND pk = ?", [(tx.box, int(r["pk"])) for r in rows])
 
 
 # ------------------------------------------------------------------------------------------ operations
@@ -160,8 +159,8 @@ def get_object_payload_part(tx: Tx, object_id: str, payload_part_id: str) -> Pay
     row = object_row(tx, object_id)
     part = (
         tx.one(
-            "SELECT content, content_type FROM payload_part WHERE object_pk = ? AND part_id = ?",
-            (int(row["pk"]), payload_part_id),
+            "SELECT content, content_type FROM payload_part WHERE box_pk = ? AND object_pk = ? AND part_id = ?",
+            (tx.box, int(row["pk"]), payload_part_id),
         )
         if row is not None
         else None
@@ -176,7 +175,7 @@ def search_objects(tx: Tx, body: models.SelectionCriteria) -> models.ObjectList 
     VanishedObjects (oldest first, no cursor)."""
     if asks_vanished(body.searchCriteria):
         return _vanished(tx, body)
-    pks, cursor = search.search(tx.conn, "object", tx.box, body, scope(tx, body), PAGE_MAX)
+    pks, cursor = search.search(tx, "object", body, scope(tx, body), PAGE_MAX)
     fields: dict[str, Any] = {"object": [model(tx, object_by_pk(tx, pk)) for pk in pks]}
     if cursor is not None:
         fields["cursor"] = cursor

@@ -4,21 +4,18 @@ VanishedObjects searches no longer find the purged objects."""
 
 from __future__ import annotations
 
-import sqlite3
-
-from .connection import transaction
 from .core.answers import bad
 from .core.ids import parse_token
-from .tx import Tx
+from .tx import Db, Tx
 
-__all__ = ["purge_before", "purge_box"]
+__all__ = ["boxes_to_purge", "purge_box", "purge_box_before"]
 
 
-def _raise_floor(conn: sqlite3.Connection, box_pk: int, seq: int) -> None:
+def _raise_floor(db: Db, box_pk: int, seq: int) -> None:
     """Move the box's purge point up to ``seq`` (never down)."""
-    conn.execute(
-        "INSERT INTO change_floor (box_pk, seq) VALUES (?, ?)"
-        " ON CONFLICT (box_pk) DO UPDATE SET seq = max(seq, excluded.seq)",
+    db.run(
+        "INSERT INTO change_floor (box_pk, seq) VALUES (?, ?) ON CONFLICT (box_pk) DO UPDATE SET seq ="
+        " CASE WHEN excluded.seq > change_floor.seq THEN excluded.seq ELSE change_floor.seq END",
         (box_pk, seq),
     )
 
@@ -29,23 +26,22 @@ def purge_box(tx: Tx, up_to: str | None) -> int:
     if point is None:
         raise bad("restartToken")
     purged = tx.run("DELETE FROM tombstone WHERE box_pk = ? AND last_mod_seq <= ?", (tx.box, point)).rowcount
-    _raise_floor(tx.conn, tx.box, point)
+    _raise_floor(tx, tx.box, point)
     return int(purged)
 
 
-def purge_before(conn: sqlite3.Connection, when: float) -> int:
-    """Forget the deletions of every box made before ``when`` (seconds since the epoch, the store's clock),
-    in one write transaction; how many were purged. Each box's purge point moves to its newest purged
-    deletion."""
-    with transaction(conn, write=True):
-        cutoff = int(when * 1_000_000)
-        rows = conn.execute(
-            "SELECT box_pk, max(last_mod_seq) FROM tombstone WHERE deleted_us < ? GROUP BY box_pk", (cutoff,)
-        ).fetchall()
-        for box_pk, seq in rows:
-            _raise_floor(conn, int(box_pk), int(seq))
-        purged = conn.execute(
-            "DELETE FROM tombstone WHERE box_pk IN (SELECT box_pk FROM change_floor) AND last_mod_seq <="
-            " (SELECT seq FROM change_floor WHERE change_floor.box_pk = tombstone.box_pk)"
-        ).rowcount
+def boxes_to_purge(db: Db, when: float) -> list[int]:
+    """The boxes with deletions made before ``when`` (the one scan over every box: sharded, each shard's)."""
+    cutoff = int(when * 1_000_000)
+    return [int(r[0]) for r in db.all("SELECT DISTINCT box_pk FROM tombstone WHERE deleted_us < ?", (cutoff,))]
+
+
+def purge_box_before(db: Db, box_pk: int, when: float) -> int:
+    """Forget the deletions of one box made before ``when``; its purge point moves to the newest of them."""
+    cutoff = int(when * 1_000_000)
+    row = db.one("SELECT max(last_mod_seq) FROM tombstone WHERE box_pk = ? AND deleted_us < ?", (box_pk, cutoff))
+    if row is None or row[0] is None:
+        return 0
+    _raise_floor(db, box_pk, int(row[0]))
+    purged = db.run("DELETE FROM tombstone WHERE box_pk = ? AND last_mod_seq <= ?", (box_pk, int(row[0]))).rowcount
     return int(purged)

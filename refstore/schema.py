@@ -9,20 +9,22 @@ file and upgrades the file of an earlier version (``PRAGMA user_version``).
 from __future__ import annotations
 
 import sqlite3
-
-from mcdata_store.store import Payload
+from collections.abc import Callable
 
 from . import search
 from .connection import transaction
 from .core.answers import StoreFileError
-from .core.attributes import stored_pairs
-from .core.payloads import payload_texts
+from .tx import Db
 
-__all__ = ["SCHEMA_VERSION", "STATEMENTS", "create_schema"]
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "STATEMENTS", "V1", "V2", "V3", "create_schema"]
 
-SCHEMA_VERSION = 2  # 2: search indexes (attribute, word and trigram tables, search indexes)
+SCHEMA_VERSION = 3
 
-STATEMENTS: tuple[str, ...] = (
+# The schema as each version created it; a file is brought from its version to the latest by running the
+# steps after it in order (MIGRATIONS), each step in the one write transaction of create_schema.
+
+# version 1: boxes, folders, objects, flags, payload parts, tombstones, subscriptions
+V1: tuple[str, ...] = (
     """
     CREATE TABLE IF NOT EXISTS box (
         pk INTEGER PRIMARY KEY,
@@ -118,6 +120,27 @@ STATEMENTS: tuple[str, ...] = (
         deleted_us INTEGER NOT NULL
     )
     """,
+    "CREATE INDEX IF NOT EXISTS tombstone_box ON tombstone (box_pk, kind, last_mod_seq)",
+    """
+    CREATE TABLE IF NOT EXISTS subscription (
+        pk INTEGER PRIMARY KEY,
+        box_pk INTEGER NOT NULL REFERENCES box (pk),
+        id TEXT NOT NULL,
+        request TEXT NOT NULL,  -- callbackReference, filter, clientCorrelator as sent, NMS JSON
+        client_correlator TEXT,
+        subject TEXT NOT NULL,
+        expires_at REAL NOT NULL,  -- seconds since the epoch
+        next_index INTEGER NOT NULL,
+        restart_token TEXT NOT NULL,
+        UNIQUE (box_pk, id)
+    )
+    """,
+)
+
+# version 2: the search tables (refstore/search.py, filled from the rows by _reindex), notification delivery
+# state of a subscription (refstore/notify.py), the purge point of a box's tombstones (restart tokens before
+# it get a resetBox), the change log's indexes
+V2: tuple[str, ...] = (
     # ---- search indexes (refstore/search.py), maintained by the store next to the JSON they derive from
     # one row per attribute value, in the order given (ord): Attribute searches and Attribute sorts
     """
@@ -172,27 +195,6 @@ STATEMENTS: tuple[str, ...] = (
         DELETE FROM object_text WHERE rowid = old.pk;
     END
     """,
-    "CREATE INDEX IF NOT EXISTS tombstone_box ON tombstone (box_pk, kind, last_mod_seq)",
-    """
-    CREATE TABLE IF NOT EXISTS subscription (
-        pk INTEGER PRIMARY KEY,
-        box_pk INTEGER NOT NULL REFERENCES box (pk),
-        id TEXT NOT NULL,
-        request TEXT NOT NULL,  -- callbackReference, filter, clientCorrelator as sent, NMS JSON
-        client_correlator TEXT,
-        subject TEXT NOT NULL,
-        expires_at REAL NOT NULL,  -- seconds since the epoch
-        next_index INTEGER NOT NULL,
-        restart_token TEXT NOT NULL,
-        UNIQUE (box_pk, id)
-    )
-    """,
-)
-
-# Notification delivery state of a subscription (refstore/notify.py), and the point up to which a box's
-# tombstones were purged (restart tokens before it get a resetBox). New tables, so that databases of an
-# earlier version gain them on open (CREATE ... IF NOT EXISTS).
-STATEMENTS += (
     """
     CREATE TABLE IF NOT EXISTS delivery (
         subscription_pk INTEGER PRIMARY KEY REFERENCES subscription (pk) ON DELETE CASCADE,
@@ -218,10 +220,27 @@ STATEMENTS += (
     "CREATE INDEX IF NOT EXISTS subscription_box ON subscription (box_pk)",
 )
 
+# version 3: every row names its box (box_pk), so that every statement is filtered by box (the tables of
+# flags, payload parts and delivery records were keyed by their owner's key alone)
+V3: tuple[str, ...] = (
+    "ALTER TABLE flag ADD COLUMN box_pk INTEGER NOT NULL DEFAULT 0",
+    "UPDATE flag SET box_pk = (SELECT o.box_pk FROM object o WHERE o.pk = flag.object_pk)",
+    "DROP INDEX IF EXISTS flag_key",
+    "CREATE INDEX flag_key ON flag (box_pk, key, object_pk)",  # Flag searches driven by the flag
+    "ALTER TABLE payload_part ADD COLUMN box_pk INTEGER NOT NULL DEFAULT 0",
+    "UPDATE payload_part SET box_pk = (SELECT o.box_pk FROM object o WHERE o.pk = payload_part.object_pk)",
+    "ALTER TABLE delivery ADD COLUMN box_pk INTEGER NOT NULL DEFAULT 0",
+    "UPDATE delivery SET box_pk = (SELECT s.box_pk FROM subscription s WHERE s.pk = delivery.subscription_pk)",
+)
 
-def create_schema(conn: sqlite3.Connection, path: str) -> None:
-    """Create what is missing of the schema, in one write transaction; a version-1 file gets the search
-    indexes of what it holds. A file of a newer version is refused (``store-newer-schema``)."""
+# every statement of every version, in order (what a new file runs)
+STATEMENTS: tuple[str, ...] = V1 + V2 + V3
+
+
+def create_schema(conn: sqlite3.Connection, path: str, *, up_to: int = SCHEMA_VERSION) -> None:
+    """Bring the file to schema version ``up_to`` (default: the latest) in one write transaction: a new file
+    runs every step from version 1, a file of an earlier version the steps after its own (``PRAGMA
+    user_version``). A file of a newer version is refused (``store-newer-schema``)."""
     with transaction(conn, write=True):
         version = int(conn.execute("PRAGMA user_version").fetchone()[0])
         if version > SCHEMA_VERSION:
@@ -231,21 +250,25 @@ def create_schema(conn: sqlite3.Connection, path: str) -> None:
                 f"the store file has schema version {version}, newer than this store's {SCHEMA_VERSION};"
                 " open it with the version of the store that wrote it, or name another file",
             )
-        for statement in STATEMENTS:
+        for target, step in enumerate(MIGRATIONS, 1):
+            if version < target <= up_to:
+                step(conn)
+                version = target
+        conn.execute(f"PRAGMA user_version={version}")  # also a write: a file the store cannot write is refused now
+
+
+def _statements(statements: tuple[str, ...]) -> Callable[[sqlite3.Connection], None]:
+    def step(conn: sqlite3.Connection) -> None:
+        for statement in statements:
             conn.execute(statement)
-        if version == 1:
-            _reindex(conn)
-        conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    return step
 
 
-def _reindex(conn: sqlite3.Connection) -> None:
-    """Fill the search tables from the objects and folders (schema version 1 had none)."""
-    for row in conn.execute("SELECT pk, box_pk, name, attributes FROM folder").fetchall():
-        search.index_folder(
-            conn, int(row["box_pk"]), int(row["pk"]), str(row["name"]), stored_pairs(str(row["attributes"]))
-        )
-    for row in conn.execute("SELECT pk, box_pk, attributes, payload, payload_type FROM object").fetchall():
-        texts = []
-        if row["payload"] is not None:
-            texts = payload_texts(Payload(bytes(row["payload"]), str(row["payload_type"])))
-        search.index_object(conn, int(row["box_pk"]), int(row["pk"]), stored_pairs(str(row["attributes"])), texts)
+def _to_v2(conn: sqlite3.Connection) -> None:
+    _statements(V2)(conn)
+    search.reindex(Db(conn))
+
+
+# the step to each version: MIGRATIONS[n - 1] brings a file of version n - 1 to version n
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_statements(V1), _to_v2, _statements(V3))

@@ -16,15 +16,15 @@ digests) are in ``core/criteria.py``, shared with other stores; their names are 
 from __future__ import annotations
 
 import math
-import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from mcdata_store import models
+from mcdata_store.store import Payload
 
 from .core.answers import bad
-from .core.attributes import CASE_INSENSITIVE_ATTRIBUTES, value_key
+from .core.attributes import CASE_INSENSITIVE_ATTRIBUTES, stored_pairs, value_key
 from .core.criteria import (
     MAX_CRITERIA,
     MAX_SORT_KEYS,
@@ -43,6 +43,8 @@ from .core.criteria import (
     words,
 )
 from .core.ids import decode_cursor, encode_cursor
+from .core.payloads import payload_texts
+from .tx import Db, Tx
 
 __all__ = [
     "CASE_INSENSITIVE_ATTRIBUTES",
@@ -60,6 +62,7 @@ __all__ = [
     "index_folder",
     "index_object",
     "register_functions",
+    "reindex",
     "search",
     "value_key",
     "words",
@@ -76,73 +79,95 @@ _TEXT_SEPARATOR = "\n"  # between the values of object_text; a needle holding it
 # ------------------------------------------------------------------------------------------ indexing
 
 
-def register_functions(conn: sqlite3.Connection) -> None:
-    """SQL functions the queries use (never the schema, so other tools can still open the file)."""
+def register_functions(conn: Any) -> None:
+    """SQL functions the queries use on SQLite (never the schema, so other tools can still open the file);
+    PostgreSQL stores the casefolded text instead (``value_fold``, ``name_fold``)."""
     conn.create_function("nms_casefold", 1, lambda s: None if s is None else str(s).casefold(), deterministic=True)
 
 
-def _attr_rows(owner: int, box: int, pairs: Iterable[tuple[str, Sequence[str]]]) -> list[tuple[Any, ...]]:
+def _attr_rows(db: Db, owner: int, box: int, pairs: Iterable[tuple[str, Sequence[str]]]) -> list[tuple[Any, ...]]:
     rows: list[tuple[Any, ...]] = []
     for name, values in pairs:
         for value in values:
-            rows.append((owner, box, len(rows), name.casefold(), value, value_key(name, value)))
+            row = (owner, box, len(rows), name.casefold(), value, value_key(name, value))
+            rows.append((*row, value.casefold()) if db.dialect == "postgresql" else row)
     return rows
 
 
+def _insert_attrs(db: Db, table: str, owner: str, rows: list[tuple[Any, ...]]) -> None:
+    fold = ", value_fold" if db.dialect == "postgresql" else ""
+    marks = ", ?" if fold else ""
+    db.run_many(
+        f"INSERT INTO {table} ({owner}, box_pk, ord, name_key, value, value_key{fold})"
+        f" VALUES (?, ?, ?, ?, ?, ?{marks})",
+        rows,
+    )
+
+
 def index_object(
-    conn: sqlite3.Connection,
+    db: Db,
     box: int,
     object_pk: int,
     pairs: Sequence[tuple[str, Sequence[str]]],
     texts: Iterable[str] = (),
 ) -> None:
     """Index a new object: its attribute values, its words (attributes and textual payload parts) and
-    its casefolded text (AllTextAttributes)."""
-    conn.executemany(
-        "INSERT INTO object_attr (object_pk, box_pk, ord, name_key, value, value_key) VALUES (?, ?, ?, ?, ?, ?)",
-        _attr_rows(object_pk, box, pairs),
-    )
+    its casefolded text (AllTextAttributes: SQLite's FTS5 table; PostgreSQL's ``value_fold`` column)."""
+    _insert_attrs(db, "object_attr", "object_pk", _attr_rows(db, object_pk, box, pairs))
     values = [v for _, vs in pairs for v in vs]
     found = words(" ".join([*values, *texts]))
-    conn.executemany(
+    db.run_many(
         "INSERT INTO object_word (box_pk, word, object_pk) VALUES (?, ?, ?)", [(box, w, object_pk) for w in found]
     )
-    conn.execute(
-        "INSERT INTO object_text (rowid, text) VALUES (?, ?)",
-        (object_pk, _TEXT_SEPARATOR.join(v.casefold() for v in values)),
-    )
+    if db.dialect == "sqlite":
+        db.run(
+            "INSERT INTO object_text (rowid, text) VALUES (?, ?)",
+            (object_pk, _TEXT_SEPARATOR.join(v.casefold() for v in values)),
+        )
 
 
-def copy_object_index(conn: sqlite3.Connection, source_pk: int, target_pk: int) -> None:
+def copy_object_index(tx: Tx, source_pk: int, target_pk: int) -> None:
     """The search index rows of a copied object (same box, same attributes and payload)."""
-    conn.execute(
-        "INSERT INTO object_attr (object_pk, box_pk, ord, name_key, value, value_key)"
-        " SELECT ?, box_pk, ord, name_key, value, value_key FROM object_attr WHERE object_pk = ?",
-        (target_pk, source_pk),
+    fold = ", value_fold" if tx.dialect == "postgresql" else ""
+    tx.run(
+        f"INSERT INTO object_attr (object_pk, box_pk, ord, name_key, value, value_key{fold})"
+        f" SELECT ?, box_pk, ord, name_key, value, value_key{fold} FROM object_attr WHERE box_pk = ? AND object_pk = ?",
+        (target_pk, tx.box, source_pk),
     )
-    conn.execute(
-        "INSERT INTO object_word (box_pk, word, object_pk) SELECT box_pk, word, ? FROM object_word WHERE object_pk = ?",
-        (target_pk, source_pk),
+    tx.run(
+        "INSERT INTO object_word (box_pk, word, object_pk) SELECT box_pk, word, ? FROM object_word"
+        " WHERE box_pk = ? AND object_pk = ?",
+        (target_pk, tx.box, source_pk),
     )
-    conn.execute(
-        "INSERT INTO object_text (rowid, text) SELECT ?, text FROM object_text WHERE rowid = ?", (target_pk, source_pk)
-    )
+    if tx.dialect == "sqlite":
+        tx.run(
+            "INSERT INTO object_text (rowid, text) SELECT ?, text FROM object_text WHERE rowid = ?",
+            (target_pk, source_pk),
+        )
 
 
-def index_folder(
-    conn: sqlite3.Connection, box: int, folder_pk: int, name: str, pairs: Sequence[tuple[str, Sequence[str]]]
-) -> None:
+def index_folder(db: Db, box: int, folder_pk: int, name: str, pairs: Sequence[tuple[str, Sequence[str]]]) -> None:
     """(Re)index a folder: its client attributes and the words of those and of its name."""
-    conn.execute("DELETE FROM folder_attr WHERE folder_pk = ?", (folder_pk,))
-    conn.execute("DELETE FROM folder_word WHERE folder_pk = ?", (folder_pk,))
-    conn.executemany(
-        "INSERT INTO folder_attr (folder_pk, box_pk, ord, name_key, value, value_key) VALUES (?, ?, ?, ?, ?, ?)",
-        _attr_rows(folder_pk, box, pairs),
-    )
+    db.run("DELETE FROM folder_attr WHERE box_pk = ? AND folder_pk = ?", (box, folder_pk))
+    db.run("DELETE FROM folder_word WHERE box_pk = ? AND folder_pk = ?", (box, folder_pk))
+    _insert_attrs(db, "folder_attr", "folder_pk", _attr_rows(db, folder_pk, box, pairs))
     found = words(" ".join([*(v for _, vs in pairs for v in vs), name]))
-    conn.executemany(
+    db.run_many(
         "INSERT INTO folder_word (box_pk, word, folder_pk) VALUES (?, ?, ?)", [(box, w, folder_pk) for w in found]
     )
+    if db.dialect == "postgresql":
+        db.run("UPDATE folder SET name_fold = ? WHERE box_pk = ? AND pk = ?", (name.casefold(), box, folder_pk))
+
+
+def reindex(db: Db) -> None:
+    """Fill the search tables from the objects and folders of every box (a schema upgrade that adds them)."""
+    for row in db.all("SELECT pk, box_pk, name, attributes FROM folder"):
+        index_folder(db, int(row["box_pk"]), int(row["pk"]), str(row["name"]), stored_pairs(str(row["attributes"])))
+    for row in db.all("SELECT pk, box_pk, attributes, payload, payload_type FROM object"):
+        texts = []
+        if row["payload"] is not None:
+            texts = payload_texts(Payload(bytes(row["payload"]), str(row["payload_type"])))
+        index_object(db, int(row["box_pk"]), int(row["pk"]), stored_pairs(str(row["attributes"])), texts)
 
 
 # ------------------------------------------------------------------------------------------ SQL pieces
@@ -204,14 +229,14 @@ def _attribute(t: _Table, box: int, c: AttributeIs) -> _Crit:
     key = c.name.casefold()
     if t.kind == "folder" and key == "root":  # App. J, server-maintained: Yes for a root folder, else No
         if c.value not in ("Yes", "No"):
-            return _Crit(_Sql("0"))
+            return _Crit(_Sql("FALSE"))
         return _Crit(_Sql(f"{t.alias}.parent_pk IS {'NULL' if c.value == 'Yes' else 'NOT NULL'}"))
     if t.kind == "folder" and key == "name":  # App. J: the folder's name
         return _Crit(_Sql(f"{t.alias}.name = ?", (c.value,)))
     wanted = value_key(c.name, c.value)
     return _Crit(
         _Sql(
-            f"EXISTS (SELECT 1 FROM {t.attr_table} a WHERE a.{t.owner} = {t.alias}.pk"
+            f"EXISTS (SELECT 1 FROM {t.attr_table} a WHERE a.box_pk = {t.alias}.box_pk AND a.{t.owner} = {t.alias}.pk"
             " AND a.name_key = ? AND a.value_key = ?)",
             (key, wanted),
         ),
@@ -222,16 +247,36 @@ def _attribute(t: _Table, box: int, c: AttributeIs) -> _Crit:
     )
 
 
-def _all_text(t: _Table, c: TextContains) -> _Crit:
+def _contains(db: Db, folded: str, plain: str) -> str:
+    """SQL testing that the casefolded text (PostgreSQL: the stored column ``folded``; SQLite: the column
+    ``plain`` casefolded by ``nms_casefold``) holds the needle ``?``."""
+    if db.dialect == "postgresql":
+        return f"strpos({folded}, ?) > 0"
+    return f"instr(nms_casefold({plain}), ?) > 0"
+
+
+def _like_pattern(needle: str) -> str:
+    return "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _all_text(db: Db, t: _Table, box: int, c: TextContains) -> _Crit:
     """Case-insensitive substring of any text attribute value (folders: also the name)."""
     needle = c.needle
     cond = _Sql(
-        f"EXISTS (SELECT 1 FROM {t.attr_table} a WHERE a.{t.owner} = {t.alias}.pk"
-        " AND instr(nms_casefold(a.value), ?) > 0)",
+        f"EXISTS (SELECT 1 FROM {t.attr_table} a WHERE a.box_pk = {t.alias}.box_pk AND a.{t.owner} = {t.alias}.pk"
+        f" AND {_contains(db, 'a.value_fold', 'a.value')})",
         (needle,),
     )
     if t.kind == "folder":
-        return _Crit(_Sql("(") + cond + _Sql(" OR instr(nms_casefold(f.name), ?) > 0)", (needle,)))
+        return _Crit(_Sql("(") + cond + _Sql(f" OR {_contains(db, 'f.name_fold', 'f.name')})", (needle,)))
+    if len(needle) >= TRIGRAM and db.dialect == "postgresql":  # the trigram index on value_fold (pg_trgm)
+        return _Crit(
+            cond,
+            _Sql(
+                "SELECT object_pk FROM object_attr WHERE box_pk = ? AND value_fold LIKE ? ESCAPE '\\'",
+                (box, _like_pattern(needle)),
+            ),
+        )
     if len(needle) >= TRIGRAM and _TEXT_SEPARATOR not in needle:
         phrase = '"' + needle.replace('"', '""') + '"'  # an FTS5 string: the trigram index finds the substring
         return _Crit(cond, _Sql("SELECT rowid FROM object_text WHERE object_text MATCH ?", (phrase,)))
@@ -251,43 +296,43 @@ def _whole_word(t: _Table, box: int, c: HasWords) -> _Crit:
     return _Crit(_join(conds, " AND "), _join(drivers, " INTERSECT "))
 
 
-def _flag(c: FlagIs) -> _Crit:
-    has = _Sql("EXISTS (SELECT 1 FROM flag g WHERE g.object_pk = o.pk AND g.key = ?)", (c.key,))
+def _flag(box: int, c: FlagIs) -> _Crit:
+    has = _Sql("EXISTS (SELECT 1 FROM flag g WHERE g.box_pk = o.box_pk AND g.object_pk = o.pk AND g.key = ?)", (c.key,))
     if c.is_set:
-        return _Crit(has, _Sql("SELECT object_pk FROM flag WHERE key = ?", (c.key,)))
+        return _Crit(has, _Sql("SELECT object_pk FROM flag WHERE box_pk = ? AND key = ?", (box, c.key)))
     return _Crit(_Sql("NOT ") + has)
 
 
 def _created(c: CreatedAfter) -> _Crit:
-    return _Crit(_Sql("1") if c.seq is None else _Sql("o.created_seq > ?", (c.seq,)))
+    return _Crit(_Sql("TRUE") if c.seq is None else _Sql("o.created_seq > ?", (c.seq,)))
 
 
-def _criterion(t: _Table, box: int, c: Condition) -> _Crit:
+def _criterion(db: Db, t: _Table, box: int, c: Condition) -> _Crit:
     if isinstance(c, DateIn):
         return _date(t, c)
     if isinstance(c, AttributeIs):
         return _attribute(t, box, c)
     if isinstance(c, TextContains):
-        return _all_text(t, c)
+        return _all_text(db, t, box, c)
     if isinstance(c, HasWords):
         return _whole_word(t, box, c)
     if isinstance(c, FlagIs):
-        return _flag(c)
+        return _flag(box, c)
     return _created(c)
 
 
-def _where(t: _Table, box: int, criteria: models.SearchCriteria | None) -> tuple[_Sql, list[_Sql]]:
+def _where(db: Db, t: _Table, box: int, criteria: models.SearchCriteria | None) -> tuple[_Sql, list[_Sql]]:
     """The criteria as one SQL condition - And, Or, or Not = NOT(c1 AND ... AND cN) (TS14 5.3.3) - and the
     candidate drivers: SELECTs of a superset of the matches, any one of which may drive the query."""
     if criteria is None:
-        return _Sql("1"), []
-    crits = [_criterion(t, box, c) for c in conditions(t.kind, criteria)]
+        return _Sql("TRUE"), []
+    crits = [_criterion(db, t, box, c) for c in conditions(t.kind, criteria)]
     parts = [_Sql("(") + c.cond + _Sql(")") for c in crits]
     if criteria.operator == models.LogicalOperatorEnum.Or:
         drivers = [c.driver for c in crits if c.driver is not None]
         # every branch has an index; each is a subquery, as SQLite evaluates compound SELECTs left to right with
         # equal precedence (a UNION b INTERSECT c is (a UNION b) INTERSECT c: a WholeWord driver is an INTERSECT)
-        branches = [_Sql("SELECT * FROM (") + d + _Sql(")") for d in drivers]
+        branches = [_Sql("SELECT * FROM (") + d + _Sql(f") AS d{i}") for i, d in enumerate(drivers)]
         union = [_join(branches, " UNION ")] if len(drivers) == len(crits) else []
         return _Sql("(") + _join(parts, " OR ") + _Sql(")"), union
     if criteria.operator == models.LogicalOperatorEnum.Not:
@@ -295,7 +340,7 @@ def _where(t: _Table, box: int, criteria: models.SearchCriteria | None) -> tuple
     return _Sql("(") + _join(parts, " AND ") + _Sql(")"), [c.driver for c in crits if c.driver is not None]
 
 
-def _pick_driver(conn: sqlite3.Connection, box: int, drivers: Sequence[_Sql], limit: int) -> _Sql | None:
+def _pick_driver(db: Db, box: int, drivers: Sequence[_Sql], limit: int) -> _Sql | None:
     """The driver listing the fewest rows if few enough, else None (walk the box in sort order).
 
     SQLite keeps no statistics of how selective a value is, so the store counts (at most DRIVE_MAX + 1
@@ -303,13 +348,14 @@ def _pick_driver(conn: sqlite3.Connection, box: int, drivers: Sequence[_Sql], li
     rows of a box of N objects until the batch is full. Measured per row, a fetch costs about three
     tests, so driving wins below sqrt(limit * N / 3) matches; N is bounded by the box's mod_seq (every
     creation advances it), never more than DRIVE_MAX."""
-    row = conn.execute("SELECT mod_seq FROM box WHERE pk = ?", (box,)).fetchone()
+    row = db.one("SELECT mod_seq FROM box WHERE pk = ?", (box,))
     size = int(row[0]) if row is not None else 0
     cap = min(DRIVE_MAX, math.isqrt(max(limit, 1) * size // 3))
     best: tuple[int, _Sql] | None = None
     for driver in drivers:
-        probe = _Sql("SELECT count(*) FROM (") + driver + _Sql(" LIMIT ?)", (cap + 1,))
-        count = int(conn.execute(probe.text, probe.params).fetchone()[0])
+        probe = _Sql("SELECT count(*) FROM (") + driver + _Sql(" LIMIT ?) AS d", (cap + 1,))
+        found = db.one(probe.text, probe.params)
+        count = int(found[0]) if found is not None else 0
         if count <= cap and (best is None or count < best[0]):
             best = (count, driver)
     return None if best is None else best[1]
@@ -326,10 +372,11 @@ class _SortKey:
     is_text: bool
 
 
-def _sort_keys(t: _Table, body: models.SelectionCriteria) -> list[_SortKey]:
+def _sort_keys(db: Db, t: _Table, body: models.SelectionCriteria) -> list[_SortKey]:
     """The ORDER BY keys of the sort order (``core.criteria.sort_order``: newest first when no criterion is
     given); the last one is the pk, in the direction of the last criterion used."""
     keys: list[_SortKey] = []
+    collate = ' COLLATE "C"' if db.dialect == "postgresql" else ""  # by code point, whatever the cluster's locale
     for s in sort_order(body):
         if s.attribute is None:
             keys.append(_SortKey(_Sql(f"{t.alias}.created_us"), s.descending, nullable=False, is_text=False))
@@ -337,11 +384,12 @@ def _sort_keys(t: _Table, body: models.SelectionCriteria) -> list[_SortKey]:
         if t.kind == "folder" and s.attribute == "root":
             expr = _Sql("(CASE WHEN f.parent_pk IS NULL THEN 'Yes' ELSE 'No' END)")
         elif t.kind == "folder" and s.attribute == "name":
-            expr = _Sql(f"substr(f.name, 1, {SORT_VALUE_CHARS})")
+            expr = _Sql(f"substr(f.name, 1, {SORT_VALUE_CHARS}){collate}")
         else:  # the first value of the attribute, as given
             expr = _Sql(
-                f"(SELECT substr(a.value, 1, {SORT_VALUE_CHARS}) FROM {t.attr_table} a"
-                f" WHERE a.{t.owner} = {t.alias}.pk AND a.name_key = ? ORDER BY a.ord LIMIT 1)",
+                f"(SELECT substr(a.value, 1, {SORT_VALUE_CHARS}){collate} FROM {t.attr_table} a"
+                f" WHERE a.box_pk = {t.alias}.box_pk AND a.{t.owner} = {t.alias}.pk AND a.name_key = ?"
+                " ORDER BY a.ord LIMIT 1)",
                 (s.attribute,),
             )
         keys.append(_SortKey(expr, s.descending, nullable=True, is_text=True))
@@ -372,7 +420,7 @@ def _after(keys: Sequence[_SortKey], anchor: Sequence[Param]) -> _Sql:
 def _after_from(keys: Sequence[_SortKey], anchor: Sequence[Param], i: int) -> _Sql:
     k, a = keys[i], anchor[i]
     if a is None:  # NULLS LAST: nothing sorts after NULL but other NULLs
-        beyond = _Sql("0")
+        beyond = _Sql("FALSE")
         equal = k.expr + _Sql(" IS NULL")
     else:
         beyond = k.expr + _Sql(" < ?" if k.descending else " > ?", (a,))
@@ -409,41 +457,42 @@ class Scope:
     recursive: bool
 
 
-def _scope(t: _Table, scope: Scope | None) -> tuple[_Sql, _Sql]:
+def _scope(t: _Table, box: int, scope: Scope | None) -> tuple[_Sql, _Sql]:
     """(WITH clause, condition) restricting the search to scope."""
     if scope is None:
-        return _Sql(""), _Sql("1")
+        return _Sql(""), _Sql("TRUE")
     column = "o.folder_pk" if t.kind == "object" else "f.parent_pk"
     if not scope.recursive:
         return _Sql(""), _Sql(f"{column} = ?", (scope.pk,))
     cte = _Sql(
-        "WITH RECURSIVE scope(pk) AS (SELECT ? UNION ALL"
-        " SELECT c.pk FROM folder c JOIN scope s ON c.parent_pk = s.pk) ",
-        (scope.pk,),
+        "WITH RECURSIVE scope(pk) AS (SELECT CAST(? AS BIGINT) UNION ALL"
+        " SELECT c.pk FROM folder c JOIN scope s ON c.parent_pk = s.pk WHERE c.box_pk = ?) ",
+        (scope.pk, box),
     )
     return cte, _Sql(f"{column} IN (SELECT pk FROM scope)")
 
 
 def build_query(
-    conn: sqlite3.Connection, kind: Kind, box: int, body: models.SelectionCriteria, scope: Scope | None, limit: int
+    db: Db, kind: Kind, box: int, body: models.SelectionCriteria, scope: Scope | None, limit: int
 ) -> tuple[_Sql, list[_SortKey]]:
     """The SELECT of one batch: pk then the sort key values, at most limit rows."""
     t = _TABLES[kind]
-    keys = _sort_keys(t, body)
-    where, drivers = _where(t, box, body.searchCriteria)
-    cte, in_scope = _scope(t, scope)
-    driver = _pick_driver(conn, box, drivers, limit)
+    keys = _sort_keys(db, t, body)
+    where, drivers = _where(db, t, box, body.searchCriteria)
+    cte, in_scope = _scope(t, box, scope)
+    driver = _pick_driver(db, box, drivers, limit)
+    hint = "+" if db.dialect == "sqlite" else ""
     if driver is None:  # walk the box in sort order (index object_created for dates), testing each row
         conditions = [_Sql(f"{t.alias}.box_pk = ?", (box,)), in_scope, where]
         order = _order_by(keys)
     else:  # fetch the few candidates by pk, then sort them; "+" keeps SQLite from walking another index
         conditions = [
             _Sql(f"{t.alias}.pk IN (") + driver + _Sql(")"),
-            _Sql(f"+{t.alias}.box_pk = ?", (box,)),
+            _Sql(f"{hint}{t.alias}.box_pk = ?", (box,)),
             in_scope,
             where,
         ]
-        order = _Sql("+") + _order_by(keys)
+        order = _Sql(hint) + _order_by(keys)
     if body.fromCursor:
         state = decode_cursor(body.fromCursor)
         if not isinstance(state, dict) or state.get("d") != criteria_digest(body):
@@ -468,9 +517,8 @@ def build_query(
 
 
 def search(
-    conn: sqlite3.Connection,
+    tx: Tx,
     kind: Kind,
-    box: int,
     body: models.SelectionCriteria,
     scope: Scope | None,
     page_max: int,
@@ -482,8 +530,8 @@ def search(
     removed between batches neither shift nor repeat the others (keyset paging).
     """
     limit = min(body.maxEntries, page_max)
-    sql, _ = build_query(conn, kind, box, body, scope, limit + 1)
-    rows = conn.execute(sql.text, sql.params).fetchall()
+    sql, _ = build_query(tx, kind, tx.box, body, scope, limit + 1)
+    rows = tx.all(sql.text, sql.params)
     batch = rows[:limit]
     cursor = None
     if len(rows) > limit:
@@ -494,9 +542,10 @@ def search(
     return [int(r[0]) for r in batch], cursor
 
 
-def explain(
-    conn: sqlite3.Connection, kind: Kind, box: int, body: models.SelectionCriteria, scope: Scope | None, limit: int
-) -> list[str]:
-    """EXPLAIN QUERY PLAN of the batch query (benchmarks and tests show that searches use indexes)."""
-    sql, _ = build_query(conn, kind, box, body, scope, limit + 1)
-    return [str(r[3]) for r in conn.execute("EXPLAIN QUERY PLAN " + sql.text, sql.params).fetchall()]
+def explain(db: Db, kind: Kind, box: int, body: models.SelectionCriteria, scope: Scope | None, limit: int) -> list[str]:
+    """The plan of the batch query (benchmarks and tests show that searches use indexes): SQLite's EXPLAIN
+    QUERY PLAN details, PostgreSQL's EXPLAIN lines."""
+    sql, _ = build_query(db, kind, box, body, scope, limit + 1)
+    if db.dialect == "postgresql":
+        return [str(r[0]) for r in db.all("EXPLAIN " + sql.text, sql.params)]
+    return [str(r[3]) for r in db.all("EXPLAIN QUERY PLAN " + sql.text, sql.params)]

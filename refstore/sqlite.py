@@ -16,27 +16,26 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
-from mcdata_store import models
-from mcdata_store.store import Answer, Context, MessageStore, Payload
+from mcdata_store.store import Context, MessageStore
 
-from . import bulk, copymove, flags, folders, objects, retention, subscriptions
-from .connection import box_transaction, file_error, open_connection
-from .core.answers import StoreFileError, bad
-from .core.attributes import check_client_folder_attributes
+from . import retention
+from .connection import box_transaction, file_error, open_connection, transaction
+from .core.answers import StoreFileError
 from .core.delivery import NotifySettings
-from .core.flags import flag_names, normalise_flags
-from .core.paths import valid_folder_name
-from .core.payloads import bulk_payloads
-from .core.subscriptions import Lifetimes, SubscriptionFilter, stored_request
+from .core.subscriptions import Lifetimes
 from .notify import Notifier
+from .operations import Operations
 from .schema import create_schema
-from .tx import Tx
+from .tx import Db, Tx
+
+T = TypeVar("T")
 
 __all__ = ["SqliteStore", "StoreFileError"]
 
 
-class SqliteStore:
+class SqliteStore(Operations):
     """The reference message store: every box of every store in one SQLite file (WAL, synchronous=FULL).
 
     ``path`` must name a file (``:memory:`` would give every connection its own database). The schema is
@@ -73,7 +72,7 @@ class SqliteStore:
             raise file_error(self._path, exc) from exc
         if notify is not None:
             try:
-                self._notifier = Notifier(self._conn, notify, clock)
+                self._notifier = Notifier(self._session, notify, clock)
             except BaseException:  # e.g. an unreadable CA bundle: no half-open store
                 self.close()
                 raise
@@ -121,6 +120,17 @@ class SqliteStore:
         }
 
     @contextmanager
+    def _session(self, write: bool) -> Iterator[Db]:
+        """One transaction on the calling thread's connection, not bound to a box (the notifier's)."""
+        conn = self._conn()
+        with transaction(conn, write):
+            yield Db(conn)
+
+    def _op(self, ctx: Context, write: bool, step: Callable[[Tx], T]) -> T:
+        with self._tx(ctx, write=write) as tx:
+            return step(tx)
+
+    @contextmanager
     def _tx(self, ctx: Context, *, write: bool = False) -> Iterator[Tx]:
         """One transaction on ctx's box (created on first contact); SQLite failing for lack of a resource
         becomes 503 SVC2001. A committed write wakes the notifier."""
@@ -129,187 +139,13 @@ class SqliteStore:
         if write and self._notifier is not None:
             self._notifier.wake()  # committed: deliver what changed (in the background)
 
-    # ======================================================================= MessageStore: objects
-
-    def create_object(
-        self, ctx: Context, body: models.Object, attachments: Payload | None
-    ) -> models.Reference | models.Object:
-        with self._tx(ctx, write=True) as tx:
-            return objects.insert(tx, body, attachments)
-
-    def get_object(self, ctx: Context, object_id: str) -> models.Object:
-        with self._tx(ctx) as tx:
-            return objects.get_object(tx, object_id)
-
-    def delete_object(self, ctx: Context, object_id: str) -> None:
-        with self._tx(ctx, write=True) as tx:
-            objects.delete_object(tx, object_id)
-
-    def get_object_flags(self, ctx: Context, object_id: str) -> models.FlagList:
-        with self._tx(ctx) as tx:
-            return flags.get_object_flags(tx, object_id)
-
-    def replace_object_flags(self, ctx: Context, object_id: str, body: models.FlagList) -> models.FlagList:
-        wanted = flag_names(body)
-        with self._tx(ctx, write=True) as tx:
-            return flags.replace_object_flags(tx, object_id, wanted)
-
-    def get_object_flag(self, ctx: Context, object_id: str, flag_name: str) -> Answer:
-        with self._tx(ctx) as tx:
-            return flags.get_object_flag(tx, object_id, flag_name)
-
-    def set_object_flag(self, ctx: Context, object_id: str, flag_name: str) -> Answer:
-        (name,) = normalise_flags([flag_name])
-        with self._tx(ctx, write=True) as tx:
-            return flags.set_object_flag(tx, object_id, name)
-
-    def delete_object_flag(self, ctx: Context, object_id: str, flag_name: str) -> Answer:
-        with self._tx(ctx, write=True) as tx:
-            return flags.delete_object_flag(tx, object_id, flag_name)
-
-    def get_object_payload(self, ctx: Context, object_id: str) -> Payload:
-        with self._tx(ctx) as tx:
-            return objects.get_object_payload(tx, object_id)
-
-    def get_object_payload_part(self, ctx: Context, object_id: str, payload_part_id: str) -> Payload:
-        with self._tx(ctx) as tx:
-            return objects.get_object_payload_part(tx, object_id, payload_part_id)
-
-    def search_objects(
-        self, ctx: Context, body: models.SelectionCriteria
-    ) -> models.ObjectList | models.ObjectReferenceList:
-        with self._tx(ctx) as tx:
-            return objects.search_objects(tx, body)
-
-    def get_object_id_by_path(self, ctx: Context, path: str) -> models.Reference:
-        with self._tx(ctx) as tx:
-            return objects.get_object_id_by_path(tx, path)
-
-    def get_object_ids_by_paths(self, ctx: Context, body: models.PathList) -> models.BulkResponseList:
-        with self._tx(ctx) as tx:
-            return objects.get_object_ids_by_paths(tx, body)
-
-    def bulk_create_objects(
-        self, ctx: Context, body: models.ObjectList, attachments: list[Payload | None]
-    ) -> models.BulkResponseList:
-        items = body.object or []
-        payloads = bulk_payloads(items, attachments)
-        with self._tx(ctx, write=True) as tx:
-            return bulk.bulk_create_objects(tx, items, payloads)
-
-    def bulk_update_objects(self, ctx: Context, body: models.BulkUpdate) -> models.BulkResponseList:
-        names = flag_names(body.flags)
-        with self._tx(ctx, write=True) as tx:
-            return bulk.bulk_update_objects(tx, body, names)
-
-    def bulk_delete_objects(self, ctx: Context, body: models.BulkDelete) -> models.BulkResponseList:
-        with self._tx(ctx, write=True) as tx:
-            return bulk.bulk_delete_objects(tx, body)
-
-    # ======================================================================= MessageStore: folders
-
-    def create_folder(self, ctx: Context, body: models.Folder) -> models.Reference | models.Folder:
-        if body.name is not None and not valid_folder_name(body.name):
-            raise bad("name")
-        check_client_folder_attributes(body.attributes)
-        with self._tx(ctx, write=True) as tx:
-            return folders.create_folder(tx, body)
-
-    def get_folder(
-        self,
-        ctx: Context,
-        folder_id: str,
-        from_cursor: str | None,
-        max_entries: int | None,
-        list_filter: models.ListFilterEnum | None,
-        path: models.YesEnum | None,
-        attr_filter: list[str],
-    ) -> models.Folder:
-        with self._tx(ctx) as tx:
-            return folders.get_folder(tx, folder_id, from_cursor, max_entries, list_filter, path, attr_filter)
-
-    def delete_folder(self, ctx: Context, folder_id: str) -> None:
-        with self._tx(ctx, write=True) as tx:
-            folders.delete_folder(tx, folder_id)
-
-    def get_folder_name(self, ctx: Context, folder_id: str) -> models.FolderName:
-        with self._tx(ctx) as tx:
-            return folders.get_folder_name(tx, folder_id)
-
-    def rename_folder(self, ctx: Context, folder_id: str, body: models.FolderName) -> models.FolderName:
-        with self._tx(ctx, write=True) as tx:
-            return folders.rename_folder(tx, folder_id, body.root)
-
-    def search_folders(
-        self, ctx: Context, body: models.SelectionCriteria
-    ) -> models.FolderList | models.FolderReferenceList:
-        with self._tx(ctx) as tx:
-            return folders.search_folders(tx, body)
-
-    def get_folder_id_by_path(self, ctx: Context, path: str | None) -> models.Reference:
-        with self._tx(ctx) as tx:
-            return folders.get_folder_id_by_path(tx, path)
-
-    def get_folder_ids_by_paths(self, ctx: Context, body: models.PathList) -> models.BulkResponseList:
-        with self._tx(ctx) as tx:
-            return folders.get_folder_ids_by_paths(tx, body)
-
-    def copy_to_folder(self, ctx: Context, body: models.TargetSourceRef) -> models.BulkResponseList:
-        with self._tx(ctx, write=True) as tx:
-            return copymove.copy_to_folder(tx, body)
-
-    def move_to_folder(self, ctx: Context, body: models.TargetSourceRef) -> models.BulkResponseList:
-        with self._tx(ctx, write=True) as tx:
-            return copymove.move_to_folder(tx, body)
-
-    # ======================================================================= MessageStore: subscriptions
-
-    def list_subscriptions(self, ctx: Context) -> models.NmsSubscriptionList:
-        with self._tx(ctx) as tx:
-            return subscriptions.list_subscriptions(tx)
-
-    def create_subscription(self, ctx: Context, body: models.NmsSubscription) -> models.NmsSubscription:
-        request = stored_request(body)
-        SubscriptionFilter(body.filter, 0)  # refuses criteria a filter cannot use (SVC0002 filter)
-        with self._tx(ctx, write=True) as tx:
-            return subscriptions.create_subscription(tx, body, request, self._lifetimes)
-
-    def get_subscription(self, ctx: Context, subscription_id: str) -> models.NmsSubscription:
-        with self._tx(ctx) as tx:
-            return subscriptions.get_subscription(tx, subscription_id)
-
-    def update_subscription(
-        self, ctx: Context, subscription_id: str, body: models.NmsSubscriptionUpdate
-    ) -> models.NmsSubscription:
-        with self._tx(ctx, write=True) as tx:
-            return subscriptions.update_subscription(tx, subscription_id, body, self._lifetimes)
-
-    def delete_subscription(self, ctx: Context, subscription_id: str) -> None:
-        with self._tx(ctx, write=True) as tx:
-            subscriptions.delete_subscription(tx, subscription_id)
-
-    # ======================================================================= change tracking (not in the Protocol)
-
-    def current_restart_token(self, ctx: Context) -> str:
-        """The box's current point: the restartToken a notification carries once every change is delivered."""
-        with self._tx(ctx) as tx:
-            return tx.restart_token()
-
-    def purge_tombstones(self, ctx: Context, up_to: str | None = None) -> int:
-        """Forget the deletions of the box up to a restart token (default: all); how many were purged.
-
-        Restart tokens before that point can no longer be served: their next notification is a resetBox.
-        VanishedObjects searches no longer find the purged objects.
-        """
-        with self._tx(ctx, write=True) as tx:
-            return retention.purge_box(tx, up_to)
-
     def purge_tombstones_before(self, when: float) -> int:
         """Retention for every box: forget deletions made before ``when`` (seconds since the epoch, the store's
         clock); how many were purged. Each box's purge point moves to its newest purged deletion, so restart
         tokens before it get a resetBox. Meant for a periodic job (cron) with the deployment's retention.
         """
-        purged = retention.purge_before(self._conn(), when)
+        with self._session(True) as db:
+            purged = sum(retention.purge_box_before(db, box, when) for box in retention.boxes_to_purge(db, when))
         if self._notifier is not None:
             self._notifier.wake()
         return purged

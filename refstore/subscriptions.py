@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from typing import Any
 
 from mcdata_store import models
@@ -13,7 +12,7 @@ from .core.answers import PAGE_MAX, not_found
 from .core.ids import SUBSCRIPTION_PREFIX
 from .core.subscriptions import Lifetimes, subscription_model
 from .core.urls import subscription_url, subscriptions_url
-from .tx import Tx
+from .tx import Row, Tx
 
 __all__ = [
     "create_subscription",
@@ -24,7 +23,7 @@ __all__ = [
 ]
 
 
-def _live(tx: Tx, subscription_id: str) -> sqlite3.Row:
+def _live(tx: Tx, subscription_id: str) -> Row:
     row = tx.one(
         "SELECT * FROM subscription WHERE box_pk = ? AND id = ? AND expires_at > ?",
         (tx.box, subscription_id, tx.clock()),
@@ -35,7 +34,7 @@ def _live(tx: Tx, subscription_id: str) -> sqlite3.Row:
     return row
 
 
-def _model(tx: Tx, row: sqlite3.Row) -> models.NmsSubscription:
+def _model(tx: Tx, row: Row) -> models.NmsSubscription:
     return subscription_model(
         str(row["request"]),
         tx.box_url,
@@ -86,8 +85,8 @@ def create_subscription(
     row = tx.one("SELECT * FROM subscription WHERE box_pk = ? AND id = ?", (tx.box, subscription_id))
     assert row is not None
     tx.run(
-        "INSERT INTO delivery (subscription_pk, box_url, start_seq) VALUES (?, ?, ?)",
-        (int(row["pk"]), tx.box_url, tx.mod_seq()),
+        "INSERT INTO delivery (box_pk, subscription_pk, box_url, start_seq) VALUES (?, ?, ?, ?)",
+        (tx.box, int(row["pk"]), tx.box_url, tx.mod_seq()),
     )
     return _model(tx, row)
 
@@ -103,17 +102,18 @@ def update_subscription(
     row = _live(tx, subscription_id)
     token = body.restartToken if body.restartToken is not None else str(row["restart_token"])
     tx.run(
-        "UPDATE subscription SET expires_at = ?, restart_token = ? WHERE pk = ?",
-        (lifetimes.expiry(tx.clock(), body.duration), token, int(row["pk"])),
+        "UPDATE subscription SET expires_at = ?, restart_token = ? WHERE box_pk = ? AND pk = ?",
+        (lifetimes.expiry(tx.clock(), body.duration), token, tx.box, int(row["pk"])),
     )
     # a delivery in flight keeps its index but no longer moves the restart point; retry at once
     tx.run(
-        "UPDATE delivery SET generation = generation + 1, failures = 0, next_attempt = 0 WHERE subscription_pk = ?",
-        (int(row["pk"]),),
+        "UPDATE delivery SET generation = generation + 1, failures = 0, next_attempt = 0"
+        " WHERE box_pk = ? AND subscription_pk = ?",
+        (tx.box, int(row["pk"])),
     )
     return _model(tx, _live(tx, subscription_id))
 
 
 def delete_subscription(tx: Tx, subscription_id: str) -> None:
     row = _live(tx, subscription_id)
-    tx.run("DELETE FROM subscription WHERE pk = ?", (int(row["pk"]),))
+    tx.run("DELETE FROM subscription WHERE box_pk = ? AND pk = ?", (tx.box, int(row["pk"])))

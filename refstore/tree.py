@@ -3,8 +3,6 @@ paths, new folders, subtrees, and the references (URL and path) the answers carr
 
 from __future__ import annotations
 
-import sqlite3
-
 from mcdata_store import models
 
 from . import search
@@ -13,7 +11,7 @@ from .core.attributes import pairs
 from .core.ids import FOLDER_PREFIX
 from .core.paths import MAX_FOLDER_PATH, MalformedPath, split_object_path, split_path
 from .core.urls import folder_url, object_url, ref_id
-from .tx import Tx
+from .tx import Row, Tx
 
 __all__ = [
     "OBJECT_SELECT",
@@ -41,12 +39,15 @@ __all__ = [
     "subtree",
 ]
 
-OBJECT_SELECT = "SELECT o.*, f.id AS folder_id FROM object o JOIN folder f ON f.pk = o.folder_pk"
+OBJECT_SELECT = (
+    "SELECT o.*, f.id AS folder_id FROM object o JOIN folder f ON f.box_pk = o.box_pk AND f.pk = o.folder_pk"
+)
 
-# the folder ? and every folder below it, with its depth below ? (prefix of a query on "sub")
+# the folder ? of the box ? and every folder below it, with its depth below ? (prefix of a query on "sub")
 SUBTREE = """
     WITH RECURSIVE sub(pk, depth) AS (
-        SELECT ?, 0 UNION ALL SELECT f.pk, sub.depth + 1 FROM folder f JOIN sub ON f.parent_pk = sub.pk
+        SELECT CAST(? AS BIGINT), 0 UNION ALL
+        SELECT f.pk, sub.depth + 1 FROM folder f JOIN sub ON f.parent_pk = sub.pk WHERE f.box_pk = ?
     )
 """
 
@@ -54,11 +55,11 @@ SUBTREE = """
 # ------------------------------------------------------------------------------------------ folders
 
 
-def find_folder(tx: Tx, folder_id: str) -> sqlite3.Row | None:
+def find_folder(tx: Tx, folder_id: str) -> Row | None:
     return tx.one("SELECT * FROM folder WHERE box_pk = ? AND id = ?", (tx.box, folder_id))
 
 
-def require_folder(tx: Tx, folder_id: str, what: str = "") -> sqlite3.Row:
+def require_folder(tx: Tx, folder_id: str, what: str = "") -> Row:
     """The folder, else SVC0004 naming its URL (+ ``what``) with the link ``folder`` (TS14 D.36)."""
     row = find_folder(tx, folder_id)
     if row is None:
@@ -67,7 +68,7 @@ def require_folder(tx: Tx, folder_id: str, what: str = "") -> sqlite3.Row:
     return row
 
 
-def folder_at_url(tx: Tx, url: str, part: str) -> sqlite3.Row:
+def folder_at_url(tx: Tx, url: str, part: str) -> Row:
     """The folder a request names by URL in ``part``: an unknown folder, or a URL that names no folder of this
     box (another box, host or kind), is SVC0004 with the URL (``part`` names the field for readers)."""
     folder_id = ref_id(tx.box_url, url, "folders")
@@ -79,26 +80,27 @@ def folder_at_url(tx: Tx, url: str, part: str) -> sqlite3.Row:
     return row
 
 
-def folder_by_pk(tx: Tx, pk: int) -> sqlite3.Row:
+def folder_by_pk(tx: Tx, pk: int) -> Row:
     row = tx.one("SELECT * FROM folder WHERE pk = ? AND box_pk = ?", (pk, tx.box))
     assert row is not None
     return row
 
 
-def root(tx: Tx) -> sqlite3.Row:
+def root(tx: Tx) -> Row:
     row = tx.one("SELECT * FROM folder WHERE box_pk = ? AND parent_pk IS NULL", (tx.box,))
     assert row is not None, "every box has its root folder"
     return row
 
 
 def sibling_exists(tx: Tx, parent_pk: int, name: str, except_pk: int | None = None) -> bool:
-    row = tx.one("SELECT pk FROM folder WHERE parent_pk = ? AND name = ?", (parent_pk, name))
+    row = tx.one("SELECT pk FROM folder WHERE box_pk = ? AND parent_pk = ? AND name = ?", (tx.box, parent_pk, name))
     return row is not None and int(row[0]) != except_pk
 
 
 def subtree(tx: Tx, pk: int) -> list[tuple[int, int]]:
     """(pk, depth) of the folder and every folder below it, parents before children."""
-    return [(int(r[0]), int(r[1])) for r in tx.all(SUBTREE + "SELECT pk, depth FROM sub ORDER BY depth, pk", (pk,))]
+    rows = tx.all(SUBTREE + "SELECT pk, depth FROM sub ORDER BY depth, pk", (pk, tx.box))
+    return [(int(r[0]), int(r[1])) for r in rows]
 
 
 def insert_folder(tx: Tx, parent_pk: int | None, name: str | None, attributes: models.AttributeList) -> tuple[int, str]:
@@ -107,7 +109,7 @@ def insert_folder(tx: Tx, parent_pk: int | None, name: str | None, attributes: m
     folder_id = tx.new_id(FOLDER_PREFIX)
     if name is None:
         name, n = folder_id, 1
-        while tx.one("SELECT 1 FROM folder WHERE parent_pk = ? AND name = ?", (parent_pk, name)):
+        while tx.one("SELECT 1 FROM folder WHERE box_pk = ? AND parent_pk = ? AND name = ?", (tx.box, parent_pk, name)):
             n += 1
             name = f"{folder_id}-{n}"
     seq = tx.bump()
@@ -116,7 +118,7 @@ def insert_folder(tx: Tx, parent_pk: int | None, name: str | None, attributes: m
         " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING pk",
         (tx.box, folder_id, parent_pk, name, attributes.model_dump_json(exclude_unset=True), seq, tx.now_us()),
     ).fetchone()
-    search.index_folder(tx.conn, tx.box, int(row[0]), name, pairs(attributes))
+    search.index_folder(tx, tx.box, int(row[0]), name, pairs(attributes))
     return int(row[0]), folder_id
 
 
@@ -158,10 +160,11 @@ def folder_path(tx: Tx, pk: int) -> str:
                 SELECT pk, parent_pk, name, 0 FROM folder WHERE pk = ? AND box_pk = ?
                 UNION ALL
                 SELECT f.pk, f.parent_pk, f.name, up.depth + 1 FROM folder f JOIN up ON f.pk = up.parent_pk
+                WHERE f.box_pk = ?
             )
             SELECT name FROM up ORDER BY depth DESC
             """,
-            (pk, tx.box),
+            (pk, tx.box, tx.box),
         )
         tx.paths[pk] = "/".join(str(r[0]) for r in rows)
     return tx.paths[pk]
@@ -181,7 +184,7 @@ def resolve_path(tx: Tx, path: str, *, create: bool) -> int | None:
         return None
     pk = int(top[0])
     for name in names[1:]:
-        child = tx.one("SELECT pk FROM folder WHERE parent_pk = ? AND name = ?", (pk, name))
+        child = tx.one("SELECT pk FROM folder WHERE box_pk = ? AND parent_pk = ? AND name = ?", (tx.box, pk, name))
         if child is not None:
             pk = int(child[0])
         elif create:
@@ -199,11 +202,12 @@ def check_path_room(tx: Tx, parent_pk: int, name: str, subtree_pk: int | None = 
         row = tx.one(
             """
             WITH RECURSIVE sub(pk, len) AS (
-                SELECT ?, 0 UNION ALL
+                SELECT CAST(? AS BIGINT), 0 UNION ALL
                 SELECT f.pk, sub.len + 1 + length(f.name) FROM folder f JOIN sub ON f.parent_pk = sub.pk
+                WHERE f.box_pk = ?
             ) SELECT max(len) FROM sub
             """,
-            (subtree_pk,),
+            (subtree_pk, tx.box),
         )
         below = int(row[0]) if row is not None and row[0] is not None else 0
     if len(folder_path(tx, parent_pk)) + 1 + len(name) + below > MAX_FOLDER_PATH:
@@ -213,11 +217,11 @@ def check_path_room(tx: Tx, parent_pk: int, name: str, subtree_pk: int | None = 
 # ------------------------------------------------------------------------------------------ objects
 
 
-def object_row(tx: Tx, object_id: str) -> sqlite3.Row | None:
+def object_row(tx: Tx, object_id: str) -> Row | None:
     return tx.one(OBJECT_SELECT + " WHERE o.box_pk = ? AND o.id = ?", (tx.box, object_id))
 
 
-def require_object(tx: Tx, object_id: str, what: str = "") -> sqlite3.Row:
+def require_object(tx: Tx, object_id: str, what: str = "") -> Row:
     """The object, else SVC0004 naming its URL (+ ``what``, e.g. "/flags")."""
     row = object_row(tx, object_id)
     if row is None:
@@ -225,19 +229,19 @@ def require_object(tx: Tx, object_id: str, what: str = "") -> sqlite3.Row:
     return row
 
 
-def object_by_pk(tx: Tx, pk: int) -> sqlite3.Row:
+def object_by_pk(tx: Tx, pk: int) -> Row:
     row = tx.one(OBJECT_SELECT + " WHERE o.pk = ? AND o.box_pk = ?", (pk, tx.box))
     assert row is not None
     return row
 
 
-def object_from_ref(tx: Tx, url: str) -> sqlite3.Row | None:
+def object_from_ref(tx: Tx, url: str) -> Row | None:
     """The object a resource URL of this box names, else None."""
     object_id = ref_id(tx.box_url, url, "objects")
     return None if object_id is None else object_row(tx, object_id)
 
 
-def object_at(tx: Tx, path: str) -> sqlite3.Row | None:
+def object_at(tx: Tx, path: str) -> Row | None:
     """The object at "{folder path}/{objectId}"; raises MalformedPath for a malformed path."""
     path_of_folder, object_id = split_object_path(path)
     folder_pk = resolve_path(tx, path_of_folder, create=False)
@@ -251,7 +255,7 @@ def object_at(tx: Tx, path: str) -> sqlite3.Row | None:
 # ------------------------------------------------------------------------------------------ references
 
 
-def folder_ref(tx: Tx, row: sqlite3.Row) -> models.Reference:
+def folder_ref(tx: Tx, row: Row) -> models.Reference:
     path = folder_path(tx, int(row["pk"]))
     return models.Reference(resourceURL=folder_url(tx.box_url, str(row["id"])), path=path or None)
 

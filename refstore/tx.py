@@ -1,46 +1,85 @@
-"""One transaction on one box (:class:`Tx`): what every concern module of the SQLite store works in."""
+"""Statements on one connection (:class:`Db`) and one transaction on one box (:class:`Tx`): what every
+concern module works in, whichever database is behind it.
+
+The concern modules write their SQL once, in the dialect both databases understand (``?`` placeholders,
+``INSERT … ON CONFLICT DO NOTHING``, ``RETURNING``, ``TRUE``/``FALSE``), and every statement names the
+box (``box_pk = ?``). :class:`Db` runs them on a SQLite connection; ``refstore.pg.tx.PgDb`` on a
+PostgreSQL one (placeholders rewritten for psycopg). ``dialect`` names the database where a statement
+cannot be shared (the search engine's text matching, ``search.py``).
+"""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar, Literal, Protocol
 
 from mcdata_store.store import Context
 
 from .core.ids import candidate_id, restart_token
 
-__all__ = ["Tx"]
+__all__ = ["Cursor", "Db", "Dialect", "Row", "Tx"]
+
+Dialect = Literal["sqlite", "postgresql"]
+
+
+class Row(Protocol):
+    """A result row: by column name or position (``sqlite3.Row``, ``refstore.pg.tx.PgRow``)."""
+
+    def __getitem__(self, key: Any, /) -> Any: ...
+
+    def __iter__(self) -> Iterator[Any]: ...
+
+    def __len__(self) -> int: ...
+
+
+class Cursor(Protocol):
+    @property
+    def rowcount(self) -> int: ...
+
+    def fetchone(self) -> Any: ...
+
+    def fetchall(self) -> Any: ...
 
 
 @dataclass
-class Tx:
-    """One transaction on the box of ``ctx`` (``box``: its key), opened by ``connection.box_transaction``.
+class Db:
+    """Statements on one connection, in the shared dialect (SQLite here; ``PgDb`` for PostgreSQL)."""
+
+    conn: Any
+    dialect: ClassVar[Dialect] = "sqlite"
+
+    def run(self, sql: str, params: Sequence[Any] = ()) -> Cursor:
+        cursor: Cursor = self.conn.execute(sql, params)
+        return cursor
+
+    def run_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        self.conn.executemany(sql, rows)
+
+    def one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
+        row: Row | None = self.run(sql, params).fetchone()
+        return row
+
+    def all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        return list(self.run(sql, params).fetchall())
+
+    def in_transaction(self) -> bool:
+        return bool(self.conn.in_transaction)
+
+
+@dataclass
+class Tx(Db):
+    """One transaction on the box of ``ctx`` (``box``: its key), opened by the store's box transaction.
 
     ``clock`` is the store's clock (seconds since the epoch); ``paths`` caches folder paths by folder key
     for this transaction (cleared whenever a rename or move changes them).
     """
 
-    conn: sqlite3.Connection
-    ctx: Context
-    box: int
-    clock: Callable[[], float]
-    paths: dict[int, str] = field(default_factory=dict)
-
-    def one(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None:
-        row: sqlite3.Row | None = self.conn.execute(sql, params).fetchone()
-        return row
-
-    def all(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
-        return list(self.conn.execute(sql, params).fetchall())
-
-    def run(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
-        return self.conn.execute(sql, params)
-
-    def run_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
-        self.conn.executemany(sql, rows)
+    ctx: Context = field(kw_only=True)
+    box: int = field(kw_only=True)
+    clock: Callable[[], float] = field(kw_only=True)
+    paths: dict[int, str] = field(default_factory=dict, kw_only=True)
 
     @property
     def box_url(self) -> str:
@@ -71,7 +110,10 @@ class Tx:
         """A fresh id, never used before in the box (objects, folders, subscriptions share the record)."""
         while True:
             new = candidate_id(prefix)
-            if self.run("INSERT OR IGNORE INTO used_id (box_pk, id) VALUES (?, ?)", (self.box, new)).rowcount == 1:
+            inserted = self.run(
+                "INSERT INTO used_id (box_pk, id) VALUES (?, ?) ON CONFLICT DO NOTHING", (self.box, new)
+            ).rowcount
+            if inserted == 1:
                 return new
 
     @contextmanager
@@ -81,9 +123,9 @@ class Tx:
         try:
             yield
         except BaseException:
-            if self.conn.in_transaction:  # else SQLite rolled the whole transaction back (e.g. disk full)
-                self.run("ROLLBACK TO item")
-                self.run("RELEASE item")
+            if self.in_transaction():  # else the database rolled the whole transaction back (e.g. disk full)
+                self.run("ROLLBACK TO SAVEPOINT item")
+                self.run("RELEASE SAVEPOINT item")
             self.paths.clear()
             raise
-        self.run("RELEASE item")
+        self.run("RELEASE SAVEPOINT item")

@@ -189,3 +189,48 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
     result = pipeline.check(ROOT / "spec")
     check_citations(items, set(result.model.clauses) if result.model else set())
+
+
+# ------------------------------------------------------------------------------------------ PostgreSQL
+
+STORE_KINDS = ("sqlite", "postgresql")  # the stores the store tests run on (tests/refstore/conftest.py)
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[Any]:
+    """A throwaway PostgreSQL cluster for the session (tests/pg_cluster.py: initdb + pg_ctl in a temporary folder
+    on a loopback port). Skipped when no initdb is found, except in CI (CI=true), where ``.ci/run`` installs
+    Debian's postgresql and its absence is a failure."""
+    from tests.pg_cluster import Cluster, pg_available  # noqa: PLC0415
+
+    if not pg_available():
+        reason = "PostgreSQL (initdb, pg_ctl) is not installed: apt-get install postgresql (or set PG_BIN)"
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    cluster = Cluster(durable=False)
+    try:
+        cluster.start()
+        yield cluster
+    finally:
+        cluster.destroy()
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_cluster: Any) -> str:
+    """The name of a database with the latest schema, copied for each store (CREATE DATABASE … TEMPLATE)."""
+    import psycopg  # noqa: PLC0415
+
+    from refstore.pg.schema import migrate  # noqa: PLC0415
+    from refstore.pg.tx import pg_row  # noqa: PLC0415
+
+    url = pg_cluster.create_database()
+    with psycopg.connect(url, autocommit=True, row_factory=pg_row) as conn:
+        migrate(conn, url)
+    return str(url.rsplit("/", 1)[1])
+
+
+def pg_database(request: pytest.FixtureRequest) -> str:
+    """The URL of a new database with the latest schema on the session's cluster."""
+    url: str = request.getfixturevalue("pg_cluster").create_database(request.getfixturevalue("pg_template"))
+    return url

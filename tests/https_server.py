@@ -28,7 +28,7 @@ from .support import Keys, free_port
 class Running:
     base_url: str  # https://localhost:PORT/nms/v1/myStore
     ca_file: Path
-    store: SqliteStore
+    store: Any  # SqliteStore or PgStore
 
     def client_context(self) -> ssl.SSLContext:
         return ssl.create_default_context(cafile=str(self.ca_file))
@@ -55,6 +55,7 @@ def https_server(
     *,
     wrap: Callable[[Any], Any] | None = None,
     store_class: type[SqliteStore] = SqliteStore,
+    pg_url: str | None = None,
     **settings: Any,
 ) -> Iterator[Running]:
     ca = trustme.CA()
@@ -62,7 +63,13 @@ def https_server(
     cert.private_key_and_cert_chain_pem.write_to_path(str(tmp / "server.pem"))
     cert.private_key_pem.write_to_path(str(tmp / "server.key"))
     ca.cert_pem.write_to_path(str(tmp / "ca.pem"))
-    store = store_class(tmp / "store.sqlite", **(store_options or {}))
+    store: Any
+    if pg_url is not None:  # the PostgreSQL store on a database of the tests' cluster (tests/conftest.py)
+        from refstore.pg import PgStore  # noqa: PLC0415
+
+        store = PgStore(pg_url, **(store_options or {}))
+    else:
+        store = store_class(tmp / "store.sqlite", **(store_options or {}))
     app = create_app(store, signing.settings(**settings))
     if wrap is not None:  # a deliberately broken variant, for tests that must catch it
         app = wrap(app)

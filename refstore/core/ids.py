@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import json
 import re
 import secrets
@@ -16,6 +17,7 @@ __all__ = [
     "FOLDER_PREFIX",
     "OBJECT_PREFIX",
     "SUBSCRIPTION_PREFIX",
+    "box_key",
     "candidate_id",
     "creation_cursor",
     "decode_cursor",
@@ -35,6 +37,14 @@ _CREATION_CURSOR = re.compile(r"cc-([0-9]{1,19})")
 def candidate_id(prefix: str) -> str:
     """A random id (prefix + 16 hex digits); the store records it and draws again if the box ever used it."""
     return prefix + secrets.token_hex(8)
+
+
+def box_key(store_name: str, box_id: str) -> int:
+    """The key of a box computed from its name alone: the first 63 bits of SHA-256 of the pair. A store
+    keyed by it finds a box's rows without a lookup in a table of every box (the distribution column of a
+    sharded store); the box row keeps the names, and a clash of two names on one key is refused."""
+    digest = hashlib.sha256(json.dumps([store_name, box_id]).encode()).digest()
+    return int.from_bytes(digest[:8], "big") >> 1
 
 
 # ------------------------------------------------------------------------------------------ box points

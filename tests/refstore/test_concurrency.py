@@ -24,9 +24,10 @@ import pytest
 
 from mcdata_store import models
 from mcdata_store.store import Context
-from refstore import SqliteStore
+from refstore import open_store
 
 from ..conftest import ROOT
+from ..stores import query_at
 
 CTX = Context("s", "b", "MCData-7", "u", "https://h/nms/v1/s/b")
 ENV = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
@@ -36,28 +37,32 @@ def obj(**fields: Any) -> models.Object:
     return models.Object.model_validate({"attributes": {}, "flags": {"flag": []}, **fields})
 
 
-def check_sequences(db: Path) -> None:
-    """Every change has its own lastModSeq (rows and tombstones), none beyond the box's counter."""
-    with sqlite3.connect(db) as conn:
-        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
-        for box, box_seq in conn.execute("SELECT pk, mod_seq FROM box").fetchall():
-            seqs = [
-                r[0]
-                for r in conn.execute(
-                    "SELECT last_mod_seq FROM object WHERE box_pk = ?1 UNION ALL"
-                    " SELECT last_mod_seq FROM folder WHERE box_pk = ?1 UNION ALL"
-                    " SELECT last_mod_seq FROM tombstone WHERE box_pk = ?1",
-                    (box,),
-                )
-            ]
-            assert len(seqs) == len(set(seqs)), "two changes share a lastModSeq"
-            assert max(seqs) <= box_seq
+def check_sequences(db: Path | str) -> None:
+    """Every change has its own lastModSeq (rows and tombstones), none beyond the box's counter; SQLite's
+    file passes its integrity and foreign key checks (PostgreSQL checks every key on every statement)."""
+    location = str(db)
+    if not location.startswith("postgresql://"):
+        with sqlite3.connect(db) as conn:
+            assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    for box in query_at(location, "SELECT pk, mod_seq FROM box"):
+        seqs = [
+            r["last_mod_seq"]
+            for r in query_at(
+                location,
+                "SELECT last_mod_seq FROM object WHERE box_pk = ? UNION ALL"
+                " SELECT last_mod_seq FROM folder WHERE box_pk = ? UNION ALL"
+                " SELECT last_mod_seq FROM tombstone WHERE box_pk = ?",
+                (box["pk"],) * 3,
+            )
+        ]
+        assert len(seqs) == len(set(seqs)), "two changes share a lastModSeq"
+        assert max(seqs) <= box["mod_seq"]
 
 
 @pytest.mark.clause("23.282-5.10-R1", "OMA-NMS-5.1.4")
-def test_threads_lose_no_update_and_sequences_strictly_increase(tmp_path: Path) -> None:
-    store = SqliteStore(tmp_path / "t.db")
+def test_threads_lose_no_update_and_sequences_strictly_increase(store_location: str) -> None:
+    store = open_store(store_location)
     try:
         shared = store.create_object(CTX, obj(), None).resourceURL.rsplit("/", 1)[1]
         errors: list[BaseException] = []
@@ -92,16 +97,16 @@ def test_threads_lose_no_update_and_sequences_strictly_increase(tmp_path: Path) 
             assert len(listing.objects.objectReference or []) == rounds if listing.objects else False
     finally:
         store.close()
-    check_sequences(tmp_path / "t.db")
+    check_sequences(store_location)
 
 
 PROCESS_WRITER = r"""
 import sys
 from mcdata_store import models
 from mcdata_store.store import Context
-from refstore import SqliteStore
+from refstore import open_store
 
-store = SqliteStore(sys.argv[1])
+store = open_store(sys.argv[1])
 ctx = Context("s", "b", "MCData-7", "u", "https://h/nms/v1/s/b")
 n, rounds, shared = int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
 for i in range(rounds):
@@ -114,9 +119,9 @@ print("done", flush=True)
 
 
 @pytest.mark.clause("23.282-5.10-R1", "OMA-NMS-5.1.4")
-def test_processes_on_one_file_lose_no_update(tmp_path: Path) -> None:
-    db = tmp_path / "p.db"
-    store = SqliteStore(db)
+def test_processes_on_one_store_lose_no_update(store_location: str) -> None:
+    db = store_location
+    store = open_store(db)
     shared = store.create_object(CTX, obj(), None).resourceURL.rsplit("/", 1)[1]
     procs_n, rounds = 4, 40
     procs = [
@@ -151,10 +156,10 @@ MULTI_WRITER = r"""
 import sys
 from mcdata_store import models
 from mcdata_store.store import Context, StoreError
-from refstore import SqliteStore
+from refstore import open_store
 
 K = 12
-store = SqliteStore(sys.argv[1])
+store = open_store(sys.argv[1])
 ctx = Context("s", "b", "MCData-7", "u", "https://h/nms/v1/s/b")
 b = int(sys.argv[2])
 
@@ -220,71 +225,65 @@ while True:
 TREE_FOLDERS, TREE_OBJECTS, K = 3, 8, 12
 
 
-def tree_shape(conn: sqlite3.Connection, parent_path: tuple[str, ...], name: str) -> tuple[int, int] | None:
-    """(folders, objects) of the tree named ``name`` under the folder at parent_path, None if absent."""
-    pk = conn.execute("SELECT pk FROM folder WHERE parent_pk IS NULL").fetchone()[0]
+SUB = (
+    "WITH RECURSIVE sub(pk) AS (SELECT CAST(? AS BIGINT) UNION ALL SELECT f.pk FROM folder f JOIN sub"
+    " ON f.parent_pk = sub.pk)"
+)
+
+
+def tree_shape(db: str, parent_path: tuple[str, ...], name: str) -> tuple[int, int] | None:
+    """(folders, objects) of the tree named ``name`` under the folder at parent_path, None if absent (one
+    box in the database)."""
+    pk = query_at(db, "SELECT pk FROM folder WHERE parent_pk IS NULL")[0]["pk"]
     for part in (*parent_path, name):
-        row = conn.execute("SELECT pk FROM folder WHERE parent_pk = ? AND name = ?", (pk, part)).fetchone()
-        if row is None:
+        rows = query_at(db, "SELECT pk FROM folder WHERE parent_pk = ? AND name = ?", (pk, part))
+        if not rows:
             return None
-        pk = row[0]
-    folders = conn.execute(
-        "WITH RECURSIVE sub(pk) AS (SELECT ? UNION ALL SELECT f.pk FROM folder f JOIN sub ON f.parent_pk = sub.pk)"
-        " SELECT count(*) FROM sub",
-        (pk,),
-    ).fetchone()[0]
-    objects = conn.execute(
-        "WITH RECURSIVE sub(pk) AS (SELECT ? UNION ALL SELECT f.pk FROM folder f JOIN sub ON f.parent_pk = sub.pk)"
-        " SELECT count(*) FROM object o JOIN sub ON o.folder_pk = sub.pk",
-        (pk,),
-    ).fetchone()[0]
+        pk = rows[0]["pk"]
+    folders = query_at(db, SUB + " SELECT count(*) AS n FROM sub", (pk,))[0]["n"]
+    objects = query_at(db, SUB + " SELECT count(*) AS n FROM object o JOIN sub ON o.folder_pk = sub.pk", (pk,))[0]["n"]
     return int(folders), int(objects)
 
 
-def check_all_or_nothing(db: Path, acknowledged: dict[str, set[int]], in_flight: set[int]) -> None:
+def check_all_or_nothing(db: str, acknowledged: dict[str, set[int]], in_flight: set[int]) -> None:
     """No partial result of any multi-row operation; ``in_flight``: the trees a kill may have caught mid-way."""
-    with sqlite3.connect(db) as conn:
-        conn.row_factory = sqlite3.Row
-        batches: dict[int, list[sqlite3.Row]] = {}
-        for r in conn.execute(
-            "SELECT o.pk, o.attributes, f.name AS folder FROM object o JOIN folder f ON f.pk = o.folder_pk"
-        ):
-            attrs = json.loads(r["attributes"]).get("attribute", [])
-            if r["folder"] in ("Bulk", "Moved"):
-                batches.setdefault(int(attrs[0]["value"][0]), []).append(r)
-        for b, rows in batches.items():
-            assert len(rows) == K, f"batch {b}: {len(rows)} of {K} objects (bulk create or delete was partial)"
-            flagged = {
-                r["pk"]
-                for r in rows
-                if conn.execute("SELECT 1 FROM flag WHERE object_pk = ? AND name = ?", (r["pk"], f"$u{b}")).fetchone()
-            }
-            assert len(flagged) in (0, K), f"batch {b}: bulk update reached {len(flagged)} of {K}"
-            moved = sum(r["folder"] == "Moved" for r in rows)
-            assert moved in (0, K), f"batch {b}: move reached {moved} of {K}"
-            assert not (moved and not flagged)
-        for b in acknowledged["deleted"]:
-            assert b not in batches
-        for b in acknowledged["built"]:
-            copy = tree_shape(conn, ("Copies",), f"t{b}")
-            assert copy in (None, (TREE_FOLDERS, TREE_OBJECTS)), f"tree {b}: partial copy {copy}"
-            if b in acknowledged["copied"]:
-                assert copy is not None
-            here, parked = tree_shape(conn, ("Trees",), f"t{b}"), tree_shape(conn, ("Parked",), f"t{b}")
-            assert [here, parked].count(None) >= 1, f"tree {b} is in two places"
-            shape = here or parked
-            assert shape in (None, (TREE_FOLDERS, TREE_OBJECTS)), f"tree {b}: partial delete {shape}"
-            if b in acknowledged["removed"]:
-                assert shape is None
-            elif shape is None:  # deleted but not acknowledged: only the tree a kill interrupted
-                assert b in in_flight, f"tree {b} vanished"
+    batches: dict[int, list[dict[str, Any]]] = {}
+    for r in query_at(
+        db, "SELECT o.pk, o.attributes, f.name AS folder FROM object o JOIN folder f ON f.pk = o.folder_pk"
+    ):
+        attrs = json.loads(r["attributes"]).get("attribute", [])
+        if r["folder"] in ("Bulk", "Moved"):
+            batches.setdefault(int(attrs[0]["value"][0]), []).append(r)
+    flag_rows = query_at(db, "SELECT object_pk, name FROM flag")
+    for b, rows in batches.items():
+        assert len(rows) == K, f"batch {b}: {len(rows)} of {K} objects (bulk create or delete was partial)"
+        flagged = {r["pk"] for r in rows if any(f["object_pk"] == r["pk"] and f["name"] == f"$u{b}" for f in flag_rows)}
+        assert len(flagged) in (0, K), f"batch {b}: bulk update reached {len(flagged)} of {K}"
+        moved = sum(r["folder"] == "Moved" for r in rows)
+        assert moved in (0, K), f"batch {b}: move reached {moved} of {K}"
+        assert not (moved and not flagged)
+    for b in acknowledged["deleted"]:
+        assert b not in batches
+    for b in acknowledged["built"]:
+        copy = tree_shape(db, ("Copies",), f"t{b}")
+        assert copy in (None, (TREE_FOLDERS, TREE_OBJECTS)), f"tree {b}: partial copy {copy}"
+        if b in acknowledged["copied"]:
+            assert copy is not None
+        here, parked = tree_shape(db, ("Trees",), f"t{b}"), tree_shape(db, ("Parked",), f"t{b}")
+        assert [here, parked].count(None) >= 1, f"tree {b} is in two places"
+        shape = here or parked
+        assert shape in (None, (TREE_FOLDERS, TREE_OBJECTS)), f"tree {b}: partial delete {shape}"
+        if b in acknowledged["removed"]:
+            assert shape is None
+        elif shape is None:  # deleted but not acknowledged: only the tree a kill interrupted
+            assert b in in_flight, f"tree {b} vanished"
 
 
 @pytest.mark.slow  # kill -9 trials on child processes
 @pytest.mark.clause("23.282-5.10-R1", "OMA-NMS-6.11", "OMA-NMS-6.15")
-def test_kill_9_leaves_multi_row_operations_all_or_nothing(tmp_path: Path) -> None:
+def test_kill_9_leaves_multi_row_operations_all_or_nothing(store_location: str) -> None:
     rng = random.Random(4_2026)
-    db = tmp_path / "multi.db"
+    db = store_location
     acknowledged: dict[str, set[int]] = {
         k: set() for k in ("created", "flagged", "moved", "deleted", "built", "copied", "parked", "removed")
     }
@@ -324,7 +323,7 @@ def test_kill_9_leaves_multi_row_operations_all_or_nothing(tmp_path: Path) -> No
             in_flight.add(max(started))  # the batch the kill interrupted (its later steps unacknowledged)
         check_sequences(db)
         check_all_or_nothing(db, acknowledged, in_flight)
-        store = SqliteStore(db)  # the store opens the file after the crash and works
+        store = open_store(db)  # the store opens its database after the crash and works
         store.create_object(CTX, obj(), None)
         store.close()
     print({k: len(v) for k, v in acknowledged.items()})

@@ -8,6 +8,9 @@ asserts on timing.
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -21,15 +24,16 @@ from pydantic import ValidationError
 
 from mcdata_store import models
 from mcdata_store.store import Context, StoreError
-from refstore import SqliteStore
+from refstore import SqliteStore, open_store
 from refstore.notify import NotifySettings
 
-from ..conftest import StartServer
+from ..conftest import StartServer, child_env
 from ..https_server import Running, ServerOptions
 from ..notify_receiver import Receiver, receiver
 from ..support import Keys, user_token
 from ..sync_client import SyncClient, read_state
 
+MakeStore = Callable[..., SqliteStore]
 KEYS = Keys()
 WAIT = 60.0
 CLIENTS: list[httpx.Client] = []  # closed before the server stops (uvicorn waits for keep-alive connections)
@@ -41,7 +45,8 @@ def close_clients() -> None:
 
 
 @pytest.fixture(scope="module")
-def rec(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Receiver]:
+def rec(tmp_path_factory: pytest.TempPathFactory, store_kind: str) -> Iterator[Receiver]:
+    """The notification receiver, one per store kind (each store's run starts from an empty record)."""
     with receiver(tmp_path_factory.mktemp("receiver")) as r:
         yield r
 
@@ -312,16 +317,19 @@ def test_delivery_never_blocks_requests_and_survives_client_updates(
 
 
 @pytest.mark.clause("OMA-NMS-6.19", "24.282-21.1-R3")
-def test_a_notify_url_with_an_untrusted_certificate_gets_nothing(tmp_path: Path, rec: Receiver) -> None:
+def test_a_notify_url_with_an_untrusted_certificate_gets_nothing(
+    make_store: MakeStore, store_kind: str, rec: Receiver
+) -> None:
     """TLS is verified: without the receiver's CA (system trust store only) every attempt fails before
     any HTTP request, and the subscription expires after max_attempts."""
-    store = SqliteStore(
-        tmp_path / "s.db", notify=NotifySettings(retry_base=0.01, retry_max=0.02, max_attempts=2, poll_interval=0.1)
+    store = make_store(
+        "s.db", notify=NotifySettings(retry_base=0.01, retry_max=0.02, max_attempts=2, poll_interval=0.1)
     )
     try:
-        ctx = Context("myStore", "n7", "MCData-7", "n7", "https://h/nms/v1/myStore/n7")
+        name = f"n7-{store_kind}"
+        ctx = Context("myStore", name, "MCData-7", name, f"https://h/nms/v1/myStore/{name}")
         sub = store.create_subscription(
-            ctx, models.NmsSubscription.model_validate({"callbackReference": {"notifyURL": rec.url("n7")}})
+            ctx, models.NmsSubscription.model_validate({"callbackReference": {"notifyURL": rec.url(name)}})
         )
         store.create_folder(ctx, models.Folder.model_validate({"parentFolderPath": "/", "name": "A", "attributes": {}}))
         sid = (sub.resourceURL or "").rsplit("/", 1)[1]
@@ -330,7 +338,7 @@ def test_a_notify_url_with_an_untrusted_certificate_gets_nothing(tmp_path: Path,
             return not store.list_subscriptions(ctx).subscription
 
         assert wait_until(expired)
-        assert "n7" not in rec.received and "n7" not in rec.refused  # no request reached the receiver
+        assert name not in rec.received and name not in rec.refused  # no request reached the receiver
         with pytest.raises(StoreError):
             store.get_subscription(ctx, sid)
     finally:
@@ -338,23 +346,26 @@ def test_a_notify_url_with_an_untrusted_certificate_gets_nothing(tmp_path: Path,
 
 
 @pytest.mark.clause("OMA-NMS-6.19", "OMA-NMS-5.1.4")
-def test_two_delivering_stores_on_one_file_send_each_index_once(tmp_path: Path, rec: Receiver) -> None:
+def test_two_delivering_stores_on_one_database_send_each_index_once(
+    make_store: MakeStore, store_kind: str, rec: Receiver
+) -> None:
     """Two store instances on the same database file (as two server processes would be), both with
     notifiers: the lease in the database lets one deliver at a time, so indices are 1, 2, 3, … once each."""
     settings = NotifySettings(ca_file=rec.ca_file, retry_base=0.05, poll_interval=0.1)
-    one = SqliteStore(tmp_path / "shared.db", notify=settings)
-    two = SqliteStore(tmp_path / "shared.db", notify=settings)
-    ctx = Context("myStore", "n8", "MCData-7", "n8", "https://h/nms/v1/myStore/n8")
+    one = make_store("shared.db", notify=settings)
+    two = make_store("shared.db", notify=settings)
+    name = f"n8-{store_kind}"
+    ctx = Context("myStore", name, "MCData-7", name, f"https://h/nms/v1/myStore/{name}")
     try:
         one.create_subscription(
-            ctx, models.NmsSubscription.model_validate({"callbackReference": {"notifyURL": rec.url("n8")}})
+            ctx, models.NmsSubscription.model_validate({"callbackReference": {"notifyURL": rec.url(name)}})
         )
         body = models.Object.model_validate({"parentFolderPath": "/", "attributes": {}, "flags": {"flag": []}})
         for i in range(40):
             (one if i % 2 else two).create_object(ctx, body, None)
         token = one.current_restart_token(ctx)
-        assert rec.wait_for(lambda: last_token(rec, "n8")() == token, WAIT)
-        notes = received(rec, "n8")
+        assert rec.wait_for(lambda: last_token(rec, name)() == token, WAIT)
+        notes = received(rec, name)
         assert [n["nmsEventList"]["index"] for n in notes] == list(range(1, len(notes) + 1))
         events = [e["changedObject"]["lastModSeq"] for n in notes for e in n["nmsEventList"]["nmsEvent"]]
         assert len(events) == len(set(events)) == 40  # every creation notified once
@@ -363,13 +374,68 @@ def test_two_delivering_stores_on_one_file_send_each_index_once(tmp_path: Path, 
         two.close()
 
 
+DYING_SENDER = r"""
+import sys, time
+from mcdata_store import models
+from mcdata_store.store import Context
+from refstore import NotifySettings, open_store
+
+location, ca, url, name = sys.argv[1:5]
+store = open_store(location, notify=NotifySettings(ca_file=ca, timeout=1.0, poll_interval=0.1))
+ctx = Context("myStore", name, "MCData-7", name, f"https://h/nms/v1/myStore/{name}")
+store.create_subscription(ctx, models.NmsSubscription.model_validate({"callbackReference": {"notifyURL": url}}))
+store.create_object(ctx, models.Object.model_validate({"parentFolderPath": "/", "attributes": {}, "flags": {}}), None)
+print("created", flush=True)
+time.sleep(600)
+"""
+
+
+@pytest.mark.slow  # waits for the dead sender's lease to run out (8 s)
+@pytest.mark.clause("OMA-NMS-6.19")
+def test_a_sender_killed_mid_delivery_leaves_the_notification_to_another_process(
+    store_location: str, store_kind: str, rec: Receiver
+) -> None:
+    """A server process killed (``kill -9``) while its POST is in flight holds the subscription's lease; once
+    the lease runs out another process on the same database delivers the notification (index 1, the change)."""
+    name = f"dying-{store_kind}"
+    release = threading.Event()
+    rec.hold[name] = release  # the dying process's POST gets no answer
+    child = subprocess.Popen(
+        [sys.executable, "-c", DYING_SENDER, store_location, str(rec.ca_file), rec.url(name), name],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=child_env(),
+    )
+    survivor = None
+    try:
+        assert child.stdout is not None and child.stdout.readline() == "created\n"
+        assert rec.wait_for(lambda: rec.waiting.get(name, 0) == 1, WAIT)  # its POST is in flight, held
+        child.send_signal(signal.SIGKILL)
+        child.wait(30)
+        del rec.hold[name]
+        survivor = open_store(
+            store_location, notify=NotifySettings(ca_file=rec.ca_file, timeout=1.0, poll_interval=0.1)
+        )
+        assert rec.wait_for(lambda: bool(rec.received.get(name)), WAIT)
+        notes = received(rec, name)
+        assert [n["nmsEventList"]["index"] for n in notes] == [1]
+        assert [next(iter(e)) for e in notes[0]["nmsEventList"]["nmsEvent"]] == ["changedObject"]
+    finally:
+        release.set()  # the dead process's request ends (its answer goes nowhere)
+        if child.poll() is None:
+            child.kill()
+            child.wait(30)
+        if survivor is not None:
+            survivor.close()
+
+
 @pytest.mark.clause("OMA-NMS-5.3.2.20", "OMA-NMS-5.3.2.17")
-def test_filter_criteria_on_the_change_log(tmp_path: Path) -> None:
+def test_filter_criteria_on_the_change_log(make_store: MakeStore) -> None:
     """SubscriptionFilter over change_batch: Flag, CreatedObjects (after the subscription), Date, Not, Attribute
     on folders, VanishedObjects; criteria a filter cannot evaluate are refused."""
-    from refstore.notify import SubscriptionFilter, change_batch, parse_token  # noqa: PLC0415
+    from refstore.notify import SubscriptionFilter, parse_token  # noqa: PLC0415
 
-    store = SqliteStore(tmp_path / "f.db")
+    store = make_store("f.db")
     ctx = Context("myStore", "n9", "MCData-7", "n9", "https://h/nms/v1/myStore/n9")
     try:
 
@@ -389,12 +455,7 @@ def test_filter_criteria_on_the_change_log(tmp_path: Path) -> None:
 
         def urls(criteria: dict[str, Any]) -> list[str]:
             keep = SubscriptionFilter(models.SearchCriteria.model_validate(criteria), start)
-            conn = store._conn()
-            conn.execute("BEGIN")
-            try:
-                batch = change_batch(conn, 1, ctx.box_url, start, keep=keep)
-            finally:
-                conn.execute("COMMIT")
+            batch = store.changes(ctx, start, keep)
             return [next(iter(e.to_wire().values()))["resourceURL"].rsplit("/", 2)[-1] for e in batch.events]
 
         def ids(*u: str) -> list[str]:
@@ -460,13 +521,13 @@ def test_update_with_a_restart_token_replays_and_keeps_the_index(running: Runnin
 
 
 @pytest.mark.clause("OMA-NMS-5.1.4", "OMA-NMS-5.3.2.29")
-def test_tombstone_retention_moves_the_reset_point(tmp_path: Path) -> None:
+def test_tombstone_retention_moves_the_reset_point(make_store: MakeStore) -> None:
     """purge_tombstones_before(t): deletions before t are forgotten in every box; a restart token before the
     newest forgotten deletion gets a resetBox, a later one the changes (rows and the remaining tombstones)."""
-    from refstore.notify import change_batch, parse_token  # noqa: PLC0415
+    from refstore.notify import parse_token  # noqa: PLC0415
 
     now = [1000.0]
-    store = SqliteStore(tmp_path / "r.db", clock=lambda: now[0])
+    store = make_store("r.db", clock=lambda: now[0])
     ctx = Context("myStore", "n11", "MCData-7", "n11", "https://h/nms/v1/myStore/n11")
     other = Context("myStore", "n12", "MCData-7", "n12", "https://h/nms/v1/myStore/n12")
     body = models.Object.model_validate({"parentFolderPath": "/", "attributes": {}, "flags": {"flag": []}})
@@ -483,14 +544,9 @@ def test_tombstone_retention_moves_the_reset_point(tmp_path: Path) -> None:
         now[0] = 2000.0
         make_and_delete(ctx)
         assert store.purge_tombstones_before(1500.0) == 2  # one deletion of each box
-        conn = store._conn()
 
         def batch(token: str) -> list[str]:
-            conn.execute("BEGIN")
-            try:
-                b = change_batch(conn, 1, ctx.box_url, parse_token(token))
-            finally:
-                conn.execute("COMMIT")
+            b = store.changes(ctx, parse_token(token))
             return [next(iter(e.to_wire())) for e in b.events]
 
         assert batch(t0) == ["resetBox"]

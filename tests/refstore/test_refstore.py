@@ -4,10 +4,9 @@ objects and payloads, flags, box isolation and search."""
 from __future__ import annotations
 
 import inspect
-import sqlite3
 import subprocess
 import sys
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 from pydantic import ValidationError
@@ -17,6 +16,7 @@ from mcdata_store.store import Answer, MessageStore, Payload, StoreError
 from refstore import SqliteStore
 
 from ..conftest import ROOT
+from ..stores import query
 from .direct import (
     A_OTHER_STORE,
     BINARY,
@@ -142,9 +142,9 @@ def test_create_read_delete_object_with_multipart_payload(store: SqliteStore) ->
         with pytest.raises(StoreError) as exc:
             call()
         assert exc.value.exception_id == "SVC0004"
-    with sqlite3.connect(store._path) as conn:  # flags and payload parts went with the object
-        assert conn.execute("SELECT count(*) FROM flag").fetchone()[0] == 0
-        assert conn.execute("SELECT count(*) FROM payload_part").fetchone()[0] == 0
+    # flags and payload parts went with the object
+    assert query(store, "SELECT count(*) FROM flag") == [(0,)]
+    assert query(store, "SELECT count(*) FROM payload_part") == [(0,)]
 
 
 @pytest.mark.clause("OMA-NMS-6.1", "OMA-NMS-6.2", "OMA-NMS-6.5")
@@ -184,8 +184,7 @@ def test_ids_are_server_assigned_and_never_reused(store: SqliteStore) -> None:
         seen |= {oid, fid}
         store.delete_object(A, oid)
         store.delete_folder(A, fid)
-    with sqlite3.connect(store._path) as conn:
-        used = {r[0] for r in conn.execute("SELECT id FROM used_id")}
+    used = {r[0] for r in query(store, "SELECT id FROM used_id")}
     assert seen <= used  # the record that keeps deleted ids from coming back
 
 
@@ -387,9 +386,9 @@ def test_boxes_are_isolated(store: SqliteStore) -> None:
 
 
 @pytest.mark.clause("OMA-NMS-6.7", "OMA-NMS-5.1.10")
-def test_search_objects_criteria_sorting_and_batches(tmp_path: Path) -> None:
+def test_search_objects_criteria_sorting_and_batches(make_store: Callable[..., SqliteStore]) -> None:
     now = [1_700_000_000.0]
-    store = SqliteStore(tmp_path / "s.db", clock=lambda: now[0])
+    store = make_store("s.db", clock=lambda: now[0])
     try:
         made = []
         for i in range(7):

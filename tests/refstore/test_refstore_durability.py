@@ -27,22 +27,22 @@ from .direct import A, create, criteria, refusal
 
 
 @pytest.mark.clause("23.282-5.10-R1")
-def test_every_connection_has_the_data_safety_pragmas(store: SqliteStore) -> None:
+def test_every_connection_has_the_data_safety_pragmas(sqlite_store: SqliteStore) -> None:
     """DATA-3: WAL, synchronous=FULL, foreign_keys=ON and busy_timeout on every thread's connection."""
     results: list[dict[str, int | str]] = []
 
     def work() -> None:
-        create(store)  # a real operation on this thread's connection
-        results.append(store.pragmas())
+        create(sqlite_store)  # a real operation on this thread's connection
+        results.append(sqlite_store.pragmas())
 
     threads = [threading.Thread(target=work) for _ in range(4)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    results.append(store.pragmas())
+    results.append(sqlite_store.pragmas())
     assert len(results) == 5
-    assert len(store._connections) == 5
+    assert len(sqlite_store._connections) == 5
     for r in results:
         assert r == {"journal_mode": "wal", "synchronous": 2, "foreign_keys": 1, "busy_timeout": 5000}
 
@@ -73,22 +73,22 @@ def test_concurrent_writers_lose_nothing(store: SqliteStore) -> None:
 
 
 @pytest.mark.clause("23.282-5.10-R1", "OMA-COMMON-Exceptions")
-def test_disk_full_rolls_back_cleanly(store: SqliteStore) -> None:
+def test_disk_full_rolls_back_cleanly(sqlite_store: SqliteStore) -> None:
     """DATA-7: a write that fails inside SQLite leaves no partial state and the connection usable; the
     refusal is 503 SVC2001 (no server resources), not SQLite's error."""
-    conn = store._conn()
+    conn = sqlite_store._conn()
     pages = conn.execute("PRAGMA page_count").fetchone()[0]
     conn.execute(f"PRAGMA max_page_count={pages}")
     with pytest.raises(StoreError) as refused:
-        create(store, parentFolderPath="/Big", payload=Payload(b"x" * 200_000, "application/octet-stream"))
+        create(sqlite_store, parentFolderPath="/Big", payload=Payload(b"x" * 200_000, "application/octet-stream"))
     assert refusal(refused) == ("SVC2001", []) and refused.value.status is None
     assert isinstance(refused.value.__cause__, sqlite3.OperationalError)
     assert refused.value.__cause__.sqlite_errorname == "SQLITE_FULL"
     assert not conn.in_transaction
     conn.execute("PRAGMA max_page_count=1073741823")
     with pytest.raises(StoreError):
-        store.get_folder_id_by_path(A, "/Big")  # the implicitly created folder went with the object
-    assert create(store)
+        sqlite_store.get_folder_id_by_path(A, "/Big")  # the implicitly created folder went with the object
+    assert create(sqlite_store)
 
 
 WRITER = r"""

@@ -3,7 +3,6 @@ creation, copy, move, bulk update and delete."""
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
 
 import pytest
@@ -12,6 +11,7 @@ from mcdata_store import models
 from mcdata_store.store import Payload, StoreError
 from refstore import SqliteStore, folders
 
+from ..stores import foreign_key_problems, query
 from .direct import (
     MULTIPART,
     MULTIPART_TYPE,
@@ -135,10 +135,9 @@ def test_delete_folder_is_recursive_and_leaves_the_rest(store: SqliteStore) -> N
         with pytest.raises(StoreError):
             store.get_folder(A, fid, None, None, None, None, [])
     assert store.get_object(A, keep).path == f"/Keep/{keep}"
-    with sqlite3.connect(store._path) as conn:
-        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
-        assert conn.execute("SELECT count(*) FROM payload_part").fetchone()[0] == 0
-        assert conn.execute("SELECT count(*) FROM flag").fetchone()[0] == 0
+    assert foreign_key_problems(store) == []
+    assert query(store, "SELECT count(*) FROM payload_part") == [(0,)]
+    assert query(store, "SELECT count(*) FROM flag") == [(0,)]
     with pytest.raises(StoreError) as exc:
         store.delete_folder(A, root_id(store))
     assert exc.value.exception_id == "POL0001"
@@ -340,8 +339,7 @@ def test_move_to_folder(store: SqliteStore) -> None:
     assert exc.value.variables == ["/Archive/Projects"]
     assert store.get_folder(A, projects, None, None, None, models.YesEnum.Yes, []).to_wire() == before  # nothing moved
     assert store.get_object(A, deep).path == f"/Archive/Projects/Alpha/Docs/{deep}"
-    with sqlite3.connect(store._path) as conn:
-        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert foreign_key_problems(store) == []
 
     clash = mkfolder(store, parentFolderPath="/", name="Projects")
     again = store.move_to_folder(A, target_source(furl(A, archive), folders=[furl(A, clash)]))

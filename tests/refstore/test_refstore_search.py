@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,7 @@ from mcdata_store import models
 from mcdata_store.store import Context, Payload, StoreError
 from refstore import SqliteStore
 from refstore import search as engine
+from refstore.tx import Db
 
 from ..https_server import Running, ServerOptions
 from ..runtime.test_e2e_https import Api, last_segment
@@ -48,10 +49,9 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def store(tmp_path: Path, clock: Clock) -> Iterator[SqliteStore]:
-    s = SqliteStore(tmp_path / "store.db", clock=clock)
-    yield s
-    s.close()
+def store(make_store: Callable[..., SqliteStore], clock: Clock) -> SqliteStore:
+    """The store under test: SQLite and PostgreSQL (tests/refstore/conftest.py ``make_store``)."""
+    return make_store(clock=clock)
 
 
 def attrs(**values: str | list[str]) -> dict[str, Any]:
@@ -366,7 +366,9 @@ def test_bulk_update_and_delete_by_selection_criteria(store: SqliteStore, clock:
     assert exc.value.variables == ["selectionCriteria"]
 
 
-def test_selective_searches_use_indexes(store: SqliteStore) -> None:
+def test_selective_searches_use_indexes(tmp_path: Path, clock: Clock) -> None:
+    """SQLite's plans (EXPLAIN QUERY PLAN)."""
+    store = SqliteStore(tmp_path / "store.db", clock=clock)
     for i in range(30):
         create(store, parentFolderPath=f"/F{i % 3}", attributes=attrs(Subject=f"subject {i}", Direction="In"))
     conn = sqlite3.connect(store._path)
@@ -385,27 +387,43 @@ def test_selective_searches_use_indexes(store: SqliteStore) -> None:
     ]
     try:
         for body, where in selective:
-            plan = engine.explain(conn, "object", box, body, where, 10)
+            plan = engine.explain(Db(conn), "object", box, body, where, 10)
             assert "SCAN o" not in plan, plan  # never a full scan of the object table
             assert any("USING" in line for line in plan), plan
     finally:
         conn.close()
+        store.close()
 
 
 def test_a_version_1_store_is_reindexed_on_open(tmp_path: Path) -> None:
+    """A file of schema version 1 (no search tables) written as that version wrote it: opening it runs the
+    migrations to the latest version, which index what it holds."""
+    from refstore.schema import create_schema  # noqa: PLC0415
+
     path = tmp_path / "old.db"
-    s = SqliteStore(path)
-    made = create(s, Payload(b"plain words here", "text/plain"), attributes=attrs(Subject="Old times"))
-    s.close()
-    with sqlite3.connect(path) as conn:  # what a version-1 file holds: no search tables' rows
-        for table in ("object_attr", "folder_attr", "object_word", "folder_word", "object_text"):
-            conn.execute(f"DELETE FROM {table}")
-        conn.execute("PRAGMA user_version=1")
+    conn = sqlite3.connect(path, isolation_level=None)
+    create_schema(conn, str(path), up_to=1)
+    conn.execute("INSERT INTO box (pk, store_name, box_id, mod_seq) VALUES (1, 'st', 'alice', 2)")
+    conn.execute("INSERT INTO folder VALUES (1, 1, 'fld-0000000000000001', NULL, '', '{\"attribute\":[]}', 1, 0)")
+    attributes = '{"attribute":[{"name":"Subject","value":["Old times"]}]}'
+    conn.execute(
+        "INSERT INTO object (pk, box_pk, id, folder_pk, attributes, payload, payload_type, last_mod_seq, created_seq,"
+        " created_us) VALUES (1, 1, 'obj-0000000000000001', 1, ?, ?, 'text/plain', 2, 2, 0)",
+        (attributes, b"plain words here"),
+    )
+    conn.close()
     s = SqliteStore(path)
     try:
-        assert find(s, {"type": "WholeWord", "value": "words"}) == [made]
-        assert find(s, {"type": "AllTextAttributes", "value": "OLD T"}) == [made]
-        assert find(s, attr("subject", "Old times")) == [made]
+        ctx = Context("st", "alice", "MCData-7", "alice", "https://h/nms/v1/st/alice")
+        made = "https://h/nms/v1/st/alice/objects/obj-0000000000000001"
+        for criterion in (
+            {"type": "WholeWord", "value": "words"},
+            {"type": "AllTextAttributes", "value": "OLD T"},
+            attr("subject", "Old times"),
+        ):
+            found = s.search_objects(ctx, sel(criterion))
+            assert isinstance(found, models.ObjectList)
+            assert [o.resourceURL for o in found.object or []] == [made]
     finally:
         s.close()
 

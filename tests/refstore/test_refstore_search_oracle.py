@@ -6,12 +6,10 @@ from __future__ import annotations
 import functools
 import itertools
 import re
-import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,6 +25,7 @@ from .test_refstore_search import T0, A, Clock, create, folder_url, ids
 
 # ------------------------------------------------------------------------------------------ the oracle
 
+FIXTURE = HealthCheck.function_scoped_fixture  # fresh_store gives each example its own empty store
 FOLDERS = ["", "/In", "/In/Sub", "/Out"]  # "" = the root folder
 NAMES = ["Subject", "subject", "Direction", "Message-Context", "From", "TextContent"]
 VALUES = ["In", "in", "OUT", "Hello world", "hello", "Straße", "STRASSE", "a_b c", "x", "xy", "tel:+123", "émile Zola"]
@@ -253,9 +252,9 @@ def query_strategy(drive_max: int) -> Iterator[None]:
         engine.DRIVE_MAX = saved
 
 
-def new_box(tmp: str) -> Box:
+def new_box(fresh_store: Callable[..., SqliteStore]) -> Box:
     clock = Clock()
-    box = Box(SqliteStore(Path(tmp) / "store.db", clock=clock), clock)
+    box = Box(fresh_store(clock=clock), clock)
     for path in FOLDERS[1:]:
         parent, _, name = path.rpartition("/")
         box.store.create_folder(
@@ -300,13 +299,17 @@ def oracle_or_error(box: Box, body: dict[str, Any]) -> list[str] | None:
     "scope 5.3.2.15, sort 5.3.2.18) over random boxes, each search (6.7) compared with an independent oracle",
 )
 @pytest.mark.parametrize("drive_max", [0, 10_000], ids=["walk-sort-order", "index-driven"])
-@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow, FIXTURE])
 @given(specs=object_specs, bodies=st.lists(body_st, min_size=1, max_size=4), page_size=st.integers(1, 20))
 def test_search_matches_the_oracle(
-    drive_max: int, specs: list[Any], bodies: list[dict[str, Any]], page_size: int
+    fresh_store: Callable[..., SqliteStore],
+    drive_max: int,
+    specs: list[Any],
+    bodies: list[dict[str, Any]],
+    page_size: int,
 ) -> None:
-    with tempfile.TemporaryDirectory() as tmp, query_strategy(drive_max):
-        box = new_box(tmp)
+    with query_strategy(drive_max):
+        box = new_box(fresh_store)
         try:
             for spec in specs:
                 box.add(*spec)
@@ -334,7 +337,7 @@ mutation_st = st.lists(
 
 @pytest.mark.clause("OMA-NMS-5.1.10", "OMA-NMS-6.7")
 @pytest.mark.parametrize("drive_max", [0, 10_000], ids=["walk-sort-order", "index-driven"])
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, FIXTURE])
 @given(
     specs=object_specs,
     body=body_st,
@@ -342,12 +345,17 @@ mutation_st = st.lists(
     mutations=st.lists(mutation_st, max_size=8),
 )
 def test_paging_while_the_box_changes(
-    drive_max: int, specs: list[Any], body: dict[str, Any], sizes: list[int], mutations: list[list[Any]]
+    fresh_store: Callable[..., SqliteStore],
+    drive_max: int,
+    specs: list[Any],
+    body: dict[str, Any],
+    sizes: list[int],
+    mutations: list[list[Any]],
 ) -> None:
     if oracle_words_missing(body):
         return
-    with tempfile.TemporaryDirectory() as tmp, query_strategy(drive_max):
-        box = new_box(tmp)
+    with query_strategy(drive_max):
+        box = new_box(fresh_store)
         try:
             for spec in specs:
                 box.add(*spec)
@@ -539,7 +547,7 @@ def folder_oracle(folders: list[Fld], body: dict[str, Any]) -> list[str]:
 
 @pytest.mark.slow  # a long property test
 @pytest.mark.clause("OMA-NMS-6.13", "OMA-NMS-App.J", "OMA-NMS-5.3.2.16", "OMA-NMS-5.3.2.18")
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, FIXTURE])
 @given(
     tree=st.lists(
         st.tuples(
@@ -568,55 +576,56 @@ def folder_oracle(folders: list[Fld], body: dict[str, Any]) -> list[str]:
     ],
     page_size=1,
 )
-def test_folder_search_matches_the_oracle(tree: list[Any], bodies: list[dict[str, Any]], page_size: int) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        clock = Clock()
-        store = SqliteStore(Path(tmp) / "store.db", clock=clock)
-        try:
-            store.get_folder_id_by_path(A, None)  # the box and its root folder are made on first contact
-            folders = [Fld(0, "", None, "", int(clock.now * 1e6), [])]
-            for parent_index, name, attributes, step in tree:
-                parent = folders[parent_index % len(folders)]
-                path = f"{parent.path}/{name}"
-                if any(f.path == path for f in folders):
-                    continue  # sibling names are unique
-                clock.now += step
-                store.create_folder(
-                    A,
-                    models.Folder.model_validate(
-                        {
-                            "parentFolderPath": parent.path or "/",
-                            "name": name,
-                            "attributes": {"attribute": [{"name": n, "value": v} for n, v in attributes]},
-                        }
-                    ),
-                )
-                folders.append(Fld(len(folders), path, parent.path, name, int(clock.now * 1e6), attributes))
-            for body in bodies:
-                data = {k: v for k, v in body.items() if k != "_scope"}
-                if "_scope" in body:
-                    scope = folders[body["_scope"][0] % len(folders)]
-                    data["searchScope"] = {"resourceURL": folder_url(store, scope.path or "/")}
-                    data["nonRecursiveScope"] = not body["_scope"][1]
-                expected = None
-                for c in body.get("searchCriteria", {}).get("criterion", []):
-                    if c["type"] == "WholeWord" and not oracle_words(c["value"]):
-                        expected = "refused"
-                seen: list[str] = []
-                cursor = None
-                try:
-                    for _ in range(100):
-                        more = {"maxEntries": page_size, **({"fromCursor": cursor} if cursor else {})}
-                        page = store.search_folders(A, models.SelectionCriteria.model_validate({**data, **more}))
-                        assert isinstance(page, models.FolderList) and len(page.folder or []) <= page_size
-                        seen += ids(page)
-                        cursor = page.cursor
-                        if cursor is None:
-                            break
-                except StoreError:
-                    assert expected == "refused", body
-                    continue
-                assert expected is None, body
-                assert seen == folder_oracle(folders, body), body
-        finally:
-            store.close()
+def test_folder_search_matches_the_oracle(
+    fresh_store: Callable[..., SqliteStore], tree: list[Any], bodies: list[dict[str, Any]], page_size: int
+) -> None:
+    clock = Clock()
+    store = fresh_store(clock=clock)
+    try:
+        store.get_folder_id_by_path(A, None)  # the box and its root folder are made on first contact
+        folders = [Fld(0, "", None, "", int(clock.now * 1e6), [])]
+        for parent_index, name, attributes, step in tree:
+            parent = folders[parent_index % len(folders)]
+            path = f"{parent.path}/{name}"
+            if any(f.path == path for f in folders):
+                continue  # sibling names are unique
+            clock.now += step
+            store.create_folder(
+                A,
+                models.Folder.model_validate(
+                    {
+                        "parentFolderPath": parent.path or "/",
+                        "name": name,
+                        "attributes": {"attribute": [{"name": n, "value": v} for n, v in attributes]},
+                    }
+                ),
+            )
+            folders.append(Fld(len(folders), path, parent.path, name, int(clock.now * 1e6), attributes))
+        for body in bodies:
+            data = {k: v for k, v in body.items() if k != "_scope"}
+            if "_scope" in body:
+                scope = folders[body["_scope"][0] % len(folders)]
+                data["searchScope"] = {"resourceURL": folder_url(store, scope.path or "/")}
+                data["nonRecursiveScope"] = not body["_scope"][1]
+            expected = None
+            for c in body.get("searchCriteria", {}).get("criterion", []):
+                if c["type"] == "WholeWord" and not oracle_words(c["value"]):
+                    expected = "refused"
+            seen: list[str] = []
+            cursor = None
+            try:
+                for _ in range(100):
+                    more = {"maxEntries": page_size, **({"fromCursor": cursor} if cursor else {})}
+                    page = store.search_folders(A, models.SelectionCriteria.model_validate({**data, **more}))
+                    assert isinstance(page, models.FolderList) and len(page.folder or []) <= page_size
+                    seen += ids(page)
+                    cursor = page.cursor
+                    if cursor is None:
+                        break
+            except StoreError:
+                assert expected == "refused", body
+                continue
+            assert expected is None, body
+            assert seen == folder_oracle(folders, body), body
+    finally:
+        store.close()

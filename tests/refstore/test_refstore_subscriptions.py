@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 
@@ -16,9 +16,9 @@ from .direct import A, B, last
 
 
 @pytest.mark.clause("OMA-NMS-6.17", "OMA-NMS-6.18", "OMA-NMS-5.3.2.20", "OMA-NMS-5.3.2.22")
-def test_subscription_lifecycle(tmp_path: Path) -> None:
+def test_subscription_lifecycle(make_store: Callable[..., SqliteStore]) -> None:
     now = [1_000_000.0]
-    store = SqliteStore(tmp_path / "s.db", clock=lambda: now[0])
+    store = make_store("s.db", clock=lambda: now[0])
     try:
         request = {
             "callbackReference": {"notifyURL": "https://client.example.org/cb", "callbackData": "abc"},

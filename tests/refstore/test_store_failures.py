@@ -46,6 +46,7 @@ from ..https_server import Running
 from ..notify_receiver import Receiver, receiver
 from ..support import ALICE, Keys, free_port, user_token
 
+STORES = ("sqlite",)  # a size-capped SQLite file and injected SQLite I/O errors
 KEYS = Keys()
 DOC = json.loads((ROOT / "generated" / "openapi" / "openapi.json").read_text())
 ERROR_SCHEMA = OAS30ReadValidator(

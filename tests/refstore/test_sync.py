@@ -32,7 +32,8 @@ STATS = {"examples": 0, "resets": 0, "resubscribed": 0}  # what the examples exe
 
 
 @pytest.fixture(scope="module")
-def rec(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Receiver]:
+def rec(tmp_path_factory: pytest.TempPathFactory, store_kind: str) -> Iterator[Receiver]:
+    """The notification receiver, one per store kind."""
     with receiver(tmp_path_factory.mktemp("receiver")) as r:
         yield r
 
