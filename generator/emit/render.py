@@ -51,6 +51,7 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        bytecode_cache=nmscache.jinja_bytecode("code"),  # compiled once, kept in the cache
         autoescape=True,  # with _finalize: nothing prints unless escaped for its context
         finalize=_finalize,
     )
