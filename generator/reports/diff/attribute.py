@@ -19,6 +19,7 @@ from typing import Any
 
 import yaml
 
+from ...incremental import cache
 from ...ir import index
 from ...ir import model as m
 from .changes import Change, StoreDelta
@@ -85,10 +86,19 @@ def _units(path: str, text: str) -> dict[str, str]:
 
 
 def changed_units(old: str | None, new: str | None, path: str) -> list[str]:
-    """The text of every unit (def, class, operation, schema) that differs between two versions of a file."""
+    """The text of every unit (def, class, operation, schema) that differs between two versions of a file;
+    cached (kind ``units``) by the generator's source, the path and both texts (parsing a YAML document is the
+    slow part of a diff whose sides were generated before)."""
+    k = cache.key(cache.source_digest(), path, "-" if old is None else "+" + old, "-" if new is None else "+" + new)
+    found = cache.get_text("units", k)
+    if found is not None:
+        units: list[str] = json.loads(found)
+        return units
     a = _units(path, old) if old is not None else {}
     b = _units(path, new) if new is not None else {}
-    return [f"{k}\n{a.get(k, '')}\n{b.get(k, '')}" for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k)]
+    units = [f"{k}\n{a.get(k, '')}\n{b.get(k, '')}" for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k)]
+    cache.put_text("units", k, json.dumps(units, ensure_ascii=False))
+    return units
 
 
 def _mentions(text: str, token: str) -> bool:
@@ -116,7 +126,21 @@ class Mentions:
             return any(token in text for text in self.texts)
         if _NAME.fullmatch(token):
             return token in self.names
-        return any(token in text and _mentions(text, token) for text in self.texts)
+        return any(_whole(text, token) for text in self.texts)
+
+
+def _whole(text: str, token: str) -> bool:
+    """:func:`_mentions` of a token that is not quoted: each occurrence found by ``str.find``, its neighbours
+    checked (a regular expression with look-around costs far more on a long text)."""
+    if not token:
+        return True
+    i = text.find(token)
+    while i >= 0:
+        end = i + len(token)
+        if (i == 0 or not _NAME.match(text, i - 1)) and (end == len(text) or not _NAME.match(text, end)):
+            return True
+        i = text.find(token, i + 1)
+    return False
 
 
 def differing(old_files: dict[str, str], new_files: dict[str, str]) -> list[str]:
