@@ -29,7 +29,7 @@ from .emit import openapi_3gpp as emit_openapi_3gpp
 from .emit import package as emit_package
 from .emit import runtime as emit_runtime
 from .emit import server as emit_server
-from .emit.render import format_python
+from .emit.render import compile_templates, format_python
 from .frontend import overlay as overlays
 from .frontend.build import build
 from .frontend.load import load
@@ -254,12 +254,13 @@ def _impact_key(inputs: manifest.Inputs | None, cid: str) -> str:
 
 def start_impact_reports(spec: Path, tests: Path | None, inputs: manifest.Inputs | None) -> Started:
     """For each change request whose report is not in the cache: a child process that checks and emits the
-    model with (without) it, while the caller emits the baseline."""
-    return {
-        cid: background.start(functools.partial(_other_side_files, spec, cid, tests))
-        for cid in overlays.available(spec)
-        if cache.get("impact", _impact_key(inputs, cid) or "-") is None
-    }
+    model with (without) it, while the caller emits the baseline. The templates are compiled first (the caller
+    needs them too), so the children inherit them."""
+    missing = [cid for cid in overlays.available(spec) if cache.get("impact", _impact_key(inputs, cid) or "-") is None]
+    if missing:
+        compile_templates()
+        docs.compile_template()
+    return {cid: background.start(functools.partial(_other_side_files, spec, cid, tests)) for cid in missing}
 
 
 def _other_side_files(spec: Path, cid: str, tests: Path | None) -> dict[str, str] | None:

@@ -76,6 +76,15 @@ def render(template: str, **data: Any) -> str:
     return environment().get_template(template).render(**data)
 
 
+def compile_templates() -> None:
+    """Compile the code templates now (the docs page's: ``generator.reports.docs``), so that the children forked
+    next inherit them instead of compiling them again."""
+    env = environment()
+    for name in env.list_templates(extensions=["jinja"]):
+        if not name.startswith("docs/"):
+            env.get_template(name)
+
+
 @cache
 def _ruff() -> str:
     """The pinned ruff's binary, run directly (``python -m ruff`` would start an interpreter per run)."""

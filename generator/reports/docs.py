@@ -59,6 +59,11 @@ def _env() -> jinja2.Environment:
     return env
 
 
+def compile_template() -> None:
+    """Compile the page's template now, so that the children forked next inherit it."""
+    _env().get_template("docs/index.html.jinja")
+
+
 def breakable(text: str) -> markupsafe.Markup:
     """``text`` escaped, with a line-break opportunity (``<wbr>``) after each ``/``, ``::`` and ``_`` of a long
     token (a path, a test id), so a table column need not be as wide as the whole token."""
