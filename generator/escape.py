@@ -319,7 +319,18 @@ def markdown_html(text: str) -> markupsafe.Markup:
     markdown-it-py: every character of the text that is not Markdown syntax is escaped (``<b>`` stays the text
     ``<b>``), raw HTML is never passed through, and images and links are not rendered. Long runs of text get a
     ``<wbr>`` after each ``/`` (a path in prose may wrap on a phone)."""
-    return markupsafe.Markup(_markdown_it().render(text))
+    html = MARKDOWN_MEMO.get(text)
+    if html is None:
+        html = MARKDOWN_MEMO[text] = _markdown_it().render(text)
+    MARKDOWN_USED.add(text)
+    return markupsafe.Markup(html)
+
+
+# text -> its HTML as markdown_html renders it: a text met again (the same description on many schemas, or on a
+# page rendered before: generator/reports/docs.py keeps the table of the texts it used in the cache) is rendered
+# once; and the texts rendered since the last MARKDOWN_USED.clear()
+MARKDOWN_MEMO: dict[str, str] = {}
+MARKDOWN_USED: set[str] = set()
 
 
 def json_script(value: Any) -> markupsafe.Markup:

@@ -11,6 +11,7 @@ typed value; diagnostics collect along the way, and any error stops the run befo
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +29,7 @@ from .emit import openapi_3gpp as emit_openapi_3gpp
 from .emit import package as emit_package
 from .emit import runtime as emit_runtime
 from .emit import server as emit_server
-from .emit.render import format_python
+from .emit.render import compile_templates, format_python
 from .frontend import overlay as overlays
 from .frontend.build import build
 from .frontend.load import load
@@ -224,9 +225,24 @@ def compare(old: Side, new: Side, with_files: bool = True) -> tuple[diffing.Repo
     diags.extend(b.diagnostics)
     if not (a.ok and b.ok) or a.model is None or b.model is None:
         return None, diags
-    files_a = emit(a.model, a.document).files if with_files else None
-    files_b = emit(b.model, b.document).files if with_files else None
+    files_a = side_files(old, a.model, a.document) if with_files else None
+    files_b = side_files(new, b.model, b.document) if with_files else None
     return diffing.diff(a.model, b.model, old.label, new.label, files_a, files_b), diags
+
+
+def side_files(side: Side, model: Model, document: dict[str, Any]) -> dict[str, str]:
+    """The generated files of one side of a diff (no test markers, no change requests' docs), from the cache
+    when a run before emitted them from the same inputs (every input the manifest records for the side: its
+    model files, overlays and options, the templates, the generator's source, the pinned tools)."""
+    inputs = manifest.inputs(side.spec, None, side.with_, side.without)
+    k = cache.key(cache.source_digest(), manifest.inputs_json(inputs))
+    found = cache.get_text("side-files", k)
+    if found is not None:
+        files: dict[str, str] = json.loads(found)
+        return files
+    files = emit(model, document).files
+    cache.put_text("side-files", k, json.dumps(files, ensure_ascii=False, sort_keys=True))
+    return files
 
 
 Started = dict[str, Callable[[], Any]]  # change id -> the files of its other side, emitted by a child
@@ -238,12 +254,13 @@ def _impact_key(inputs: manifest.Inputs | None, cid: str) -> str:
 
 def start_impact_reports(spec: Path, tests: Path | None, inputs: manifest.Inputs | None) -> Started:
     """For each change request whose report is not in the cache: a child process that checks and emits the
-    model with (without) it, while the caller emits the baseline."""
-    return {
-        cid: background.start(functools.partial(_other_side_files, spec, cid, tests))
-        for cid in overlays.available(spec)
-        if cache.get("impact", _impact_key(inputs, cid) or "-") is None
-    }
+    model with (without) it, while the caller emits the baseline. The templates are compiled first (the caller
+    needs them too), so the children inherit them."""
+    missing = [cid for cid in overlays.available(spec) if cache.get("impact", _impact_key(inputs, cid) or "-") is None]
+    if missing:
+        compile_templates()
+        docs.compile_template()
+    return {cid: background.start(functools.partial(_other_side_files, spec, cid, tests)) for cid in missing}
 
 
 def _other_side_files(spec: Path, cid: str, tests: Path | None) -> dict[str, str] | None:

@@ -12,15 +12,13 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from jsonschema import FormatChecker
-from openapi_schema_validator import OAS30ReadValidator, OAS30WriteValidator
-
 from ..diagnostics import Diagnostics
 from ..incremental import background, cache
 from ..ir import model as m
 from ..ir.names import body_schema_name
 
 Verdict = tuple[str, str] | None  # None: valid; else where and what its first error is
+ExampleError = tuple[int, bool, list[str | int], str]  # example (its index), write rules?, path, message
 
 
 def openapi_verdict(document: dict[str, Any]) -> Verdict:
@@ -78,8 +76,10 @@ def verify(
             model.api_position,
             "fix the model element that produces this part of the document",
         )
-    components = document.get("components", {})
-    for ex in model.examples:
+    errors: dict[int, list[ExampleError]] = {}
+    for e in example_errors(model, document):
+        errors.setdefault(e[0], []).append(e)
+    for i, ex in enumerate(model.examples):
         t = model.types.get(ex.type)
         if t is None or not t.root:
             diags.error(
@@ -89,19 +89,51 @@ def verify(
                 "give the type a 'root' or the example a body type",
             )
             continue
+        for _, write, path, message in errors.get(i, []):
+            at = "/".join(str(p) for p in path) or "(the body)"
+            role = "request" if write else "response"
+            diags.error(
+                "example-invalid",
+                f"example {ex.name!r} ({role}) does not match {t.name} at {at}: {message}",
+                ex.where(tuple(path)),
+                f"correct the example or the type {t.name}",
+            )
+
+
+def example_errors(model: m.Model, document: dict[str, Any]) -> list[ExampleError]:
+    """Where each example with a body type does not match its root-wrapped body schema, in order; cached by
+    the document, the examples (index, type, use, value) and the versions of the validators (so a run whose
+    examples and document were checked before imports no validator)."""
+    checked = [
+        (i, ex.type, ex.use, ex.value)
+        for i, ex in enumerate(model.examples)
+        if (t := model.types.get(ex.type)) is not None and t.root
+    ]
+    k = cache.key(
+        cache.source_digest(),
+        cache.version("openapi-schema-validator"),
+        cache.version("jsonschema"),
+        json.dumps(document, ensure_ascii=False),
+        json.dumps(checked, ensure_ascii=False),
+    )
+    found = cache.get("example-errors", k)
+    if found is not None:
+        return [(int(i), bool(w), list(path), str(msg)) for i, w, path, msg in json.loads(found)]
+    from jsonschema import FormatChecker  # noqa: PLC0415  # only on a miss: the validators take 0.2 s to import
+    from openapi_schema_validator import OAS30ReadValidator, OAS30WriteValidator  # noqa: PLC0415
+
+    components = document.get("components", {})
+    out: list[ExampleError] = []
+    for i, type_name, use, value in checked:
+        t = model.types[type_name]
         schema = {"$ref": f"#/components/schemas/{body_schema_name(t.name)}", "components": components}
-        modes = {"request": [True], "response": [False], "both": [True, False]}[ex.use]
+        modes = {"request": [True], "response": [False], "both": [True, False]}[use]
         for write in modes:
             cls = OAS30WriteValidator if write else OAS30ReadValidator
             for err in sorted(
-                cls(schema, format_checker=FormatChecker()).iter_errors(ex.value),
+                cls(schema, format_checker=FormatChecker()).iter_errors(value),
                 key=lambda e: list(map(str, e.absolute_path)),
             ):
-                at = "/".join(str(p) for p in err.absolute_path) or "(the body)"
-                role = "request" if write else "response"
-                diags.error(
-                    "example-invalid",
-                    f"example {ex.name!r} ({role}) does not match {t.name} at {at}: {err.message}",
-                    ex.where(tuple(err.absolute_path)),
-                    f"correct the example or the type {t.name}",
-                )
+                out.append((i, write, list(err.absolute_path), str(err.message)))
+    cache.put("example-errors", k, json.dumps(out, ensure_ascii=False).encode())
+    return out

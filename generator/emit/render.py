@@ -51,6 +51,7 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        bytecode_cache=nmscache.jinja_bytecode("code"),  # compiled once, kept in the cache
         autoescape=True,  # with _finalize: nothing prints unless escaped for its context
         finalize=_finalize,
     )
@@ -73,6 +74,15 @@ def environment() -> jinja2.Environment:
 
 def render(template: str, **data: Any) -> str:
     return environment().get_template(template).render(**data)
+
+
+def compile_templates() -> None:
+    """Compile the code templates now (the docs page's: ``generator.reports.docs``), so that the children forked
+    next inherit them instead of compiling them again."""
+    env = environment()
+    for name in env.list_templates(extensions=["jinja"]):
+        if not name.startswith("docs/"):
+            env.get_template(name)
 
 
 @cache

@@ -1,12 +1,19 @@
 """Work already done, kept on disk by the hash of what it was computed from: safe to delete at any time.
 
-What is kept (``kind``): the formatted text of each generated Python file (``ruff``: by the generator's
-source, ruff's version, its settings and the file as rendered), the pydantic models (``models``: by
+What is kept (``kind``): the formatted text of each generated Python file (``ruff``: by the generator's source,
+ruff's version, its settings and the file as rendered), the pydantic models (``models``: by
 datamodel-code-generator's version, the generator's source and the models view of the document),
 openapi-spec-validator's verdict (``openapi-verdict``: by its version, the generator's source and the
-document), the clause markers of each test file (``markers``: by the generator's source, the file's path and
-text) and the impact reports (``impact``: by every input of the run and the change, when making it raised no
-diagnostic).
+document), the examples' mismatches (``example-errors``: by the generator's source, the validators' versions,
+the document and the examples checked), the clause markers of each test file (``markers``: by the generator's
+source, the file's path and text), the impact reports (``impact``: by every input of the run and the change,
+when making it raised no diagnostic), the generated files of each side of a diff (``side-files``: by the
+generator's source and every input the manifest records for the side), the units that differ between two
+versions of a generated file (``units``: by the generator's source, the path and both texts), the HTML of the
+Markdown texts of the last docs page (``markdown``: one table text -> HTML, by the generator's source and
+markdown-it-py's, mdurl's and markupsafe's versions; a text not in it is rendered) and the compiled templates
+(``jinja``: by the jinja2 environment, the generator's source and the template's name; jinja2 checks an entry
+against the template's source and compiles it again when that differs).
 
 Where: ``$NMSGEN_CACHE_DIR``, else ``$XDG_CACHE_HOME/nmsgen``, else ``~/.cache/nmsgen``; ``NMSGEN_CACHE_DIR=off``
 turns caching off. An entry is ``<kind>/<key[:2]>/<key>``: the SHA-256 of its payload, then the payload, written
@@ -23,6 +30,10 @@ import tempfile
 from functools import cache as memo
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import jinja2
 
 OFF = "off"
 PACKAGE = Path(__file__).resolve().parents[1]  # the generator's own source
@@ -118,3 +129,27 @@ def get_text(kind: str, k: str) -> str | None:
 
 def put_text(kind: str, k: str, text: str) -> None:
     put(kind, k, text.encode("utf-8", "surrogatepass"))
+
+
+def jinja_bytecode(environment: str) -> jinja2.BytecodeCache:
+    """Where the jinja2 environment named ``environment`` keeps its compiled templates: entries of kind ``jinja``
+    by the environment, the generator's source (its settings and filters decide the code) and jinja2's key of
+    the template (its name); jinja2 checks each against the template's source, the entry against its hash."""
+    import jinja2  # noqa: PLC0415  # only the commands that render import it
+
+    class Bytecode(jinja2.BytecodeCache):
+        def _key(self, bucket: jinja2.bccache.Bucket) -> str:
+            return key(environment, source_digest(), bucket.key)
+
+        def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            data = get("jinja", self._key(bucket))
+            if data is not None:
+                try:
+                    bucket.bytecode_from_string(data)
+                except Exception:  # whatever is wrong with it: compile again
+                    bucket.reset()
+
+        def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            put("jinja", self._key(bucket), bucket.bytecode_to_string())
+
+    return Bytecode()

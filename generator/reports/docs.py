@@ -31,6 +31,7 @@ from .. import escape
 from ..diagnostics import Diagnostics
 from ..emit.render import TEMPLATES
 from ..frontend import overlay as overlays
+from ..incremental import cache as nmscache
 from ..ir import model as m
 from ..ir.index import Index
 from ..ir.names import CLAUSES_KEY, INTERFACES_KEY, OPEN_POINTS_KEY
@@ -50,11 +51,17 @@ def _env() -> jinja2.Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        bytecode_cache=nmscache.jinja_bytecode("docs"),  # compiled once, kept in the cache
     )
     env.filters["anchor"] = anchor
     env.filters["md"] = escape.markdown_html
     env.filters["wbr"] = breakable
     return env
+
+
+def compile_template() -> None:
+    """Compile the page's template now, so that the children forked next inherit it."""
+    _env().get_template("docs/index.html.jinja")
 
 
 def breakable(text: str) -> markupsafe.Markup:
@@ -376,6 +383,14 @@ def emit(ix: Index, document: dict[str, Any], trace: tracing.Trace, spec: Path |
             return "#" + anchor("setting", name)
         return None
 
+    memo_key = nmscache.key(
+        nmscache.source_digest(), *(nmscache.version(d) for d in ("markdown-it-py", "mdurl", "markupsafe"))
+    )
+    known = nmscache.get("markdown", memo_key)
+    if known is not None:
+        for text, rendered in json.loads(known).items():
+            escape.MARKDOWN_MEMO.setdefault(text, rendered)
+    escape.MARKDOWN_USED.clear()
     html = (
         _env()
         .get_template("docs/index.html.jinja")
@@ -400,4 +415,8 @@ def emit(ix: Index, document: dict[str, Any], trace: tracing.Trace, spec: Path |
             search_index=escape.json_script(_search_index(ops, schemas, trace.rows, open_points, changes)),
         )
     )
+    used = {t: escape.MARKDOWN_MEMO[t] for t in sorted(escape.MARKDOWN_USED)}
+    table = json.dumps(used, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
+    if table != known:  # the Markdown of this page, for the next (the texts of an edit's page only: bounded)
+        nmscache.put("markdown", memo_key, table)
     return {PATH: html}

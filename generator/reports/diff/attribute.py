@@ -19,6 +19,7 @@ from typing import Any
 
 import yaml
 
+from ...incremental import cache
 from ...ir import index
 from ...ir import model as m
 from .changes import Change, StoreDelta
@@ -85,16 +86,61 @@ def _units(path: str, text: str) -> dict[str, str]:
 
 
 def changed_units(old: str | None, new: str | None, path: str) -> list[str]:
-    """The text of every unit (def, class, operation, schema) that differs between two versions of a file."""
+    """The text of every unit (def, class, operation, schema) that differs between two versions of a file;
+    cached (kind ``units``) by the generator's source, the path and both texts (parsing a YAML document is the
+    slow part of a diff whose sides were generated before)."""
+    k = cache.key(cache.source_digest(), path, "-" if old is None else "+" + old, "-" if new is None else "+" + new)
+    found = cache.get_text("units", k)
+    if found is not None:
+        units: list[str] = json.loads(found)
+        return units
     a = _units(path, old) if old is not None else {}
     b = _units(path, new) if new is not None else {}
-    return [f"{k}\n{a.get(k, '')}\n{b.get(k, '')}" for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k)]
+    units = [f"{k}\n{a.get(k, '')}\n{b.get(k, '')}" for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k)]
+    cache.put_text("units", k, json.dumps(units, ensure_ascii=False))
+    return units
 
 
 def _mentions(text: str, token: str) -> bool:
+    """Whether ``text`` mentions ``token``: a quoted token anywhere, any other as a whole name (not preceded or
+    followed by a letter, digit, underscore or hyphen). The definition :class:`Mentions` answers faster."""
     if token[:1] in "\"'":
         return token in text
     return re.search(rf"(?<![\w-]){re.escape(token)}(?![\w-])", text) is not None
+
+
+_NAME = re.compile(r"[\w-]+")
+
+
+class Mentions:
+    """:func:`_mentions` over a list of texts (any of them), with the texts scanned once: a token made of name
+    characters only is mentioned exactly when it is one of the maximal runs of name characters (the set built
+    here); any other token is searched for, in the texts that contain it."""
+
+    def __init__(self, texts: list[str]) -> None:
+        self.texts = texts
+        self.names = {name for text in texts for name in _NAME.findall(text)}
+
+    def __call__(self, token: str) -> bool:
+        if token[:1] in "\"'":
+            return any(token in text for text in self.texts)
+        if _NAME.fullmatch(token):
+            return token in self.names
+        return any(_whole(text, token) for text in self.texts)
+
+
+def _whole(text: str, token: str) -> bool:
+    """:func:`_mentions` of a token that is not quoted: each occurrence found by ``str.find``, its neighbours
+    checked (a regular expression with look-around costs far more on a long text)."""
+    if not token:
+        return True
+    i = text.find(token)
+    while i >= 0:
+        end = i + len(token)
+        if (i == 0 or not _NAME.match(text, i - 1)) and (end == len(text) or not _NAME.match(text, end)):
+            return True
+        i = text.find(token, i + 1)
+    return False
 
 
 def differing(old_files: dict[str, str], new_files: dict[str, str]) -> list[str]:
@@ -106,12 +152,9 @@ def differing(old_files: dict[str, str], new_files: dict[str, str]) -> list[str]
 def attribute(changes: list[Change], old_files: dict[str, str], new_files: dict[str, str]) -> list[Change]:
     """Each change with the differing files whose changed units mention one of its tokens."""
     files = differing(old_files, new_files)
-    units = {p: changed_units(old_files.get(p), new_files.get(p), p) for p in files}
+    mentions = {p: Mentions(changed_units(old_files.get(p), new_files.get(p), p)) for p in files}
     return [
-        dataclasses.replace(
-            c, files=tuple(p for p in files if any(_mentions(u, t) for u in units[p] for t in c.tokens))
-        )
-        for c in changes
+        dataclasses.replace(c, files=tuple(p for p in files if any(mentions[p](t) for t in c.tokens))) for c in changes
     ]
 
 
