@@ -132,6 +132,7 @@ def test_check_names_the_changed_input_and_the_stale_files(
     assert "out/.nmsgen-manifest: stale" in r.stderr
 
 
+@pytest.mark.slow
 def test_an_input_change_that_alters_no_file_still_makes_the_manifest_stale(project: Path) -> None:
     (project / "generator" / "emit" / "models.py").write_text(
         (project / "generator" / "emit" / "models.py").read_text() + "\n# a comment changes no output\n"
@@ -197,6 +198,7 @@ def tree(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
+@pytest.mark.slow
 def test_a_damaged_or_missing_cache_changes_no_byte(project: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     r = nmsgen(project, "generate", "--out", "cold", cache=cache)
@@ -226,6 +228,7 @@ def test_a_damaged_or_missing_cache_changes_no_byte(project: Path, tmp_path: Pat
     assert tree(project / "cold") == tree(project / "out")
 
 
+@pytest.mark.slow
 def test_progress_on_a_long_run_and_quiet(project: Path) -> None:
     r = nmsgen(project, "generate", "--out", "slow", cache=Path("off"))  # no cache: well over a second
     assert r.returncode == 0, r.stderr

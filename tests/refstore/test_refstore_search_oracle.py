@@ -288,6 +288,7 @@ def oracle_or_error(box: Box, body: dict[str, Any]) -> list[str] | None:
     return oracle_search(box.objects, body)
 
 
+@pytest.mark.slow  # a property test over many generated boxes
 @pytest.mark.clause(
     "OMA-NMS-6.7",
     "OMA-NMS-5.3.2.15",
@@ -335,6 +336,7 @@ mutation_st = st.lists(
 )
 
 
+@pytest.mark.slow  # a property test over many generated boxes
 @pytest.mark.clause("OMA-NMS-5.1.10", "OMA-NMS-6.7")
 @pytest.mark.parametrize("drive_max", [0, 10_000], ids=["walk-sort-order", "index-driven"])
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, FIXTURE])
