@@ -95,6 +95,7 @@ def test_api(case: Any) -> None:
     OUTCOMES.append((case.operation.label, case.auth_identity, response.status_code))
 
 
+@pytest.mark.slow  # reads what test_api recorded
 def test_the_run_reached_the_store_and_the_auth_check() -> None:
     """The fuzzing is not vacuous: as alice it got successes, and unauthenticated calls were refused."""
     if not OUTCOMES:

@@ -24,13 +24,15 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """The property tests on PostgreSQL empty a database per example (TRUNCATE, tens of ms): ``slow``, so the
-    quick set keeps them on SQLite and CI runs both."""
+    """A test on PostgreSQL needs a server (the session's throwaway cluster): ``external``, so the quick set
+    runs the store tests on SQLite and needs no PostgreSQL; CI runs both. The property tests on PostgreSQL
+    also empty a database per example (TRUNCATE, tens of ms): ``slow`` as well."""
     here = Path(__file__).parent
     for item in items:
         callspec = getattr(item, "callspec", None)
         if callspec is None or callspec.params.get("store_kind") != "postgresql" or here not in item.path.parents:
             continue
+        item.add_marker(pytest.mark.external)
         if hasattr(getattr(item, "obj", None), "hypothesis"):
             item.add_marker(pytest.mark.slow)
 

@@ -30,7 +30,7 @@ from ..notify_receiver import Receiver, receiver
 from ..support import ALICE, ALL_ACCOUNTS, AUDIENCE, BOB, ISSUER, free_port, server_token, user_token
 from .test_e2e_https import OPS, Api, _every_operation
 
-pytestmark = pytest.mark.slow  # starts `nmsgen serve` with two worker processes and runs the kit
+pytestmark = [pytest.mark.slow, pytest.mark.external]  # `nmsgen serve` on PostgreSQL, two workers, the kit
 
 # The auth and API clauses these tests exercise again are cited (and proven by mutation, `nmsgen trace --verify`)
 # by the tests of the same generated server on SQLite (tests/runtime/test_e2e_https.py, the kit's own cases);
