@@ -20,7 +20,7 @@ pytestmark = pytest.mark.slow  # a durable cluster of its own, crashed and resta
 
 CTX = Context("myStore", "crash", "MCData-7", "crash", "https://h/nms/v1/myStore/crash")
 K = 5  # objects per bulk creation
-TRIALS = 5
+TRIALS = 10  # the issue asks each fault to pass in 10 trials
 STORES = ("postgresql",)
 
 
