@@ -44,7 +44,6 @@ def _store_criteria(kind: str, *path: str) -> Test:
         "object": set(),
         "folder": {"Flag", "CreatedObjects", "VanishedObjects"},
         "filter": {"AllTextAttributes", "WholeWord", "PresetSearch"},
-        "bulk": {"VanishedObjects"},
     }[kind]
 
     def test(r: Request) -> bool:
@@ -80,6 +79,10 @@ def _vanished_with_scope(r: Request) -> bool:
     sel = r["body"].get("selectionCriteria") if isinstance(r["body"], dict) else None
     crits = _criteria(r, "selectionCriteria", "searchCriteria")
     return isinstance(sel, dict) and "searchScope" in sel and any(c.get("type") == "VanishedObjects" for c in crits)
+
+
+def _asks_vanished(r: Request) -> bool:
+    return any(c.get("type") == "VanishedObjects" for c in _criteria(r, *_SELECTION))
 
 
 def _reserved_folder_attributes(r: Request) -> bool:
@@ -118,12 +121,12 @@ PROSE_RULES: dict[str, list[tuple[str, Test, str]]] = {
     "BulkUpdateObjects": [
         _CURSOR,
         ("searchCriteria", _store_criteria("object", *_SELECTION), "criteria the store decides"),
-        ("selectionCriteria", _store_criteria("bulk", *_SELECTION), "no VanishedObjects in a bulk selection"),
+        ("selectionCriteria", _asks_vanished, "no VanishedObjects in a bulk selection (deleted objects stay deleted)"),
     ],
     "BulkDeleteObjects": [
         _CURSOR,
         ("searchCriteria", _store_criteria("object", *_SELECTION), "criteria the store decides"),
-        ("selectionCriteria", _store_criteria("bulk", *_SELECTION), "no VanishedObjects in a bulk selection"),
+        ("selectionCriteria", _asks_vanished, "no VanishedObjects in a bulk selection (deleted objects stay deleted)"),
     ],
     "GetFolder": [("fromCursor", _has("query", "fromCursor"), "a cursor only the server issues")],
     "CreateSubscription": [
