@@ -270,39 +270,49 @@ _REQUIRED_IN: tuple[Callable[[m.Choice], bool], ...] = (
 )
 
 
-def _choices_judged(h: Hit) -> tuple[Impact, str]:
-    """Like a limit: groups accepting more break readers (the generated client checks them on answers), groups
-    accepting less break writers (the server checks them on requests); a change both ways breaks both."""
-    wider, narrower = _choices_accept_all(h.old, h.new), _choices_accept_all(h.new, h.old)
+def _restriction_judged(h: Hit, wider: bool, narrower: bool, texts: tuple[str, str, str, str]) -> tuple[Impact, str]:
+    """Like a limit: a restriction accepting more breaks readers (the generated client checks it on answers), one
+    accepting less breaks writers (the server checks it on requests), a change both ways breaks both. ``texts``:
+    why when unchanged, when wider in answers, when narrower for writers, when both ways."""
+    same, readers, writers, both = texts
     if wider and narrower:
-        return COMPATIBLE, "the same members may appear together"
-    if wider and "response" in h.dirs:
-        return BREAKING, "answers may carry members together that the generated client refuses (it checks the groups)"
+        return COMPATIBLE, same
     if wider:
-        return COMPATIBLE, "the server accepts more"
-    if narrower and _for_writers(h):
-        return BREAKING, "the server refuses combinations clients send today"
+        return (BREAKING, readers) if "response" in h.dirs else (COMPATIBLE, "the server accepts more")
     if narrower:
-        return COMPATIBLE, "answers stay within"
-    return BREAKING, "which members may appear together changes both ways"
+        return (BREAKING, writers) if _for_writers(h) else (COMPATIBLE, "answers stay within")
+    return BREAKING, both
+
+
+def _choices_judged(h: Hit) -> tuple[Impact, str]:
+    """Choice groups: which members may appear together."""
+    return _restriction_judged(
+        h,
+        _choices_accept_all(h.old, h.new),
+        _choices_accept_all(h.new, h.old),
+        (
+            "the same members may appear together",
+            "answers may carry members together that the generated client refuses (it checks the groups)",
+            "the server refuses combinations clients send today",
+            "which members may appear together changes both ways",
+        ),
+    )
 
 
 def _rules_judged(h: Hit) -> tuple[Impact, str]:
-    """Conditional rules (``rules:``) restrict values: rules only added accept less (they break writers: the
-    server refuses what clients send today), rules only removed accept more (they break readers: the generated
-    client checks them on answers), both ways break both."""
+    """Conditional rules (``rules:``) restrict values: rules only removed accept more, rules only added less."""
     old, new = set(h.old), set(h.new)
-    if old == new:
-        return COMPATIBLE, "the same rules"
-    if old <= new:
-        if _for_writers(h):
-            return BREAKING, "the server refuses values clients send today"
-        return COMPATIBLE, "answers stay within"
-    if new <= old:
-        if "response" in h.dirs:
-            return BREAKING, "answers may carry values the generated client refuses (it checks the rules)"
-        return COMPATIBLE, "the server accepts more"
-    return BREAKING, "which values are allowed changes both ways"
+    return _restriction_judged(
+        h,
+        new <= old,
+        old <= new,
+        (
+            "the same rules",
+            "answers may carry values the generated client refuses (it checks the rules)",
+            "the server refuses values clients send today",
+            "which values are allowed changes both ways",
+        ),
+    )
 
 
 def _rule_added(h: Hit) -> Impact:
