@@ -23,11 +23,14 @@ from ..conftest import ROOT
 DOC = ROOT / "generated" / "openapi" / "openapi.json"
 
 
+SCHEMA = json.loads(DOC.read_text())["components"]["schemas"]["SearchCriterion"]  # read once, for every example
+EXCLUSION = jsonschema.Draft4Validator({"not": SCHEMA["not"]})
+
+
 def _patterns() -> dict[str, str]:
     """Criterion type -> the pattern its value must match, read from the document's machine-readable rules."""
-    schema = json.loads(DOC.read_text())["components"]["schemas"]["SearchCriterion"]
     found: dict[str, str] = {}
-    for rule in schema["x-nmsgen-rules"]:
+    for rule in SCHEMA["x-nmsgen-rules"]:
         for kind in rule["when"]["values"]:
             if "value" in rule.get("match", {}):
                 found[kind] = rule["match"]["value"]
@@ -39,8 +42,7 @@ PATTERNS = _patterns()
 
 def _excluded(criterion: dict[str, Any]) -> bool:
     """Whether the document's ``not`` of SearchCriterion excludes this criterion (the JSON Schema view)."""
-    schema = json.loads(DOC.read_text())["components"]["schemas"]["SearchCriterion"]
-    return not jsonschema.Draft4Validator({"not": schema["not"]}).is_valid(criterion)
+    return not EXCLUSION.is_valid(criterion)
 
 
 def test_date_and_flag_values_have_a_pattern_in_the_document() -> None:

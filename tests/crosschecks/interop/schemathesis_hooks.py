@@ -27,12 +27,21 @@ def _always(_: Request) -> bool:
     return True  # the refusal depends on the store's state, not on the request alone
 
 
-def _criteria(r: Request, *path: str) -> list[dict[str, Any]]:
-    node: Any = r["body"]
+def _at(node: Any, *path: str) -> Any:
+    """The member at ``path`` of nested JSON objects (None where the request has none)."""
     for key in path:
         node = node.get(key) if isinstance(node, dict) else None
-    crits = node.get("criterion") if isinstance(node, dict) else None
-    return [c for c in crits if isinstance(c, dict)] if isinstance(crits, list) else []
+    return node
+
+
+def _items(node: Any, *path: str) -> list[Any]:
+    """The array at ``path`` ([] where the request has none)."""
+    found = _at(node, *path)
+    return found if isinstance(found, list) else []
+
+
+def _criteria(r: Request, *path: str) -> list[dict[str, Any]]:
+    return [c for c in _items(r["body"], *path, "criterion") if isinstance(c, dict)]
 
 
 def _store_criteria(kind: str, *path: str) -> Test:
@@ -48,10 +57,6 @@ def _store_criteria(kind: str, *path: str) -> Test:
 
     def test(r: Request) -> bool:
         crits = _criteria(r, *path)
-        node = r["body"]
-        for key in path[:-1]:
-            node = node.get(key) if isinstance(node, dict) else None
-        criteria = node.get(path[-1]) if isinstance(node, dict) else None
         vanished = any(c.get("type") == "VanishedObjects" for c in crits)
         return (
             len(crits) > MAX_CRITERIA
@@ -59,26 +64,26 @@ def _store_criteria(kind: str, *path: str) -> Test:
             or any(c.get("type") == "PresetSearch" for c in crits)
             or any(c.get("type") == "CreatedObjects" and c.get("value") for c in crits)
             or any(c.get("type") == "WholeWord" and not _WORD.search(str(c.get("value", ""))) for c in crits)
-            or (vanished and (len(crits) > 1 or (isinstance(criteria, dict) and criteria.get("operator") == "Not")))
+            or (vanished and (len(crits) > 1 or _at(r["body"], *path, "operator") == "Not"))
         )
 
     return test
 
 
 def _has(*path: str) -> Test:
+    """The request has the member at ``path`` (of the body, or of the query when path starts with "query")."""
+
     def test(r: Request) -> bool:
-        node: Any = r["body"] if path[0] != "query" else r["query"]
-        for key in path[1:] if path[0] == "query" else path:
-            node = node.get(key) if isinstance(node, dict) else None
-        return node is not None
+        if path[0] == "query":
+            return _at(r["query"], *path[1:]) is not None
+        return _at(r["body"], *path) is not None
 
     return test
 
 
 def _vanished_with_scope(r: Request) -> bool:
-    sel = r["body"].get("selectionCriteria") if isinstance(r["body"], dict) else None
-    crits = _criteria(r, "selectionCriteria", "searchCriteria")
-    return isinstance(sel, dict) and "searchScope" in sel and any(c.get("type") == "VanishedObjects" for c in crits)
+    sel = _at(r["body"], "selectionCriteria")
+    return isinstance(sel, dict) and "searchScope" in sel and _asks_vanished(r)
 
 
 def _asks_vanished(r: Request) -> bool:
@@ -87,9 +92,7 @@ def _asks_vanished(r: Request) -> bool:
 
 def _reserved_folder_attributes(r: Request) -> bool:
     """App. J: Name and Root are the server's; with them the list keeps its 1000 entries."""
-    attrs = (r["body"].get("folder") or {}).get("attributes") if isinstance(r["body"], dict) else None
-    items = attrs.get("attribute") if isinstance(attrs, dict) else None
-    items = items if isinstance(items, list) else []
+    items = _items(r["body"], "folder", "attributes", "attribute")
     named = [str(a.get("name", "")).casefold() for a in items if isinstance(a, dict)]
     return len(items) > 998 or any(n in ("name", "root") for n in named)
 
@@ -98,11 +101,8 @@ def _more_payloads_than_objects(r: Request) -> bool:
     """A bulk creation's payload parts go to its objects in order: one more than there are objects has none.
     (A part labelled multipart/* must be a multipart entity too, but the document's encoding labels the
     parts */*, so a fuzzer never sends one.)"""
-    body = r["body"]
-    root = body.get("root-fields") if isinstance(body, dict) else None
-    objects = ((root or {}).get("objectList") or {}).get("object") if isinstance(root, dict) else None
-    parts = body.get("attachments") if isinstance(body, dict) else None
-    return isinstance(parts, list) and len(parts) > (len(objects) if isinstance(objects, list) else 0)
+    parts = _at(r["body"], "attachments")
+    return isinstance(parts, list) and len(parts) > len(_items(r["body"], "root-fields", "objectList", "object"))
 
 
 _SELECTION = ("selectionCriteria", "searchCriteria")
