@@ -146,6 +146,7 @@ def test_a_filter_takes_created_objects_with_an_empty_value_only(client: TestCli
     assert schema.is_valid(ok) and not schema.is_valid(bad)
 
 
+@pytest.mark.clause("OMA-NMS-6.7")
 def test_object_search_still_takes_every_criterion_type(client: TestClient) -> None:
     """The rules are of their operations only: the same criteria in an object search are the type's business."""
     schema = _request_schema("post", "/{storeName}/{boxId}/objects/operations/search")
