@@ -151,7 +151,6 @@ class Index:
     error_answers: dict[str, tuple[answers.Answer, ...]]  # operationId (callbacks included) -> its error answers
     settings: dict[str, m.Setting]  # the deployment settings generated code reads (no description-only ones)
     request_types: frozenset[str]  # types with a request variant (``<Type>Request``: request-only constraints)
-    ruled_requests: dict[str, m.Body]  # operationId -> its JSON request body with rules of its own
 
     @property
     def store_methods(self) -> dict[str, str]:
@@ -183,7 +182,6 @@ def _build(model: m.Model) -> Index:
         error_answers={op.id: tuple(answers.error_answers(model, op)) for r in model.resources for op in r.operations},
         settings={k: v for k, v in model.auth.settings.items() if not v.plain},
         request_types=request_types(model),
-        ruled_requests={op.id: b for op in model.operations for b in op.request if b.rules},
     )
 
 
