@@ -6,7 +6,9 @@
   because an empty element is ``null`` on the wire (``{"resetBox": null}`` is a present member).
 * Enforces the rules of the model (``x-nmsgen-rules``): a member that must be present when another
   member has one of some values, present and not empty (a search criterion of type Attribute names its
-  attribute), and a string member that must match a pattern then (the value of a Date criterion).
+  attribute), a string member that must match a pattern then (the value of a Date criterion), or the value
+  refused altogether; a rule with a path (``at``) tests each value the path reaches (each criterion of a bulk
+  selection), and its refusal says where the value is.
 * Refuses JSON null for a member the model does not make nullable (``x-nmsgen-nullable``): an optional
   member is absent, not null (``{"clientCorrelator": null}`` is invalid input).
 * :meth:`NmsModel.to_wire` writes the NMS JSON encoding: only the members that were set, by name.
@@ -76,6 +78,43 @@ def _matches(pattern: str, text: str) -> bool:
     return True
 
 
+def _reached(value: Any, at: list[str], where: str = "") -> Iterator[tuple[str, Any]]:
+    """The values the path ``at`` (field names) reaches from ``value``, each item of a list on the way, with
+    where they are (``searchCriteria.criterion[2]``)."""
+    if not at:
+        yield where, value
+        return
+    alias = {f.alias or k: k for k, f in type(value).model_fields.items()} if isinstance(value, BaseModel) else {}
+    name = alias.get(at[0])
+    if name is None or name not in value.model_fields_set:
+        return
+    here = f"{where}.{at[0]}" if where else at[0]
+    found = getattr(value, name)
+    for i, item in enumerate(found) if isinstance(found, list) else [(-1, found)]:
+        yield from _reached(item, at[1:], f"{here}[{i}]" if i >= 0 else here)
+
+
+def _apply(rule: Any, where: str, value: Any) -> None:
+    """Check one rule on one value (a model), naming where the value is when it is not the model itself."""
+    field, values = rule["when"]["field"], rule["when"]["values"]
+    given = getattr(value, field, None)
+    if getattr(given, "value", given) not in values:
+        return
+    shown = getattr(given, "value", given)
+    at = f"{where}: " if where else ""
+    if rule.get("refuse"):
+        raise ValueError(f"{at}{field} {shown} is not allowed here")
+    for name in rule["require"]:
+        if name not in value.model_fields_set or getattr(value, name) in ("", []):
+            raise ValueError(f"{at}{name} must be given when {field} is {shown}")
+    for name, pattern in rule.get("match", {}).items():
+        text = getattr(value, name, None)
+        if name in value.model_fields_set and isinstance(text, str) and not _matches(pattern, text):
+            raise ValueError(  # the pattern is in the document; it can be long (a date range)
+                f"{at}{name} {text[:80]!r} does not match the pattern of {name} when {field} is {shown}"
+            )
+
+
 class NmsModel(BaseModel):
     @model_validator(mode="wrap")
     @classmethod
@@ -114,19 +153,8 @@ class NmsModel(BaseModel):
                 raise ValueError(f"exactly one of {', '.join(members)} must be present")
         rules: Any = extra.get(RULES_KEY, []) if isinstance(extra, dict) else []
         for rule in rules:
-            field, values = rule["when"]["field"], rule["when"]["values"]
-            value = getattr(self, field, None)
-            if getattr(value, "value", value) in values:
-                for name in rule["require"]:
-                    if name not in self.model_fields_set or getattr(self, name) in ("", []):
-                        raise ValueError(f"{name} must be given when {field} is {getattr(value, 'value', value)}")
-                for name, pattern in rule.get("match", {}).items():
-                    given = getattr(self, name, None)
-                    if name in self.model_fields_set and isinstance(given, str) and not _matches(pattern, given):
-                        raise ValueError(  # the pattern is in the document; it can be long (a date range)
-                            f"{name} {given[:80]!r} does not match the pattern of {name} when {field} is "
-                            f"{getattr(value, 'value', value)}"
-                        )
+            for where, item in _reached(self, rule.get("at", [])):
+                _apply(rule, where, item)
         return self
 
     def to_wire(self) -> dict[str, Any]:

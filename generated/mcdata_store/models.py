@@ -1586,12 +1586,24 @@ class BulkDelete(NmsModel):
 
     model_config = ConfigDict(
         extra="forbid",
-        json_schema_extra={"x-nmsgen-choices": [{"members": ["objects", "selectionCriteria"], "required": True}]},
+        json_schema_extra={
+            "x-nmsgen-choices": [{"members": ["objects", "selectionCriteria"], "required": True}],
+            "x-nmsgen-rules": [
+                {
+                    "when": {"field": "type", "values": ["VanishedObjects"]},
+                    "require": [],
+                    "at": ["selectionCriteria", "searchCriteria", "criterion"],
+                    "refuse": True,
+                }
+            ],
+        },
     )
     objects: Annotated[ObjectReferenceList | None, Field(description="The objects to delete.")] = None
     selectionCriteria: Annotated[
         SelectionCriteria | None,
-        Field(description="Alternative to objects - select the objects to delete by criteria."),
+        Field(
+            description="Alternative to objects - select the objects to delete by criteria. A VanishedObjects criterion is refused: the objects it finds are deleted already."
+        ),
     ] = None
 
 
@@ -1617,12 +1629,24 @@ class BulkUpdate(NmsModel):
 
     model_config = ConfigDict(
         extra="forbid",
-        json_schema_extra={"x-nmsgen-choices": [{"members": ["objects", "selectionCriteria"], "required": True}]},
+        json_schema_extra={
+            "x-nmsgen-choices": [{"members": ["objects", "selectionCriteria"], "required": True}],
+            "x-nmsgen-rules": [
+                {
+                    "when": {"field": "type", "values": ["VanishedObjects"]},
+                    "require": [],
+                    "at": ["selectionCriteria", "searchCriteria", "criterion"],
+                    "refuse": True,
+                }
+            ],
+        },
     )
     objects: Annotated[ObjectReferenceList | None, Field(description="The objects to update.")] = None
     selectionCriteria: Annotated[
         SelectionCriteria | None,
-        Field(description="Alternative to objects - select the objects to update by criteria."),
+        Field(
+            description="Alternative to objects - select the objects to update by criteria. A VanishedObjects criterion is refused: the objects it finds are deleted already."
+        ),
     ] = None
     operation: Annotated[OperationEnum, Field(description="What to do with the flags (AddFlag, RemoveFlag).")]
     flags: Annotated[FlagList, Field(description="The flags to add or remove.")]
@@ -1639,3 +1663,60 @@ class BulkUpdateBody(NmsModel):
         extra="forbid",
     )
     bulkUpdate: BulkUpdate
+
+
+class CreateSubscriptionRequestBody(NmsModel):
+    """
+    The JSON body of a CreateSubscription request: a NmsSubscription in its root element `nmsSubscription`, with rules that hold for the requests of this operation only (the server refuses a request that breaks one):
+
+    - each `filter.criterion` whose `type` is `CreatedObjects`: `value` must match `^$`.
+    - each `filter.criterion` whose `type` is `AllTextAttributes` or `WholeWord`: refused.
+
+    Clauses: OMA-NMS-6.17, OMA-COMMON-JSON, OMA-NMS-5.3.2.20.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "x-nmsgen-rules": [
+                {
+                    "when": {"field": "type", "values": ["CreatedObjects"]},
+                    "require": [],
+                    "match": {"value": "^$"},
+                    "at": ["nmsSubscription", "filter", "criterion"],
+                },
+                {
+                    "when": {"field": "type", "values": ["AllTextAttributes", "WholeWord"]},
+                    "require": [],
+                    "at": ["nmsSubscription", "filter", "criterion"],
+                    "refuse": True,
+                },
+            ]
+        },
+    )
+    nmsSubscription: NmsSubscription
+
+
+class SearchFoldersRequestBody(NmsModel):
+    """
+    The JSON body of a SearchFolders request: a SelectionCriteria in its root element `selectionCriteria`, with rules that hold for the requests of this operation only (the server refuses a request that breaks one):
+
+    - each `searchCriteria.criterion` whose `type` is `Flag` or `CreatedObjects` or `VanishedObjects`: refused.
+
+    Clauses: OMA-NMS-6.13, OMA-COMMON-JSON, OMA-NMS-5.3.2.15.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "x-nmsgen-rules": [
+                {
+                    "when": {"field": "type", "values": ["Flag", "CreatedObjects", "VanishedObjects"]},
+                    "require": [],
+                    "at": ["selectionCriteria", "searchCriteria", "criterion"],
+                    "refuse": True,
+                }
+            ]
+        },
+    )
+    selectionCriteria: SelectionCriteria

@@ -588,7 +588,7 @@ def create_app(store: MessageStore, auth: AuthSettings, limits: Limits = Limits(
     async def search_folders(request: Request) -> Response:
         """Search folders. (SearchFolders)."""
         ctx = context(request, "SearchFolders")
-        body = await read.json(request, models.SelectionCriteriaBody)
+        body = await read.json(request, models.SelectionCriteriaBody, check=models.SearchFoldersRequestBody)
         result = await run_in_threadpool(store.search_folders, ctx, body=body)
         return _reply("SearchFolders", request, result)
 
@@ -639,7 +639,7 @@ def create_app(store: MessageStore, auth: AuthSettings, limits: Limits = Limits(
     async def create_subscription(request: Request) -> Response:
         """Subscribe to notifications about changes in the box. (CreateSubscription)."""
         ctx = context(request, "CreateSubscription")
-        body = await read.json(request, models.NmsSubscriptionBody)
+        body = await read.json(request, models.NmsSubscriptionBody, check=models.CreateSubscriptionRequestBody)
         result = await run_in_threadpool(store.create_subscription, ctx, body=body)
         return _reply("CreateSubscription", request, result)
 

@@ -368,6 +368,12 @@ def invalid_pattern(model: m.Model, d: Diagnostics) -> None:
                 for p in [*op.path_parameters, *op.query_parameters]
                 if p.pattern
             ]
+            found += [
+                (p, f"rule of the {op.id} request for field {x!r}", rule.position or op.position)
+                for b in op.request
+                for rule in b.rules
+                for x, p in rule.match
+            ]
     for pattern, what, pos in found:
         try:
             re.compile(pattern)

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from ..diagnostics import Diagnostics, Position, suggest
 from ..ir import model as m
+from ..ir.index import rule_target
 
 _MEDIA = re.compile(r"[a-z*]+/[A-Za-z0-9.+*-]+")
 _HEADER = re.compile(r"[A-Za-z][A-Za-z0-9-]*")
@@ -47,6 +48,18 @@ def invalid_values(model: m.Model, d: Diagnostics) -> None:
                     _check_body(body.media, body.type, body.parts, f"{op.id} {resp.status}", op.position, d)
             for body in op.request:
                 _check_body(body.media, body.type, body.parts, f"{op.id} request", op.position, d)
+                for rule in body.rules:
+                    pos = rule.position or op.position
+                    t = model.types.get(body.type or "")
+                    if t is None or body.media != "application/json":
+                        d.error(
+                            "invalid-value",
+                            f"{op.id}: only a JSON body of a model type can have rules",
+                            pos,
+                            "move the rules to a request body with 'media: application/json' and a type",
+                        )
+                    else:
+                        _check_rule(model, t, rule, f"a rule of the {op.id} request", pos, d)
     api = model.api
     for resp in [*api.common_responses, api.method_not_allowed]:
         ctx = f"common {resp.status} response"
@@ -71,38 +84,16 @@ def invalid_values(model: m.Model, d: Diagnostics) -> None:
                     f.position,
                     "add 'array: true' or drop the limits",
                 )
-        named = [
-            *(("choice", ch.members) for ch in t.choices),
-            *(("rule", (r.field, *r.require, *(x for x, _ in r.match))) for r in t.rules),
-        ]
-        for what, members in named:
-            for mem in members:
-                if mem not in t.field_names:
-                    d.error(
-                        "unknown-reference",
-                        f"{what} of type {t.name!r} names unknown field {mem!r}",
-                        t.position,
-                        suggest(mem, set(t.field_names), "a field of the type"),
-                    )
-        by_name = {f.name: f for f in t.fields}
-        for rule in t.rules:
-            if not rule.require and not rule.match:
+        for mem in (x for ch in t.choices for x in ch.members):
+            if mem not in t.field_names:
                 d.error(
-                    "invalid-value",
-                    f"a rule of type {t.name!r} (when {rule.field} is {', '.join(rule.values)}) neither requires "
-                    "nor matches",
-                    rule.position or t.position,
-                    "give 'require: [member, ...]' or 'match: {member: pattern}'",
+                    "unknown-reference",
+                    f"choice of type {t.name!r} names unknown field {mem!r}",
+                    t.position,
+                    suggest(mem, set(t.field_names), "a field of the type"),
                 )
-            for x, _ in rule.match:
-                matched = by_name.get(x)
-                if matched is not None and (matched.array or matched.type != "string"):
-                    d.error(
-                        "invalid-value",
-                        f"a rule of type {t.name!r} matches field {x!r} with a pattern, but it is not a single string",
-                        rule.position or t.position,
-                        "match a field of type string (not an array)",
-                    )
+        for rule in t.rules:
+            _check_rule(model, t, rule, f"a rule of type {t.name!r}", rule.position or t.position, d)
         if t.kind == "simple" and t.field_names:
             d.error(
                 "invalid-value",
@@ -133,6 +124,50 @@ def invalid_values(model: m.Model, d: Diagnostics) -> None:
                 f"interface {i.name!r} binds the box to a claim but names no box_claim",
                 model.positions.get(f"interface:{i.name}", model.auth_position),
                 "e.g. box_claim: mcdata_id",
+            )
+
+
+def _check_rule(model: m.Model, start: m.Type, rule: m.Rule, ctx: str, pos: Position, d: Diagnostics) -> None:
+    """A rule names fields of the values it tests (those its ``at`` path reaches from ``start``), says what
+    holds (require, match) or refuses the values, and matches only single strings."""
+    t, problem = rule_target(model, start, rule.at)
+    if t is None:
+        d.error(
+            "unknown-reference", f"{ctx} cannot be applied: {problem}", pos, "give 'at' as field names joined by '.'"
+        )
+        return
+    for mem in (rule.field, *rule.require, *(x for x, _ in rule.match)):
+        if mem not in t.field_names:
+            d.error(
+                "unknown-reference",
+                f"{ctx} names unknown field {mem!r} of {t.name!r}",
+                pos,
+                suggest(mem, set(t.field_names), "a field of the type"),
+            )
+    when = f"(when {rule.field} is {', '.join(rule.values)})"
+    if rule.refuse and (rule.require or rule.match):
+        d.error(
+            "invalid-value",
+            f"{ctx} {when} refuses the value and also requires or matches members of it",
+            pos,
+            "a refused value needs nothing more: drop 'require' and 'match', or drop 'refuse'",
+        )
+    elif not (rule.require or rule.match or rule.refuse):
+        d.error(
+            "invalid-value",
+            f"{ctx} {when} neither requires, matches nor refuses",
+            pos,
+            "give 'require: [member, ...]', 'match: {member: pattern}' or 'refuse: true'",
+        )
+    by_name = {f.name: f for f in t.fields}
+    for x, _ in rule.match:
+        matched = by_name.get(x)
+        if matched is not None and (matched.array or matched.type != "string"):
+            d.error(
+                "invalid-value",
+                f"{ctx} matches field {x!r} with a pattern, but it is not a single string",
+                pos,
+                "match a field of type string (not an array)",
             )
 
 

@@ -28,9 +28,11 @@ from ..ir.names import (
     RESOURCE_KEY,
     RULES_KEY,
     body_schema_name,
+    operation_body_name,
     request_schema_name,
 )
 from . import chunks
+from . import openapi_rules as rules
 
 OPENAPI_VERSION = "3.0.3"
 INT64_MAX = 2**63 - 1
@@ -188,14 +190,7 @@ class _Emitter:
                 for c in ts.choices
             ]
         if ts.rules:  # the same rules, machine-readable (generated models enforce them from this)
-            out[RULES_KEY] = [
-                {
-                    "when": {"field": r.field, "values": list(r.values)},
-                    "require": list(r.require),
-                    **({"match": dict(r.match)} if r.match else {}),
-                }
-                for r in ts.rules
-            ]
+            out[RULES_KEY] = [rules.rule_data(r) for r in ts.rules]
         nullable = [f.name for f in t.fields if f.nullable or self._is_empty_type(f.type)]
         if nullable:
             out[NULLABLE_KEY] = nullable
@@ -205,8 +200,7 @@ class _Emitter:
         t = self.m.types.get(name)
         return t is not None and t.is_empty
 
-    @staticmethod
-    def choices_schema(t: m.Type, request: bool = False) -> Json:
+    def choices_schema(self, t: m.Type, request: bool = False) -> Json:
         """The xsd:choice groups of ``t`` as keywords that leave ``properties`` the only shape of the type.
 
         Every member stays a plain optional property. "At most one" excludes each pair of members
@@ -230,22 +224,30 @@ class _Emitter:
             excluded += [{"required": [a, b]} for i, a in enumerate(members) for b in members[i + 1 :]]
             if required:
                 excluded.append({"properties": {x: {"not": {}} for x in members}})
-        fields = {f.name: f for f in t.fields}
-        for r in t.rules:  # the member is absent, or empty (a string or a list), while `field` has one of the values
-            when = {r.field: {"enum": list(r.values)}}
-            for x in r.require:
-                excluded.append({"required": [r.field], "properties": {**when, x: {"not": {}}}})
-                f = fields.get(x)
-                empty = {"maxItems": 0} if f and f.array else {"maxLength": 0} if f and f.type == "string" else None
-                if empty:
-                    excluded.append({"required": [r.field, x], "properties": {**when, x: empty}})
-            for x, pattern in r.match:  # the member is present and does not match
-                excluded.append({"required": [r.field, x], "properties": {**when, x: {"not": {"pattern": pattern}}}})
+        excluded += rules.excluded(self.m, t, t.rules)
         if len(excluded) == 1:
             out["not"] = excluded[0]
         elif excluded:
             out["not"] = {"anyOf": excluded}
         return out
+
+    def ruled_body(self, op: m.Operation, body: m.Body) -> Json:
+        """The JSON request body of ``op`` with the rules that hold for its requests only: the body component
+        of its type (its request variant), and the rules as exclusions the type's own schema does not have."""
+        t = self.m.types[body.type or ""]
+        out = self.body_wrapper(t, request=t.name in self.request_types)
+        assert t.root is not None
+        excluded = rules.excluded(self.m, t, body.rules, [(t.root, False)])
+        clauses = list(dict.fromkeys([*op.clauses[:1], *out[CLAUSES_KEY]]))
+        return {
+            **out,
+            "not": excluded[0] if len(excluded) == 1 else {"anyOf": excluded},
+            RULES_KEY: [rules.rule_data(r, (t.root,)) for r in body.rules],
+            "description": f"The JSON body of a {op.id} request: a {t.name} in its root element `{t.root}`, with "
+            f"rules that hold for the requests of this operation only (the server refuses a request that breaks "
+            f"one):\n\n{rules.rules_text(body.rules)}\n\n{_cites(clauses)}",
+            CLAUSES_KEY: clauses,
+        }
 
     def enum_schema(self, e: m.Enum) -> Json:
         values = "\n".join(f"- `{v.value}`: {v.description}" for v in e.values if v.description)
@@ -289,6 +291,13 @@ class _Emitter:
                 out[variant] = self.type_schema(t, request=True)
                 if t.root and t.name in bodies:
                     out[body_schema_name(variant)] = self.body_wrapper(t, request=True)
+        for op in self.m.operations:
+            for body in op.request:
+                if body.rules:
+                    name = operation_body_name(op.id)
+                    if name in out or name in self.m.types:  # pragma: no cover - names differ
+                        raise ValueError(f"the request body {name} of {op.id} clashes with a type")
+                    out[name] = self.ruled_body(op, body)
         return dict(sorted(out.items()))
 
     # ------------------------------------------------------------------ operations
@@ -317,7 +326,9 @@ class _Emitter:
             return body_schema_name(request_schema_name(type_name))
         return body_schema_name(type_name)
 
-    def body_content(self, body: m.Body, examples: dict[str, Json], request: bool = False) -> tuple[str, Json]:
+    def body_content(
+        self, body: m.Body, examples: dict[str, Json], request: bool = False, op_id: str = ""
+    ) -> tuple[str, Json]:
         if body.media == "multipart/form-data":
             props: Json = {}
             encoding: Json = {}
@@ -345,6 +356,8 @@ class _Emitter:
             if required:
                 schema["required"] = required
             content: Json = {"schema": schema, "encoding": encoding}
+        elif body.type is not None and request and body.rules:
+            content = {"schema": _ref(operation_body_name(op_id))}  # the operation's own rules
         elif body.type is not None:
             content = {"schema": _ref(self.request_body_name(body.type, request))}  # every body type has a root
         else:
@@ -581,7 +594,7 @@ class _Emitter:
             examples = self.examples_for(op.id, "request")
             out["requestBody"] = {
                 "required": spec.request_required,
-                "content": dict(self.body_content(b, examples, request=True) for b in spec.request),
+                "content": dict(self.body_content(b, examples, request=True, op_id=spec.id) for b in spec.request),
             }
             descs = [b.description for b in spec.request if b.description]
             if descs:

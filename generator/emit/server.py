@@ -14,7 +14,7 @@ from .. import escape
 from ..ir import answers
 from ..ir import model as m
 from ..ir.index import Index
-from ..ir.names import body_schema_name, request_schema_name
+from ..ir.names import body_schema_name, operation_body_name, request_schema_name
 from .render import Unformatted, format_python, render
 
 
@@ -187,6 +187,8 @@ def sources(ix: Index, switched_off: Switch = None) -> Unformatted:
                 for kind, t in [("json", b.type), *[("part", p.type) for p in b.parts]]:
                     if t in variants:
                         checks[kind] = body_schema_name(request_schema_name(t))
+                if b.rules:  # rules of this operation's requests only: its own body component
+                    checks["json"] = operation_body_name(mop.id)
             request_checks[mop.id] = checks
             path_limits[mop.id] = {
                 p.name: (p.max_length or model.api.limits.path_parameter, p.pattern)

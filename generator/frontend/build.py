@@ -39,8 +39,16 @@ def _node(cls: type[N], spec: Any, **given: Any) -> N:
     return cls(**values)
 
 
-def _body(b: s.BodyIn) -> m.Body:
-    return _node(m.Body, b, parts=tuple(_node(m.Part, p) for p in b.parts))
+def _body(b: s.BodyIn, rule_positions: Sequence[Position] = ()) -> m.Body:
+    rules = tuple(_rule(r, pos) for r, pos in zip(b.rules, rule_positions, strict=True)) if rule_positions else ()
+    return _node(m.Body, b, parts=tuple(_node(m.Part, p) for p in b.parts), rules=rules)
+
+
+def _rule(r: s.RuleIn, pos: Position) -> m.Rule:
+    at = tuple(r.at.split(".")) if r.at is not None else ()
+    return m.Rule(
+        r.when.field, tuple(r.when.values), tuple(r.require), tuple(sorted(r.match.items())), pos, at, r.refuse
+    )
 
 
 def _request(r: s.RequestIn | None) -> m.RequestRule | None:
@@ -194,16 +202,7 @@ def build(parsed: list[tuple[LoadedFile, s.SpecFile]], diags: Diagnostics) -> m.
                 choices=tuple(_node(m.Choice, c) for c in t.choices),
                 position=pos,
                 request=_request(t.request),
-                rules=tuple(
-                    m.Rule(
-                        r.when.field,
-                        tuple(r.when.values),
-                        tuple(r.require),
-                        tuple(sorted(r.match.items())),
-                        f.where(("types", name, "rules", i)),
-                    )
-                    for i, r in enumerate(t.rules)
-                ),
+                rules=tuple(_rule(r, f.where(("types", name, "rules", i))) for i, r in enumerate(t.rules)),
             )
             b.cite(t.clauses, pos, f"type {name!r}")
             if t.root:
@@ -298,7 +297,10 @@ def build(parsed: list[tuple[LoadedFile, s.SpecFile]], diags: Diagnostics) -> m.
                     path=path,
                     path_parameters=tuple(params),
                     query_parameters=tuple(query),
-                    request=tuple(_body(x) for x in op.request),
+                    request=tuple(
+                        _body(x, [f.where((*opath, "request", k, "rules", i)) for i in range(len(x.rules))])
+                        for k, x in enumerate(op.request)
+                    ),
                     responses=tuple(_response(x) for x in op.responses),
                     position=opos,
                 )

@@ -123,11 +123,15 @@ class RuleIn(In):
     """What must hold when another member has one of some values (a condition JSON Schema writes with
     ``not``): members present and not empty (``require``: a search criterion of type Attribute names the
     attribute), string members that match a pattern when present (``match``: the value of a Date criterion
-    is a date range)."""
+    is a date range), or that no value has them at all (``refuse``: a folder search has no Flag criterion).
+    ``at`` applies the rule to the values a path of fields reaches (``searchCriteria.criterion``: each
+    criterion of the search) instead of the value itself."""
 
     when: WhenIn
+    at: str | None = None
     require: list[str] = Field(default_factory=list)
     match: dict[str, str] = Field(default_factory=dict)
+    refuse: bool = False
 
 
 class TypeIn(Cited):
@@ -179,6 +183,7 @@ class BodyIn(In):
     type: str | None = None  # root-wrapped model type for JSON bodies
     parts: list[PartIn] = Field(default_factory=list)  # multipart/form-data only
     description: str = ""
+    rules: list[RuleIn] = Field(default_factory=list)  # request JSON bodies: rules of this operation only
 
 
 class HeaderIn(In):

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import weakref
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -209,6 +210,24 @@ def request_types(model: m.Model) -> frozenset[str]:
         need |= more
         grown = bool(more)
     return frozenset(need & sent)
+
+
+def rule_target(model: m.Model, t: m.Type, at: Sequence[str]) -> tuple[m.Type | None, str]:
+    """The type of the values the path ``at`` reaches from ``t`` (each step a field whose type is a complex
+    type), or None and what is wrong."""
+    here = t
+    for i, step in enumerate(at):
+        f = next((x for x in here.fields if x.name == step), None)
+        if f is None:
+            return None, f"its path {'.'.join(at)!r} names {step!r}, which is not a field of {here.name!r}" + (
+                f" (fields: {', '.join(here.field_names)})" if here.field_names else ""
+            )
+        nxt = model.types.get(f.type)
+        if nxt is None or nxt.kind != "complex":
+            rest = ".".join(at[: i + 1])
+            return None, f"its path reaches {rest!r}, of type {f.type!r}, which has no fields to test"
+        here = nxt
+    return here, ""
 
 
 def server_path(model: m.Model) -> str:

@@ -159,14 +159,18 @@ class Choice:
 
 @dataclass(frozen=True)
 class Rule:
-    """When member ``field`` has one of ``values``: each of ``require`` is present and not empty, and each
-    string member of ``match`` that is present matches its pattern."""
+    """When member ``field`` has one of ``values``: each of ``require`` is present and not empty, each
+    string member of ``match`` that is present matches its pattern, and with ``refuse`` the value is refused.
+    With ``at`` (a path of field names) the rule holds for every value that path reaches (each item of an
+    array on the way), not for the value itself."""
 
     field: str
     values: Strings
     require: Strings
     match: tuple[tuple[str, str], ...] = ()
     position: Position | None = dataclasses.field(default=None, compare=False)  # where the model writes it
+    at: Strings = ()
+    refuse: bool = False
 
 
 @dataclass(frozen=True)
@@ -234,6 +238,7 @@ class Body:
     type: str | None  # the root-wrapped model type of a JSON body
     parts: tuple[Part, ...]  # multipart/form-data only
     description: str
+    rules: tuple[Rule, ...] = ()  # a request JSON body: the rules of this operation's requests only
 
 
 @dataclass(frozen=True)

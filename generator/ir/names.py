@@ -22,7 +22,7 @@ RESOURCE_KEY = "x-nmsgen-resource"  # the resource id of a path
 ALLOW_KEY = "x-nmsgen-allow"  # the Allow value of a path's 405 answer
 CHOICES_KEY = "x-nmsgen-choices"  # xsd:choice groups of a type: [{"members": [...], "required": bool}]
 NULLABLE_KEY = "x-nmsgen-nullable"  # the members of a type that may be JSON null (the others may not)
-RULES_KEY = "x-nmsgen-rules"  # members required when another member has some values: [{"when": ..., "require": ...}]
+RULES_KEY = "x-nmsgen-rules"  # conditional rules: [{"when": ..., "require": ..., "match"?, "at"?, "refuse"?}]
 # the value the server applies when a field is absent (not `default`: typed clients make such fields required)
 DEFAULT_KEY = "x-nmsgen-default"
 
@@ -69,6 +69,11 @@ def body_schema_name(type_name: str) -> str:
 def request_schema_name(type_name: str) -> str:
     """The component of ``type_name`` as requests must carry it (its request-only constraints applied)."""
     return f"{type_name}Request"
+
+
+def operation_body_name(operation_id: str) -> str:
+    """The component of an operation's JSON request body that carries the rules of that operation only."""
+    return f"{operation_id}RequestBody"
 
 
 def error_class(status: int) -> str:

@@ -41,6 +41,8 @@ EXPECT: dict[str, tuple[list[tuple[str, str]], bool]] = {
     "field-removed": ([("field:Thing.tags", "breaking")], True),
     "field-narrowed": ([("field:Thing.name", "breaking")], True),
     "type-rule-added": ([("type:Thing", "breaking")], True),
+    "request-rule-added": ([("request:CreateThing.application/json", "breaking")], True),
+    "request-rule-removed": ([("request:CreateThing.application/json", "compatible")], False),
     "enum-value-removed": ([("enum-value:Colour.Blue", "breaking")], True),
     "enum-value-added-request": ([("enum-value:Colour.Green", "compatible")], False),
     "enum-value-added-response": ([("enum-value:Severity.High", "compatible")], False),

@@ -12,7 +12,7 @@ IMPACTS: tuple[Impact, ...] = ("breaking", "compatible", "editorial")
 SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Operations", ("resource", "operation")),
     ("Parameters", ("parameter",)),
-    ("Request bodies", ("request",)),
+    ("Request bodies", ("request", "request-rules")),
     ("Responses", ("response",)),
     ("Types and fields", ("type", "field")),
     ("Enumerations", ("enum", "enum-value")),

@@ -92,6 +92,11 @@ class Comparison:
             shapes = [{body.media: body_shape(body) for body in x.request} for x in (a, b)]
             for media, s1, s2 in _pairs(*shapes):
                 self.compare(Pair("request", f"request:{oid}.{media}", media, s1, s2, b.clauses, tok, oid, holder=op))
+            bodies = [{body.media: body for body in x.request} for x in (a, b)]
+            for media, b1, b2 in _pairs(*bodies):
+                if b1 is not None and b2 is not None:  # the rules of this operation's requests only
+                    key = f"request:{oid}.{media}"
+                    self.compare(Pair("request-rules", key, media, b1, b2, b.clauses, tok, oid, frozenset({"request"})))
             for status, r1, r2 in _pairs({r.status: r for r in a.responses}, {r.status: r for r in b.responses}):
                 self.response(op, status, r1, r2)
 

@@ -585,6 +585,8 @@ RULES: tuple[Rule, ...] = (
     # request bodies by media type (a, b: the shape of the body)
     Rule("request", REMOVED, BREAKING, "request body {name} of {owner} removed", "clients sending it are refused"),
     Rule("request", ADDED, COMPATIBLE, "request body {name} of {owner} added"),
+    Rule("request-rules", CHANGED, lambda h: _rules_judged(h)[0], "request body {name} of {owner}: rules changed",
+         lambda h: _rules_judged(h)[1], each=("rules",)),
     Rule("request", CHANGED, BREAKING, "request body {name} of {owner}: {a} -> {b}", "clients send the old body",
          when=_differs),
     Rule("response", REMOVED, BREAKING, "response {name} of {owner} removed",
