@@ -20,6 +20,7 @@ from typing import Any
 
 from .. import escape
 from ..diagnostics import Diagnostic, Position
+from ..emit import chunks
 from ..incremental import cache, manifest
 from ..ir import model as m
 from ..ir.names import CLAUSES_KEY, OPEN_POINTS_KEY
@@ -560,7 +561,7 @@ def to_json(trace: Trace) -> str:
             for p in trace.open_points
         ],
     }
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return chunks.json_indented(data) + "\n"
 
 
 def to_csv(trace: Trace) -> str:
