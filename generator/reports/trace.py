@@ -377,6 +377,26 @@ def markers_json(rel: str, text: str) -> bytes:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
 
+def _kit_citations(rel: str, text: str) -> tuple[list[Citation], list[Location], list[Diagnostic]]:
+    """The citations of one generated kit test file: its markers from the cache by its text (the same entries as
+    a test file's, :func:`generator.incremental.manifest.markers`), read and kept when not there."""
+    k = cache.key(cache.source_digest(), rel, text)
+    found = cache.get("markers", k)
+    if found is None:
+        found = markers_json(rel, text)
+        cache.put("markers", k, found)
+    return _from_markers(found)
+
+
+def _from_markers(found: bytes) -> tuple[list[Citation], list[Location], list[Diagnostic]]:
+    data = json.loads(found)
+    return (
+        [Citation(*c) for c in data["cited"]],
+        data["uncited"],
+        [Diagnostic(CITATION_CODE, p[0], Position(*p[1:])) for p in data["problems"]],
+    )
+
+
 def test_citations(tests_dir: Path, root: Path) -> tuple[list[Citation], list[Location], list[Diagnostic]]:
     """The clause citations of every test in tests_dir, the tests that cite no clause, and the markers that
     break the citation rules (blanket markers, more than CITATION_CAP ids without a reason). Each file is read
@@ -385,10 +405,10 @@ def test_citations(tests_dir: Path, root: Path) -> tuple[list[Citation], list[Lo
     uncited: list[Location] = []
     problems: list[Diagnostic] = []
     for path, rel in manifest.test_files(tests_dir, root):
-        data = json.loads(manifest.markers(path, rel))
-        cited += [Citation(*c) for c in data["cited"]]
-        uncited += data["uncited"]
-        problems += [Diagnostic(CITATION_CODE, p[0], Position(*p[1:])) for p in data["problems"]]
+        c, u, p = _from_markers(manifest.markers(path, rel))
+        cited += c
+        uncited += u
+        problems += p
     return cited, uncited, problems
 
 
@@ -455,7 +475,7 @@ def compute(
     problems: list[Diagnostic] = []
     for path, text in sorted(files.items()):
         if path.startswith(KIT) and path.rsplit("/", 1)[-1].startswith("test_") and path.endswith(".py"):
-            c, u, p = _citations("generated/" + path, text)
+            c, u, p = _kit_citations("generated/" + path, text)
             cited += c
             uncited += u
             problems += p
