@@ -168,17 +168,23 @@ def _scan_python(path: str, text: str, ids: _Ids) -> list[tuple[str, Location]]:
     return out
 
 
-def _openapi_artifacts(
-    path: str, text: str, document: dict[str, Any], key: str = CLAUSES_KEY
-) -> list[tuple[str, Location]]:
-    """(id, location) for each id that the document, its operations, callbacks and components list under ``key``
-    (clauses, or open points with ``x-nmsgen-open-points``)."""
-    first: dict[str, int] = {}  # each stripped line -> the number of the first line that reads so
+def _first_lines(text: str) -> dict[str, int]:
+    """Each stripped line -> the number of the first line that reads so."""
+    first: dict[str, int] = {}
     for i, ln in enumerate(text.splitlines(), 1):
         first.setdefault(ln.strip(), i)
+    return first
+
+
+def _openapi_artifacts(
+    path: str, text: str, document: dict[str, Any], key: str = CLAUSES_KEY, first: dict[str, int] | None = None
+) -> list[tuple[str, Location]]:
+    """(id, location) for each id that the document, its operations, callbacks and components list under ``key``
+    (clauses, or open points with ``x-nmsgen-open-points``); ``first``: :func:`_first_lines` of ``text``."""
+    lines = _first_lines(text) if first is None else first
 
     def line_of(needle: str) -> int:
-        return first.get(needle, 0)
+        return lines.get(needle, 0)
 
     out = [
         (c, {"file": path, "symbol": "document (info, servers, base path)", "line": 1}) for c in document.get(key, [])
@@ -460,8 +466,9 @@ def compute(
         if path.startswith(("trace/", "docs/", KIT)) or not (path.endswith(".py") or path.endswith("openapi.yaml")):
             continue
         if path.endswith("openapi.yaml"):
-            hits = _openapi_artifacts(path, text, document)
-            hits += _openapi_artifacts(path, text, document, OPEN_POINTS_KEY)
+            first = _first_lines(text)  # one pass over the lines for both lookups
+            hits = _openapi_artifacts(path, text, document, CLAUSES_KEY, first)
+            hits += _openapi_artifacts(path, text, document, OPEN_POINTS_KEY, first)
         else:
             hits = _python_artifacts(path, text, ids)
         if text.strip() and path.endswith(".py") and not any(i in rows for i, _ in hits):
