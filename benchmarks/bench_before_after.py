@@ -5,7 +5,8 @@ The other generator is exported (``git archive REV generator templates``) into a
 repository root, so both read the same ``tests/`` markers. Each round, order alternated: cold generation at
 1x (empty output folder and cache), one file changed at 1x and 10x (bench_speed.py's edit and 10x model, each
 version with its own kept folder and cache), ``nmsgen diff spec-ts24282_mcdata8 spec`` with files on an empty
-cache and on a warm one, ``--no-files`` on a warm one, and the import floor. Timed by bench_generate.py's
+cache and on a warm one, ``--no-files`` on a warm one, both again on the warm cache without its kept answers
+(``diff`` entries, moved aside untimed), and the import floor. Timed by bench_generate.py's
 wrapper (wall; CPU of the process and its children). The first cold outputs of both are compared byte for byte.
 
     .venv/bin/python benchmarks/bench_before_after.py 6894e7b --rounds 3
@@ -66,6 +67,7 @@ def main() -> None:
                     env(v, w / f"c-{v}-{s}"),
                 )
             bs.timed(cmd(*diff), env(v, w / f"dcache-{v}"))
+            bs.timed(cmd(*diff, "--no-files"), env(v, w / f"dcache-{v}"))
         start_load = load_average()
         for i in range(a.rounds):
             order = list(versions) if i % 2 == 0 else list(versions)[::-1]
@@ -94,6 +96,19 @@ def main() -> None:
                 rec(f"{v}: diff, files, cold cache", bs.timed(cmd(*diff), env(v, w / f"dc-{v}-{i}")))
                 rec(f"{v}: diff, files, warm cache", bs.timed(cmd(*diff), env(v, w / f"dcache-{v}")))
                 rec(f"{v}: diff --no-files, warm cache", bs.timed(cmd(*diff, "--no-files"), env(v, w / f"dcache-{v}")))
+                # the same two without the kept answers (moved aside untimed, back after): the sides' caches only
+                kept, aside = w / f"dcache-{v}" / "diff", w / f"dcache-{v}" / "diff-aside"
+                if kept.exists():
+                    kept.rename(aside)
+                rec(f"{v}: diff, files, no kept answer", bs.timed(cmd(*diff), env(v, w / f"dcache-{v}")))
+                shutil.rmtree(kept, ignore_errors=True)
+                rec(
+                    f"{v}: diff --no-files, no kept answer",
+                    bs.timed(cmd(*diff, "--no-files"), env(v, w / f"dcache-{v}")),
+                )
+                shutil.rmtree(kept, ignore_errors=True)
+                if aside.exists():
+                    aside.rename(kept)
             rec("import floor", bs.timed([py, "-c", "import click, jinja2, yaml"]))
         cmp = subprocess.run(
             ["diff", "-rq", "first-before", "first-after"], cwd=w, capture_output=True, text=True, check=False

@@ -7,6 +7,7 @@ manifest shows up to date (:mod:`generator.incremental.manifest`) answers before
 from __future__ import annotations
 
 import difflib
+import json
 import sys
 from contextlib import ExitStack
 from importlib.metadata import EntryPoint, entry_points
@@ -17,9 +18,10 @@ import click
 
 from . import bundled
 from .diagnostics import Diagnostics, Progress
-from .incremental import manifest
+from .incremental import cache, manifest
 
 if TYPE_CHECKING:
+    from .frontend import sources
     from .ir.model import Model
     from .reports import trace as tracing
 
@@ -494,9 +496,7 @@ def diff_command(old: str, new: str, with_: tuple[str, ...], fmt: str, no_files:
     \b
     Exit status: 0 no breaking change, 1 breaking changes found, 2 the models cannot be compared
     (bad model, unknown revision or change: file:line:col: error CODE: message on stderr)."""
-    from . import pipeline  # noqa: PLC0415
     from .frontend import sources  # noqa: PLC0415
-    from .reports import diff as diffing  # noqa: PLC0415
 
     diags = Diagnostics()
     with ExitStack() as stack:
@@ -508,11 +508,44 @@ def diff_command(old: str, new: str, with_: tuple[str, ...], fmt: str, no_files:
         b.with_ += list(with_)
         if with_:
             b.label += "".join(f"+{c}" for c in with_)
+        k = _diff_key(a, b, fmt, no_files)
+        found = cache.get_text("diff", k)
+        if found is not None:  # the same comparison of the same inputs, made before without a diagnostic
+            answer = json.loads(found)
+            click.echo(answer["report"], nl=False)
+            sys.exit(1 if answer["breaking"] else 0)
+        from . import pipeline  # noqa: PLC0415
+        from .reports import diff as diffing  # noqa: PLC0415
+
         report, diags = pipeline.compare(a, b, with_files=not no_files)
     sys.stderr.write(diags.render())
     if report is None:
         sys.stderr.write("diff: the models cannot be compared\n")
         sys.exit(2)
     render = {"text": diffing.to_text, "markdown": diffing.to_markdown, "json": diffing.to_json}[fmt]
-    click.echo(render(report), nl=False)
+    text = render(report)
+    if not diags.items:  # a warning is shown on every run, so a run that has one is not kept
+        cache.put_text("diff", k, json.dumps({"report": text, "breaking": bool(report.breaking)}, ensure_ascii=False))
+    click.echo(text, nl=False)
     sys.exit(1 if report.breaking else 0)
+
+
+def _diff_key(a: sources.Side, b: sources.Side, fmt: str, no_files: bool) -> str:
+    """The key of a rendered ``nmsgen diff``: every input each side's generation records (its model files and
+    change requests by hash, the templates, the generator's source, the pinned tools, the change requests applied
+    or reverted), each side's label and folder, the folder the names are relative to, and the options."""
+    return cache.key(
+        "diff",
+        str(Path.cwd()),
+        fmt,
+        "no-files" if no_files else "files",
+        *(
+            part
+            for side in (a, b)
+            for part in (
+                side.label,
+                str(side.spec),
+                manifest.inputs_json(manifest.inputs(side.spec, None, side.with_, side.without)),
+            )
+        ),
+    )

@@ -331,6 +331,7 @@ def markdown_html(text: str) -> markupsafe.Markup:
 # once; and the texts rendered since the last MARKDOWN_USED.clear()
 MARKDOWN_MEMO: dict[str, str] = {}
 MARKDOWN_USED: set[str] = set()
+MARKDOWN_MEMO_LIMIT = 20_000  # texts; beyond, a long-lived process keeps those of its last page only (docs.emit)
 
 
 def json_script(value: Any) -> markupsafe.Markup:

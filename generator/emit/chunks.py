@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from json.encoder import encode_basestring  # json's own (C) encoder of a string, as ensure_ascii=False writes it
 from typing import Any
 
 import yaml
@@ -48,8 +49,55 @@ def _json(value: Any, path: Path_, level: int) -> str:
             f"{pad}{json.dumps(k, ensure_ascii=False)}: {_json(v, (*path, k), level + 1)}" for k, v in value.items()
         ]
         return "{\n" + ",\n".join(items) + "\n" + "  " * level + "}"
-    text = _piece("json-piece", [repr(value)], lambda: json.dumps(value, indent=2, ensure_ascii=False))
+    text = _piece("json-piece", [repr(value)], lambda: json_indented(value))
     return text.replace("\n", "\n" + "  " * level) if level else text
+
+
+def json_indented(value: Any) -> str:
+    """``json.dumps(value, indent=2, ensure_ascii=False)``, about twice as fast: json's encoder leaves its C code
+    for Python generators when it indents; this joins the same pieces (json's own string encoder, its number
+    texts) from one list. Anything else (a key that is not a string, a value JSON has no text for) is json's."""
+    out: list[str] = []
+    try:
+        _indented(value, "\n", out)
+    except TypeError:
+        return json.dumps(value, indent=2, ensure_ascii=False)
+    return "".join(out)
+
+
+def _indented(value: Any, nl: str, out: list[str]) -> None:
+    if isinstance(value, str):
+        out.append(encode_basestring(value))
+    elif isinstance(value, dict):
+        if not value:
+            out.append("{}")
+            return
+        inner, opener = nl + "  ", "{"
+        for k, v in value.items():
+            if not isinstance(k, str):
+                raise TypeError(k)
+            out.append(f"{opener}{inner}{encode_basestring(k)}: ")
+            opener = ","
+            _indented(v, inner, out)
+        out.append(nl + "}")
+    elif isinstance(value, (list, tuple)):
+        if not value:
+            out.append("[]")
+            return
+        inner, opener = nl + "  ", "["
+        for v in value:
+            out.append(opener + inner)
+            opener = ","
+            _indented(v, inner, out)
+        out.append(nl + "]")
+    elif value is None or value is True or value is False:
+        out.append("null" if value is None else "true" if value else "false")
+    elif isinstance(value, int):
+        out.append(int.__repr__(value))
+    elif isinstance(value, float):
+        out.append(json.dumps(value))
+    else:
+        raise TypeError(value)
 
 
 def yaml_text(doc: dict[str, Any], dump: Callable[[Any], str]) -> str:

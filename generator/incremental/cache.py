@@ -8,7 +8,9 @@ document), the examples' mismatches (``example-errors``: by the generator's sour
 the document and the examples checked), the clause markers of each test file (``markers``: by the generator's
 source, the file's path and text), the impact reports (``impact``: by every input of the run and the change,
 when making it raised no diagnostic), the generated files of each side of a diff (``side-files``: by the
-generator's source and every input the manifest records for the side), the units that differ between two
+generator's source and every input the manifest records for the side), the output of ``nmsgen diff`` (``diff``:
+by those inputs of both sides, their labels and folders, the working folder, the format and ``--no-files``, when
+the run raised no diagnostic), the units that differ between two
 versions of a generated file (``units``: by the generator's source, the path and both texts), the HTML of the
 Markdown texts of the last docs page (``markdown``: one table text -> HTML, by the generator's source and
 markdown-it-py's, mdurl's and markupsafe's versions; a text not in it is rendered) and the compiled templates

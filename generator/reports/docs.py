@@ -416,7 +416,22 @@ def emit(ix: Index, document: dict[str, Any], trace: tracing.Trace, spec: Path |
         )
     )
     used = {t: escape.MARKDOWN_MEMO[t] for t in sorted(escape.MARKDOWN_USED)}
-    table = json.dumps(used, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
-    if table != known:  # the Markdown of this page, for the next (the texts of an edit's page only: bounded)
-        nmscache.put("markdown", memo_key, table)
+    if len(escape.MARKDOWN_MEMO) > escape.MARKDOWN_MEMO_LIMIT:  # a long-lived process: keep this page's texts
+        escape.MARKDOWN_MEMO.clear()
+        escape.MARKDOWN_MEMO.update(used)
+    # the Markdown of this page, for the next; and, up to as many again, the texts of the page written last (read
+    # now: a run's impact children render the other side's page meanwhile), so that neither evicts the other
+    latest = nmscache.get("markdown", memo_key)
+    kept = dict(used)
+    if latest is not None:
+        try:
+            for text, rendered in json.loads(latest).items():
+                if len(kept) >= 2 * len(used):
+                    break
+                kept.setdefault(text, rendered)
+        except ValueError:  # damaged: this page's texts only
+            pass
+    table = json.dumps(dict(sorted(kept.items())), ensure_ascii=False, separators=(",", ":"))
+    if table.encode("utf-8", "surrogatepass") != latest:
+        nmscache.put("markdown", memo_key, table.encode("utf-8", "surrogatepass"))
     return {PATH: html}

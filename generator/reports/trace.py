@@ -20,6 +20,7 @@ from typing import Any
 
 from .. import escape
 from ..diagnostics import Diagnostic, Position
+from ..emit import chunks
 from ..incremental import cache, manifest
 from ..ir import model as m
 from ..ir.names import CLAUSES_KEY, OPEN_POINTS_KEY
@@ -167,17 +168,23 @@ def _scan_python(path: str, text: str, ids: _Ids) -> list[tuple[str, Location]]:
     return out
 
 
-def _openapi_artifacts(
-    path: str, text: str, document: dict[str, Any], key: str = CLAUSES_KEY
-) -> list[tuple[str, Location]]:
-    """(id, location) for each id that the document, its operations, callbacks and components list under ``key``
-    (clauses, or open points with ``x-nmsgen-open-points``)."""
-    first: dict[str, int] = {}  # each stripped line -> the number of the first line that reads so
+def _first_lines(text: str) -> dict[str, int]:
+    """Each stripped line -> the number of the first line that reads so."""
+    first: dict[str, int] = {}
     for i, ln in enumerate(text.splitlines(), 1):
         first.setdefault(ln.strip(), i)
+    return first
+
+
+def _openapi_artifacts(
+    path: str, text: str, document: dict[str, Any], key: str = CLAUSES_KEY, first: dict[str, int] | None = None
+) -> list[tuple[str, Location]]:
+    """(id, location) for each id that the document, its operations, callbacks and components list under ``key``
+    (clauses, or open points with ``x-nmsgen-open-points``); ``first``: :func:`_first_lines` of ``text``."""
+    lines = _first_lines(text) if first is None else first
 
     def line_of(needle: str) -> int:
-        return first.get(needle, 0)
+        return lines.get(needle, 0)
 
     out = [
         (c, {"file": path, "symbol": "document (info, servers, base path)", "line": 1}) for c in document.get(key, [])
@@ -376,6 +383,26 @@ def markers_json(rel: str, text: str) -> bytes:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
 
+def _kit_citations(rel: str, text: str) -> tuple[list[Citation], list[Location], list[Diagnostic]]:
+    """The citations of one generated kit test file: its markers from the cache by its text (the same entries as
+    a test file's, :func:`generator.incremental.manifest.markers`), read and kept when not there."""
+    k = cache.key(cache.source_digest(), rel, text)
+    found = cache.get("markers", k)
+    if found is None:
+        found = markers_json(rel, text)
+        cache.put("markers", k, found)
+    return _from_markers(found)
+
+
+def _from_markers(found: bytes) -> tuple[list[Citation], list[Location], list[Diagnostic]]:
+    data = json.loads(found)
+    return (
+        [Citation(*c) for c in data["cited"]],
+        data["uncited"],
+        [Diagnostic(CITATION_CODE, p[0], Position(*p[1:])) for p in data["problems"]],
+    )
+
+
 def test_citations(tests_dir: Path, root: Path) -> tuple[list[Citation], list[Location], list[Diagnostic]]:
     """The clause citations of every test in tests_dir, the tests that cite no clause, and the markers that
     break the citation rules (blanket markers, more than CITATION_CAP ids without a reason). Each file is read
@@ -384,10 +411,10 @@ def test_citations(tests_dir: Path, root: Path) -> tuple[list[Citation], list[Lo
     uncited: list[Location] = []
     problems: list[Diagnostic] = []
     for path, rel in manifest.test_files(tests_dir, root):
-        data = json.loads(manifest.markers(path, rel))
-        cited += [Citation(*c) for c in data["cited"]]
-        uncited += data["uncited"]
-        problems += [Diagnostic(CITATION_CODE, p[0], Position(*p[1:])) for p in data["problems"]]
+        c, u, p = _from_markers(manifest.markers(path, rel))
+        cited += c
+        uncited += u
+        problems += p
     return cited, uncited, problems
 
 
@@ -439,8 +466,9 @@ def compute(
         if path.startswith(("trace/", "docs/", KIT)) or not (path.endswith(".py") or path.endswith("openapi.yaml")):
             continue
         if path.endswith("openapi.yaml"):
-            hits = _openapi_artifacts(path, text, document)
-            hits += _openapi_artifacts(path, text, document, OPEN_POINTS_KEY)
+            first = _first_lines(text)  # one pass over the lines for both lookups
+            hits = _openapi_artifacts(path, text, document, CLAUSES_KEY, first)
+            hits += _openapi_artifacts(path, text, document, OPEN_POINTS_KEY, first)
         else:
             hits = _python_artifacts(path, text, ids)
         if text.strip() and path.endswith(".py") and not any(i in rows for i, _ in hits):
@@ -454,7 +482,7 @@ def compute(
     problems: list[Diagnostic] = []
     for path, text in sorted(files.items()):
         if path.startswith(KIT) and path.rsplit("/", 1)[-1].startswith("test_") and path.endswith(".py"):
-            c, u, p = _citations("generated/" + path, text)
+            c, u, p = _kit_citations("generated/" + path, text)
             cited += c
             uncited += u
             problems += p
@@ -560,7 +588,7 @@ def to_json(trace: Trace) -> str:
             for p in trace.open_points
         ],
     }
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return chunks.json_indented(data) + "\n"
 
 
 def to_csv(trace: Trace) -> str:

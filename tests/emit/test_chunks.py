@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -54,3 +55,21 @@ def test_any_document(top: dict[str, Any], paths: dict[Any, Any], schemas: dict[
     doc["paths"] = paths
     doc["components"] = {"schemas": schemas, "other": top}
     assert joined(doc) == whole(doc)
+
+
+@given(VALUE)
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+def test_indented_json_is_json_dumps(value: Any) -> None:
+    assert chunks.json_indented(value) == json.dumps(value, indent=2, ensure_ascii=False)
+
+
+def test_indented_json_of_what_json_writes_otherwise() -> None:
+    odd: list[Any] = [
+        {2: "int key", None: 2.5, True: [float("inf"), float("-inf"), float("nan")]},
+        ("a", ("b",), {}),
+        [[], {}, "", 0, -0.0, 1e300, 2**70, '\u2028\x00"\\'],
+    ]
+    for value in odd:
+        assert chunks.json_indented(value) == json.dumps(value, indent=2, ensure_ascii=False)
+    with pytest.raises(TypeError):
+        chunks.json_indented({"a": object()})

@@ -4,6 +4,7 @@ would without the cache; a damaged entry is compiled or rendered again."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -45,6 +46,49 @@ def test_markdown_table_damaged_changes_no_byte(tmp_path: Path, monkeypatch: pyt
         if p.is_file():
             p.write_bytes(p.read_bytes().replace(b"<p>A thing.</p>", b"<p>A lie.</p>"))
     assert docs_page(FIXTURES / "minimal") == first
+
+
+def markdown_table(root: Path) -> dict[str, str]:
+    (entry,) = [p for p in (root / "markdown").rglob("*") if p.is_file()]
+    table: dict[str, str] = json.loads(entry.read_bytes()[32:])
+    return table
+
+
+def test_markdown_table_keeps_the_page_written_meanwhile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two pages rendered in turn (a run's page and its impact child's page of the other side) share the table:
+    the second adds its texts to the first's instead of replacing them, up to as many again as its own."""
+    monkeypatch.setenv("NMSGEN_CACHE_DIR", str(tmp_path / "cache"))
+    spec = shutil.copytree(FIXTURES / "minimal", tmp_path / "spec")
+    docs_page(spec)
+    first = markdown_table(tmp_path / "cache")
+    types = spec / "types.yaml"
+    types.write_text(types.read_text().replace("description: A thing.", "description: A `thing`, *edited*."))
+    docs_page(spec)
+    both = markdown_table(tmp_path / "cache")
+    assert "A thing." in both and "A `thing`, *edited*." in both, "each page's texts are kept"
+    assert set(first) < set(both) <= set(first) | {"A `thing`, *edited*."}
+    for n in range(3):  # more edits: the table holds the last page's texts and at most as many again
+        types.write_text(types.read_text().replace("*edited*", f"*edited {n}*").replace(f"{n - 1}*", f"{n}*"))
+        docs_page(spec)
+        table = markdown_table(tmp_path / "cache")
+        assert len(table) <= 2 * len(first)
+        assert f"*edited {n}*" in "".join(table)
+
+
+def test_markdown_memo_is_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A long-lived process renders page after page: past the limit, the memo keeps the last page's texts."""
+    monkeypatch.setenv("NMSGEN_CACHE_DIR", "off")
+    result = pipeline.check(FIXTURES / "minimal")
+    assert result.ok and result.model is not None
+    page = pipeline.docs_page(result.model, result.document)
+    used = set(escape.MARKDOWN_USED)
+    monkeypatch.setattr(escape, "MARKDOWN_MEMO_LIMIT", len(used) + 5)
+    escape.MARKDOWN_MEMO.update({f"text {i}": f"<p>text {i}</p>" for i in range(50)})
+    assert pipeline.docs_page(result.model, result.document) == page
+    assert set(escape.MARKDOWN_MEMO) == used
+    escape.MARKDOWN_MEMO.update({f"text {i}": f"<p>text {i}</p>" for i in range(3)})  # within the limit: kept
+    assert pipeline.docs_page(result.model, result.document) == page
+    assert len(escape.MARKDOWN_MEMO) == len(used) + 3
 
 
 def render(name: str, source: str, **options: bool) -> str:
