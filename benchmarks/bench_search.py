@@ -236,7 +236,9 @@ def load(path: Path, n: int) -> tuple[float, int]:
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             b.objects,
         )
-        conn.executemany("INSERT INTO flag (object_pk, key, name) VALUES (?, ?, ?)", b.flags)
+        conn.executemany(
+            "INSERT INTO flag (object_pk, key, name, box_pk) VALUES (?, ?, ?, ?)", [(*f, box) for f in b.flags]
+        )
         conn.executemany(
             "INSERT INTO object_attr (object_pk, box_pk, ord, name_key, value, value_key) VALUES (?, ?, ?, ?, ?, ?)",
             b.attrs,
