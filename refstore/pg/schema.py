@@ -221,10 +221,13 @@ V2: tuple[str, ...] = (
 )
 
 # version 3: the indexes of the searches that grew with the box (benchmarks/results-stores.md): objects sorted
-# by an attribute are read in order from object_attr_sort (refstore/search.py, _sorted_by_attribute)
+# by an attribute are read in order from object_attr_sort (refstore/search.py, _sorted_by_attribute); the
+# candidates of a driven search (e.g. an Or of two senders) get their date sort key from object_key_created
+# alone, without reading the object rows (at 1M objects: 16 -> 9 ms for one sender's 1 000 matches)
 V3: tuple[str, ...] = (
     f"CREATE INDEX object_attr_sort ON object_attr"
     f' (box_pk, name_key, (substr(value, 1, {search.SORT_VALUE_CHARS})) COLLATE "C", object_pk)',
+    "CREATE INDEX object_key_created ON object (box_pk, pk) INCLUDE (created_us)",
 )
 
 SCHEMA_VERSION = 3

@@ -26,7 +26,9 @@ def queries() -> dict[str, object]:
     spec = importlib.util.spec_from_file_location("bench_search", SCRIPT.with_name("bench_search.py"))
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    sys.modules.setdefault("bench_search", module)  # its dataclasses look their module up
+    spec.loader.exec_module(sys.modules["bench_search"])
+    module = sys.modules["bench_search"]
     found: dict[str, object] = module.criteria(200)
     return found
 
