@@ -4,9 +4,9 @@
     TLS does not hide the store) for one request mix - 20 % deposit (CreateObject, multipart with a text
     payload), 40 % read (GetObject), 20 % search (SearchObjects, one sender), 20 % flag (SetObjectFlag
     ``\\Flagged``) - on SQLite with 1 worker, PostgreSQL with 1 worker and PostgreSQL with 2 workers. The load
-    generator is ``wrk`` with a Lua script (``benchmarks/mix.lua``: a Bearer token, the four requests with
-    their bodies, every answer's status counted); every request of the mix is sent once with httpx and its
-    status checked before the load.
+    generator is ``wrk`` with a Lua script (``benchmarks/.work/mix.lua``, written per run: a Bearer token, the
+    four requests with their bodies, every answer's status counted); every request of the mix is sent once
+    with httpx and its status checked before the load.
 (b) **search latency** p50 / p99 / min / max at 10k, 100k and 1M objects in one box on both stores, with the
     queries of ``bench_search.py`` (imported, not copied: its ``criteria``, ``selection`` and the rows of its
     box, ``batches``), and the growth per 10x. SQLite is loaded by ``bench_search.load``; PostgreSQL by
@@ -74,7 +74,6 @@ from tests.support import ALL_ACCOUNTS, AUDIENCE, ISSUER, Keys, server_token, us
 
 WORK = REPO / "benchmarks" / ".work"
 LOGS = WORK / "logs"
-LUA = REPO / "benchmarks" / "mix.lua"
 STORE = "myStore"
 BOX = "alice@example.test"
 MIX = {"deposit": 2, "read": 4, "search": 2, "flag": 2}  # of 10 requests (mix.lua cycles through them)
@@ -328,7 +327,6 @@ def http_mix(cluster: Cluster, keys: Keys, keys_dir: Path, args: argparse.Namesp
                 ids = seed_box(served, token)
                 script = WORK / "mix.lua"
                 script.write_text(lua_script(served.base, token, ids))
-                shutil.copy(script, LUA)  # the script of the last run, for reading
                 load = run_wrk(served.base.split("/nms/")[0], args.duration, args.connections, script)
             loads[label].append(load)
             log(f"  mix {label}: {load.rps:.0f} req/s, p50 {load.p50_ms:.1f} ms, p99 {load.p99_ms:.1f} ms")
@@ -606,7 +604,7 @@ def report(
             "",
             f"`nmsgen serve` on plain HTTP, one box, {SEEDED} objects deposited first; wrk {args.connections}"
             f" connections, 2 threads, {args.duration:g} s per run, {args.rounds} rounds (configurations rotated)."
-            f" Mix per 10 requests: {', '.join(f'{v} {k}' for k, v in MIX.items())} (`benchmarks/mix.lua`)."
+            f" Mix per 10 requests: {', '.join(f'{v} {k}' for k, v in MIX.items())} (`benchmarks/.work/mix.lua`)."
             " Median (min–max) over the rounds; latency from wrk.",
             "",
             "| configuration | req/s | × SQLite | p50 ms | p99 ms | bad answers |",

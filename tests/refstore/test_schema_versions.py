@@ -150,3 +150,18 @@ def test_a_newer_schema_is_refused_in_one_line(store_kind: str, tmp_path: Path, 
         open_store(location).close()
     line = str(refused.value)
     assert "error store-newer-schema" in line and "\n" not in line, line
+
+
+def test_an_objects_flags_are_read_through_the_object_on_sqlite(tmp_path: Path) -> None:
+    """SQLite keeps no statistics: with only flag_key (box, key, object) it read an object's flags by scanning
+    every flag of the box. Version 4's flag_object serves the lookups by object (reads, deletes, change batches)."""
+    path = tmp_path / "s.db"
+    open_store(str(path)).close()
+    with sqlite3.connect(path) as conn:
+        for sql in (
+            "SELECT name FROM flag WHERE box_pk = ? AND object_pk = ? ORDER BY pk",
+            "DELETE FROM flag WHERE box_pk = ? AND object_pk = ?",
+            "SELECT object_pk, name FROM flag WHERE box_pk = ? AND object_pk IN (?, ?) ORDER BY pk",
+        ):
+            plan = " ".join(str(r[3]) for r in conn.execute("EXPLAIN QUERY PLAN " + sql, (1,) * sql.count("?")))
+            assert "flag_object (box_pk=? AND object_pk=?)" in plan, (sql, plan)
