@@ -29,7 +29,7 @@ import sqlite3
 import statistics
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -143,33 +143,25 @@ def attr(name: str, value: str) -> dict[str, str]:
 # ------------------------------------------------------------------------------------------ loading
 
 
-def load(path: Path, n: int) -> tuple[float, int]:
-    """A store file with n objects in one box; (seconds taken, file size in bytes)."""
-    for suffix in ("", "-wal", "-shm"):
-        Path(str(path) + suffix).unlink(missing_ok=True)
-    started = time.perf_counter()
-    store = SqliteStore(path)
-    for folder in FOLDERS:  # through the store: the box, its root and the folders as the store makes them
-        parent, _, name = folder.rpartition("/")
-        store.create_folder(
-            CTX, models.Folder.model_validate({"parentFolderPath": parent or "/", "name": name, "attributes": {}})
-        )
-    store.close()
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("PRAGMA synchronous=OFF")  # loading only; the store itself always runs synchronous=FULL
-    conn.execute("PRAGMA cache_size=-262144")
-    box = conn.execute("SELECT pk FROM box").fetchone()[0]
-    folder_pks = []
-    for folder in FOLDERS:
-        pk = conn.execute("SELECT pk FROM folder WHERE parent_pk IS NULL").fetchone()[0]
-        for name in folder.strip("/").split("/"):
-            pk = conn.execute("SELECT pk FROM folder WHERE parent_pk = ? AND name = ?", (pk, name)).fetchone()[0]
-        folder_pks.append(pk)
-    first_pk = (conn.execute("SELECT max(pk) FROM object").fetchone()[0] or 0) + 1
+@dataclass
+class Batch:
+    """Rows of up to BATCH objects as the SQLite store writes them (other stores' loaders adapt them):
+    object (pk, box, id, folder, attributes, last_mod_seq, created_seq, created_us), flag (object, key, name),
+    object_attr (object, box, ord, name_key, value, value_key), object_word (box, word, object), object_text
+    (object, casefolded text)."""
+
+    objects: list[tuple[Any, ...]]
+    flags: list[tuple[Any, ...]]
+    attrs: list[tuple[Any, ...]]
+    words: list[tuple[Any, ...]]
+    texts: list[tuple[Any, ...]]
+
+
+def batches(n: int, first_pk: int, box: int, folder_pks: list[int]) -> Iterator[Batch]:
+    """The box of n objects (fixed seed: the same objects for every store and every run), BATCH at a time."""
     rng = random.Random(SEED)
     zipf = [1 / (k + 1) for k in range(VOCABULARY)]
     words = [word(k) for k in range(VOCABULARY)]
-    conn.execute("BEGIN")
     for start in range(0, n, BATCH):
         objects, flags, attrs, word_rows, texts = [], [], [], [], []
         for i in range(start, min(n, start + BATCH)):
@@ -211,18 +203,48 @@ def load(path: Path, n: int) -> tuple[float, int]:
             values = [v for _, vs in pairs for v in vs]
             word_rows += [(box, w, pk) for w in engine.words(" ".join(values))]
             texts.append((pk, "\n".join(v.casefold() for v in values)))
+        yield Batch(objects, flags, attrs, word_rows, texts)
+
+
+def load(path: Path, n: int) -> tuple[float, int]:
+    """A store file with n objects in one box; (seconds taken, file size in bytes)."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    started = time.perf_counter()
+    store = SqliteStore(path)
+    for folder in FOLDERS:  # through the store: the box, its root and the folders as the store makes them
+        parent, _, name = folder.rpartition("/")
+        store.create_folder(
+            CTX, models.Folder.model_validate({"parentFolderPath": parent or "/", "name": name, "attributes": {}})
+        )
+    store.close()
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA synchronous=OFF")  # loading only; the store itself always runs synchronous=FULL
+    conn.execute("PRAGMA cache_size=-262144")
+    box = conn.execute("SELECT pk FROM box").fetchone()[0]
+    folder_pks = []
+    for folder in FOLDERS:
+        pk = conn.execute("SELECT pk FROM folder WHERE parent_pk IS NULL").fetchone()[0]
+        for name in folder.strip("/").split("/"):
+            pk = conn.execute("SELECT pk FROM folder WHERE parent_pk = ? AND name = ?", (pk, name)).fetchone()[0]
+        folder_pks.append(pk)
+    first_pk = (conn.execute("SELECT max(pk) FROM object").fetchone()[0] or 0) + 1
+    conn.execute("BEGIN")
+    for b in batches(n, first_pk, box, folder_pks):
         conn.executemany(
             "INSERT INTO object (pk, box_pk, id, folder_pk, attributes, last_mod_seq, created_seq, created_us)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            objects,
+            b.objects,
         )
-        conn.executemany("INSERT INTO flag (object_pk, key, name) VALUES (?, ?, ?)", flags)
+        conn.executemany(
+            "INSERT INTO flag (object_pk, key, name, box_pk) VALUES (?, ?, ?, ?)", [(*f, box) for f in b.flags]
+        )
         conn.executemany(
             "INSERT INTO object_attr (object_pk, box_pk, ord, name_key, value, value_key) VALUES (?, ?, ?, ?, ?, ?)",
-            attrs,
+            b.attrs,
         )
-        conn.executemany("INSERT INTO object_word (box_pk, word, object_pk) VALUES (?, ?, ?)", word_rows)
-        conn.executemany("INSERT INTO object_text (rowid, text) VALUES (?, ?)", texts)
+        conn.executemany("INSERT INTO object_word (box_pk, word, object_pk) VALUES (?, ?, ?)", b.words)
+        conn.executemany("INSERT INTO object_text (rowid, text) VALUES (?, ?)", b.texts)
     conn.execute("UPDATE box SET mod_seq = ? WHERE pk = ?", (n + 10, box))
     conn.execute("COMMIT")
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

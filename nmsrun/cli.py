@@ -186,6 +186,14 @@ Settings marked "our choice" have defaults the sources do not fix; each names it
     help="CA certificate(s) to verify the notifyURL servers of subscriptions with (default: the system trust "
     "store). Notifications are POSTed over https only.",
 )
+@click.option(
+    "--notify-timeout",
+    type=click.FloatRange(min=0.5, max=300),
+    default=10.0,
+    show_default=True,
+    help="Seconds a notification POST may take (connect, send, answer each). A sender's lease on a subscription "
+    "lasts 3 x this + 5 s: a worker killed mid-delivery leaves the subscription to another after that.",
+)
 @click.pass_context
 def serve(
     click_ctx: click.Context,
@@ -215,6 +223,7 @@ def serve(
     dev: bool,
     dev_dir: Path,
     notify_ca: Path | None,
+    notify_timeout: float,
 ) -> None:
     """Run the generated server on the reference store (SQLite or PostgreSQL) over HTTPS (TLS 1.2 or 1.3)."""
     lacking = missing()
@@ -261,6 +270,7 @@ def serve(
         },
         store=store_location,
         workers=workers,
+        notify_timeout=notify_timeout,
     )
     try:
         serving.run(options)

@@ -50,6 +50,7 @@ class ServeOptions:
     settings: Mapping[str, Any] = field(default_factory=dict)
     store: str | None = None  # --store: a SQLite path, sqlite:///path or postgresql://… (None: --db)
     workers: int = 1  # --workers: server processes on the one listening socket
+    notify_timeout: float = 10.0  # --notify-timeout: seconds per notification POST (the lease is 3 x this + 5 s)
 
     @property
     def location(self) -> str:
@@ -179,7 +180,7 @@ def run(o: ServeOptions) -> None:
         """The store (delivering notifications in background threads) and the server on it: in this process,
         or in each worker of --workers."""
         try:
-            store = open_store(o.location, notify=NotifySettings(ca_file=o.notify_ca))
+            store = open_store(o.location, notify=NotifySettings(ca_file=o.notify_ca, timeout=o.notify_timeout))
         except ssl.SSLError as e:
             raise ServeError(f"cannot load the notify CA bundle {o.notify_ca}: {e}") from e
         except StoreFileError as e:  # before anything listens; the store closed what it had opened

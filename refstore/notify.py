@@ -184,6 +184,8 @@ class Notifier:
     def _deliver(self, due: _Due) -> None:
         session, box, pk = self._session, due.box, due.pk
         now = self._clock()
+        # the lease outlasts what a live sender can take: one POST (httpx's timeout bounds connect, send and
+        # answer each: 3 x timeout) and its few statements (5 s); `nmsgen serve --notify-timeout` sets it
         lease = now + self._settings.timeout * 3 + 5
         # the lease: a row lock makes concurrent claims of one subscription (any process) wait, and the loser
         # finds the lease taken; a sender that dies leaves the lease to run out, then any process takes over

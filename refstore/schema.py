@@ -16,9 +16,9 @@ from .connection import transaction
 from .core.answers import StoreFileError
 from .tx import Db
 
-__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "STATEMENTS", "V1", "V2", "V3", "create_schema"]
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "STATEMENTS", "V1", "V2", "V3", "V4", "create_schema"]
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # The schema as each version created it; a file is brought from its version to the latest by running the
 # steps after it in order (MIGRATIONS), each step in the one write transaction of create_schema.
@@ -233,8 +233,13 @@ V3: tuple[str, ...] = (
     "UPDATE delivery SET box_pk = (SELECT s.box_pk FROM subscription s WHERE s.pk = delivery.subscription_pk)",
 )
 
+# version 4: the flags of one object by its key. Version 3's flag_key (box, key, object) led SQLite, which keeps
+# no statistics, to read an object's flags by scanning every flag of its box (box_pk = ? matched its first
+# column as well as the unique (object, key) did): reading 100 objects of a 100k box took 0.6 s instead of 10 ms
+V4: tuple[str, ...] = ("CREATE INDEX IF NOT EXISTS flag_object ON flag (box_pk, object_pk, key)",)
+
 # every statement of every version, in order (what a new file runs)
-STATEMENTS: tuple[str, ...] = V1 + V2 + V3
+STATEMENTS: tuple[str, ...] = V1 + V2 + V3 + V4
 
 
 def create_schema(conn: sqlite3.Connection, path: str, *, up_to: int = SCHEMA_VERSION) -> None:
@@ -271,4 +276,9 @@ def _to_v2(conn: sqlite3.Connection) -> None:
 
 
 # the step to each version: MIGRATIONS[n - 1] brings a file of version n - 1 to version n
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_statements(V1), _to_v2, _statements(V3))
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
+    _statements(V1),
+    _to_v2,
+    _statements(V3),
+    _statements(V4),
+)

@@ -36,6 +36,8 @@ class Receiver:
     refused: dict[str, int] = field(default_factory=dict)  # POSTs answered with an error, per name
     hold: dict[str, threading.Event] = field(default_factory=dict)  # answer only once the event is set
     waiting: dict[str, int] = field(default_factory=dict)  # POSTs being held, per name
+    held_from: dict[str, list[int]] = field(default_factory=dict)  # the client ports of the held POSTs, per name
+    abandoned: dict[str, int] = field(default_factory=dict)  # held POSTs whose sender was gone when released
     changed: threading.Condition = field(default_factory=threading.Condition)
 
     def __repr__(self) -> str:  # short: hypothesis prints the fixtures of a failing example
@@ -55,10 +57,19 @@ class Receiver:
         if held is not None:
             with self.changed:
                 self.waiting[name] = self.waiting.get(name, 0) + 1
+                self.held_from.setdefault(name, []).append(request.client.port if request.client else 0)
                 self.changed.notify_all()
-            await anyio.to_thread.run_sync(held.wait)
+            gone = False
+            while not held.is_set() and not gone:  # until released, or the sender is gone (killed meanwhile)
+                await anyio.sleep(0.05)
+                gone = await request.is_disconnected()
             with self.changed:
                 self.waiting[name] -= 1
+                if gone:
+                    self.abandoned[name] = self.abandoned.get(name, 0) + 1
+                    self.changed.notify_all()
+            if gone:
+                return Response(status_code=503)
         with self.changed:
             status = self.answer.get(name, 204)
             if 200 <= status < 300:

@@ -18,7 +18,7 @@ from .. import search
 from ..core.answers import StoreFileError
 from .tx import PgDb
 
-__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "V1", "V2", "migrate", "schema_version"]
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "V1", "V2", "V3", "migrate", "schema_version"]
 
 _LOCK = 0x6E6D7367656E  # pg_advisory_xact_lock key of schema changes ("nmsgen")
 
@@ -220,7 +220,17 @@ V2: tuple[str, ...] = (
     "CREATE INDEX folder_word_folder ON folder_word (box_pk, folder_pk)",
 )
 
-SCHEMA_VERSION = 2
+# version 3: the indexes of the searches that grew with the box (benchmarks/results-stores.md): objects sorted
+# by an attribute are read in order from object_attr_sort (refstore/search.py, _sorted_by_attribute); the
+# candidates of a driven search (e.g. an Or of two senders) get their date sort key from object_key_created
+# alone, without reading the object rows (at 1M objects: 16 -> 9 ms for one sender's 1 000 matches)
+V3: tuple[str, ...] = (
+    f"CREATE INDEX object_attr_sort ON object_attr"
+    f' (box_pk, name_key, (substr(value, 1, {search.SORT_VALUE_CHARS})) COLLATE "C", object_pk)',
+    "CREATE INDEX object_key_created ON object (box_pk, pk) INCLUDE (created_us)",
+)
+
+SCHEMA_VERSION = 3
 
 
 def _statements(statements: tuple[str, ...]) -> Callable[[PgDb], None]:
@@ -237,7 +247,7 @@ def _to_v2(db: PgDb) -> None:
 
 
 # the step to each version: MIGRATIONS[n - 1] brings a database of version n - 1 to version n
-MIGRATIONS: tuple[Callable[[PgDb], None], ...] = (_statements(V1), _to_v2)
+MIGRATIONS: tuple[Callable[[PgDb], None], ...] = (_statements(V1), _to_v2, _statements(V3))
 
 
 def schema_version(db: PgDb) -> int:

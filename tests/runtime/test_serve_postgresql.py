@@ -11,6 +11,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -73,8 +74,12 @@ class Served:
 
     def workers(self) -> list[int]:
         """The pids of the server's worker processes."""
-        children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children").read_text().split()
-        return sorted(int(c) for c in children)
+        return worker_pids(self.proc)
+
+
+def worker_pids(proc: subprocess.Popen[str]) -> list[int]:
+    children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
+    return sorted(int(c) for c in children)
 
 
 @pytest.fixture(scope="module")
@@ -169,6 +174,70 @@ def test_a_killed_worker_is_replaced_and_the_other_serves_meanwhile(served: Serv
         time.sleep(0.2)
     after = served.workers()
     assert len(after) == 2 and before[0] not in after and before[1] in after
+
+
+def _sender_of(port: int, pids: list[int]) -> int:
+    """The process among pids holding the TCP connection whose local port is ``port`` (/proc: the socket's
+    inode in /proc/net/tcp*, then the process with a descriptor on it)."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if int(fields[1].rsplit(":", 1)[1], 16) == port:
+                inodes.add(f"socket:[{fields[9]}]")
+    for pid in pids:
+        for fd in Path(f"/proc/{pid}/fd").iterdir():
+            try:
+                if os.readlink(fd) in inodes:
+                    return pid
+            except OSError:
+                continue
+    raise AssertionError(f"no worker of {pids} holds the connection from port {port}")
+
+
+@pytest.mark.clause("OMA-NMS-6.19")
+def test_a_worker_killed_mid_delivery_leaves_the_notification_to_another_worker(
+    pki: dict[str, Path], pg_cluster: Any, rec: Receiver
+) -> None:
+    """Inside `nmsgen serve --workers 2`: the worker whose POST is in flight is killed with ``kill -9``; its POST
+    gets no answer, its lease runs out (3 x --notify-timeout + 5 s = 14 s here) and another worker delivers the
+    notification, once: index 1 holding the change, and nothing after it."""
+    url = pg_cluster.create_database()
+    port = free_port()
+    args = [
+        "--store", url, "--workers", "2", "--port", str(port), "--cert", str(pki["cert"]), "--key", str(pki["key"]),
+        "--jwks", str(pki["jwks"]), "--issuer", ISSUER, "--audience", AUDIENCE, "--notify-ca", str(rec.ca_file),
+        "--notify-timeout", "3",
+    ]  # fmt: skip
+    name, dave = "killed", "dave@example.test"
+    release = threading.Event()
+    rec.hold[name] = release  # the first POST gets no answer while its sender lives
+    with nmsgen_serve(args, pki["dir"]) as (proc, _):
+        user = Api(Running(f"https://localhost:{port}/nms/v1/myStore", pki["ca"], None), user_token(KEYS, dave), dave)
+        try:
+            sub = {"nmsSubscription": {"callbackReference": {"notifyURL": rec.url(name), "callbackData": "k"}}}
+            user("CreateSubscription", 201, json=sub)
+            made = user("CreateFolder", 201, json={"folder": {"parentFolderPath": "/", "name": "K", "attributes": {}}})
+            assert rec.wait_for(lambda: rec.waiting.get(name, 0) == 1, 30)  # a worker's POST is in flight, held
+            sender = _sender_of(rec.held_from[name][0], worker_pids(proc))
+            os.kill(sender, signal.SIGKILL)
+            killed = time.monotonic()
+            assert rec.wait_for(lambda: rec.abandoned.get(name, 0) == 1, 10)  # its POST never got an answer
+            release.set()  # the next POST (another worker's, once the lease runs out) is answered at once
+            assert rec.wait_for(lambda: bool(rec.received.get(name)), 60)
+            took = time.monotonic() - killed
+            time.sleep(3)  # a second delivery of the same change would arrive by now (poll interval 1 s)
+        finally:
+            user.http.close()
+            release.set()
+        assert sender not in worker_pids(proc)
+    pg_cluster.drop_database(url)
+    notes = [n["nmsEventList"] for n in rec.received[name]]
+    assert [n["index"] for n in notes] == [1], notes
+    changed = [e["changedFolder"]["resourceURL"] for e in notes[0]["nmsEvent"] if "changedFolder" in e]
+    assert changed == [made.headers["location"]]
+    assert rec.held_from[name][1:] and rec.held_from[name][1] != rec.held_from[name][0]  # a new connection
+    assert took >= 5, took  # taken over only once the dead worker's lease ran out, not by a retry of its own
 
 
 def refused(pki: dict[str, Path], *store: str) -> subprocess.CompletedProcess[str]:
