@@ -102,6 +102,7 @@ def run_diff(*args: str) -> tuple[int, str]:
     return done.exit_code, done.stdout
 
 
+@pytest.mark.slow  # about a dozen diffs of the whole model (7 s): the quick set keeps the cheaper cache tests
 @pytest.mark.parametrize("no_files", [False, True], ids=["files", "no-files"])
 def test_a_diff_is_kept_by_every_input_of_both_sides(
     no_files: bool, spec: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
