@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from ..diagnostics import Diagnostics, Position, suggest
 from ..ir import model as m
 from ..ir.index import rule_target
+from ..ir.names import body_schema_name, operation_body_name, request_schema_name
 
 _MEDIA = re.compile(r"[a-z*]+/[A-Za-z0-9.+*-]+")
 _HEADER = re.compile(r"[A-Za-z][A-Za-z0-9-]*")
@@ -60,6 +61,14 @@ def invalid_values(model: m.Model, d: Diagnostics) -> None:
                         )
                     else:
                         _check_rule(model, t, rule, f"a rule of the {op.id} request", pos, d)
+                if body.rules and operation_body_name(op.id) in _component_names(model):
+                    d.error(
+                        "duplicate-definition",
+                        f"{op.id}: the document component of its request rules, {operation_body_name(op.id)!r}, "
+                        "is already the name of a type or of a type's body component",
+                        body.rules[0].position or op.position,
+                        "rename the type or the operation",
+                    )
     api = model.api
     for resp in [*api.common_responses, api.method_not_allowed]:
         ctx = f"common {resp.status} response"
@@ -144,6 +153,17 @@ def _check_rule(model: m.Model, start: m.Type, rule: m.Rule, ctx: str, pos: Posi
                 pos,
                 suggest(mem, set(t.field_names), "a field of the type"),
             )
+    field = next((f for f in t.fields if f.name == rule.field), None)
+    enum = model.enums.get(field.type) if field is not None else None
+    if enum is not None:
+        known = {v.value for v in enum.values}
+        for value in (v for v in rule.values if v not in known):
+            d.error(
+                "unknown-reference",
+                f"{ctx} tests {rule.field} for {value!r}, which is not a value of {enum.name!r}",
+                pos,
+                suggest(value, known, f"a value of {enum.name}"),
+            )
     when = f"(when {rule.field} is {', '.join(rule.values)})"
     if rule.refuse and (rule.require or rule.match):
         d.error(
@@ -169,6 +189,14 @@ def _check_rule(model: m.Model, start: m.Type, rule: m.Rule, ctx: str, pos: Posi
                 pos,
                 "match a field of type string (not an array)",
             )
+
+
+def _component_names(model: m.Model) -> set[str]:
+    """The names the document gives the model's types: each type, its body and its request variants."""
+    out = set(model.enums)
+    for name in model.types:
+        out |= {name, body_schema_name(name), request_schema_name(name), body_schema_name(request_schema_name(name))}
+    return out
 
 
 def _check_body(
