@@ -100,6 +100,9 @@ def matches(verdict: dict[str, Any], op_id: str, change: diffing.Change) -> bool
         return change.kind == "parameter" and change.key.startswith(f"parameter:{op_id}.") and bool(names & parts)
     if change.key == "section:api" and "limit" in change.what:  # a default limit: every member without its own
         return rule == "schema-constraint-changed"
+    if change.kind == "request-rules":  # an operation's request rules are in its own body component
+        operation = change.key.removeprefix("request:").split(".")[0]
+        return rule == "schema-constraint-changed" and f"{operation}RequestBody".lower() in names
     # schema rules: the type or enum and the member they name
     return change.kind in ("field", "enum-value", "type", "enum") and len(names & parts) >= 1
 
