@@ -139,7 +139,7 @@ def invalid_values(model: m.Model, d: Diagnostics) -> None:
 def _check_rule(model: m.Model, start: m.Type, rule: m.Rule, ctx: str, pos: Position, d: Diagnostics) -> None:
     """A rule names fields of the values it tests (those its ``at`` path reaches from ``start``), says what
     holds (require, match) or refuses the values, and matches only single strings."""
-    t, problem = rule_target(model, start, rule.at)
+    t, problem, _ = rule_target(model, start, rule.at)
     if t is None:
         d.error(
             "unknown-reference", f"{ctx} cannot be applied: {problem}", pos, "give 'at' as field names joined by '.'"

@@ -57,12 +57,14 @@ def excluded(model: m.Model, t: m.Type, rules: Sequence[m.Rule], steps: Sequence
     string or a list), a matched member that does not match its pattern, or (``refuse``) the value itself. A
     rule with ``at`` tests the values its path reaches: its exclusions are wrapped in the path, an array step
     as "some item matches". ``steps`` is the path to ``t`` itself (a body's root element)."""
-    grouped: dict[tuple[str, ...], list[Json]] = {}
+    grouped: dict[tuple[str, ...], list[Json]] = {}  # a path -> what the rules on it exclude
+    walks: dict[tuple[str, ...], tuple[m.Field, ...]] = {}  # a path -> its fields
     for r in rules:
-        target, _ = rule_target(model, t, r.at)
+        target, _, walked = rule_target(model, t, r.at)
         assert target is not None  # validate refuses a path that reaches no type first
         fields = {f.name: f for f in target.fields}
         when = {r.field: {"enum": list(r.values)}}
+        walks[r.at] = walked
         found = grouped.setdefault(r.at, [])
         if r.refuse:
             found.append({"required": [r.field], "properties": when})
@@ -76,7 +78,7 @@ def excluded(model: m.Model, t: m.Type, rules: Sequence[m.Rule], steps: Sequence
             found.append({"required": [r.field, x], "properties": {**when, x: {"not": {"pattern": pattern}}}})
     out: list[Json] = []
     for at, found in grouped.items():
-        path = [*steps, *_steps(model, t, at)]
+        path = [*steps, *((f.name, f.array) for f in walks[at])]
         if not path:
             out += found
             continue
@@ -85,15 +87,4 @@ def excluded(model: m.Model, t: m.Type, rules: Sequence[m.Rule], steps: Sequence
             held = {"not": {"items": {"not": inner}}} if array else inner  # an array: some item matches
             inner = {"required": [name], "properties": {name: held}}
         out.append(inner)
-    return out
-
-
-def _steps(model: m.Model, t: m.Type, at: Sequence[str]) -> list[tuple[str, bool]]:
-    """The path ``at`` from ``t`` as (field name, is an array) steps."""
-    out: list[tuple[str, bool]] = []
-    here = t
-    for name in at:
-        f = next(x for x in here.fields if x.name == name)
-        out.append((name, f.array))
-        here = model.types[f.type]
     return out

@@ -212,22 +212,27 @@ def request_types(model: m.Model) -> frozenset[str]:
     return frozenset(need & sent)
 
 
-def rule_target(model: m.Model, t: m.Type, at: Sequence[str]) -> tuple[m.Type | None, str]:
+def rule_target(model: m.Model, t: m.Type, at: Sequence[str]) -> tuple[m.Type | None, str, tuple[m.Field, ...]]:
     """The type of the values the path ``at`` reaches from ``t`` (each step a field whose type is a complex
-    type), or None and what is wrong."""
+    type), or None and what is wrong; and the fields of the path walked."""
     here = t
+    walked: tuple[m.Field, ...] = ()
     for i, step in enumerate(at):
         f = next((x for x in here.fields if x.name == step), None)
         if f is None:
-            return None, f"its path {'.'.join(at)!r} names {step!r}, which is not a field of {here.name!r}" + (
-                f" (fields: {', '.join(here.field_names)})" if here.field_names else ""
+            return (
+                None,
+                f"its path {'.'.join(at)!r} names {step!r}, which is not a field of {here.name!r}"
+                + (f" (fields: {', '.join(here.field_names)})" if here.field_names else ""),
+                walked,
             )
+        walked += (f,)
         nxt = model.types.get(f.type)
         if nxt is None or nxt.kind != "complex":
             rest = ".".join(at[: i + 1])
-            return None, f"its path reaches {rest!r}, of type {f.type!r}, which has no fields to test"
+            return None, f"its path reaches {rest!r}, of type {f.type!r}, which has no fields to test", walked
         here = nxt
-    return here, ""
+    return here, "", walked
 
 
 def server_path(model: m.Model) -> str:
