@@ -85,6 +85,113 @@ def _units(path: str, text: str) -> dict[str, str]:
     return {"(file)": text}
 
 
+class _Unsplittable(ValueError):
+    """A YAML text not laid out as :func:`generator.emit.chunks.yaml_document` writes it."""
+
+
+_BLOCK_KEY = re.compile(r"[A-Za-z_/][\w/{}.-]*")  # a plain key that YAML reads as a string (but the words below)
+_NOT_STRINGS = {"y", "n", "yes", "no", "true", "false", "on", "off", "null"}
+
+
+def _key(line: str) -> Any:
+    """The key of a block mapping entry written on ``line`` (its indentation removed)."""
+    head, sep, _ = line.partition(":")
+    if sep and _BLOCK_KEY.fullmatch(head) and head.lower() not in _NOT_STRINGS:
+        return head
+    if line.startswith(("? ", "&", "*", "!")) or line == "?":
+        raise _Unsplittable(line)
+    try:
+        entry = yaml.load(line if not line.endswith(":") else line + " null", Loader=_CSafeLoader)
+    except yaml.YAMLError as e:  # a key or value continued on the next lines
+        raise _Unsplittable(line) from e
+    if not isinstance(entry, dict) or len(entry) != 1:
+        raise _Unsplittable(line)
+    return next(iter(entry))
+
+
+def _entries(lines: list[str], indent: int) -> list[tuple[Any, list[str]]]:
+    """The entries of a block mapping whose keys start at column ``indent``: (key, its lines, the key's own
+    first). A line of a sequence written under a key (``- item`` at the key's column) and an empty line (of a
+    literal block) belong to the entry above them."""
+    out: list[tuple[Any, list[str]]] = []
+    pad = " " * indent
+    for line in lines:
+        body = line[indent:]
+        if not line or (line.startswith(pad) and (body[:1] == " " or body[:2] == "- " or body == "-")):
+            if not out:
+                raise _Unsplittable(line)
+            out[-1][1].append(line)
+        elif line.startswith(pad) and body[:1] not in ("", "#"):
+            out.append((_key(body), [line]))
+        else:
+            raise _Unsplittable(line)
+    return out
+
+
+def _yaml_slices(text: str) -> dict[str, tuple[str, int, str]]:
+    """The units of a YAML document as :func:`_document_units` names them, each as the prefix of its unit, the
+    column of its key and its lines (key line included), cut from the text, not parsed. The document's writer
+    gives a mapping entry the same text wherever it stands (no aliases, block style), so two equal slices
+    hold equal values."""
+    lines = [line for line in text.split("\n") if not line.startswith("#")]
+    while lines and not lines[-1]:
+        lines.pop()
+    slices: dict[str, tuple[str, int, str]] = {}
+    rest: list[str] = []
+
+    def add(name: str, prefix: str, indent: int, entry_lines: list[str]) -> None:
+        if name in slices:
+            raise _Unsplittable(name)
+        slices[name] = (prefix, indent, "\n".join(entry_lines))
+
+    for key, entry in _entries(lines, 0):
+        if key in ("paths", "components") and entry[0] != f"{key}:":
+            raise _Unsplittable(entry[0])
+        if key == "paths":
+            for path, item in _entries(entry[1:], 2):
+                for method, op in _entries(item[1:], 4):
+                    add(f"{method} {path}", "", 4, op)
+        elif key == "components":
+            for section, named in _entries(entry[1:], 2):
+                for name, value in _entries(named[1:], 4):
+                    add(f"{section} {name}", f"{name} ", 4, value)
+        else:
+            rest += entry
+    add("(document)", "", 0, rest)
+    return slices
+
+
+def _slice_unit(name: str, prefix: str, indent: int, text: str) -> str:
+    """The unit :func:`_document_units` makes of one slice of :func:`_yaml_slices`."""
+    value = yaml.load("\n".join(line[indent:] for line in text.split("\n")), Loader=_CSafeLoader)
+    if name == "(document)":
+        return json.dumps(value or {}, sort_keys=True)
+    if not isinstance(value, dict) or len(value) != 1:
+        raise _Unsplittable(name)
+    return prefix + json.dumps(next(iter(value.values())), sort_keys=True)
+
+
+def _changed(a: dict[str, str], b: dict[str, str]) -> list[str]:
+    return [f"{k}\n{a.get(k, '')}\n{b.get(k, '')}" for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k)]
+
+
+def _changed_yaml(old: str | None, new: str | None) -> list[str]:
+    """:func:`_changed` of the YAML documents' units, parsing only the slices whose text differs (parsing a
+    whole document is the slow part of a diff); a text laid out otherwise is parsed whole."""
+    try:
+        a = _yaml_slices(old) if old is not None else {}
+        b = _yaml_slices(new) if new is not None else {}
+        differ = [k for k in set(a) | set(b) if a.get(k) != b.get(k)]
+        return _changed(
+            {k: _slice_unit(k, *a[k]) for k in differ if k in a},
+            {k: _slice_unit(k, *b[k]) for k in differ if k in b},
+        )
+    except (_Unsplittable, yaml.YAMLError):
+        return _changed(
+            _units(".yaml", old) if old is not None else {}, _units(".yaml", new) if new is not None else {}
+        )
+
+
 def changed_units(old: str | None, new: str | None, path: str) -> list[str]:
     """The text of every unit (def, class, operation, schema) that differs between two versions of a file;
     cached (kind ``units``) by the generator's source, the path and both texts (parsing a YAML document is the
@@ -94,9 +201,10 @@ def changed_units(old: str | None, new: str | None, path: str) -> list[str]:
     if found is not None:
         units: list[str] = json.loads(found)
         return units
-    a = _units(path, old) if old is not None else {}
-    b = _units(path, new) if new is not None else {}
-    units = [f"{k}\n{a.get(k, '')}\n{b.get(k, '')}" for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k)]
+    if path.endswith((".yaml", ".yml")):
+        units = _changed_yaml(old, new)
+    else:
+        units = _changed(_units(path, old) if old is not None else {}, _units(path, new) if new is not None else {})
     cache.put_text("units", k, json.dumps(units, ensure_ascii=False))
     return units
 
