@@ -9,6 +9,7 @@ not part of ``generated/`` (they change with every run): ``nmsgen trace --junit`
 from __future__ import annotations
 
 import ast
+import bisect
 import csv
 import io
 import json
@@ -332,9 +333,15 @@ class _CitationReader:
     def read(self) -> tuple[list[Citation], list[Location]]:
         cited: list[Citation] = []
         uncited: list[Location] = []
-        for node in ast.walk(self.tree):
-            if not (isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name.startswith("test")):
-                continue
+        tests: list[ast.FunctionDef | ast.AsyncFunctionDef] = []
+        calls: list[ast.Call] = []  # every clause marker call, in the order of ast.walk
+        for node in ast.walk(self.tree):  # one walk: the tests and the marker calls
+            if isinstance(node, ast.Call):
+                if _clause_call(node) is not None:
+                    calls.append(node)
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name.startswith("test"):
+                tests.append(node)
+        for node in tests:
             own = [self.marker(c) for c in (_clause_call(d) for d in node.decorator_list) if c is not None]
             cases = [c for d in node.decorator_list for c in self.cases(d)]
             self.check_cap(node, node.name, own)
@@ -345,7 +352,16 @@ class _CitationReader:
                     cited += [Citation(i, self.rel, node.name, case, mk.reason) for i in mk.ids]
             if not any(mk.ids for _, markers in [("", own), *cases] for mk in markers):
                 uncited.append({"file": self.rel, "symbol": node.name})
-        for stmt in self.tree.body:  # whatever marker is left tags no single test
+        # whatever marker is left tags no single test: named by the module-level statement holding it (the
+        # statements in order, each one's markers in the order of a walk of it, which the walk above keeps)
+        body = self.tree.body
+        starts = [_start(stmt) for stmt in body]
+        left = sorted(
+            ((bisect.bisect_right(starts, (c.lineno, c.col_offset)) - 1, i) for i, c in enumerate(calls)
+             if id(c) not in self.used)
+        )  # fmt: skip
+        for at, i in left:
+            stmt = body[at]
             where = "a shared variable or another place outside a test's decorators"
             if isinstance(stmt, ast.Assign) and any(
                 isinstance(t, ast.Name) and t.id == "pytestmark" for t in stmt.targets
@@ -353,15 +369,19 @@ class _CitationReader:
                 where = "the module (pytestmark)"
             elif isinstance(stmt, ast.ClassDef):
                 where = f"class {stmt.name}"
-            for node in ast.walk(stmt):
-                call = _clause_call(node)
-                if call is not None and id(call) not in self.used:
-                    self.problem(
-                        call,
-                        f"blanket clause marker on {where}: it would tag tests that do not check its clauses; put "
-                        "each clause on the test functions (or pytest.param cases) whose assertions check it",
-                    )
+            self.problem(
+                calls[i],
+                f"blanket clause marker on {where}: it would tag tests that do not check its clauses; put "
+                "each clause on the test functions (or pytest.param cases) whose assertions check it",
+            )
         return cited, uncited
+
+
+def _start(stmt: ast.stmt) -> tuple[int, int]:
+    """Where a module-level statement starts: its first decorator's line for a decorated def or class."""
+    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and stmt.decorator_list:
+        return min(d.lineno for d in stmt.decorator_list), 0
+    return stmt.lineno, stmt.col_offset
 
 
 def _citations(rel: str, text: str) -> tuple[list[Citation], list[Location], list[Diagnostic]]:
