@@ -10,6 +10,7 @@ carried by a ``TBody`` schema ``{"r": T}``). Every operation and schema names it
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -482,20 +483,12 @@ class _Emitter:
         parameter besides the base path's, all of them in ``op``'s URL. Ids that are only inside a URL (the
         Location of a created resource, a resourceURL) cannot be linked: OpenAPI runtime expressions take whole
         values, not URL segments."""
-        base = {p.name for p in self.m.api.base_parameters}
-        mine = [p.name for p in op.path_parameters]
-        segments = op.path.split("/")
+        mine = {p.name for p in op.path_parameters}
+        segments = tuple(op.path.split("/"))
         out: Json = {}
-        for r in self.m.resources:
-            if r.kind != "server":
-                continue
-            for target in r.operations:
-                names = [p.name for p in target.path_parameters]
-                own = [n for n in names if n not in base]
-                if target.id == op.id or not own or not set(names) <= set(mine):
-                    continue
-                last = max(i for i, seg in enumerate(target.path.split("/")) if seg == "{" + own[-1] + "}")
-                if target.path.split("/")[: last + 1] != segments[: last + 1]:
+        for k in range(1, len(segments) + 1):
+            for target, names in self._link_targets.get(segments[:k], ()):
+                if target.id == op.id or not names.keys() <= mine:
                     continue
                 out[target.id] = {
                     "operationId": target.id,
@@ -504,6 +497,24 @@ class _Emitter:
                     "request's URL).",
                 }
         return dict(sorted(out.items()))
+
+    @functools.cached_property
+    def _link_targets(self) -> dict[tuple[str, ...], list[tuple[m.Operation, dict[str, None]]]]:
+        """The operations :meth:`links` may name, by their path up to their last own path parameter (one with
+        a path parameter besides the base path's), with their path parameter names in order."""
+        base = {p.name for p in self.m.api.base_parameters}
+        out: dict[tuple[str, ...], list[tuple[m.Operation, dict[str, None]]]] = {}
+        for r in self.m.resources:
+            if r.kind != "server":
+                continue
+            for target in r.operations:
+                names = dict.fromkeys(p.name for p in target.path_parameters)
+                own = [n for n in names if n not in base]
+                segments = target.path.split("/")
+                last = max((i for i, seg in enumerate(segments) if own and seg == "{" + own[-1] + "}"), default=None)
+                if last is not None:
+                    out.setdefault(tuple(segments[: last + 1]), []).append((target, names))
+        return out
 
     def _all_responses(self, op: m.Operation, status: int) -> list[m.Response]:
         rows = [r for r in op.responses if r.status == status]
