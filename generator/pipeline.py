@@ -249,7 +249,16 @@ def side_files(side: Side, model: Model, document: dict[str, Any]) -> dict[str, 
     return files
 
 
-Started = dict[str, Callable[[], Any]]  # change id -> the files of its other side, emitted by a child
+Started = dict[str, Callable[[], Any]]  # change id -> its other side, checked and emitted by a child
+
+
+@dataclass
+class OtherSide:
+    """The model with (without) a change request, checked, and its files when it checks."""
+
+    diagnostics: Diagnostics
+    model: Model | None
+    files: dict[str, str] | None
 
 
 def _impact_key(inputs: manifest.Inputs | None, cid: str) -> str:
@@ -264,17 +273,19 @@ def start_impact_reports(spec: Path, tests: Path | None, inputs: manifest.Inputs
     if missing:
         compile_templates()
         docs.compile_template()
-    return {cid: background.start(functools.partial(_other_side_files, spec, cid, tests)) for cid in missing}
+    return {cid: background.start(functools.partial(_other_side, spec, cid, tests), pickled=True) for cid in missing}
 
 
-def _other_side_files(spec: Path, cid: str, tests: Path | None) -> dict[str, str] | None:
-    """The files of the model with the proposed (without the incorporated) change request ``cid``; None when it
-    cannot be checked (the report then checks it again and says why)."""
+def _other_side(spec: Path, cid: str, tests: Path | None) -> OtherSide | None:
+    """The model with the proposed (without the incorporated) change request ``cid``, checked, and its files;
+    None when the change request cannot be read (the report then reads it again and says why)."""
     ov = overlays.read(spec, cid, Diagnostics())
     if ov is None:
         return None
     other = check(spec, without=[cid]) if ov.change.state == "incorporated" else check(spec, with_=[cid])
-    return emit(other.model, other.document, tests, spec).files if other.ok and other.model is not None else None
+    ok = other.ok and other.model is not None
+    files = emit(other.model, other.document, tests, spec).files if ok and other.model is not None else None
+    return OtherSide(other.diagnostics, other.model if ok else None, files)
 
 
 def impact_reports(
@@ -302,8 +313,8 @@ def impact_reports(
             continue
         with progress.stage(f"impact report of {cid}"):
             before_diagnostics = len(baseline.diagnostics.items)
-            other_files = (started or {}).get(cid, lambda: None)()
-            report_text = _impact_report(spec, cid, baseline, baseline_files, tests, other_files)
+            other_side = (started or {}).get(cid, lambda: None)()
+            report_text = _impact_report(spec, cid, baseline, baseline_files, tests, other_side)
         if report_text is not None:
             out[f"changes/{cid}.md"] = report_text
             if k and len(baseline.diagnostics.items) == before_diagnostics:
@@ -317,25 +328,25 @@ def _impact_report(
     baseline: Result,
     baseline_files: dict[str, str],
     tests: Path | None,
-    other_files: dict[str, str] | None = None,
+    other_side: OtherSide | None = None,
 ) -> str | None:
-    """The impact report of one change request: the other side checked and emitted (unless ``other_files``
-    holds its files already), then both compared."""
+    """The impact report of one change request: the other side checked and emitted (unless ``other_side``
+    holds it already), then both compared."""
     ov = overlays.read(spec, cid, baseline.diagnostics)
     if ov is None:
         return None
     incorporated = ov.change.state == "incorporated"
-    other = check(spec, without=[cid]) if incorporated else check(spec, with_=[cid])
-    baseline.diagnostics.extend(other.diagnostics)
-    if not other.ok or other.model is None or baseline.model is None:
+    if other_side is None:
+        other_side = _other_side(spec, cid, tests)
+    if other_side is None:
+        return None
+    baseline.diagnostics.extend(other_side.diagnostics)
+    if other_side.model is None or other_side.files is None or baseline.model is None:
         return None
     base_label, cr_label = (f"spec-{cid}", "spec") if incorporated else ("spec", f"spec+{cid}")
-    if other_files is None:
-        other_files = emit(other.model, other.document, tests, spec).files
-    before, after = (other, baseline) if incorporated else (baseline, other)
-    files_before, files_after = (other_files, baseline_files) if incorporated else (baseline_files, other_files)
-    assert before.model is not None and after.model is not None
-    report = diffing.diff(before.model, after.model, base_label, cr_label, files_before, files_after)
+    models = (other_side.model, baseline.model) if incorporated else (baseline.model, other_side.model)
+    files = (other_side.files, baseline_files) if incorporated else (baseline_files, other_side.files)
+    report = diffing.diff(*models, base_label, cr_label, *files)
     return diffing.to_markdown(
         report,
         f"Impact of {escape.markdown(f'{ov.change.spec} CR {ov.change.cr}: {ov.change.title}')}",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import pickle
 import signal
 import weakref
 from collections.abc import Callable
@@ -28,10 +29,10 @@ def _inline(fn: Callable[[], Any]) -> Callable[[], Any]:
     return result
 
 
-def start(fn: Callable[[], Any]) -> Callable[[], Any]:
-    """Start ``fn`` (its result JSON data) in a child; the returned function waits for the result. A result
-    never asked for is dropped: the pipe is closed and the child
-    stopped and reaped when the returned function is garbage collected."""
+def start(fn: Callable[[], Any], pickled: bool = False) -> Callable[[], Any]:
+    """Start ``fn`` (its result JSON data, or any picklable value with ``pickled``: the child is this program,
+    forked) in a child; the returned function waits for the result. A result never asked for is dropped: the
+    pipe is closed and the child stopped and reaped when the returned function is garbage collected."""
     if not hasattr(os, "fork"):
         return _inline(fn)
     r, w = os.pipe()
@@ -44,7 +45,7 @@ def start(fn: Callable[[], Any]) -> Callable[[], Any]:
     if pid == 0:  # the child: compute, answer, leave without running the parent's exit handlers
         try:
             os.close(r)
-            data = json.dumps({"result": fn()}).encode()
+            data = pickle.dumps(fn(), pickle.HIGHEST_PROTOCOL) if pickled else json.dumps({"result": fn()}).encode()
             with os.fdopen(w, "wb") as out:
                 out.write(data)
         finally:
@@ -59,8 +60,8 @@ def start(fn: Callable[[], Any]) -> Callable[[], Any]:
                 data = fh.read()
             os.waitpid(state.pop("pid"), 0)
             try:
-                done.append(json.loads(data)["result"])
-            except (ValueError, KeyError, TypeError):  # the child failed: do the work here
+                done.append(pickle.loads(data) if pickled else json.loads(data)["result"])  # our own child
+            except (ValueError, KeyError, TypeError, EOFError, pickle.UnpicklingError):  # the child failed: work here
                 done.append(fn())
         return done[0]
 

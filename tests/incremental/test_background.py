@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import gc
 import os
+import shutil
 import time
 from pathlib import Path
 from typing import Any
@@ -57,3 +59,51 @@ def test_a_result_never_asked_for_stops_its_child() -> None:
     del pending
     gc.collect()
     assert time.perf_counter() - started < 10  # the child was stopped, not waited for
+
+
+def test_a_child_returns_any_picklable_value() -> None:
+    parent = os.getpid()
+    pending = background.start(lambda: (os.getpid(), {1, 2}, Path("x")), pickled=True)
+    pid, numbers, path = pending()
+    assert pid != parent and numbers == {1, 2} and path == Path("x")
+
+
+def test_a_failing_pickled_child_leaves_the_work_to_the_parent() -> None:
+    parent = os.getpid()
+
+    def work(answer: int, dies: bool) -> int:
+        if os.getpid() != parent:
+            if dies:
+                os._exit(3)
+            raise RuntimeError("fails in the child")
+        return answer
+
+    assert background.start(functools.partial(work, 7, False), pickled=True)() == 7
+    assert background.start(functools.partial(work, 8, True), pickled=True)() == 8
+
+
+def test_the_impact_report_takes_the_other_side_from_its_child(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The child checks and emits the model with the change request; the parent checks only the baseline (it
+    checked the other side again before) and writes the same report as a run without children."""
+    spec = tmp_path / "spec"
+    shutil.copytree(FIXTURES / "minimal", spec)
+    (spec / "changes").mkdir()
+    shutil.copy(FIXTURES / "changes" / "replace_thing.yaml", spec / "changes")
+    monkeypatch.setenv("NMSGEN_CACHE_DIR", "off")
+    parent, checked = os.getpid(), []
+    real_check = pipeline.check
+
+    def counted(*args: Any, **kwargs: Any) -> pipeline.Result:
+        if os.getpid() == parent:
+            checked.append(kwargs.get("with_") or kwargs.get("without") or ())
+        return real_check(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "check", counted)
+    result = pipeline.generate(spec, tmp_path / "out")
+    assert result.ok and checked == [()], checked
+    report = (tmp_path / "out" / "changes" / "replace_thing.md").read_text()
+    assert "operation ReplaceThing added" in report
+    monkeypatch.setattr(background, "start", lambda fn, pickled=False: background._inline(fn))
+    checked.clear()
+    assert pipeline.generate(spec, tmp_path / "inline").ok and checked == [(), ["replace_thing"]]
+    assert (tmp_path / "inline" / "changes" / "replace_thing.md").read_text() == report
