@@ -19,7 +19,7 @@ from typing import Any
 
 from . import escape
 from .checks.validate import validate
-from .checks.verify import start_openapi_verdict, verify
+from .checks.verify import preload_validators, start_openapi_verdict, verify
 from .diagnostics import QUIET, Diagnostics, Progress
 from .emit import client as emit_client
 from .emit import conformance as emit_conformance
@@ -191,11 +191,12 @@ def generate(
     (every input of the run: :func:`generator.incremental.manifest.inputs`, computed here when not given)."""
     if inputs is None:
         inputs = manifest.inputs(spec, tests, with_, without)
+    # the other side of each change request not in the cache is checked and emitted by a child meanwhile (the
+    # longest path of a cold run: started first; dropped unasked if the baseline does not check)
+    started = start_impact_reports(spec, tests, inputs) if not with_ and not without else None
     with progress.stage("check the model (load, overlay, build, validate)"):
         result = check(spec, with_, without, verify_later=True)
     if result.ok and result.model is not None:
-        # the other side of each change request not in the cache is emitted by a child meanwhile
-        started = start_impact_reports(spec, tests, inputs) if not with_ and not without else None
         with progress.stage("generate the files, the traceability matrix and the docs page"):
             try:
                 output = emit(result.model, result.document, tests, spec)
@@ -267,12 +268,14 @@ def _impact_key(inputs: manifest.Inputs | None, cid: str) -> str:
 
 def start_impact_reports(spec: Path, tests: Path | None, inputs: manifest.Inputs | None) -> Started:
     """For each change request whose report is not in the cache: a child process that checks and emits the
-    model with (without) it, while the caller emits the baseline. The templates are compiled first (the caller
-    needs them too), so the children inherit them."""
+    model with (without) it, while the caller emits the baseline. The templates are compiled and the models'
+    generator imported first (the caller needs them too), so the children inherit them."""
     missing = [cid for cid in overlays.available(spec) if cache.get("impact", _impact_key(inputs, cid) or "-") is None]
     if missing:
         compile_templates()
         docs.compile_template()
+        emit_models.preload()
+        preload_validators()
     return {cid: background.start(functools.partial(_other_side, spec, cid, tests), pickled=True) for cid in missing}
 
 

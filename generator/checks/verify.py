@@ -52,6 +52,12 @@ def _verdict(data: Any) -> Verdict:
     return None if data is None else (str(data[0]), str(data[1]))
 
 
+def preload_validators() -> None:
+    """Import the validators now (children forked next inherit them: 0.3 s of work each)."""
+    import openapi_schema_validator  # noqa: F401, PLC0415
+    import openapi_spec_validator  # noqa: F401, PLC0415
+
+
 def _validate(document: dict[str, Any]) -> Verdict:
     from openapi_spec_validator import validate as validate_openapi  # noqa: PLC0415  # only on a miss
     from openapi_spec_validator.validation.exceptions import OpenAPIValidationError  # noqa: PLC0415
