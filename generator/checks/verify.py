@@ -108,8 +108,9 @@ def verify(
 
 def example_errors(model: m.Model, document: dict[str, Any]) -> list[ExampleError]:
     """Where each example with a body type does not match its root-wrapped body schema, in order; cached by
-    the document, the examples (index, type, use, value) and the versions of the validators (so a run whose
-    examples and document were checked before imports no validator)."""
+    the document's components (all the validation reads: an edit of an operation leaves them as they were), the
+    examples (index, type, use, value) and the versions of the validators (so a run whose examples and
+    components were checked before imports no validator)."""
     checked = [
         (i, ex.type, ex.use, ex.value)
         for i, ex in enumerate(model.examples)
@@ -119,7 +120,7 @@ def example_errors(model: m.Model, document: dict[str, Any]) -> list[ExampleErro
         cache.source_digest(),
         cache.version("openapi-schema-validator"),
         cache.version("jsonschema"),
-        json.dumps(document, ensure_ascii=False),
+        json.dumps(document.get("components", {}), ensure_ascii=False),
         json.dumps(checked, ensure_ascii=False),
     )
     found = cache.get("example-errors", k)

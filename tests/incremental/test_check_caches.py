@@ -71,3 +71,20 @@ def test_example_errors_follow_the_examples_and_the_document(
     other = with_example(bad, i, use=use)
     found = verify.example_errors(other, document)
     assert found == uncached(other, document, monkeypatch) != bad_errors
+
+
+def test_an_edit_of_the_paths_keeps_the_example_verdict(
+    checked: tuple[Model, dict[str, Any]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The examples are validated against the components alone: an operation's new summary is no reason to
+    validate them again (the verdict comes from the cache, no validator runs)."""
+    model, document = checked
+    monkeypatch.setenv("NMSGEN_CACHE_DIR", str(tmp_path))
+    assert verify.example_errors(model, document) == []
+    doc = copy.deepcopy(document)
+    op = next(o for item in doc["paths"].values() for o in item.values() if isinstance(o, dict) and "summary" in o)
+    op["summary"] = "An edited summary."
+    with monkeypatch.context() as m:
+        m.setattr("openapi_schema_validator.OAS30ReadValidator", None)  # a validator run would fail
+        m.setattr("openapi_schema_validator.OAS30WriteValidator", None)
+        assert verify.example_errors(model, doc) == []
