@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.emit.chunks import yaml_document
+from generator.reports.diff.changes import Change
 
 from ..conftest import ROOT
 
@@ -88,3 +89,24 @@ def test_a_layout_of_another_writer_is_parsed_whole() -> None:
     with pytest.raises(attribute._Unsplittable):
         attribute._yaml_slices(flow)
     assert attribute._changed_yaml(flow, indented) == whole(flow, indented) != []
+
+
+def test_the_yaml_document_has_the_units_of_its_json_twin(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The diff answers for openapi.yaml with openapi.json's units: written from one value, they have the same;
+    the files a change touches are the same as when each is cut on its own."""
+    files = {
+        p: (ROOT / "generated" / p).read_text(encoding="utf-8")
+        for p in ("openapi/openapi.yaml", "openapi/openapi.json")
+    }
+    for yaml_path, json_path in attribute.TWINS.items():
+        assert attribute._units(yaml_path, files[yaml_path]) == attribute._units(json_path, files[json_path])
+    edited = {p: t.replace("MCData-8", "MCData-9") for p, t in files.items()}
+    changes = [
+        Change("operation", "operation:X", "changed", "breaking", "X changed", tokens=(token,))
+        for token in ("MCData-9", "MCData-8", '"MCData-9"', "nothing-of-this")
+    ]
+    monkeypatch.setenv("NMSGEN_CACHE_DIR", "off")
+    twinned = attribute.attribute(changes, files, edited)
+    monkeypatch.setattr(attribute, "TWINS", {})
+    assert attribute.attribute(changes, files, edited) == twinned
+    assert [c.files for c in twinned] == [tuple(sorted(files)), tuple(sorted(files)), tuple(sorted(files)), ()]
