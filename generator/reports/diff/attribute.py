@@ -100,8 +100,9 @@ def _key(line: str) -> Any:
         return head
     if line.startswith(("? ", "&", "*", "!")) or line == "?":
         raise _Unsplittable(line)
+    text = line + " null" if line.endswith(":") else line
     try:
-        entry = yaml.load(line if not line.endswith(":") else line + " null", Loader=_CSafeLoader)
+        entry = yaml.load(text, Loader=_CSafeLoader)
     except yaml.YAMLError as e:  # a key or value continued on the next lines
         raise _Unsplittable(line) from e
     if not isinstance(entry, dict) or len(entry) != 1:
@@ -163,7 +164,8 @@ def _yaml_slices(text: str) -> dict[str, tuple[str, int, str]]:
 
 def _slice_unit(name: str, prefix: str, indent: int, text: str) -> str:
     """The unit :func:`_document_units` makes of one slice of :func:`_yaml_slices`."""
-    value = yaml.load("\n".join(line[indent:] for line in text.split("\n")), Loader=_CSafeLoader)
+    dedented = "\n".join(line[indent:] for line in text.split("\n"))
+    value = yaml.load(dedented, Loader=_CSafeLoader)
     if name == "(document)":
         return json.dumps(value or {}, sort_keys=True)
     if not isinstance(value, dict) or len(value) != 1:
