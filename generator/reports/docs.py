@@ -39,6 +39,11 @@ from . import trace as tracing
 
 PATH = "docs/index.html"
 METHOD_ORDER = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
+PAGE = "docs/index.html.jinja"
+OPERATION = "docs/_operation.html.jinja"  # one operation's section: its macro ``section``
+SCHEMA = "docs/_schema.html.jinja"  # one schema's section
+MACROS = "docs/_macros.html.jinja"  # what the page and both sections call
+SECTIONS = "docs-sections"  # the cache kind of the sections' HTML
 
 
 @cache  # one environment: its templates are compiled once per process
@@ -60,8 +65,10 @@ def _env() -> jinja2.Environment:
 
 
 def compile_template() -> None:
-    """Compile the page's template now, so that the children forked next inherit it."""
-    _env().get_template("docs/index.html.jinja")
+    """Compile the page's templates now, so that the children forked next inherit them."""
+    _env().get_template(PAGE)
+    for name in (OPERATION, SCHEMA):
+        _env().get_template(name).module  # noqa: B018  # the sections' macros, made once
 
 
 def breakable(text: str) -> markupsafe.Markup:
@@ -324,6 +331,87 @@ def _search_index(
     return out
 
 
+def _render_section(template: jinja2.Template, data: dict[str, Any], *args: Any) -> str:
+    """One section's HTML: the macro ``section`` of ``template`` called with the section's data and ``args``."""
+    return str(template.module.section(data, *args))
+
+
+def _pack(entries: dict[str, tuple[str, list[str]]]) -> bytes:
+    """Sections as one cache entry: a line of JSON ([key, length of the HTML, the Markdown texts it rendered] per
+    section), then their HTML, one after the other."""
+    head = json.dumps([[k, len(html), texts] for k, (html, texts) in entries.items()], ensure_ascii=False)
+    return "\n".join([head, "".join(html for html, _ in entries.values())]).encode("utf-8", "surrogatepass")
+
+
+def _unpack(data: bytes | None) -> dict[str, tuple[str, list[str]]]:
+    """The sections of a cache entry (none when it is missing or not what :func:`_pack` writes)."""
+    if data is None:
+        return {}
+    try:
+        head, _, body = data.decode("utf-8", "surrogatepass").partition("\n")
+        out: dict[str, tuple[str, list[str]]] = {}
+        at = 0
+        for k, n, texts in json.loads(head):
+            out[str(k)] = (body[at : at + n], [str(t) for t in texts])
+            at += n
+    except (ValueError, TypeError):
+        return {}
+    return out if at == len(body) else {}
+
+
+def _sections(wanted: list[tuple[str, dict[str, Any], tuple[Any, ...]]]) -> list[markupsafe.Markup]:
+    """The HTML of each section ``(template, data, args)``, from the cache where it holds it.
+
+    A section is kept by everything its text depends on: the generator's source (the filters ``anchor``, ``wbr``
+    and ``md``), jinja2's, markupsafe's and the Markdown renderer's versions, the text of its template and of the
+    macros it imports, and its data and arguments as JSON (the macro reads nothing else). The sections of a page
+    are one cache entry, written when one was rendered anew: this page's, and up to as many again of the entry
+    written last (the other side's page, rendered meanwhile by an impact child), so neither evicts the other."""
+    env = _env()
+    templates = {name: env.get_template(name) for name in dict.fromkeys(w[0] for w in wanted)}
+    if nmscache.directory() is None:
+        return [markupsafe.Markup(_render_section(templates[n], data, *args)) for n, data, args in wanted]
+    loader = env.loader
+    assert loader is not None
+    versions = [nmscache.version(d) for d in ("jinja2", "markupsafe", "markdown-it-py", "mdurl")]
+    prefix = {
+        name: nmscache.key(
+            nmscache.source_digest(), *versions, *(x for t in (name, MACROS) for x in (t, loader.get_source(env, t)[0]))
+        )
+        for name in templates
+    }
+    where = nmscache.key(nmscache.source_digest(), SECTIONS)
+    known = _unpack(nmscache.get(SECTIONS, where))
+    kept: dict[str, tuple[str, list[str]]] = {}
+    out = []
+    rendered = False
+    for name, data, args in wanted:
+        k = nmscache.key(prefix[name], json.dumps([data, *args], ensure_ascii=False, separators=(",", ":")))
+        hit = kept.get(k) or known.get(k)
+        if hit is None:  # rendered, noting the Markdown texts it renders (kept in the Markdown table with the page's)
+            page_texts = escape.MARKDOWN_USED
+            escape.MARKDOWN_USED = set()
+            try:
+                html = _render_section(templates[name], data, *args)
+            finally:
+                texts, escape.MARKDOWN_USED = escape.MARKDOWN_USED, page_texts
+            page_texts |= texts
+            hit = (html, sorted(texts))
+            rendered = True
+        else:
+            escape.MARKDOWN_USED.update(t for t in hit[1] if t in escape.MARKDOWN_MEMO)
+        kept[k] = hit
+        out.append(markupsafe.Markup(hit[0]))
+    if rendered:
+        size = 2 * len(kept)
+        for k, entry in _unpack(nmscache.get(SECTIONS, where)).items():
+            if len(kept) >= size:
+                break
+            kept.setdefault(k, entry)
+        nmscache.put(SECTIONS, where, _pack(kept))
+    return out
+
+
 def emit(ix: Index, document: dict[str, Any], trace: tracing.Trace, spec: Path | None = None) -> dict[str, str]:
     model = ix.model
     summary = tracing.summary(trace)
@@ -391,9 +479,23 @@ def emit(ix: Index, document: dict[str, Any], trace: tracing.Trace, spec: Path |
         for text, rendered in json.loads(known).items():
             escape.MARKDOWN_MEMO.setdefault(text, rendered)
     escape.MARKDOWN_USED.clear()
+    statuses = {p["id"]: p["status"] for p in open_points}
+
+    def shown(ids: list[str]) -> dict[str, str]:  # the statuses of the open points a section flags
+        return {p: statuses[p] for p in ids if p in statuses}
+
+    wanted = [
+        (OPERATION, op, ([{"id": c["id"], "state": c["state"]} for c in changes_of.get(op["id"], [])],
+                         shown(op["open_points"])))
+        for r in resources for op in r["operations"]
+    ] + [(SCHEMA, s, (shown(s["open_points"]),)) for s in schemas]  # fmt: skip
+    sections = _sections(wanted)
+    at = 0
+    for r in resources:
+        r["sections"], at = sections[at : at + len(r["operations"])], at + len(r["operations"])
     html = (
         _env()
-        .get_template("docs/index.html.jinja")
+        .get_template(PAGE)
         .render(
             api=model.api,
             document=document,
@@ -407,11 +509,11 @@ def emit(ix: Index, document: dict[str, Any], trace: tracing.Trace, spec: Path |
             summary=summary,
             failing=[r.clause for r in tracing.failing(trace)],
             open_points=open_points,
-            open_point_status={p["id"]: p["status"] for p in open_points},
+            open_point_status=statuses,
             affect_link=affect_link,
             loc=tracing.location_text,
             changes=changes,
-            changes_of=changes_of,
+            schema_sections=sections[at:],
             search_index=escape.json_script(_search_index(ops, schemas, trace.rows, open_points, changes)),
         )
     )
