@@ -381,7 +381,8 @@ def _sections(wanted: list[tuple[str, dict[str, Any], tuple[Any, ...]]]) -> list
         for name in templates
     }
     where = nmscache.key(nmscache.source_digest(), SECTIONS)
-    known = _unpack(nmscache.get(SECTIONS, where))
+    read = nmscache.get(SECTIONS, where)
+    known = _unpack(read)
     kept: dict[str, tuple[str, list[str]]] = {}
     out = []
     rendered = False
@@ -404,7 +405,8 @@ def _sections(wanted: list[tuple[str, dict[str, Any], tuple[Any, ...]]]) -> list
         out.append(markupsafe.Markup(hit[0]))
     if rendered:
         size = 2 * len(kept)
-        for k, entry in _unpack(nmscache.get(SECTIONS, where)).items():
+        latest = nmscache.get(SECTIONS, where)  # read again: written meanwhile by another page's render?
+        for k, entry in (known if latest == read else _unpack(latest)).items():
             if len(kept) >= size:
                 break
             kept.setdefault(k, entry)
