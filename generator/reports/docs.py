@@ -333,7 +333,7 @@ def _search_index(
 
 def _render_section(template: jinja2.Template, data: dict[str, Any], *args: Any) -> str:
     """One section's HTML: the macro ``section`` of ``template`` called with the section's data and ``args``."""
-    return str(template.module.section(data, *args))
+    return str(template.module.section(data, *args))  # type: ignore[attr-defined]
 
 
 def _pack(entries: dict[str, tuple[str, list[str]]]) -> bytes:
@@ -426,7 +426,12 @@ def emit(ix: Index, document: dict[str, Any], trace: tracing.Trace, spec: Path |
             args = [a.split(":")[0].split("=")[0].strip() for a in view.client_args]
             op["python"] = f"c.{view.name}({', '.join(a for a in args if a != '*')})"
             op["python_signature"] = f"def {view.name}({', '.join(view.client_args)})"
-    resources = []
+    callback_of: dict[str, list[str]] = {}  # resource id -> the operations it is a callback of, in model order
+    for res in model.resources:
+        for o in res.operations:
+            for cb in dict.fromkeys(o.callbacks):
+                callback_of.setdefault(cb, []).append(o.id)
+    resources: list[dict[str, Any]] = []
     for r in model.resources:
         mine = [by_id[o.id] for o in r.operations if o.id in by_id]
         resources.append(
@@ -437,7 +442,7 @@ def emit(ix: Index, document: dict[str, Any], trace: tracing.Trace, spec: Path |
                 "anchor": anchor("resource", r.id),
                 "operations": mine,
                 "schemas": list(dict.fromkeys(x for op in mine for x in _schema_refs(op))),
-                "callback_of": [op.id for res in model.resources for op in res.operations if r.id in op.callbacks],
+                "callback_of": callback_of.get(r.id, []),
             }
         )
     open_points = [
@@ -481,20 +486,20 @@ def emit(ix: Index, document: dict[str, Any], trace: tracing.Trace, spec: Path |
         for text, rendered in json.loads(known).items():
             escape.MARKDOWN_MEMO.setdefault(text, rendered)
     escape.MARKDOWN_USED.clear()
-    statuses = {p["id"]: p["status"] for p in open_points}
+    statuses = {p.id: p.status for p in model.open_points.values()}
 
     def shown(ids: list[str]) -> dict[str, str]:  # the statuses of the open points a section flags
         return {p: statuses[p] for p in ids if p in statuses}
 
-    wanted = [
+    wanted: list[tuple[str, dict[str, Any], tuple[Any, ...]]] = [
         (OPERATION, op, ([{"id": c["id"], "state": c["state"]} for c in changes_of.get(op["id"], [])],
                          shown(op["open_points"])))
-        for r in resources for op in r["operations"]
+        for shown_in in resources for op in shown_in["operations"]
     ] + [(SCHEMA, s, (shown(s["open_points"]),)) for s in schemas]  # fmt: skip
     sections = _sections(wanted)
     at = 0
-    for r in resources:
-        r["sections"], at = sections[at : at + len(r["operations"])], at + len(r["operations"])
+    for shown_in in resources:
+        shown_in["sections"], at = sections[at : at + len(shown_in["operations"])], at + len(shown_in["operations"])
     html = (
         _env()
         .get_template(PAGE)
