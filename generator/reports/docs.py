@@ -359,14 +359,16 @@ def _unpack(data: bytes | None) -> dict[str, tuple[str, list[str]]]:
     return out if at == len(body) else {}
 
 
-def _sections(wanted: list[tuple[str, dict[str, Any], tuple[Any, ...]]]) -> list[markupsafe.Markup]:
-    """The HTML of each section ``(template, data, args)``, from the cache where it holds it.
+def _sections(wanted: list[tuple[str, dict[str, Any], tuple[Any, ...]]], spec: Path | None) -> list[markupsafe.Markup]:
+    """The HTML of each section ``(template, data, args)`` of the page of the model ``spec``, from the cache where it
+    holds it.
 
     A section is kept by everything its text depends on: the generator's source (the filters ``anchor``, ``wbr``
     and ``md``), jinja2's, markupsafe's and the Markdown renderer's versions, the text of its template and of the
-    macros it imports, and its data and arguments as JSON (the macro reads nothing else). The sections of a page
-    are one cache entry, written when one was rendered anew: this page's, and up to as many again of the entry
-    written last (the other side's page, rendered meanwhile by an impact child), so neither evicts the other."""
+    macros it imports, and its data and arguments as JSON (the macro reads nothing else). The sections of the pages
+    of a model folder are one cache entry (other projects' pages evict none of them), written when one was
+    rendered anew: this page's, and up to as many again of the entry written last (the other side's page, rendered
+    meanwhile by an impact child), so neither evicts the other."""
     env = _env()
     templates = {name: env.get_template(name) for name in dict.fromkeys(w[0] for w in wanted)}
     if nmscache.directory() is None:
@@ -380,7 +382,7 @@ def _sections(wanted: list[tuple[str, dict[str, Any], tuple[Any, ...]]]) -> list
         )
         for name in templates
     }
-    where = nmscache.key(nmscache.source_digest(), SECTIONS)
+    where = nmscache.key(nmscache.source_digest(), SECTIONS, "" if spec is None else str(spec.resolve()))
     read = nmscache.get(SECTIONS, where)
     known = _unpack(read)
     kept: dict[str, tuple[str, list[str]]] = {}
@@ -496,7 +498,7 @@ def emit(ix: Index, document: dict[str, Any], trace: tracing.Trace, spec: Path |
                          shown(op["open_points"])))
         for shown_in in resources for op in shown_in["operations"]
     ] + [(SCHEMA, s, (shown(s["open_points"]),)) for s in schemas]  # fmt: skip
-    sections = _sections(wanted)
+    sections = _sections(wanted, spec)
     at = 0
     for shown_in in resources:
         shown_in["sections"], at = sections[at : at + len(shown_in["operations"])], at + len(shown_in["operations"])

@@ -201,3 +201,21 @@ def test_a_damaged_section_entry_is_rendered_again(spec: Path, tmp_path: Path, m
     for p in entries:
         p.write_bytes(p.read_bytes().replace(b"Read a thing.", b"Read a lie!!."))
     assert page(spec) == before
+
+
+def test_the_other_sides_sections_are_kept(
+    spec: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rendered: list[tuple[str, str]]
+) -> None:
+    """Two pages of one model rendered in turn (a run's page and its impact child's page of the other side) share
+    the entry of sections: the second keeps the first's besides its own, so going back renders nothing."""
+    monkeypatch.setenv("NMSGEN_CACHE_DIR", str(tmp_path / "cache"))
+    resources = spec / "resources.yaml"
+    one = resources.read_text()
+    first = page(spec)
+    resources.write_text(one.replace("summary: Read a thing.", "summary: Read one thing."))
+    rendered.clear()
+    second = page(spec)
+    assert rendered == [(OPERATION, "GetThing")] and second != first
+    resources.write_text(one)
+    rendered.clear()
+    assert page(spec) == first and rendered == []
