@@ -44,6 +44,7 @@ OPERATION = "docs/_operation.html.jinja"  # one operation's section: its macro `
 SCHEMA = "docs/_schema.html.jinja"  # one schema's section
 MACROS = "docs/_macros.html.jinja"  # what the page and both sections call
 SECTIONS = "docs-sections"  # the cache kind of the sections' HTML
+SHARDS = 16  # entries of sections per model folder: a section rendered anew rewrites one, not all
 
 
 @cache  # one environment: its templates are compiled once per process
@@ -339,7 +340,7 @@ def _render_section(template: jinja2.Template, data: dict[str, Any], *args: Any)
 def _pack(entries: dict[str, tuple[str, list[str]]]) -> bytes:
     """Sections as one cache entry: a line of JSON ([key, length of the HTML, the Markdown texts it rendered] per
     section), then their HTML, one after the other."""
-    head = json.dumps([[k, len(html), texts] for k, (html, texts) in entries.items()], ensure_ascii=False)
+    head = json.dumps([[k, len(html), texts] for k, (html, texts) in entries.items()])
     return "\n".join([head, "".join(html for html, _ in entries.values())]).encode("utf-8", "surrogatepass")
 
 
@@ -366,9 +367,10 @@ def _sections(wanted: list[tuple[str, dict[str, Any], tuple[Any, ...]]], spec: P
     A section is kept by everything its text depends on: the generator's source (the filters ``anchor``, ``wbr``
     and ``md``), jinja2's, markupsafe's and the Markdown renderer's versions, the text of its template and of the
     macros it imports, and its data and arguments as JSON (the macro reads nothing else). The sections of the pages
-    of a model folder are one cache entry (other projects' pages evict none of them), written when one was
-    rendered anew: this page's, and up to as many again of the entry written last (the other side's page, rendered
-    meanwhile by an impact child), so neither evicts the other."""
+    of a model folder are a few cache entries (by the key's first digit; other projects' pages evict none of
+    them), one written when a section of it was rendered anew: this page's sections, and up to as many again of
+    the entry written last (the other side's page, rendered meanwhile by an impact child), so neither evicts the
+    other. A one-section edit writes one sixteenth of the page's HTML."""
     env = _env()
     templates = {name: env.get_template(name) for name in dict.fromkeys(w[0] for w in wanted)}
     if nmscache.directory() is None:
@@ -382,15 +384,17 @@ def _sections(wanted: list[tuple[str, dict[str, Any], tuple[Any, ...]]], spec: P
         )
         for name in templates
     }
-    where = nmscache.key(nmscache.source_digest(), SECTIONS, "" if spec is None else str(spec.resolve()))
-    read = nmscache.get(SECTIONS, where)
-    known = _unpack(read)
-    kept: dict[str, tuple[str, list[str]]] = {}
+    folder = "" if spec is None else str(spec.resolve())
+    where = [nmscache.key(nmscache.source_digest(), SECTIONS, folder, f"{i:x}") for i in range(SHARDS)]
+    read = [nmscache.get(SECTIONS, w) for w in where]
+    known = [_unpack(data) for data in read]
+    kept: list[dict[str, tuple[str, list[str]]]] = [{} for _ in range(SHARDS)]
+    rendered: set[int] = set()  # the shards to write
     out = []
-    rendered = False
     for name, data, args in wanted:
-        k = nmscache.key(prefix[name], json.dumps([data, *args], ensure_ascii=False, separators=(",", ":")))
-        hit = kept.get(k) or known.get(k)
+        k = nmscache.key(prefix[name], json.dumps([data, *args], separators=(",", ":"), check_circular=False))
+        shard = int(k[0], 16) % SHARDS
+        hit = kept[shard].get(k) or known[shard].get(k)
         if hit is None:  # rendered, noting the Markdown texts it renders (kept in the Markdown table with the page's)
             page_texts = escape.MARKDOWN_USED
             escape.MARKDOWN_USED = set()
@@ -400,19 +404,20 @@ def _sections(wanted: list[tuple[str, dict[str, Any], tuple[Any, ...]]], spec: P
                 texts, escape.MARKDOWN_USED = escape.MARKDOWN_USED, page_texts
             page_texts |= texts
             hit = (html, sorted(texts))
-            rendered = True
+            rendered.add(shard)
         else:
             escape.MARKDOWN_USED.update(t for t in hit[1] if t in escape.MARKDOWN_MEMO)
-        kept[k] = hit
+        kept[shard][k] = hit
         out.append(markupsafe.Markup(hit[0]))
-    if rendered:
-        size = 2 * len(kept)
-        latest = nmscache.get(SECTIONS, where)  # read again: written meanwhile by another page's render?
-        for k, entry in (known if latest == read else _unpack(latest)).items():
-            if len(kept) >= size:
+    for shard in sorted(rendered):
+        mine = kept[shard]
+        size = 2 * len(mine)
+        latest = nmscache.get(SECTIONS, where[shard])  # read again: written meanwhile by another page's render?
+        for k, entry in (known[shard] if latest == read[shard] else _unpack(latest)).items():
+            if len(mine) >= size:
                 break
-            kept.setdefault(k, entry)
-        nmscache.put(SECTIONS, where, _pack(kept))
+            mine.setdefault(k, entry)
+        nmscache.put(SECTIONS, where[shard], _pack(mine))
     return out
 
 

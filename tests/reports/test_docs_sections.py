@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from generator import escape, pipeline
+from generator.incremental import cache as nmscache
 from generator.ir import index
 from generator.reports import docs, trace
 
@@ -111,8 +112,12 @@ def test_one_edited_operation_renders_only_its_section(
     assert page(spec) == before and rendered == [], "nothing changed: every section from the cache"
     resources = spec / "resources.yaml"
     resources.write_text(resources.read_text().replace("summary: Read a thing.", "summary: Read one <thing>."))
+    written: list[str] = []
+    put = nmscache.put
+    monkeypatch.setattr(nmscache, "put", lambda kind, k, payload: (written.append(kind), put(kind, k, payload)))
     after = page(spec)
     assert rendered == [(OPERATION, "GetThing")]
+    assert written.count(docs.SECTIONS) == 1, "one entry of sections written again, not all"
     assert after == uncached(spec, monkeypatch, tmp_path / "cache") != before
     assert "<p><strong>Read one &lt;thing&gt;.</strong></p>" in after
 
@@ -207,8 +212,10 @@ def test_the_other_sides_sections_are_kept(
     spec: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rendered: list[tuple[str, str]]
 ) -> None:
     """Two pages of one model rendered in turn (a run's page and its impact child's page of the other side) share
-    the entry of sections: the second keeps the first's besides its own, so going back renders nothing."""
+    the entry of sections: the second keeps the first's besides its own, so going back renders nothing. (One entry
+    for all sections here, so that the first's and the second's GetThing share it.)"""
     monkeypatch.setenv("NMSGEN_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(docs, "SHARDS", 1)
     resources = spec / "resources.yaml"
     one = resources.read_text()
     first = page(spec)
