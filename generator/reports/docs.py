@@ -337,23 +337,23 @@ def _render_section(template: jinja2.Template, data: dict[str, Any], *args: Any)
     return str(template.module.section(data, *args))  # type: ignore[attr-defined]
 
 
-def _pack(entries: dict[str, tuple[str, list[str]]]) -> bytes:
+def _pack(entries: dict[str, tuple[str, tuple[str, ...]]]) -> bytes:
     """Sections as one cache entry: a line of JSON ([key, length of the HTML, the Markdown texts it rendered] per
     section), then their HTML, one after the other."""
     head = json.dumps([[k, len(html), texts] for k, (html, texts) in entries.items()])
     return "\n".join([head, "".join(html for html, _ in entries.values())]).encode("utf-8", "surrogatepass")
 
 
-def _unpack(data: bytes | None) -> dict[str, tuple[str, list[str]]]:
+def _unpack(data: bytes | None) -> dict[str, tuple[str, tuple[str, ...]]]:
     """The sections of a cache entry (none when it is missing or not what :func:`_pack` writes)."""
     if data is None:
         return {}
     try:
         head, _, body = data.decode("utf-8", "surrogatepass").partition("\n")
-        out: dict[str, tuple[str, list[str]]] = {}
+        out: dict[str, tuple[str, tuple[str, ...]]] = {}
         at = 0
         for k, n, texts in json.loads(head):
-            out[str(k)] = (body[at : at + n], [str(t) for t in texts])
+            out[str(k)] = (body[at : at + n], tuple(str(t) for t in texts))
             at += n
     except (ValueError, TypeError):
         return {}
@@ -388,7 +388,7 @@ def _sections(wanted: list[tuple[str, dict[str, Any], tuple[Any, ...]]], spec: P
     where = [nmscache.key(nmscache.source_digest(), SECTIONS, folder, f"{i:x}") for i in range(SHARDS)]
     read = [nmscache.get(SECTIONS, w) for w in where]
     known = [_unpack(data) for data in read]
-    kept: list[dict[str, tuple[str, list[str]]]] = [{} for _ in range(SHARDS)]
+    kept: list[dict[str, tuple[str, tuple[str, ...]]]] = [{} for _ in range(SHARDS)]
     rendered: set[int] = set()  # the shards to write
     out = []
     for name, data, args in wanted:
@@ -403,7 +403,7 @@ def _sections(wanted: list[tuple[str, dict[str, Any], tuple[Any, ...]]], spec: P
             finally:
                 texts, escape.MARKDOWN_USED = escape.MARKDOWN_USED, page_texts
             page_texts |= texts
-            hit = (html, sorted(texts))
+            hit = (html, tuple(sorted(texts)))
             rendered.add(shard)
         else:
             escape.MARKDOWN_USED.update(t for t in hit[1] if t in escape.MARKDOWN_MEMO)
