@@ -13,7 +13,10 @@ by those inputs of both sides, their labels and folders, the working folder, the
 the run raised no diagnostic), the units that differ between two
 versions of a generated file (``units``: by the generator's source, the path and both texts), the HTML of the
 Markdown texts of the last docs page (``markdown``: one table text -> HTML, by the generator's source and
-markdown-it-py's, mdurl's and markupsafe's versions; a text not in it is rendered) and the compiled templates
+markdown-it-py's, mdurl's and markupsafe's versions; a text not in it is rendered), the HTML of the docs page's
+operation and schema sections (``docs-sections``: one entry per model folder, each section in it by the
+generator's source, the renderers' versions, the text of its templates and its data; a section not in it is
+rendered) and the compiled templates
 (``jinja``: by the jinja2 environment, the generator's source and the template's name; jinja2 checks an entry
 against the template's source and compiles it again when that differs).
 

@@ -39,6 +39,12 @@ from . import trace as tracing
 
 PATH = "docs/index.html"
 METHOD_ORDER = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
+PAGE = "docs/index.html.jinja"
+OPERATION = "docs/_operation.html.jinja"  # one operation's section: its macro ``section``
+SCHEMA = "docs/_schema.html.jinja"  # one schema's section
+MACROS = "docs/_macros.html.jinja"  # what the page and both sections call
+SECTIONS = "docs-sections"  # the cache kind of the sections' HTML
+SHARDS = 16  # entries of sections per model folder: a section rendered anew rewrites one, not all
 
 
 @cache  # one environment: its templates are compiled once per process
@@ -60,8 +66,10 @@ def _env() -> jinja2.Environment:
 
 
 def compile_template() -> None:
-    """Compile the page's template now, so that the children forked next inherit it."""
-    _env().get_template("docs/index.html.jinja")
+    """Compile the page's templates now, so that the children forked next inherit them."""
+    _env().get_template(PAGE)
+    for name in (OPERATION, SCHEMA):
+        _env().get_template(name).module  # noqa: B018  # the sections' macros, made once
 
 
 def breakable(text: str) -> markupsafe.Markup:
@@ -324,6 +332,95 @@ def _search_index(
     return out
 
 
+def _render_section(template: jinja2.Template, data: dict[str, Any], *args: Any) -> str:
+    """One section's HTML: the macro ``section`` of ``template`` called with the section's data and ``args``."""
+    return str(template.module.section(data, *args))  # type: ignore[attr-defined]
+
+
+def _pack(entries: dict[str, tuple[str, tuple[str, ...]]]) -> bytes:
+    """Sections as one cache entry: a line of JSON ([key, length of the HTML, the Markdown texts it rendered] per
+    section), then their HTML, one after the other."""
+    head = json.dumps([[k, len(html), texts] for k, (html, texts) in entries.items()])
+    return "\n".join([head, "".join(html for html, _ in entries.values())]).encode("utf-8", "surrogatepass")
+
+
+def _unpack(data: bytes | None) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """The sections of a cache entry (none when it is missing or not what :func:`_pack` writes)."""
+    if data is None:
+        return {}
+    try:
+        head, _, body = data.decode("utf-8", "surrogatepass").partition("\n")
+        out: dict[str, tuple[str, tuple[str, ...]]] = {}
+        at = 0
+        for k, n, texts in json.loads(head):
+            out[str(k)] = (body[at : at + n], tuple(str(t) for t in texts))
+            at += n
+    except (ValueError, TypeError):
+        return {}
+    return out if at == len(body) else {}
+
+
+def _sections(wanted: list[tuple[str, dict[str, Any], tuple[Any, ...]]], spec: Path | None) -> list[markupsafe.Markup]:
+    """The HTML of each section ``(template, data, args)`` of the page of the model ``spec``, from the cache where it
+    holds it.
+
+    A section is kept by everything its text depends on: the generator's source (the filters ``anchor``, ``wbr``
+    and ``md``), jinja2's, markupsafe's and the Markdown renderer's versions, the text of its template and of the
+    macros it imports, and its data and arguments as JSON (the macro reads nothing else). The sections of the pages
+    of a model folder are a few cache entries (by the key's first digit; other projects' pages evict none of
+    them), one written when a section of it was rendered anew: this page's sections, and up to as many again of
+    the entry written last (the other side's page, rendered meanwhile by an impact child), so neither evicts the
+    other. A one-section edit writes one sixteenth of the page's HTML."""
+    env = _env()
+    templates = {name: env.get_template(name) for name in dict.fromkeys(w[0] for w in wanted)}
+    if nmscache.directory() is None:
+        return [markupsafe.Markup(_render_section(templates[n], data, *args)) for n, data, args in wanted]
+    loader = env.loader
+    assert loader is not None
+    versions = [nmscache.version(d) for d in ("jinja2", "markupsafe", "markdown-it-py", "mdurl")]
+    prefix = {
+        name: nmscache.key(
+            nmscache.source_digest(), *versions, *(x for t in (name, MACROS) for x in (t, loader.get_source(env, t)[0]))
+        )
+        for name in templates
+    }
+    folder = "" if spec is None else str(spec.resolve())
+    where = [nmscache.key(nmscache.source_digest(), SECTIONS, folder, f"{i:x}") for i in range(SHARDS)]
+    read = [nmscache.get(SECTIONS, w) for w in where]
+    known = [_unpack(data) for data in read]
+    kept: list[dict[str, tuple[str, tuple[str, ...]]]] = [{} for _ in range(SHARDS)]
+    rendered: set[int] = set()  # the shards to write
+    out = []
+    for name, data, args in wanted:
+        k = nmscache.key(prefix[name], json.dumps([data, *args], separators=(",", ":"), check_circular=False))
+        shard = int(k[0], 16) % SHARDS
+        hit = kept[shard].get(k) or known[shard].get(k)
+        if hit is None:  # rendered, noting the Markdown texts it renders (kept in the Markdown table with the page's)
+            page_texts = escape.MARKDOWN_USED
+            escape.MARKDOWN_USED = set()
+            try:
+                html = _render_section(templates[name], data, *args)
+            finally:
+                texts, escape.MARKDOWN_USED = escape.MARKDOWN_USED, page_texts
+            page_texts |= texts
+            hit = (html, tuple(sorted(texts)))
+            rendered.add(shard)
+        else:
+            escape.MARKDOWN_USED.update(t for t in hit[1] if t in escape.MARKDOWN_MEMO)
+        kept[shard][k] = hit
+        out.append(markupsafe.Markup(hit[0]))
+    for shard in sorted(rendered):
+        mine = kept[shard]
+        size = 2 * len(mine)
+        latest = nmscache.get(SECTIONS, where[shard])  # read again: written meanwhile by another page's render?
+        for k, entry in (known[shard] if latest == read[shard] else _unpack(latest)).items():
+            if len(mine) >= size:
+                break
+            mine.setdefault(k, entry)
+        nmscache.put(SECTIONS, where[shard], _pack(mine))
+    return out
+
+
 def emit(ix: Index, document: dict[str, Any], trace: tracing.Trace, spec: Path | None = None) -> dict[str, str]:
     model = ix.model
     summary = tracing.summary(trace)
@@ -336,7 +433,12 @@ def emit(ix: Index, document: dict[str, Any], trace: tracing.Trace, spec: Path |
             args = [a.split(":")[0].split("=")[0].strip() for a in view.client_args]
             op["python"] = f"c.{view.name}({', '.join(a for a in args if a != '*')})"
             op["python_signature"] = f"def {view.name}({', '.join(view.client_args)})"
-    resources = []
+    callback_of: dict[str, list[str]] = {}  # resource id -> the operations it is a callback of, in model order
+    for res in model.resources:
+        for o in res.operations:
+            for cb in dict.fromkeys(o.callbacks):
+                callback_of.setdefault(cb, []).append(o.id)
+    resources: list[dict[str, Any]] = []
     for r in model.resources:
         mine = [by_id[o.id] for o in r.operations if o.id in by_id]
         resources.append(
@@ -347,7 +449,7 @@ def emit(ix: Index, document: dict[str, Any], trace: tracing.Trace, spec: Path |
                 "anchor": anchor("resource", r.id),
                 "operations": mine,
                 "schemas": list(dict.fromkeys(x for op in mine for x in _schema_refs(op))),
-                "callback_of": [op.id for res in model.resources for op in res.operations if r.id in op.callbacks],
+                "callback_of": callback_of.get(r.id, []),
             }
         )
     open_points = [
@@ -391,9 +493,23 @@ def emit(ix: Index, document: dict[str, Any], trace: tracing.Trace, spec: Path |
         for text, rendered in json.loads(known).items():
             escape.MARKDOWN_MEMO.setdefault(text, rendered)
     escape.MARKDOWN_USED.clear()
+    statuses = {p.id: p.status for p in model.open_points.values()}
+
+    def shown(ids: list[str]) -> dict[str, str]:  # the statuses of the open points a section flags
+        return {p: statuses[p] for p in ids if p in statuses}
+
+    wanted: list[tuple[str, dict[str, Any], tuple[Any, ...]]] = [
+        (OPERATION, op, ([{"id": c["id"], "state": c["state"]} for c in changes_of.get(op["id"], [])],
+                         shown(op["open_points"])))
+        for shown_in in resources for op in shown_in["operations"]
+    ] + [(SCHEMA, s, (shown(s["open_points"]),)) for s in schemas]  # fmt: skip
+    sections = _sections(wanted, spec)
+    at = 0
+    for shown_in in resources:
+        shown_in["sections"], at = sections[at : at + len(shown_in["operations"])], at + len(shown_in["operations"])
     html = (
         _env()
-        .get_template("docs/index.html.jinja")
+        .get_template(PAGE)
         .render(
             api=model.api,
             document=document,
@@ -407,11 +523,11 @@ def emit(ix: Index, document: dict[str, Any], trace: tracing.Trace, spec: Path |
             summary=summary,
             failing=[r.clause for r in tracing.failing(trace)],
             open_points=open_points,
-            open_point_status={p["id"]: p["status"] for p in open_points},
+            open_point_status=statuses,
             affect_link=affect_link,
             loc=tracing.location_text,
             changes=changes,
-            changes_of=changes_of,
+            schema_sections=sections[at:],
             search_index=escape.json_script(_search_index(ops, schemas, trace.rows, open_points, changes)),
         )
     )
