@@ -37,19 +37,34 @@ def _split(path: Path_, value: Any) -> bool:
     return path in SPLIT and isinstance(value, dict) and bool(value) and all(isinstance(k, str) for k in value)
 
 
-def json_text(doc: Any) -> str:
+Reprs = dict[int, tuple[Any, str]]  # id -> (the value, its repr): the key texts of one document's pieces
+
+
+def _repr(value: Any, reprs: Reprs | None) -> str:
+    """``repr(value)``, once per value of a document written as both JSON and YAML (:func:`documents`; the
+    memo holds the value itself, so its id stays its own)."""
+    if reprs is None:
+        return repr(value)
+    hit = reprs.get(id(value))
+    if hit is None or hit[0] is not value:
+        hit = reprs[id(value)] = (value, repr(value))
+    return hit[1]
+
+
+def json_text(doc: Any, reprs: Reprs | None = None) -> str:
     """``json.dumps(doc, indent=2, ensure_ascii=False)``."""
-    return _json(doc, (), 0)
+    return _json(doc, (), 0, reprs)
 
 
-def _json(value: Any, path: Path_, level: int) -> str:
+def _json(value: Any, path: Path_, level: int, reprs: Reprs | None = None) -> str:
     if _split(path, value):
         pad = "  " * (level + 1)
         items = [
-            f"{pad}{json.dumps(k, ensure_ascii=False)}: {_json(v, (*path, k), level + 1)}" for k, v in value.items()
+            f"{pad}{json.dumps(k, ensure_ascii=False)}: {_json(v, (*path, k), level + 1, reprs)}"
+            for k, v in value.items()
         ]
         return "{\n" + ",\n".join(items) + "\n" + "  " * level + "}"
-    text = _piece("json-piece", [repr(value)], lambda: json_indented(value))
+    text = _piece("json-piece", [_repr(value, reprs)], lambda: json_indented(value))
     return text.replace("\n", "\n" + "  " * level) if level else text
 
 
@@ -100,10 +115,10 @@ def _indented(value: Any, nl: str, out: list[str]) -> None:
         raise TypeError(value)
 
 
-def yaml_text(doc: dict[str, Any], dump: Callable[[Any], str]) -> str:
+def yaml_text(doc: dict[str, Any], dump: Callable[[Any], str], reprs: Reprs | None = None) -> str:
     """``dump(doc)``, where ``dump`` writes block-style YAML without aliases (a mapping entry's text does not
     depend on its neighbours)."""
-    return _yaml(doc, (), dump) if _split((), doc) else dump(doc)
+    return _yaml(doc, (), dump, reprs) if _split((), doc) else dump(doc)
 
 
 def _wrapped(path: Path_, inner: dict[str, Any]) -> dict[str, Any]:
@@ -112,16 +127,16 @@ def _wrapped(path: Path_, inner: dict[str, Any]) -> dict[str, Any]:
     return inner
 
 
-def _yaml(mapping: dict[str, Any], path: Path_, dump: Callable[[Any], str]) -> str:
+def _yaml(mapping: dict[str, Any], path: Path_, dump: Callable[[Any], str], reprs: Reprs | None = None) -> str:
     out = []
     for k, v in mapping.items():
         sub = (*path, k)
         if _split(sub, v):
             # the key's own line, as written above its entries
             out.append(dump(_wrapped(sub, {"x": None})).split("\n")[len(path)] + "\n")
-            out.append(_yaml(v, sub, dump))
+            out.append(_yaml(v, sub, dump, reprs))
         else:
-            out.append(_piece("yaml-piece", [repr(path), repr(k), repr(v)], _entry(path, k, v, dump)))
+            out.append(_piece("yaml-piece", [repr(path), repr(k), _repr(v, reprs)], _entry(path, k, v, dump)))
     return "".join(out)
 
 
@@ -154,11 +169,18 @@ def yaml_dump(data: Any) -> str:
     return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False)
 
 
-def json_document(doc: dict[str, Any]) -> str:
+def json_document(doc: dict[str, Any], reprs: Reprs | None = None) -> str:
     """The text of an OpenAPI document as JSON (indent 2), joined from cached pieces."""
-    return json_text(doc) + "\n"
+    return json_text(doc, reprs) + "\n"
 
 
-def yaml_document(doc: dict[str, Any]) -> str:
+def yaml_document(doc: dict[str, Any], reprs: Reprs | None = None) -> str:
     """The text of an OpenAPI document as YAML (block style, no aliases) under the generated-file header."""
-    return HEADER + yaml_text(doc, yaml_dump)
+    return HEADER + yaml_text(doc, yaml_dump, reprs)
+
+
+def documents(doc: dict[str, Any]) -> tuple[str, str]:
+    """:func:`json_document` and :func:`yaml_document` of one document, which is not changed meanwhile: each
+    piece's key text (its ``repr``) is made once for both."""
+    reprs: Reprs = {}
+    return json_document(doc, reprs), yaml_document(doc, reprs)

@@ -738,4 +738,5 @@ def build_document(ix: Index) -> Json:
 def emit(doc: Json) -> dict[str, str]:
     """The OpenAPI document ``doc`` as ``{relative path: text}`` (JSON and YAML), joined from the cached texts of
     its path items and schemas (:mod:`.chunks`: the same bytes as one dump)."""
-    return {"openapi/openapi.json": chunks.json_document(doc), "openapi/openapi.yaml": chunks.yaml_document(doc)}
+    json_text, yaml_text = chunks.documents(doc)
+    return {"openapi/openapi.json": json_text, "openapi/openapi.yaml": yaml_text}

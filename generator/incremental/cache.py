@@ -72,8 +72,9 @@ def get(kind: str, k: str) -> bytes | None:
     root = directory()
     if root is None:
         return None
-    try:
-        raw = _path(root, kind, k).read_bytes()
+    try:  # string paths: a run reads thousands of entries, and pathlib costs more than the read
+        with open(os.path.join(root, kind, k[:2], k), "rb") as fh:
+            raw = fh.read()
     except OSError:
         return None
     digest, payload = raw[:32], raw[32:]
