@@ -268,8 +268,9 @@ def _impact_key(inputs: manifest.Inputs | None, cid: str) -> str:
 
 def start_impact_reports(spec: Path, tests: Path | None, inputs: manifest.Inputs | None) -> Started:
     """For each change request whose report is not in the cache: a child process that checks and emits the
-    model with (without) it, while the caller emits the baseline. The templates are compiled and the models'
-    generator imported first (the caller needs them too), so the children inherit them."""
+    model with (without) it, while the caller emits the baseline. The templates are compiled and
+    datamodel-code-generator and the validators imported first, so the children (this one, and the one that
+    validates the baseline's document) inherit them instead of loading them again."""
     missing = [cid for cid in overlays.available(spec) if cache.get("impact", _impact_key(inputs, cid) or "-") is None]
     if missing:
         compile_templates()
