@@ -64,16 +64,17 @@ def key(*parts: str | bytes) -> str:
     return h.hexdigest()
 
 
-def _path(root: Path, kind: str, k: str) -> Path:
-    return root / kind / k[:2] / k
+def _path(root: Path, kind: str, k: str) -> str:
+    """Where an entry is (a string: a run reads thousands of entries, and pathlib costs more than the read)."""
+    return os.path.join(root, kind, k[:2], k)
 
 
 def get(kind: str, k: str) -> bytes | None:
     root = directory()
     if root is None:
         return None
-    try:  # string paths: a run reads thousands of entries, and pathlib costs more than the read
-        with open(os.path.join(root, kind, k[:2], k), "rb") as fh:
+    try:
+        with open(_path(root, kind, k), "rb") as fh:
             raw = fh.read()
     except OSError:
         return None
@@ -87,9 +88,10 @@ def put(kind: str, k: str, payload: bytes) -> None:
     if root is None:
         return
     target = _path(root, kind, k)
+    folder = os.path.dirname(target)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+        os.makedirs(folder, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(hashlib.sha256(payload).digest() + payload)

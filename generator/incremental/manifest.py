@@ -101,7 +101,11 @@ def _name(path: Path, root: Path) -> str:
 
 def markers(path: Path, rel: str) -> bytes:
     """The clause markers of one test file as the matrix reads them (canonical JSON), cached by its text."""
-    text = path.read_text(encoding="utf-8")
+    return text_markers(rel, path.read_text(encoding="utf-8"))
+
+
+def text_markers(rel: str, text: str) -> bytes:
+    """:func:`markers` of a test module's text (a test file's, or a generated kit module's)."""
     k = cache.key(cache.source_digest(), rel, text)
     found = cache.get("markers", k)
     if found is None:

@@ -405,13 +405,8 @@ def markers_json(rel: str, text: str) -> bytes:
 
 def _kit_citations(rel: str, text: str) -> tuple[list[Citation], list[Location], list[Diagnostic]]:
     """The citations of one generated kit test file: its markers from the cache by its text (the same entries as
-    a test file's, :func:`generator.incremental.manifest.markers`), read and kept when not there."""
-    k = cache.key(cache.source_digest(), rel, text)
-    found = cache.get("markers", k)
-    if found is None:
-        found = markers_json(rel, text)
-        cache.put("markers", k, found)
-    return _from_markers(found)
+    a test file's, :func:`generator.incremental.manifest.text_markers`), read and kept when not there."""
+    return _from_markers(manifest.text_markers(rel, text))
 
 
 def _from_markers(found: bytes) -> tuple[list[Citation], list[Location], list[Diagnostic]]:

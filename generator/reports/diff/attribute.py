@@ -173,6 +173,11 @@ def _slice_unit(name: str, prefix: str, indent: int, text: str) -> str:
     return prefix + json.dumps(next(iter(value.values())), sort_keys=True)
 
 
+def _side_units(path: str, text: str | None) -> dict[str, str]:
+    """The units of one side's version of a file (none where the side has no such file)."""
+    return _units(path, text) if text is not None else {}
+
+
 def _changed(a: dict[str, str], b: dict[str, str]) -> list[str]:
     return [f"{k}\n{a.get(k, '')}\n{b.get(k, '')}" for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k)]
 
@@ -189,9 +194,7 @@ def _changed_yaml(old: str | None, new: str | None) -> list[str]:
             {k: _slice_unit(k, *b[k]) for k in differ if k in b},
         )
     except (_Unsplittable, yaml.YAMLError):
-        return _changed(
-            _units(".yaml", old) if old is not None else {}, _units(".yaml", new) if new is not None else {}
-        )
+        return _changed(_side_units(".yaml", old), _side_units(".yaml", new))
 
 
 def changed_units(old: str | None, new: str | None, path: str) -> list[str]:
@@ -206,7 +209,7 @@ def changed_units(old: str | None, new: str | None, path: str) -> list[str]:
     if path.endswith((".yaml", ".yml")):
         units = _changed_yaml(old, new)
     else:
-        units = _changed(_units(path, old) if old is not None else {}, _units(path, new) if new is not None else {})
+        units = _changed(_side_units(path, old), _side_units(path, new))
     cache.put_text("units", k, json.dumps(units, ensure_ascii=False))
     return units
 
