@@ -106,23 +106,30 @@ class Output:
 def realise(ix: index.Index, document: dict[str, Any]) -> dict[str, str]:
     """The files that realise the model: the document, the models, the store interface, auth and server, their
     static runtime, the clients, the package's own pyproject.toml, and the conformance kit; the traceability
-    matrix finds its artifacts and kit tests in them. The 3GPP profile of the document, which nothing else reads,
-    is made by a child meanwhile (a second core)."""
+    matrix finds its artifacts and kit tests in them. Three processes share the work (two cores): a child makes
+    the code that reads only the IR (:func:`code`) and scans it for the matrix, a second child the 3GPP profile
+    of the document, which nothing else reads, and this process the document's texts and the models."""
     published = background.start(functools.partial(emit_openapi_3gpp.emit, ix.model, document))
+    made = background.start(functools.partial(code, ix, scan=True), pickled=True)
     document_files = emit_openapi.emit(document)
-    python = format_python(  # one ruff run for all of them
-        emit_models.sources(ix, document),
-        emit_server.sources(ix),
-        emit_client.sources(ix),
-        emit_conformance.sources(ix),
-    )
+    models = format_python(emit_models.sources(ix, document))
+    python, scans = made()
+    trace.remember(scans)
     return {
         **document_files,
         **published(),
         **emit_runtime.emit(ix),  # verbatim files, formatted already
+        **models,
         **python,
         **emit_package.emit(ix),
     }
+
+
+def code(ix: index.Index, scan: bool = False) -> tuple[dict[str, str], trace.Scans]:
+    """The store interface, auth, server, clients and conformance kit (formatted: one ruff run for all of them),
+    and with ``scan`` their scans for the traceability matrix (:func:`trace.prefetch`)."""
+    python = format_python(emit_server.sources(ix), emit_client.sources(ix), emit_conformance.sources(ix))
+    return python, trace.prefetch(ix.model, python) if scan else {}
 
 
 def emit(model: Model, document: dict[str, Any], tests: Path | None = None, spec: Path | None = None) -> Output:

@@ -16,7 +16,6 @@ A transformation of the verified document (``emit/openapi.py`` builds it; nothin
 
 from __future__ import annotations
 
-import copy
 import json
 import re
 from collections import Counter
@@ -56,23 +55,25 @@ def _prose(text: str, internal: frozenset[str] = frozenset()) -> str:
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9]")
 
 
-def _strip(value: Any, internal: frozenset[str]) -> Any:
-    """Every extension key (``x-...``) removed and every description without our traceability paragraphs.
-    Example values are data and are left as they are."""
+def _strip(value: Any, internal: frozenset[str], prose: dict[str, str]) -> Any:
+    """Every extension key (``x-...``) removed and every description without our traceability paragraphs
+    (``prose``: the descriptions done, many repeat). Example values are data and are left as they are: shared
+    with ``value``, which neither is changed afterwards."""
     if isinstance(value, dict):
         out: Json = {}
         for k, v in value.items():
             if isinstance(k, str) and k.startswith("x-"):
                 continue
             if k == "description" and isinstance(v, str):
-                out[k] = _prose(v, internal)
+                done = prose.get(v)
+                out[k] = prose.setdefault(v, _prose(v, internal)) if done is None else done
             elif k in ("example", "value"):
-                out[k] = copy.deepcopy(v)
+                out[k] = v
             else:
-                out[k] = _strip(v, internal)
+                out[k] = _strip(v, internal, prose)
         return out
     if isinstance(value, list):
-        return [_strip(v, internal) for v in value]
+        return [_strip(v, internal, prose) for v in value]
     return value
 
 
@@ -115,12 +116,13 @@ def _factor_responses(doc: Json) -> Json:
 
 
 def transform(model: m.Model, document: Json) -> Json:
-    """Our verified document -> the 3GPP publication profile of it (a new dict; ``document`` is not changed)."""
+    """Our verified document -> the 3GPP publication profile of it (a new dict that shares the example values;
+    ``document`` is not changed)."""
     pub = model.api.publication
     if pub is None:
         raise ValueError("the model has no api.publication")
     internal = frozenset(model.clauses) | frozenset(model.open_points)  # our ids, never in the published file
-    doc: Json = _strip(document, internal)
+    doc: Json = _strip(document, internal, {})
     spec_line = f"{pub.spec} V{pub.spec_version}; {pub.spec_title}"
     description = _prose(pub.description, internal)
     info: Json = {

@@ -131,12 +131,54 @@ def _python_artifacts(path: str, text: str, ids: _Ids) -> list[tuple[str, Locati
     the generated modules' clause tables); cached by the file and the ids looked for (an edit elsewhere in the
     model leaves most files as they were)."""
     k = cache.key(cache.source_digest(), path, text, ids.digest)
-    found = cache.get("trace-python", k)
-    if found is not None:
-        return [(i, {"file": path, "symbol": symbol, "line": line}) for i, symbol, line in json.loads(found)]
-    hits = _scan_python(path, text, ids)
-    cache.put("trace-python", k, json.dumps([[i, loc["symbol"], loc["line"]] for i, loc in hits]).encode())
-    return hits
+    rows = _SCANNED.get(k)
+    if rows is None:
+        found = cache.get("trace-python", k)
+        if found is not None:
+            rows = [(i, symbol, line) for i, symbol, line in json.loads(found)]
+        else:
+            rows = [(i, loc["symbol"], loc["line"]) for i, loc in _scan_python(path, text, ids)]
+            cache.put("trace-python", k, json.dumps(rows).encode())
+        if len(_SCANNED) >= 256:  # a long-lived process (the tests, a server) keeps a few runs' scans
+            _SCANNED.clear()
+        _SCANNED[k] = rows
+    return [(i, {"file": path, "symbol": symbol, "line": line}) for i, symbol, line in rows]
+
+
+_SCANNED: dict[str, list[tuple[str, str, int]]] = {}  # this process's scans of Python files, by their key
+
+
+def ids_of(model: m.Model) -> _Ids:
+    """The clause and open point ids the matrix looks for in the generated files."""
+    return _Ids(list(model.clauses) + [op.id for op in model.open_points.values()])
+
+
+def _scanned(path: str) -> bool:
+    """Does the matrix read ``path`` for artifacts (and not for test citations)?"""
+    return not path.startswith(("trace/", "docs/", KIT)) and (path.endswith(".py") or path.endswith("openapi.yaml"))
+
+
+Scans = dict[str, list[tuple[str, str, int]]]  # a file's key -> its (id, symbol, line) rows
+
+
+def prefetch(model: m.Model, files: dict[str, str]) -> Scans:
+    """Scan the Python ``files`` for the matrix now (a child of a run does this for the code it made): the scans,
+    for :func:`remember` in the process that computes the matrix."""
+    ids = ids_of(model)
+    keys = [cache.key(cache.source_digest(), p, t, ids.digest) for p, t in files.items() if _wanted_python(p)]
+    for path, text in files.items():
+        if _wanted_python(path):
+            _python_artifacts(path, text, ids)
+    return {k: _SCANNED[k] for k in keys if k in _SCANNED}
+
+
+def remember(scans: Scans) -> None:
+    """Scans made by :func:`prefetch` (in a child): :func:`compute` finds them instead of scanning again."""
+    _SCANNED.update(scans)
+
+
+def _wanted_python(path: str) -> bool:
+    return _scanned(path) and path.endswith(".py")
 
 
 def _scan_python(path: str, text: str, ids: _Ids) -> list[tuple[str, Location]]:
@@ -475,10 +517,10 @@ def compute(
             if cid in rows:
                 rows[cid].open_points.append(op.id)
     points = {op.id: OpenPointRow(op.id, op.title, op.status, list(op.clauses)) for op in model.open_points.values()}
-    ids = _Ids(list(rows) + list(points))  # one scan of each file finds clause and open point ids
+    ids = ids_of(model)  # one scan of each file finds clause and open point ids
     without: list[str] = []
     for path, text in sorted(files.items()):
-        if path.startswith(("trace/", "docs/", KIT)) or not (path.endswith(".py") or path.endswith("openapi.yaml")):
+        if not _scanned(path):
             continue
         if path.endswith("openapi.yaml"):
             first = _first_lines(text)  # one pass over the lines for both lookups
