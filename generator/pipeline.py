@@ -53,6 +53,7 @@ class Result:
     files: dict[str, bytes] = field(default_factory=dict)
     plan: Plan | None = None
     verify: Callable[[], None] = lambda: None  # the checks of the document still to finish (check(verify_later))
+    code: Callable[[], Code] | None = None  # the code, made by a child meanwhile (check(code_meanwhile))
 
     @property
     def ok(self) -> bool:
@@ -69,12 +70,19 @@ class Result:
         )
 
 
-def check(spec: Path, with_: Sequence[str] = (), without: Sequence[str] = (), verify_later: bool = False) -> Result:
+def check(
+    spec: Path,
+    with_: Sequence[str] = (),
+    without: Sequence[str] = (),
+    verify_later: bool = False,
+    code_meanwhile: bool = False,
+) -> Result:
     """The model and its document: load -> overlay -> parse -> build -> validate -> OpenAPI document -> verify.
 
     ``without`` reverts incorporated change requests of ``spec/changes/``, ``with_`` applies proposed ones.
     ``verify_later``: the document's verdict is started in the background and ``Result.verify`` finishes the
-    checks (the caller emits meanwhile, and writes nothing before)."""
+    checks (the caller emits meanwhile, and writes nothing before). ``code_meanwhile``: once the model is valid,
+    a child makes the code that reads only the IR (:func:`code`, for :func:`emit`) while the document is built."""
     diags = Diagnostics()
     files = load(spec, diags)
     if with_ or without:
@@ -89,12 +97,13 @@ def check(spec: Path, with_: Sequence[str] = (), without: Sequence[str] = (), ve
     if diags.has_errors:
         return Result(diags, model)
     ix = index.of(model)
+    made = start_code(ix) if code_meanwhile else None
     document = emit_openapi.build_document(ix)
     if verify_later:
         pending = start_openapi_verdict(document)
-        return Result(diags, model, ix, document, verify=lambda: verify(model, document, diags, pending))
+        return Result(diags, model, ix, document, verify=lambda: verify(model, document, diags, pending), code=made)
     verify(model, document, diags)
-    return Result(diags, model, ix, document)
+    return Result(diags, model, ix, document, code=made)
 
 
 @dataclass
@@ -103,14 +112,15 @@ class Output:
     matrix: trace.Trace  # the traceability matrix they hold (trace/, docs/); its problems: clause markers
 
 
-def realise(ix: index.Index, document: dict[str, Any]) -> dict[str, str]:
+def realise(ix: index.Index, document: dict[str, Any], made: Callable[[], Code] | None = None) -> dict[str, str]:
     """The files that realise the model: the document, the models, the store interface, auth and server, their
     static runtime, the clients, the package's own pyproject.toml, and the conformance kit; the traceability
     matrix finds its artifacts and kit tests in them. Three processes share the work (two cores): a child makes
-    the code that reads only the IR (:func:`code`) and scans it for the matrix, a second child the 3GPP profile
-    of the document, which nothing else reads, and this process the document's texts and the models."""
+    the code that reads only the IR (:func:`code`; ``made``: started before, by :func:`check`) and scans it for
+    the matrix, a second child the 3GPP profile of the document, which nothing else reads, and this process the
+    document's texts and the models."""
     published = background.start(functools.partial(emit_openapi_3gpp.emit, ix.model, document))
-    made = background.start(functools.partial(code, ix, scan=True), pickled=True)
+    made = made or start_code(ix)
     document_files = emit_openapi.emit(document)
     models = format_python(emit_models.sources(ix, document))
     python, scans = made()
@@ -125,20 +135,35 @@ def realise(ix: index.Index, document: dict[str, Any]) -> dict[str, str]:
     }
 
 
-def code(ix: index.Index, scan: bool = False) -> tuple[dict[str, str], trace.Scans]:
+Code = tuple[dict[str, str], trace.Scans]  # the code's files and their scans for the matrix
+
+
+def start_code(ix: index.Index) -> Callable[[], Code]:
+    """:func:`code` with its scans, made by a child (the returned function waits for it)."""
+    made: Callable[[], Code] = background.start(functools.partial(code, ix, scan=True), pickled=True)
+    return made
+
+
+def code(ix: index.Index, scan: bool = False) -> Code:
     """The store interface, auth, server, clients and conformance kit (formatted: one ruff run for all of them),
     and with ``scan`` their scans for the traceability matrix (:func:`trace.prefetch`)."""
     python = format_python(emit_server.sources(ix), emit_client.sources(ix), emit_conformance.sources(ix))
     return python, trace.prefetch(ix.model, python) if scan else {}
 
 
-def emit(model: Model, document: dict[str, Any], tests: Path | None = None, spec: Path | None = None) -> Output:
+def emit(
+    model: Model,
+    document: dict[str, Any],
+    tests: Path | None = None,
+    spec: Path | None = None,
+    made: Callable[[], Code] | None = None,
+) -> Output:
     """IR (and its OpenAPI document) -> every generated file, in memory; the traceability matrix and the HTML
     docs last, as they read the others (and the clause markers of the tests in ``tests``; the docs list the change
     requests of ``spec``). Clause markers that break the citation rules (blanket, more than four ids without a
-    reason) are the matrix's problems."""
+    reason) are the matrix's problems. ``made``: the code, started by :func:`check` (``Result.code``)."""
     ix = index.of(model)
-    files = realise(ix, document)
+    files = realise(ix, document, made)
     matrix = trace_matrix(model, files, document, tests)
     files.update(trace.emit(matrix))
     files.update(docs.emit(ix, document, matrix, spec))
@@ -202,11 +227,11 @@ def generate(
     # longest path of a cold run: started first; dropped unasked if the baseline does not check)
     started = start_impact_reports(spec, tests, inputs) if not with_ and not without else None
     with progress.stage("check the model (load, overlay, build, validate)"):
-        result = check(spec, with_, without, verify_later=True)
+        result = check(spec, with_, without, verify_later=True, code_meanwhile=True)
     if result.ok and result.model is not None:
         with progress.stage("generate the files, the traceability matrix and the docs page"):
             try:
-                output = emit(result.model, result.document, tests, spec)
+                output = emit(result.model, result.document, tests, spec, result.code)
             except Exception:
                 result.verify()  # an invalid document explains a failure to emit it
                 if result.diagnostics.has_errors:
