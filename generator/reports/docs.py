@@ -42,7 +42,8 @@ METHOD_ORDER = ("get", "put", "post", "delete", "patch", "head", "options", "tra
 PAGE = "docs/index.html.jinja"
 OPERATION = "docs/_operation.html.jinja"  # one operation's section: its macro ``section``
 SCHEMA = "docs/_schema.html.jinja"  # one schema's section
-MACROS = "docs/_macros.html.jinja"  # what the page and both sections call
+TRACE_ROW = "docs/_trace_row.html.jinja"  # one row of the traceability matrix
+MACROS = "docs/_macros.html.jinja"  # what the page and the sections call
 SECTIONS = "docs-sections"  # the cache kind of the sections' HTML
 SHARDS = 16  # entries of sections per model folder: a section rendered anew rewrites one, not all
 
@@ -68,7 +69,7 @@ def _env() -> jinja2.Environment:
 def compile_template() -> None:
     """Compile the page's templates now, so that the children forked next inherit them."""
     _env().get_template(PAGE)
-    for name in (OPERATION, SCHEMA):
+    for name in (OPERATION, SCHEMA, TRACE_ROW):
         _env().get_template(name).module  # noqa: B018  # the sections' macros, made once
 
 
@@ -332,6 +333,25 @@ def _search_index(
     return out
 
 
+def _row(r: tracing.Row) -> dict[str, Any]:
+    """What the docs page shows of a row of the matrix (its section's data): the first eight artifacts and tests
+    as location texts, and how many there are."""
+    return {
+        "clause": r.clause,
+        "source": r.source,
+        "section": r.section,
+        "text": r.text,
+        "open_points": r.open_points,
+        "outside": r.outside,
+        "kind": r.kind,
+        "status": r.status,
+        "artifacts": [tracing.location_text(a) for a in r.artifacts[:8]],
+        "artifact_count": len(r.artifacts),
+        "tests": [tracing.location_text(t) for t in r.tests[:8]],
+        "test_count": len(r.tests),
+    }
+
+
 def _render_section(template: jinja2.Template, data: dict[str, Any], *args: Any) -> str:
     """One section's HTML: the macro ``section`` of ``template`` called with the section's data and ``args``."""
     return str(template.module.section(data, *args))  # type: ignore[attr-defined]
@@ -503,10 +523,13 @@ def emit(ix: Index, document: dict[str, Any], trace: tracing.Trace, spec: Path |
                          shown(op["open_points"])))
         for shown_in in resources for op in shown_in["operations"]
     ] + [(SCHEMA, s, (shown(s["open_points"]),)) for s in schemas]  # fmt: skip
+    gaps = {r.clause for r in tracing.failing(trace)}
+    wanted += [(TRACE_ROW, _row(r), (r.clause in gaps, shown(r.open_points))) for r in trace.rows]
     sections = _sections(wanted, spec)
     at = 0
     for shown_in in resources:
         shown_in["sections"], at = sections[at : at + len(shown_in["operations"])], at + len(shown_in["operations"])
+    schema_sections, trace_rows = sections[at : at + len(schemas)], sections[at + len(schemas) :]
     html = (
         _env()
         .get_template(PAGE)
@@ -519,15 +542,14 @@ def emit(ix: Index, document: dict[str, Any], trace: tracing.Trace, spec: Path |
             resources=resources,
             operations=ops,
             schemas=schemas,
-            rows=trace.rows,
             summary=summary,
-            failing=[r.clause for r in tracing.failing(trace)],
+            failing=sorted(gaps),
             open_points=open_points,
             open_point_status=statuses,
             affect_link=affect_link,
-            loc=tracing.location_text,
             changes=changes,
-            schema_sections=sections[at:],
+            schema_sections=schema_sections,
+            trace_rows=trace_rows,
             search_index=escape.json_script(_search_index(ops, schemas, trace.rows, open_points, changes)),
         )
     )

@@ -23,6 +23,7 @@ from generator.reports import docs, trace
 from ..conftest import FIXTURES
 
 OPERATION, SCHEMA, MACROS = "docs/_operation.html.jinja", "docs/_schema.html.jinja", "docs/_macros.html.jinja"
+TRACE_ROW = "docs/_trace_row.html.jinja"
 
 CHANGE = """change:
   id: {id}
@@ -77,12 +78,12 @@ def spec(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def rendered(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
-    """The sections rendered (cache misses): (template, operation id or schema name)."""
+    """The sections rendered (cache misses): (template, operation id, schema name or clause id)."""
     calls: list[tuple[str, str]] = []
     render = docs._render_section
 
     def spy(template: jinja2.Template, data: dict[str, Any], *args: Any) -> str:
-        calls.append((str(template.name), str(data.get("id") or data.get("name"))))
+        calls.append((str(template.name), str(data.get("id") or data.get("name") or data.get("clause"))))
         return render(template, data, *args)
 
     monkeypatch.setattr(docs, "_render_section", spy)
@@ -105,9 +106,11 @@ def test_one_edited_operation_renders_only_its_section(
     operations = re.findall(r'data-operation="([^"]+)"', before)
     schemas = re.findall(r'<section class="schema" id="schema-([^"]+)"', before)
     assert {"CreateThing", "GetThing", "DeleteThing"} <= set(operations) and "Thing" in schemas
-    assert sorted(rendered) == sorted([(OPERATION, o) for o in operations] + [(SCHEMA, s) for s in schemas]), (
-        "a cold cache renders every section"
-    )
+    clauses = re.findall(r'<tr id="clause-([^"]+)"', before)
+    assert clauses == ["C-1", "C-2"]
+    assert sorted(rendered) == sorted(
+        [(OPERATION, o) for o in operations] + [(SCHEMA, s) for s in schemas] + [(TRACE_ROW, c) for c in clauses]
+    ), "a cold cache renders every section"
     rendered.clear()
     assert page(spec) == before and rendered == [], "nothing changed: every section from the cache"
     resources = spec / "resources.yaml"
@@ -153,6 +156,8 @@ MODEL_EDITS: dict[str, Callable[[Path], None]] = {
     "schema description": edit("types.yaml", "description: Exception details.", "description: The details."),
     "schema field": edit("types.yaml", "description: Its name., required: true", "description: Its name."),
     "enum value": edit("types.yaml", "{value: Blue}", "{value: Green}"),
+    "clause text": edit("clauses.yaml", "text: The first clause.", "text: The <first> clause."),
+    "clause kind": edit("clauses.yaml", "kind: normative, status: stable", "kind: informative, status: stable"),
     "open point status": resolve_open_point,
     "change request added": add_change,
     "change request renamed": rename_change,
@@ -172,6 +177,7 @@ def test_each_model_input_of_a_section_changes_the_page_as_without_cache(
 TEMPLATE_EDITS = {  # (template, text, its replacement, what the page then shows)
     "operation template": (OPERATION, "<p><strong>{{ op.summary }}", "<p><strong>edited {{ op.summary }}", "edited"),
     "schema template": (SCHEMA, "<h3><code>{{ s.name }}</code>", "<h3><code>edited {{ s.name }}</code>", "edited"),
+    "trace row template": (TRACE_ROW, '<td data-label="kind / status">', '<td data-label="kind edited">', "edited"),
     "macros": (MACROS, '<a class="clause" ', '<a class="clause edited" ', "clause edited"),
 }
 
@@ -192,7 +198,7 @@ def test_each_template_of_a_section_changes_the_page_as_without_cache(
     monkeypatch.setattr(docs, "_env", lambda: edited)
     after = page(spec)
     assert after == uncached(spec, monkeypatch, tmp_path / "cache") != before
-    anchors = {OPERATION: ["operation-GetThing"], SCHEMA: ["schema-Thing"]}.get(
+    anchors = {OPERATION: ["operation-GetThing"], SCHEMA: ["schema-Thing"], TRACE_ROW: ["clause-C-1"]}.get(
         name, ["operation-GetThing", "schema-Thing"]
     )
     assert all(shown in section(after, a) for a in anchors)
