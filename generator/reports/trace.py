@@ -13,6 +13,7 @@ import bisect
 import csv
 import io
 import json
+import pickle
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import astuple, dataclass, field
@@ -767,7 +768,16 @@ def to_markdown(trace: Trace) -> str:
 
 
 def emit(trace: Trace) -> dict[str, str]:
-    return {"trace/trace.md": to_markdown(trace), "trace/trace.csv": to_csv(trace), "trace/trace.json": to_json(trace)}
+    """The matrix's three files; from the cache when a run before wrote the same matrix (its pickle: the same
+    bytes only for equal matrices; an edit of an operation's text most often leaves the matrix as it was)."""
+    k = cache.key(cache.source_digest(), pickle.dumps(trace, pickle.HIGHEST_PROTOCOL))
+    found = cache.get_text("trace-files", k)
+    if found is not None:
+        files: dict[str, str] = json.loads(found)
+        return files
+    files = {"trace/trace.md": to_markdown(trace), "trace/trace.csv": to_csv(trace), "trace/trace.json": to_json(trace)}
+    cache.put_text("trace-files", k, json.dumps(files, ensure_ascii=False))
+    return files
 
 
 def failing(trace: Trace) -> list[Row]:
