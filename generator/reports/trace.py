@@ -26,6 +26,7 @@ from ..emit import chunks
 from ..incremental import cache, manifest
 from ..ir import model as m
 from ..ir.names import CLAUSES_KEY, OPEN_POINTS_KEY
+from . import pyblocks
 
 Location = dict[str, Any]  # {"file", "symbol", "line"}
 
@@ -183,28 +184,8 @@ def _wanted_python(path: str) -> bool:
 
 
 def _scan_python(path: str, text: str, ids: _Ids) -> list[tuple[str, Location]]:
-    tree = ast.parse(text)
-    spans: list[tuple[int, int, str]] = []
-
-    def visit(node: ast.AST, prefix: str) -> None:
-        for child in ast.iter_child_nodes(node):
-            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                name = f"{prefix}{child.name}"
-                spans.append((child.lineno, child.end_lineno or child.lineno, name))
-                visit(child, name + ".")
-            elif isinstance(child, (ast.Assign, ast.AnnAssign)) and not prefix:
-                targets = child.targets if isinstance(child, ast.Assign) else [child.target]
-                names = [t.id for t in targets if isinstance(t, ast.Name)]
-                if names:
-                    spans.append((child.lineno, child.end_lineno or child.lineno, names[0]))
-                if names and isinstance(child.value, ast.Dict):  # a table: each row is its own symbol
-                    for k, v in zip(child.value.keys, child.value.values, strict=True):
-                        if isinstance(k, ast.Constant) and isinstance(k.value, str):
-                            spans.append((k.lineno, v.end_lineno or v.lineno, f"{names[0]}[{k.value!r}]"))
-
-    visit(tree, "")
     lines = text.splitlines()
-    symbols = _innermost(spans, len(lines))
+    symbols = _innermost(pyblocks.spans(path, text), len(lines))
     out = []
     for lineno, line in enumerate(lines, 1):
         for found in ids.findall(line):
