@@ -19,7 +19,7 @@ from typing import Any
 
 from . import escape
 from .checks.validate import validate
-from .checks.verify import preload_validators, start_openapi_verdict, verify
+from .checks.verify import Verdict, preload_validators, start_openapi_verdict, verify
 from .diagnostics import QUIET, Diagnostics, Progress
 from .emit import client as emit_client
 from .emit import conformance as emit_conformance
@@ -40,7 +40,7 @@ from .incremental import background, cache, manifest
 from .ir import index
 from .ir.model import Model
 from .reports import diff as diffing
-from .reports import docs, mutants, trace
+from .reports import docs, mutants, scan, trace
 from .write import Plan, plan, with_manifest, write
 
 
@@ -54,6 +54,7 @@ class Result:
     plan: Plan | None = None
     verify: Callable[[], None] = lambda: None  # the checks of the document still to finish (check(verify_later))
     code: Callable[[], Code] | None = None  # the code, made by a child meanwhile (check(code_meanwhile))
+    start_verify: Callable[[], None] = lambda: None  # start the document's verdict now (check(verify_later))
 
     @property
     def ok(self) -> bool:
@@ -80,8 +81,9 @@ def check(
     """The model and its document: load -> overlay -> parse -> build -> validate -> OpenAPI document -> verify.
 
     ``without`` reverts incorporated change requests of ``spec/changes/``, ``with_`` applies proposed ones.
-    ``verify_later``: the document's verdict is started in the background and ``Result.verify`` finishes the
-    checks (the caller emits meanwhile, and writes nothing before). ``code_meanwhile``: once the model is valid,
+    ``verify_later``: the document's verdict is left to a child, started by ``Result.start_verify`` (when a core
+    is free) or else by ``Result.verify``, which finishes the checks (the caller emits meanwhile, and writes
+    nothing before). ``code_meanwhile``: once the model is valid,
     a child makes the code that reads only the IR (:func:`code`, for :func:`emit`) while the document is built."""
     diags = Diagnostics()
     files = load(spec, diags)
@@ -100,8 +102,17 @@ def check(
     made = start_code(ix) if code_meanwhile else None
     document = emit_openapi.build_document(ix)
     if verify_later:
-        pending = start_openapi_verdict(document)
-        return Result(diags, model, ix, document, verify=lambda: verify(model, document, diags, pending), code=made)
+        started: list[Callable[[], Verdict]] = []
+
+        def start() -> None:
+            if not started:
+                started.append(start_openapi_verdict(document))
+
+        def finish() -> None:
+            start()
+            verify(model, document, diags, started[0])
+
+        return Result(diags, model, ix, document, verify=finish, code=made, start_verify=start)
     verify(model, document, diags)
     return Result(diags, model, ix, document, code=made)
 
@@ -124,7 +135,7 @@ def realise(ix: index.Index, document: dict[str, Any], made: Callable[[], Code] 
     document_files = emit_openapi.emit(document)
     models = format_python(emit_models.sources(ix, document))
     python, scans = made()
-    trace.remember(scans)
+    scan.remember(scans)
     return {
         **document_files,
         **published(),
@@ -135,20 +146,20 @@ def realise(ix: index.Index, document: dict[str, Any], made: Callable[[], Code] 
     }
 
 
-Code = tuple[dict[str, str], trace.Scans]  # the code's files and their scans for the matrix
+Code = tuple[dict[str, str], scan.Scans]  # the code's files and their scans for the matrix
 
 
 def start_code(ix: index.Index) -> Callable[[], Code]:
     """:func:`code` with its scans, made by a child (the returned function waits for it)."""
-    made: Callable[[], Code] = background.start(functools.partial(code, ix, scan=True), pickled=True)
+    made: Callable[[], Code] = background.start(functools.partial(code, ix, with_scans=True), pickled=True)
     return made
 
 
-def code(ix: index.Index, scan: bool = False) -> Code:
+def code(ix: index.Index, with_scans: bool = False) -> Code:
     """The store interface, auth, server, clients and conformance kit (formatted: one ruff run for all of them),
-    and with ``scan`` their scans for the traceability matrix (:func:`trace.prefetch`)."""
+    and with ``with_scans`` their scans for the traceability matrix (:func:`scan.prefetch`)."""
     python = format_python(emit_server.sources(ix), emit_client.sources(ix), emit_conformance.sources(ix))
-    return python, trace.prefetch(ix.model, python) if scan else {}
+    return python, scan.prefetch(ix.model, python) if with_scans else {}
 
 
 def emit(
@@ -157,13 +168,17 @@ def emit(
     tests: Path | None = None,
     spec: Path | None = None,
     made: Callable[[], Code] | None = None,
+    realised: Callable[[], None] = lambda: None,
 ) -> Output:
     """IR (and its OpenAPI document) -> every generated file, in memory; the traceability matrix and the HTML
     docs last, as they read the others (and the clause markers of the tests in ``tests``; the docs list the change
     requests of ``spec``). Clause markers that break the citation rules (blanket, more than four ids without a
-    reason) are the matrix's problems. ``made``: the code, started by :func:`check` (``Result.code``)."""
+    reason) are the matrix's problems. ``made``: the code, started by :func:`check` (``Result.code``);
+    ``realised``: called once the files are made, before the matrix (``Result.start_verify``: the children are
+    done, a core is free)."""
     ix = index.of(model)
     files = realise(ix, document, made)
+    realised()
     matrix = trace_matrix(model, files, document, tests)
     files.update(trace.emit(matrix))
     files.update(docs.emit(ix, document, matrix, spec))
@@ -231,7 +246,7 @@ def generate(
     if result.ok and result.model is not None:
         with progress.stage("generate the files, the traceability matrix and the docs page"):
             try:
-                output = emit(result.model, result.document, tests, spec, result.code)
+                output = emit(result.model, result.document, tests, spec, result.code, result.start_verify)
             except Exception:
                 result.verify()  # an invalid document explains a failure to emit it
                 if result.diagnostics.has_errors:

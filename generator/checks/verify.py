@@ -8,6 +8,7 @@ Problems are diagnostics at the model element that caused them; errors block wri
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from typing import Any
@@ -29,24 +30,31 @@ def openapi_verdict(document: dict[str, Any]) -> Verdict:
 
 
 def start_openapi_verdict(document: dict[str, Any], in_background: bool = True) -> Callable[[], Verdict]:
-    """The verdict, from the cache or else computed (``in_background``: by a child process, while the caller
-    emits the files): the returned function waits for it.
+    """The verdict, from the cache or else computed (``in_background``: all of it, the document's parts and their
+    keys included, by a child process while the caller goes on): the returned function waits for it.
 
     Every part of the document judged valid before: valid, no validator runs. A few parts new: only those
     are validated. Most parts new (a cold run), or a document that cannot be cut: the whole document, and
     when it is valid every part is remembered as valid. Whenever a part is invalid the verdict is the whole
     document's (its first error, as openapi-spec-validator reports it)."""
+    if not in_background:
+        return functools.partial(_openapi_verdict, document)
+    pending = background.start(functools.partial(_openapi_verdict, document))
+    return lambda: _verdict(pending())
+
+
+def _openapi_verdict(document: dict[str, Any]) -> Verdict:
     parts = openapi_parts.split(document)
-    base = (cache.version("openapi-spec-validator"), cache.source_digest())
     if parts is None:
-        return _start(lambda: _whole(document, []), in_background)
+        return _whole(document, [])
+    base = (cache.version("openapi-spec-validator"), cache.source_digest())
     keys = [cache.key(*base, *part.texts) for part in parts]
     new = [(part, k) for part, k in zip(parts, keys, strict=True) if cache.get("openapi-verdict", k) != VALID]
     if not new:
-        return lambda: None
+        return None
     if 2 * len(new) > len(parts):
-        return _start(lambda: _whole(document, keys), in_background)
-    return _start(lambda: _by_parts(document, new), in_background)
+        return _whole(document, keys)
+    return _by_parts(document, new)
 
 
 VALID = b"valid"
@@ -54,13 +62,6 @@ VALID = b"valid"
 
 def _verdict(data: Any) -> Verdict:
     return None if data is None else (str(data[0]), str(data[1]))
-
-
-def _start(compute: Callable[[], Verdict], in_background: bool) -> Callable[[], Verdict]:
-    if not in_background:
-        return compute
-    pending = background.start(compute)
-    return lambda: _verdict(pending())
 
 
 def _whole(document: dict[str, Any], keys: list[str]) -> Verdict:

@@ -14,7 +14,6 @@ import csv
 import io
 import json
 import pickle
-import re
 import xml.etree.ElementTree as ET
 from dataclasses import astuple, dataclass, field
 from pathlib import Path
@@ -26,9 +25,8 @@ from ..emit import chunks
 from ..incremental import cache, manifest
 from ..ir import model as m
 from ..ir.names import CLAUSES_KEY, OPEN_POINTS_KEY
-from . import pyblocks
-
-Location = dict[str, Any]  # {"file", "symbol", "line"}
+from . import scan
+from .scan import KIT, Location
 
 
 @dataclass
@@ -78,119 +76,6 @@ class Trace:
 
     def row(self, clause: str) -> Row | None:
         return next((r for r in self.rows if r.clause == clause), None)
-
-
-class _Ids:
-    """Finds clause and open point ids in a line, with the boundaries of ``(?<![\\w.-])ID(?![\\w-]|\\.\\w)`` (an id is
-    not part of a longer word, version or dotted name) and, where several ids start at one place, the longest.
-
-    One pass per line with set lookups: an id made of word characters, dots and hyphens can only start where a
-    run of such characters starts, and only end at the run's end or before a dot that no word character follows,
-    so each run offers a handful of candidates. A registry with other ids falls back to one alternation."""
-
-    RUN = re.compile(r"[\w.-]+")
-    WORDISH = re.compile(r"[\w.-]+")
-
-    def __init__(self, ids: list[str]) -> None:
-        self.ids = set(ids)
-        self.digest = cache.key(*sorted(self.ids))
-        self.alternation: re.Pattern[str] | None = None
-        if not all(self.WORDISH.fullmatch(i) for i in ids):
-            alternatives = "|".join(re.escape(i) for i in sorted(ids, key=len, reverse=True))
-            self.alternation = re.compile(rf"(?<![\w.-])({alternatives})(?![\w-]|\.\w)")
-
-    def findall(self, line: str) -> list[str]:
-        if self.alternation is not None:
-            return self.alternation.findall(line)
-        found = []
-        for run in self.RUN.finditer(line):
-            token = run.group()
-            if token in self.ids:
-                found.append(token)
-                continue
-            # a shorter id ends before a dot followed by no word character: inside the run, "." then "." or "-"
-            for end in range(len(token) - 1, 0, -1):
-                if token[end] == "." and (end + 1 == len(token) or token[end + 1] in ".-") and token[:end] in self.ids:
-                    found.append(token[:end])
-                    break
-        return found
-
-
-def _innermost(spans: list[tuple[int, int, str]], lines: int) -> list[str]:
-    """For each line (1-based; index 0 unused), the name of the smallest span that holds it (the first listed of
-    equally small ones), or "(module)": spans painted from the largest to the smallest."""
-    out = ["(module)"] * (lines + 2)
-    order = sorted(range(len(spans)), key=lambda i: (-(spans[i][1] - spans[i][0]), -i))
-    for i in order:
-        start, end, name = spans[i]
-        out[start : min(end, lines + 1) + 1] = [name] * (min(end, lines + 1) - start + 1)
-    return out
-
-
-def _python_artifacts(path: str, text: str, ids: _Ids) -> list[tuple[str, Location]]:
-    """(clause, location) for each clause id in a Python file, attributed to the innermost def/class, or to the
-    entry of a module-level table that holds it (``CLAUSES["CreateObject"]`` for the row of ``CreateObject`` in
-    the generated modules' clause tables); cached by the file and the ids looked for (an edit elsewhere in the
-    model leaves most files as they were)."""
-    k = cache.key(cache.source_digest(), path, text, ids.digest)
-    rows = _SCANNED.get(k)
-    if rows is None:
-        found = cache.get("trace-python", k)
-        if found is not None:
-            rows = [(i, symbol, line) for i, symbol, line in json.loads(found)]
-        else:
-            rows = [(i, loc["symbol"], loc["line"]) for i, loc in _scan_python(path, text, ids)]
-            cache.put("trace-python", k, json.dumps(rows).encode())
-        if len(_SCANNED) >= 256:  # a long-lived process (the tests, a server) keeps a few runs' scans
-            _SCANNED.clear()
-        _SCANNED[k] = rows
-    return [(i, {"file": path, "symbol": symbol, "line": line}) for i, symbol, line in rows]
-
-
-_SCANNED: dict[str, list[tuple[str, str, int]]] = {}  # this process's scans of Python files, by their key
-
-
-def ids_of(model: m.Model) -> _Ids:
-    """The clause and open point ids the matrix looks for in the generated files."""
-    return _Ids(list(model.clauses) + [op.id for op in model.open_points.values()])
-
-
-def _scanned(path: str) -> bool:
-    """Does the matrix read ``path`` for artifacts (and not for test citations)?"""
-    return not path.startswith(("trace/", "docs/", KIT)) and (path.endswith(".py") or path.endswith("openapi.yaml"))
-
-
-Scans = dict[str, list[tuple[str, str, int]]]  # a file's key -> its (id, symbol, line) rows
-
-
-def prefetch(model: m.Model, files: dict[str, str]) -> Scans:
-    """Scan the Python ``files`` for the matrix now (a child of a run does this for the code it made): the scans,
-    for :func:`remember` in the process that computes the matrix."""
-    ids = ids_of(model)
-    keys = [cache.key(cache.source_digest(), p, t, ids.digest) for p, t in files.items() if _wanted_python(p)]
-    for path, text in files.items():
-        if _wanted_python(path):
-            _python_artifacts(path, text, ids)
-    return {k: _SCANNED[k] for k in keys if k in _SCANNED}
-
-
-def remember(scans: Scans) -> None:
-    """Scans made by :func:`prefetch` (in a child): :func:`compute` finds them instead of scanning again."""
-    _SCANNED.update(scans)
-
-
-def _wanted_python(path: str) -> bool:
-    return _scanned(path) and path.endswith(".py")
-
-
-def _scan_python(path: str, text: str, ids: _Ids) -> list[tuple[str, Location]]:
-    lines = text.splitlines()
-    symbols = _innermost(pyblocks.spans(path, text), len(lines))
-    out = []
-    for lineno, line in enumerate(lines, 1):
-        for found in ids.findall(line):
-            out.append((found, {"file": path, "symbol": symbols[lineno], "line": lineno}))
-    return out
 
 
 def _first_lines(text: str) -> dict[str, int]:
@@ -457,9 +342,6 @@ def test_citations(tests_dir: Path, root: Path) -> tuple[list[Citation], list[Lo
     return cited, uncited, problems
 
 
-KIT = "conformance/"  # the generated conformance kit: tests, not realisations
-
-
 def junit_results(report: Path) -> dict[tuple[str, str], dict[str, int]]:
     """(test file, function) -> counts of passed/failed/skipped cases in a JUnit XML report."""
     out: dict[tuple[str, str], dict[str, int]] = {}
@@ -499,17 +381,17 @@ def compute(
             if cid in rows:
                 rows[cid].open_points.append(op.id)
     points = {op.id: OpenPointRow(op.id, op.title, op.status, list(op.clauses)) for op in model.open_points.values()}
-    ids = ids_of(model)  # one scan of each file finds clause and open point ids
+    ids = scan.ids_of(model)  # one scan of each file finds clause and open point ids
     without: list[str] = []
     for path, text in sorted(files.items()):
-        if not _scanned(path):
+        if not scan.scanned(path):
             continue
         if path.endswith("openapi.yaml"):
             first = _first_lines(text)  # one pass over the lines for both lookups
             hits = _openapi_artifacts(path, text, document, CLAUSES_KEY, first)
             hits += _openapi_artifacts(path, text, document, OPEN_POINTS_KEY, first)
         else:
-            hits = _python_artifacts(path, text, ids)
+            hits = scan.python_artifacts(path, text, ids)
         if text.strip() and path.endswith(".py") and not any(i in rows for i, _ in hits):
             without.append(path)
         for found, loc in hits:

@@ -11,6 +11,7 @@ from pathlib import Path
 import yaml
 
 from generator import pipeline
+from generator.reports import scan
 from generator.reports import trace as tracing
 
 from ..conftest import ROOT, run_nmsgen
@@ -89,7 +90,7 @@ def test_a_row_of_a_clause_table_is_its_own_artifact() -> None:
     """Generated modules list their clauses in one table (``CLAUSES``): a clause id in a row is attributed to that
     row, not to the whole table or the module."""
     text = 'X = 1\nCLAUSES = {\n    "Op": ("C-1",),\n    "Other": (\n        "C-2",\n    ),\n}\n'
-    hits = tracing._python_artifacts("m.py", text, tracing._Ids(["C-1", "C-2"]))
+    hits = scan.python_artifacts("m.py", text, scan.Ids(["C-1", "C-2"]))
     assert hits == [
         ("C-1", {"file": "m.py", "symbol": "CLAUSES['Op']", "line": 3}),
         ("C-2", {"file": "m.py", "symbol": "CLAUSES['Other']", "line": 5}),

@@ -7,7 +7,9 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.reports.trace import _Ids, _innermost, _openapi_artifacts
+from generator.reports.scan import Ids as _Ids
+from generator.reports.scan import _innermost
+from generator.reports.trace import _openapi_artifacts
 
 # ids shaped like the registry's (OMA-NMS-6.2, 24.282-21.1-CR2, OP-X) and short ones that collide often
 ID_CHARS = st.sampled_from(list("AB12.-_x"))
