@@ -30,13 +30,19 @@ def _node(cls: type[N], spec: Any, **given: Any) -> N:
     """The IR node ``cls`` of an input element: ``given`` values, and for the other fields the element's
     same-named ones, lists as tuples."""
     values = {}
-    for f in dataclasses.fields(cls):  # type: ignore[arg-type]  # N is always an IR dataclass
-        if f.name in given:
-            values[f.name] = given[f.name]
-        elif hasattr(spec, f.name):
-            v = getattr(spec, f.name)
-            values[f.name] = tuple(v) if isinstance(v, list) else v
+    names = _FIELDS.get(cls)
+    if names is None:
+        names = _FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls))  # type: ignore[arg-type]  # IR dataclass
+    for name in names:
+        if name in given:
+            values[name] = given[name]
+        elif hasattr(spec, name):
+            v = getattr(spec, name)
+            values[name] = tuple(v) if isinstance(v, list) else v
     return cls(**values)
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}  # an IR node class -> its field names (dataclasses.fields costs)
 
 
 def _body(b: s.BodyIn, rule_positions: Sequence[Position] = ()) -> m.Body:
