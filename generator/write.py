@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from .incremental.manifest import MANIFEST, Inputs, render
+from .incremental.manifest import MANIFEST, Inputs, byproduct, render
 
 _STAGING = ".nmsgen-staging-"
 _OLD = ".nmsgen-old-"
@@ -85,16 +85,8 @@ def plan(files: dict[str, bytes], out: Path) -> Plan:
             result.changed.append(rel)
         else:
             result.unchanged.append(rel)
-    result.stale = sorted(rel for rel in set(existing) - set(files) if not _byproduct(rel))
+    result.stale = sorted(rel for rel in set(existing) - set(files) if not byproduct(rel))
     return result
-
-
-def _byproduct(rel: str) -> bool:
-    """What installing the output (``pip install ./generated`` builds in place: build/, <name>.egg-info/) or
-    importing from it (__pycache__/) leaves behind: not nmsgen's files, never stale (a write drops them with the
-    old tree)."""
-    parts = PurePosixPath(rel).parts
-    return parts[0] == "build" or parts[0].endswith(".egg-info") or "__pycache__" in parts
 
 
 def _guard(out: Path) -> None:

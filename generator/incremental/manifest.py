@@ -24,7 +24,7 @@ import json
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from .. import bundled
 from ..frontend.load import changes_dir, display_path, model_files
@@ -171,6 +171,13 @@ def read(out: Path) -> Manifest | None:
         return None
 
 
+def byproduct(rel: str) -> bool:
+    """What installing the output (``pip install ./generated`` builds in place: build/, <name>.egg-info/) or
+    importing from it (__pycache__/) leaves behind: not nmsgen's files, never stale, never a reason to generate."""
+    parts = PurePosixPath(rel).parts
+    return parts[0] == "build" or parts[0].endswith(".egg-info") or "__pycache__" in parts
+
+
 def fresh(out: Path, current: Inputs) -> int | None:
     """The number of files in ``out`` when it holds exactly what its manifest lists, byte for byte, and the
     manifest's inputs are ``current``: then generating again would change nothing. None otherwise."""
@@ -180,6 +187,7 @@ def fresh(out: Path, current: Inputs) -> int | None:
     expected = {**recorded.outputs, MANIFEST: ""}
     count = 0
     for root, dirs, files in os.walk(out, followlinks=False):
+        dirs[:] = [d for d in dirs if not byproduct(Path(root, d).relative_to(out).as_posix())]
         if any(os.path.islink(os.path.join(root, d)) for d in dirs):
             return None
         for name in files:

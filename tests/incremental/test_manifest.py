@@ -194,6 +194,23 @@ def test_up_to_date_check_stops_before_the_heavy_imports(project: Path) -> None:
     assert not heavy & imported
 
 
+def test_up_to_date_despite_what_importing_and_installing_the_output_leave(project: Path) -> None:
+    """``__pycache__/`` (importing the generated package), ``build/`` and ``*.egg-info/`` (``pip install``) are
+    not nmsgen's files: the up-to-date check still stops after hashing; an unknown file does not."""
+    out = project / "out"
+    for left in ("mcdata_store/__pycache__/auth.cpython-311.pyc", "build/lib/x.py", "mcdata_store.egg-info/PKG-INFO"):
+        (out / left).parent.mkdir(parents=True, exist_ok=True)
+        (out / left).write_bytes(b"left behind")
+    env = {**os.environ, "PYTHONPATH": str(project)}
+    argv = [sys.executable, "-X", "importtime", "-m", "generator", "generate", "--out", "out", "--check"]
+    r = subprocess.run(argv, cwd=project, env=env, capture_output=True, text=True, timeout=120, check=False)
+    assert r.returncode == 0 and "up to date" in r.stdout, r.stderr
+    assert "generator.pipeline" not in r.stderr, "stopped after hashing"
+    (out / "mcdata_store" / "unknown.py").write_text("x = 1\n")
+    r = nmsgen(project, "generate", "--out", "out", "--check")
+    assert r.returncode == 1 and "out/mcdata_store/unknown.py" in r.stderr, r.stderr
+
+
 def tree(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
