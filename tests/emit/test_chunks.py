@@ -42,6 +42,7 @@ VALUE = st.recursive(
 MAPPING = st.dictionaries(TEXT, VALUE, max_size=4)
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     MAPPING,

@@ -110,6 +110,7 @@ def test_docs_show_every_operation_schema_clause_and_open_point() -> None:
     assert not re.search(r"""(src|href)\s*=\s*["'](https?:)?//""", DOCS.read_text())
 
 
+@pytest.mark.slow
 def test_nmsgen_docs_writes_the_same_file(tmp_path: Path) -> None:
     r = run_nmsgen("docs", "-o", str(tmp_path / "site"))
     assert r.returncode == 0, r.stderr

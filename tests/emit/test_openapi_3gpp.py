@@ -167,6 +167,7 @@ def test_operations_schemas_and_security_are_those_of_our_profile() -> None:
 # ------------------------------------------------------------------ the command and the model
 
 
+@pytest.mark.slow
 def test_nmsgen_openapi_profile_3gpp_prints_the_generated_file(tmp_path: Path) -> None:
     r = run_nmsgen("openapi", "--profile", "3gpp")
     assert r.returncode == 0, r.stderr

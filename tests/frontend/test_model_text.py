@@ -496,6 +496,7 @@ def prepared() -> tuple[tuple[Slot, ...], Baseline]:
     return free_text_slots(), filled()
 
 
+@pytest.mark.slow
 @settings(
     max_examples=EXAMPLES or 5,
     derandomize=not EXAMPLES,
@@ -566,6 +567,7 @@ def _compiled_like_the_baseline(files: dict[str, str], baseline_files: dict[str,
             assert shape(source) == shape(baseline_files[path]), path
 
 
+@pytest.mark.slow
 def test_summary_ending_in_a_quote_and_line_separators(tmp_path: Path) -> None:
     """Reproduction 3: an operation summary ending in '"' crashed generate (ruff: missing closing quote in the
     conformance kit's test docstring); U+2028/U+2029 and bidi characters are written as escapes."""

@@ -120,6 +120,7 @@ MUTATIONS = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("mutate", "input_named", "output_named"), MUTATIONS)
 def test_check_names_the_changed_input_and_the_stale_files(
     project: Path, mutate: object, input_named: str, output_named: str
@@ -146,12 +147,14 @@ def test_an_input_change_that_alters_no_file_still_makes_the_manifest_stale(proj
     assert nmsgen(project, "generate", "--out", "out", "--check").returncode == 0
 
 
+@pytest.mark.slow
 def test_a_test_body_edit_changes_nothing(project: Path) -> None:
     edit(project / "tests" / "test_thing.py", "1 + 1 == 2", "2 + 2 == 4")
     r = nmsgen(project, "generate", "--out", "out", "--check")
     assert r.returncode == 0, r.stderr
 
 
+@pytest.mark.slow
 def test_an_edited_output_is_not_trusted(project: Path) -> None:
     (project / "out" / "mcdata_store" / "auth.py").write_text("# edited by hand\n")
     r = nmsgen(project, "generate", "--out", "out", "--check")
@@ -160,6 +163,7 @@ def test_an_edited_output_is_not_trusted(project: Path) -> None:
     assert r.returncode == 0 and "1 written" in r.stdout
 
 
+@pytest.mark.slow
 def test_a_changed_tool_version_is_noticed(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(project)
     runner = CliRunner()
@@ -172,6 +176,7 @@ def test_a_changed_tool_version_is_noticed(project: Path, monkeypatch: pytest.Mo
     assert "ruff (version): changed" in r.stderr
 
 
+@pytest.mark.slow
 def test_a_preview_records_its_options(project: Path) -> None:
     r = nmsgen(project, "generate", "--with", "replace_thing", "--out", "preview")
     assert r.returncode == 0, r.stderr
@@ -181,6 +186,7 @@ def test_a_preview_records_its_options(project: Path) -> None:
     assert r.returncode == 1 and "--with replace_thing: gone" in r.stderr
 
 
+@pytest.mark.slow
 def test_up_to_date_check_stops_before_the_heavy_imports(project: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(project)}
     r = subprocess.run(
@@ -194,6 +200,7 @@ def test_up_to_date_check_stops_before_the_heavy_imports(project: Path) -> None:
     assert not heavy & imported
 
 
+@pytest.mark.slow
 def test_up_to_date_despite_what_importing_and_installing_the_output_leave(project: Path) -> None:
     """``__pycache__/`` (importing the generated package), ``build/`` and ``*.egg-info/`` (``pip install``) are
     not nmsgen's files: the up-to-date check still stops after hashing; an unknown file does not."""

@@ -25,6 +25,7 @@ def test_version() -> None:
     assert r.stdout.strip().startswith("nmsgen ") and r.stdout.strip().split()[1][0].isdigit()
 
 
+@pytest.mark.slow
 def test_trace_of_a_section_number_suggests_the_clause_ids() -> None:
     r = run_nmsgen("trace", "21.1")
     assert r.returncode == 2

@@ -184,6 +184,7 @@ def test_the_reader_counts_what_each_test_and_case_cites_and_reports_the_rest() 
     assert all(d.render().startswith("tests/test_x.py:") and " error clause-citation: " in d.render() for d in problems)
 
 
+@pytest.mark.slow
 def test_trace_refuses_a_blanket_marker_and_does_not_count_it(project: Path) -> None:
     assert run_nmsgen("trace", "--spec", "model", "--tests", "tests", cwd=project).returncode == 0
     (project / "tests" / "test_minimal.py").write_text(

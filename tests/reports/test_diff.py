@@ -121,6 +121,7 @@ def test_changes_name_clauses_and_generated_files(tmp_path: Path) -> None:
 # ---------------------------------------------------------------- the command line
 
 
+@pytest.mark.slow
 def test_cli_exit_status_breaking_compatible_and_bad_input(tmp_path: Path) -> None:
     for case, want in (("operation-removed", 1), ("operation-added", 0), ("unchanged", 0)):
         compose(case, "old", tmp_path / case / "old")
@@ -142,6 +143,7 @@ def test_cli_exit_status_breaking_compatible_and_bad_input(tmp_path: Path) -> No
     assert r.returncode == 2 and "error source-unknown:" in r.stderr
 
 
+@pytest.mark.slow
 def test_cli_formats(tmp_path: Path) -> None:
     compose("enum-value-removed", "old", tmp_path / "old")
     compose("enum-value-removed", "new", tmp_path / "new")
@@ -154,6 +156,7 @@ def test_cli_formats(tmp_path: Path) -> None:
     assert r.stdout == (CASES_DIR / "enum-value-removed" / "expected.md").read_text()
 
 
+@pytest.mark.slow
 def test_cli_git_revisions(tmp_path: Path) -> None:
     """A side may be a git revision: its spec/ tree is read with git archive; HEAD vs the work tree's spec/."""
     r = run_nmsgen("diff", "HEAD", "HEAD", "--no-files", "--format", "json")

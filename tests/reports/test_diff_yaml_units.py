@@ -26,6 +26,7 @@ def whole(old: str | None, new: str | None) -> list[str]:
     return attribute._changed(units(".yaml", old) if old else {}, units(".yaml", new) if new else {})
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", DOCUMENTS)
 def test_our_documents_are_cut_not_parsed(path: str) -> None:
     text = (ROOT / "generated" / path).read_text(encoding="utf-8")
@@ -74,6 +75,7 @@ def edit(doc: dict[str, Any], data: st.DataObject) -> dict[str, Any]:
     return out
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(DOCS, st.data())
 def test_cut_units_are_the_parsed_units(doc: dict[str, Any], data: st.DataObject) -> None:

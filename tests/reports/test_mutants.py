@@ -254,6 +254,7 @@ def test_evidence_is_sorted_and_decides_what_the_matrix_counts(project: pipeline
     assert re.search(r"-> RFC7515-4\.1\.11: recorded True, now False", "\n".join(mu.stale_lines(changed, text)))
 
 
+@pytest.mark.slow
 def test_verify_options_are_checked_before_anything_runs() -> None:
     r = run_nmsgen("trace", "--update")
     assert r.returncode == 2 and "--update and --mutant go with --verify" in r.stderr

@@ -8,6 +8,7 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 import yaml
 
 from generator import pipeline
@@ -45,6 +46,7 @@ def test_deleting_a_model_reference_fails(project: Path) -> None:
     assert "trace: C-3 (Test 3) is normative and unrealised" in err
 
 
+@pytest.mark.slow
 def test_one_clause_chain(project: Path) -> None:
     r = run_nmsgen("trace", "C-3", "--spec", "model", "--tests", "tests", cwd=project)
     assert r.returncode == 0
@@ -52,6 +54,7 @@ def test_one_clause_chain(project: Path) -> None:
     assert run_nmsgen("trace", "C-9", "--spec", "model", cwd=project).returncode == 2
 
 
+@pytest.mark.slow
 def test_formats(project: Path) -> None:
     r = run_nmsgen("trace", "--format", "json", "--spec", "model", "--tests", "tests", cwd=project)
     data = json.loads(r.stdout)
@@ -106,6 +109,7 @@ def test_matrix_covers_the_registry() -> None:
     assert set(data["summary"]["by_kind"]) <= {"normative", "provisional", "note", "editors-note", "informative"}
 
 
+@pytest.mark.slow
 def test_outside_reason_turns_a_gap_into_a_listed_open_clause(project: Path) -> None:
     """A normative clause nothing realises fails the trace until the registry says why nmsgen cannot realise
     it; then it is listed (with the reason) and the trace passes."""
