@@ -83,8 +83,8 @@ def check(
     ``without`` reverts incorporated change requests of ``spec/changes/``, ``with_`` applies proposed ones.
     ``verify_later``: the document's verdict is left to a child, started by ``Result.start_verify`` (when a core
     is free) or else by ``Result.verify``, which finishes the checks (the caller emits meanwhile, and writes
-    nothing before). ``code_meanwhile``: once the model is valid,
-    a child makes the code that reads only the IR (:func:`code`, for :func:`emit`) while the document is built."""
+    nothing before). ``code_meanwhile``: once the model is valid, a child makes the code that reads only the IR
+    (:func:`code`, for :func:`emit`: ``Result.code``) while the document is built."""
     diags = Diagnostics()
     files = load(spec, diags)
     if with_ or without:
