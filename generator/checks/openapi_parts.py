@@ -34,7 +34,9 @@ _OPERATIONS = ("get", "put", "post", "delete", "options", "head", "patch", "trac
 
 @dataclass(frozen=True)
 class Part:
-    """One part: ``texts`` identify it (its key is made of them), ``document`` builds what is validated."""
+    """One part: ``texts`` identify it (its key is made of them: JSON in the document's order, since the
+    validator walks mappings in order and a schema's rules run at its first visit), ``document`` builds what
+    is validated."""
 
     name: str
     texts: tuple[str, ...]
@@ -64,12 +66,12 @@ def split(document: dict[str, Any]) -> list[Part] | None:
                     return None
                 ids.add(operation["operationId"])
     top = {k: v for k, v in document.items() if k not in ("paths", "components")}
-    top_text = json.dumps(top, ensure_ascii=False, sort_keys=True)
+    top_text = json.dumps(top, ensure_ascii=False)
     texts: dict[tuple[str, str], str] = {}  # every component's text, once
     reaches: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for section, members in components.items():
         for name, value in members.items():
-            text = texts[(section, name)] = json.dumps(value, ensure_ascii=False, sort_keys=True)
+            text = texts[(section, name)] = json.dumps(value, ensure_ascii=False)
             found = _refs(text)
             if found is None:
                 return None
@@ -78,7 +80,7 @@ def split(document: dict[str, Any]) -> list[Part] | None:
     skeleton = {**top, "paths": {}, "components": components}
     parts = [Part("skeleton", ("skeleton", top_text, *component_texts), lambda: skeleton)]
     for url, item in paths.items():
-        item_text = json.dumps(item, ensure_ascii=False, sort_keys=True)
+        item_text = json.dumps(item, ensure_ascii=False)
         found = _refs(item_text)
         if found is None:
             return None

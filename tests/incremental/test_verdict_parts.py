@@ -79,6 +79,21 @@ def test_an_edited_path_item_is_validated_alone(document: Doc, tmp_path: Path, m
     assert verify.openapi_verdict(doc) is None and seen == []
 
 
+def test_a_part_is_known_by_its_order_too(document: Doc) -> None:
+    """The validator walks mappings in order (a schema's rules run at its first visit): a part whose members
+    are reordered is a new part, not one judged before."""
+    parts = openapi_parts.split(document)
+    doc = copy.deepcopy(document)
+    name, schema = next((n, s) for n, s in doc["components"]["schemas"].items() if len(s.get("properties", {})) > 1)
+    schema["properties"] = dict(reversed(list(schema["properties"].items())))
+    reordered = openapi_parts.split(doc)
+    assert parts is not None and reordered is not None
+    changed = [a.name for a, b in zip(parts, reordered, strict=True) if a.texts != b.texts]
+    assert "skeleton" in changed and all(f"{name}=" in "".join(p.texts) for p in reordered if p.name in changed), (
+        changed
+    )
+
+
 def test_most_parts_new_is_the_whole_document(document: Doc, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NMSGEN_CACHE_DIR", str(tmp_path))
     assert verify.openapi_verdict(document) is None
