@@ -6,8 +6,12 @@ manifest shows up to date (:mod:`generator.incremental.manifest`) answers before
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import difflib
+import gc
 import json
+import os
 import sys
 from contextlib import ExitStack
 from importlib.metadata import EntryPoint, entry_points
@@ -549,3 +553,39 @@ def _diff_key(a: sources.Side, b: sources.Side, fmt: str, no_files: bool) -> str
             )
         ),
     )
+
+
+GC_THRESHOLD = (200_000, 30, 30)  # the collector's young generation: a run's allocations before it looks
+
+
+def run(args: list[str] | None = None) -> None:
+    """The ``nmsgen`` console script (and ``python -m generator``): :func:`main`, in a process tuned for one run.
+
+    A run builds a large, long-lived and nearly acyclic heap (the IR, the OpenAPI document, the file texts). With
+    the default threshold (700 allocations) the cyclic collector walks that growing heap hundreds of times: a
+    sixth of a one-edit regeneration of a 10x model, for no garbage (mypy raises its threshold the same way).
+    At the end the process leaves without tearing that heap down (another 0.2 s at 10x), as :func:`_leave`
+    says. An exception other than :class:`SystemExit` ends the process the usual way."""
+    gc.set_threshold(*GC_THRESHOLD)
+    try:
+        main.main(args, prog_name="nmsgen")
+    except SystemExit as e:
+        _leave(e.code)
+    _leave(0)
+
+
+def _leave(code: object) -> None:
+    """Exit as :class:`SystemExit` ``code`` does (None is status 0; a text is printed and is status 1), in the
+    same order: the text, the exit handlers (which stop any background child whose result nobody read), the
+    output streams flushed; but without the interpreter's teardown of the heap."""
+    status = 0 if code is None else code if isinstance(code, int) else 1
+    if not isinstance(code, int | None):
+        with contextlib.suppress(OSError, ValueError):
+            sys.stderr.write(f"{code}\n")
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed or broken pipe: nothing more can be said
+            status = status or 1
+    os._exit(status)
