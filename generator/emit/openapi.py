@@ -84,6 +84,13 @@ class _Emitter:
         self.m = ix.model
         self.lim = ix.model.api.limits
         self.request_types = ix.request_types
+        # looked up per operation and status: kept by key, so a model ten times larger costs ten times, not 100
+        self.resources = {r.id: r for r in reversed(ix.model.resources)}  # the first of a duplicated id
+        self.examples: dict[str, list[m.Example]] = {}
+        for ex in ix.model.examples:
+            for op_id in dict.fromkeys(ex.operations):
+                self.examples.setdefault(op_id, []).append(ex)
+        self._auth: dict[int, list[tuple[m.Response, str]]] = {}  # by id(): the IR outlives the emitter
 
     # ------------------------------------------------------------------ schemas
 
@@ -374,8 +381,8 @@ class _Emitter:
 
     def examples_for(self, op_id: str, use: str, status: int | None = None) -> dict[str, Json]:
         out: dict[str, Json] = {}
-        for ex in self.m.examples:
-            if op_id in ex.operations and ex.use in (use, "both") and ex.status in (None, status):
+        for ex in self.examples.get(op_id, ()):
+            if ex.use in (use, "both") and ex.status in (None, status):
                 out[ex.name] = {"summary": ex.summary, "value": ex.value, "x-type": ex.type}
         return out
 
@@ -391,7 +398,7 @@ class _Emitter:
                 continue
             x = self.m.exceptions[a.exception]
             extra = (
-                f", with Allow: {', '.join(self.m.resource(op.resource).allow)}"
+                f", with Allow: {', '.join(self.resources[op.resource].allow)}"
                 if a.origin == "method-not-allowed"
                 else ""
             )
@@ -444,7 +451,7 @@ class _Emitter:
         for resp, challenge in self.auth_responses(op):
             add(resp, challenge)
         mna = self.m.api.method_not_allowed
-        allow = ", ".join(self.m.resource(op.resource).allow)
+        allow = ", ".join(self.resources[op.resource].allow)
         add(dataclasses.replace(mna, description=f"{mna.description} Allow: {allow}."))
         for c in self.m.api.common_responses:
             add(c)
@@ -545,12 +552,15 @@ class _Emitter:
         if name == "Location":
             schema["format"] = "uri"
         if name == "Allow":
-            schema["enum"] = [", ".join(self.m.resource(op.resource).allow)]
+            schema["enum"] = [", ".join(self.resources[op.resource].allow)]
         return {"description": h.description, "required": h.required, "schema": schema}
 
     def auth_responses(self, op: m.Operation) -> list[tuple[m.Response, str]]:
-        """The auth model's failure answers that apply to ``op``, with their challenge."""
-        rows = []
+        """The auth model's failure answers that apply to ``op``, with their challenge (made once per operation)."""
+        known = self._auth.get(id(op))
+        if known is not None:
+            return known
+        rows = self._auth[id(op)] = []
         for ch in self.m.auth.challenges:
             if not answers.challenge_applies(self.m, ch, op):
                 continue
@@ -597,7 +607,7 @@ class _Emitter:
             "operationId": spec.id,
             "summary": spec.summary,
             "description": _describe(desc, spec.clauses, spec.open_points, self.m),
-            "tags": [self.tag_name(self.m.resource(op.resource))],
+            "tags": [self.tag_name(self.resources[op.resource])],
         }
         params = [self.parameter(p) for p in op.path_parameters] + [self.parameter(p) for p in op.query_parameters]
         if params:
@@ -618,7 +628,7 @@ class _Emitter:
                 for cb in spec.callbacks
                 if cb in self.m.callbacks
             }
-        if self.m.resource(op.resource).kind == "server":
+        if self.resources[op.resource].kind == "server":
             out["security"] = self.security(op)
         out[CLAUSES_KEY] = spec.clauses
         out[INTERFACES_KEY] = spec.interfaces
