@@ -47,10 +47,16 @@ PACKAGE_DATA = ("templates", "spec")  # folders of the installed package that ho
 
 def directory() -> Path | None:
     """The cache folder, or None when caching is off."""
-    chosen = os.environ.get("NMSGEN_CACHE_DIR")
+    env = os.environ
+    return _directory(env.get("NMSGEN_CACHE_DIR"), env.get("XDG_CACHE_HOME"), env.get("HOME"))
+
+
+@memo
+def _directory(chosen: str | None, xdg: str | None, home: str | None) -> Path | None:
+    """:func:`directory` of these environment variables (a run asks thousands of times)."""
     if chosen is not None:
         return None if chosen.strip().lower() in ("", OFF) else Path(chosen)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    base = xdg or str(Path.home() / ".cache")
     return Path(base) / "nmsgen"
 
 
