@@ -66,7 +66,9 @@ def _strip(value: Any, internal: frozenset[str], prose: dict[str, str]) -> Any:
                 continue
             if k == "description" and isinstance(v, str):
                 done = prose.get(v)
-                out[k] = prose.setdefault(v, _prose(v, internal)) if done is None else done
+                if done is None:
+                    done = prose[v] = _prose(v, internal)
+                out[k] = done
             elif k in ("example", "value"):
                 out[k] = v
             else:

@@ -92,7 +92,8 @@ def _parse_block(text: str, tables: bool) -> list[Any]:
 
 def spans(path: str, text: str) -> list[Span]:
     """The spans of the module ``path`` (as :func:`whole` finds them), from its blocks: those parsed before come
-    from the cache (one entry per module path, holding the blocks of its last version). A block that does not
+    from the cache (one entry per module path, holding the blocks of its last version and some of the version
+    before: :func:`_keep`). A block that does not
     parse (a class line whose body starts at the next cut, prose at column 0 in a docstring) is joined with the
     next one, up to :data:`JOINS` times per module; past that, the module is parsed whole."""
     if "\r" in text:
@@ -109,6 +110,7 @@ def spans(path: str, text: str) -> list[Span]:
     out: list[list[Any]] = []  # spans, mutable: an owner's end grows with its blocks
     owner: list[Any] | None = None  # the span of the top-level class or def the next column-4 block belongs to
     joins = 0
+    parsed = False  # a block not in the cache entry
     i = 0
     while i < len(cuts):
         start, indent = cuts[i]
@@ -124,6 +126,7 @@ def spans(path: str, text: str) -> list[Span]:
             digest = hashlib.sha256(f"{indent}\n{block_text}".encode("utf-8", "surrogatepass")).hexdigest()
             facts = used.get(digest) or known.get(digest)
             if facts is None:
+                parsed = True
                 try:
                     facts = _parse_block(block_text, tables=not indent)
                 except SyntaxError:
@@ -146,6 +149,24 @@ def spans(path: str, text: str) -> list[Span]:
         else:
             owner = out[base + owns] if owns >= 0 else None
         i = j
-    if used.keys() != known.keys():
-        cache.put(KIND, entry_key, json.dumps(used, separators=(",", ":")).encode())
+    if parsed:
+        _keep(entry_key, raw, known, used)
     return [(first, last, name) for first, last, name in out]
+
+
+def _keep(entry_key: str, raw: bytes | None, known: dict[str, Any], used: dict[str, Any]) -> None:
+    """Write the blocks of this version of a module, and up to as many again of the entry's other blocks: those of
+    another version of the module, such as the other side of a change request's impact report, emitted meanwhile
+    by a child, so that neither side evicts the other's blocks (the entry is read again: written meanwhile?)."""
+    latest = cache.get(KIND, entry_key)
+    if latest != raw:
+        try:
+            known = json.loads(latest) if latest is not None else {}
+        except ValueError:
+            known = {}
+    kept = dict(used)
+    for digest, facts in known.items():
+        if len(kept) >= 2 * len(used):
+            break
+        kept.setdefault(digest, facts)
+    cache.put(KIND, entry_key, json.dumps(kept, separators=(",", ":")).encode())

@@ -71,6 +71,13 @@ def python_artifacts(path: str, text: str, ids: Ids) -> list[tuple[str, Location
     entry of a module-level table that holds it (``CLAUSES["CreateObject"]`` for the row of ``CreateObject`` in
     the generated modules' clause tables); cached by the file and the ids looked for (an edit elsewhere in the
     model leaves most files as they were)."""
+    _, rows = _rows(path, text, ids)
+    return [(i, {"file": path, "symbol": symbol, "line": line}) for i, symbol, line in rows]
+
+
+def _rows(path: str, text: str, ids: Ids) -> tuple[str, list[tuple[str, str, int]]]:
+    """The key of a Python file's scan and its (id, symbol, line) rows: from this process's memory, the cache, or
+    scanned now."""
     k = cache.key(cache.source_digest(), path, text, ids.digest)
     rows = _SCANNED.get(k)
     if rows is None:
@@ -83,7 +90,7 @@ def python_artifacts(path: str, text: str, ids: Ids) -> list[tuple[str, Location
         if len(_SCANNED) >= 256:  # a long-lived process (the tests, a server) keeps a few runs' scans
             _SCANNED.clear()
         _SCANNED[k] = rows
-    return [(i, {"file": path, "symbol": symbol, "line": line}) for i, symbol, line in rows]
+    return k, rows
 
 
 _SCANNED: dict[str, list[tuple[str, str, int]]] = {}  # this process's scans of Python files, by their key
@@ -106,15 +113,12 @@ def prefetch(model: m.Model, files: dict[str, str]) -> Scans:
     """Scan the Python ``files`` for the matrix now (a child of a run does this for the code it made): the scans,
     for :func:`remember` in the process that computes the matrix."""
     ids = ids_of(model)
-    keys = [cache.key(cache.source_digest(), p, t, ids.digest) for p, t in files.items() if _wanted_python(p)]
-    for path, text in files.items():
-        if _wanted_python(path):
-            python_artifacts(path, text, ids)
-    return {k: _SCANNED[k] for k in keys if k in _SCANNED}
+    return dict(_rows(path, text, ids) for path, text in files.items() if _wanted_python(path))
 
 
 def remember(scans: Scans) -> None:
-    """Scans made by :func:`prefetch` (in a child): :func:`compute` finds them instead of scanning again."""
+    """Scans made by :func:`prefetch` (in a child): :func:`trace.compute <generator.reports.trace.compute>`
+    finds them instead of scanning again."""
     _SCANNED.update(scans)
 
 

@@ -5,6 +5,7 @@ method parses that method's block again, nothing else."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -91,3 +92,30 @@ def test_an_edited_method_is_the_only_block_parsed_again(tmp_path: Path, monkeyp
     assert edited != text
     assert pyblocks.spans("client.py", edited) == pyblocks.whole(edited)
     assert len(parsed) == 1 and "Retrieve one stored object." in parsed[0]
+
+
+def test_two_versions_of_a_module_keep_each_others_blocks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The baseline and the other side of a change request (an impact child) make two versions of a module in
+    one run: after each has been parsed once, neither parses a block again (one entry per module path holds the
+    blocks of both), and the entry stays bounded (twice one version's blocks)."""
+    monkeypatch.setenv("NMSGEN_CACHE_DIR", str(tmp_path))
+    text = (ROOT / "generated" / "mcdata_store" / "client.py").read_text()
+    other = text.replace('"""Retrieve a stored object.', '"""Retrieve one stored object.', 1)
+    assert other != text
+    pyblocks.spans("client.py", text)
+    pyblocks.spans("client.py", other)
+    parsed: list[str] = []
+    real = pyblocks._parse_block
+
+    def spy(block: str, tables: bool) -> list[object]:
+        parsed.append(block)
+        return real(block, tables)
+
+    monkeypatch.setattr(pyblocks, "_parse_block", spy)
+    for version in (text, other, text, other):
+        assert pyblocks.spans("client.py", version) == pyblocks.whole(version)
+    assert parsed == []
+    entries = list((tmp_path / pyblocks.KIND).rglob("*"))
+    (entry,) = [e for e in entries if e.is_file()]
+    blocks = json.loads(entry.read_bytes()[32:])
+    assert len(pyblocks._cuts(text.split("\n"))) < len(blocks) <= 2 * len(pyblocks._cuts(text.split("\n")))
