@@ -70,10 +70,7 @@ def json_text(doc: Any, reprs: Reprs | None = None) -> str:
 def _json(value: Any, path: Path_, level: int, reprs: Reprs | None = None) -> str:
     if _split(path, value):
         pad = "  " * (level + 1)
-        items = [
-            f"{pad}{encode_basestring(k)}: {_json(v, (*path, k), level + 1, reprs)}"
-            for k, v in value.items()
-        ]
+        items = [f"{pad}{encode_basestring(k)}: {_json(v, (*path, k), level + 1, reprs)}" for k, v in value.items()]
         return "{\n" + ",\n".join(items) + "\n" + "  " * level + "}"
     text = _piece("json-piece", [_repr(value, reprs)], lambda: json_indented(value))
     return text.replace("\n", "\n" + "  " * level) if level else text
@@ -174,6 +171,7 @@ def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 
 
 _Dumper.add_representer(str, _str)
+_Dumper.add_representer(tuple, yaml.SafeDumper.represent_list)  # as json writes a tuple: an array
 
 
 def yaml_dump(data: Any) -> str:

@@ -91,6 +91,7 @@ class _Emitter:
             for op_id in dict.fromkeys(ex.operations):
                 self.examples.setdefault(op_id, []).append(ex)
         self._auth: dict[int, list[tuple[m.Response, str]]] = {}  # by id(): the IR outlives the emitter
+        self._values: dict[int, Any] = {}
 
     # ------------------------------------------------------------------ schemas
 
@@ -161,7 +162,7 @@ class _Emitter:
 
     def type_schema(self, t: m.Type, request: bool = False) -> Json:
         ts = t
-        base: Json = {CLAUSES_KEY: ts.clauses}
+        base: Json = {CLAUSES_KEY: list(ts.clauses)}
         text = ts.description
         if request:
             text = (
@@ -195,7 +196,7 @@ class _Emitter:
         out.update(self.choices_schema(t, request))
         if ts.choices:  # the same groups, machine-readable (generated models enforce them from this)
             out[CHOICES_KEY] = [
-                {"members": c.members, "required": c.required or (request and c.required_in_requests)}
+                {"members": list(c.members), "required": c.required or (request and c.required_in_requests)}
                 for c in ts.choices
             ]
         if ts.rules:  # the same rules, machine-readable (generated models enforce them from this)
@@ -265,7 +266,7 @@ class _Emitter:
             "type": "string",
             "enum": [v.value for v in e.values],
             "description": desc,
-            CLAUSES_KEY: e.clauses,
+            CLAUSES_KEY: list(e.clauses),
         }
 
     def body_wrapper(self, t: m.Type, request: bool = False) -> Json:
@@ -383,8 +384,20 @@ class _Emitter:
         out: dict[str, Json] = {}
         for ex in self.examples.get(op_id, ()):
             if ex.use in (use, "both") and ex.status in (None, status):
-                out[ex.name] = {"summary": ex.summary, "value": ex.value, "x-type": ex.type}
+                out[ex.name] = {"summary": ex.summary, "value": self.value(ex), "x-type": ex.type}
         return out
+
+    def value(self, ex: m.Example) -> Any:
+        """An example's value as JSON data (the model's YAML may hold what JSON writes otherwise: a tuple, a
+        key that is not a string), made once per example; a value JSON has no text for is left as it is."""
+        known = self._values.get(id(ex))
+        if known is None:
+            try:
+                known = json.loads(json.dumps(ex.value, ensure_ascii=False, allow_nan=False))
+            except (TypeError, ValueError):
+                known = _json(ex.value)
+            self._values[id(ex)] = known
+        return known
 
     def response_examples(self, op: m.Operation, status: int) -> dict[str, Json]:
         """The examples shown under ``status``: those of spec/examples for it, then one derived from each answer
@@ -630,10 +643,10 @@ class _Emitter:
             }
         if self.resources[op.resource].kind == "server":
             out["security"] = self.security(op)
-        out[CLAUSES_KEY] = spec.clauses
-        out[INTERFACES_KEY] = spec.interfaces
+        out[CLAUSES_KEY] = list(spec.clauses)
+        out[INTERFACES_KEY] = list(spec.interfaces)
         if spec.open_points:
-            out[OPEN_POINTS_KEY] = spec.open_points
+            out[OPEN_POINTS_KEY] = list(spec.open_points)
         return out
 
     def callback_name(self, rid: str) -> str:
@@ -667,8 +680,8 @@ class _Emitter:
                     self.m,
                 ),
                 RESOURCE_KEY: r.id,
-                ALLOW_KEY: r.allow,
-                CLAUSES_KEY: r.clauses,
+                ALLOW_KEY: list(r.allow),
+                CLAUSES_KEY: list(r.clauses),
             }
             for op in r.operations:
                 item[op.method.lower()] = self.operation(op)
@@ -689,7 +702,7 @@ class _Emitter:
                     "description": desc,
                     "flows": {"clientCredentials": {"tokenUrl": sch.token_url, "scopes": dict(sch.scopes)}},
                 }
-            out[name][CLAUSES_KEY] = sch.clauses
+            out[name][CLAUSES_KEY] = list(sch.clauses)
         return out
 
     def tags(self) -> list[Json]:
@@ -727,7 +740,7 @@ class _Emitter:
             "tags": self.tags(),
             "paths": self.paths(),
             "components": {"schemas": self.components_schemas(), "securitySchemes": self.security_schemes()},
-            CLAUSES_KEY: api.clauses,
+            CLAUSES_KEY: list(api.clauses),
         }
         return doc
 
@@ -742,15 +755,10 @@ def _json(value: Any) -> Any:
 
 
 def build_document(ix: Index) -> Json:
-    """The OpenAPI document of the IR, as JSON data: one round trip through json's C encoder and decoder, which
-    makes the IR's tuples lists faster than :func:`_json` walks them (the keys are strings; any other value JSON
-    has no text for is left to :func:`_json`)."""
-    raw = _Emitter(ix).document()
-    try:
-        doc: Json = json.loads(json.dumps(raw, ensure_ascii=False, check_circular=False, allow_nan=False))
-    except (TypeError, ValueError):
-        doc = _json(raw)
-    return doc
+    """The OpenAPI document of the IR, as JSON data: the emitter copies the IR's tuples into lists and model
+    values (examples) into JSON data (:meth:`_Emitter.value`), so no round trip through json is needed
+    (tests/emit/test_openapi.py holds the document equal to its round trip)."""
+    return _Emitter(ix).document()
 
 
 def emit(doc: Json) -> dict[str, str]:

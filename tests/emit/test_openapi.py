@@ -229,3 +229,25 @@ def test_committed_document_is_current(doc: dict[str, Any]) -> None:
 def test_parses_as_yaml_without_aliases() -> None:
     text = (ROOT / "generated" / "openapi" / "openapi.yaml").read_text()
     assert "&id" not in text and "*id" not in text
+
+
+def _tuples(value: Any, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """Where ``value`` holds a tuple."""
+    found = [path] if isinstance(value, tuple) else []
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, (list, tuple)) else []
+    for k, v in items:
+        found += _tuples(v, (*path, str(k)))
+    return found
+
+
+@pytest.mark.parametrize("model", ["spec", "tests/cases/minimal"])
+def test_the_document_is_plain_json_data(model: str) -> None:
+    """build_document makes JSON data itself (no round trip through json): no tuple anywhere (the IR's lists are
+    copied into lists), nothing JSON would write otherwise, and the same texts as its JSON round trip."""
+    result = pipeline.check(ROOT / model)
+    assert result.model is not None and not result.diagnostics.has_errors, result.diagnostics.render()
+    doc = emit_openapi.build_document(index.of(result.model))
+    assert _tuples(doc) == []
+    plain = json.loads(json.dumps(doc))
+    assert doc == plain
+    assert emit_openapi.emit(doc) == emit_openapi.emit(plain)
