@@ -219,7 +219,7 @@ def build(parsed: list[tuple[LoadedFile, s.SpecFile]], diags: Diagnostics) -> m.
             pos = f.where(("examples", i, "name"))
             if b.define(f"example:{ex.name}", pos, f"example {ex.name!r}"):
                 vpath = ("examples", i, "value")
-                located = {k[len(vpath) :]: v for k, v in f.positions.items() if k[: len(vpath)] == vpath}
+                located = f.under(vpath)
                 examples.append(_node(m.Example, ex, value=ex.value, position=pos, value_positions=located))
                 b.type_ref(ex.type, f.where(("examples", i, "type")), f"example {ex.name!r}")
                 b.ref("operation", ex.operations, f.where(("examples", i, "operations")), f"example {ex.name!r}")

@@ -19,7 +19,6 @@ from __future__ import annotations
 import marshal
 import re
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -48,18 +47,55 @@ _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?
 _NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
-@dataclass
+Located = dict[NodePath, tuple[int, int]]  # node -> (line, column): positions as the cache keeps them
+
+
 class LoadedFile:
-    path: str  # as shown in diagnostics
-    data: Any
-    positions: dict[NodePath, Position] = field(default_factory=dict)
+    """One model file: its path as shown in diagnostics, its data, and where each node of it starts
+    (``positions``). A file read from the cache holds its positions as (line, column) pairs, made into
+    :class:`Position` objects only when the mapping is asked for: building the model asks :meth:`where` for a
+    few thousand of a 10x model's 50,000."""
+
+    __slots__ = ("_located", "_positions", "data", "path")
+
+    def __init__(
+        self, path: str, data: Any, positions: dict[NodePath, Position] | None = None, located: Located | None = None
+    ) -> None:
+        self.path = path
+        self.data = data
+        self._located = located if positions is None else None
+        self._positions = positions if positions is not None or located is not None else {}
+
+    @property
+    def positions(self) -> dict[NodePath, Position]:
+        if self._positions is None:
+            assert self._located is not None
+            path = self.path
+            self._positions = {p: Position(path, line, col) for p, (line, col) in self._located.items()}
+            self._located = None
+        return self._positions
 
     def where(self, path: NodePath) -> Position:
         """Position of ``path`` or of its nearest located ancestor."""
+        located = self._located
+        if located is None:
+            positions = self.positions
+            p = path
+            while p not in positions and p:
+                p = p[:-1]
+            return positions.get(p, Position(self.path, 1, 1))
         p = path
-        while p not in self.positions and p:
+        while p not in located and p:
             p = p[:-1]
-        return self.positions.get(p, Position(self.path, 1, 1))
+        line, col = located.get(p, (1, 1))
+        return Position(self.path, line, col)
+
+    def under(self, prefix: NodePath) -> dict[NodePath, Position]:
+        """The positions of the nodes under ``prefix`` (itself included), by their path below it."""
+        n = len(prefix)
+        if self._located is None:
+            return {k[n:]: v for k, v in self.positions.items() if k[:n] == prefix}
+        return {k[n:]: Position(self.path, *v) for k, v in self._located.items() if k[:n] == prefix}
 
 
 class _Abort(Exception):
@@ -332,16 +368,17 @@ def _compose_cached(text: str, display: str, diags: Diagnostics) -> LoadedFile |
     found = cache.get("load", k)
     if found is not None:
         try:
-            data, positions = marshal.loads(found)
-            return LoadedFile(display, data, {p: Position(display, line, col) for p, line, col in positions})
+            data, located = marshal.loads(found)
+            if isinstance(located, dict):
+                return LoadedFile(display, data, located=located)
         except (ValueError, EOFError, TypeError):
             pass  # not what this Python's marshal wrote: compose again
     before = len(diags.items)
     loaded = compose(text, display, diags)
     if loaded is not None and len(diags.items) == before:
-        positions = [(p, pos.line, pos.column) for p, pos in loaded.positions.items()]
+        located = {p: (pos.line, pos.column) for p, pos in loaded.positions.items()}
         try:
-            cache.put("load", k, marshal.dumps((loaded.data, positions)))
+            cache.put("load", k, marshal.dumps((loaded.data, located)))
         except ValueError:
             pass  # data marshal cannot write is composed every time
     return loaded

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import yaml
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from pytest import MonkeyPatch
 
 from generator.diagnostics import Diagnostics, Position
-from generator.frontend.load import MAX_DEPTH, _resolve_plain, compose
+from generator.frontend.load import MAX_DEPTH, _compose_cached, _resolve_plain, compose
+
+from ..conftest import ROOT
 
 
 def load(text: str) -> tuple[object, Diagnostics]:
@@ -126,3 +131,20 @@ def test_agrees_with_pyyaml_on_what_its_dumper_writes(value: object) -> None:
     data, d = load(text)
     assert not d.items
     assert data == yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
+def test_a_file_from_the_cache_places_nodes_as_the_composed_one(tmp_path: Path, monkeypatch: MonkeyPatch) -> None:
+    """A file read from the cache keeps its positions as (line, column) pairs until the mapping is asked for:
+    where() and under() answer as for the file just composed, for every node, an unknown path (its nearest
+    located ancestor) and the root; asking for the mapping gives the same Positions."""
+    monkeypatch.setenv("NMSGEN_CACHE_DIR", str(tmp_path))
+    text = (ROOT / "spec" / "resources" / "objects.yaml").read_text()
+    composed = _compose_cached(text, "objects.yaml", Diagnostics())
+    cached = _compose_cached(text, "objects.yaml", Diagnostics())
+    assert composed is not None and cached is not None and cached._located is not None  # read from the cache
+    paths = [*composed.positions, ("resources", 0, "no-such-key", 3), ("no-such-section",), ()]
+    assert [cached.where(p) for p in paths] == [composed.where(p) for p in paths]
+    prefix = ("resources", 0, "operations")
+    assert cached.under(prefix) == composed.under(prefix) and cached.under(prefix)
+    assert cached.positions == composed.positions and cached.data == composed.data
+    assert cached.where(("resources", 0, "no-such-key")) == composed.where(("resources", 0, "no-such-key"))
