@@ -104,9 +104,13 @@ def markers(path: Path, rel: str) -> bytes:
     return text_markers(rel, path.read_text(encoding="utf-8"))
 
 
+def _markers_key(rel: str, text: str) -> str:
+    return cache.key(cache.source_digest(), rel, text)
+
+
 def text_markers(rel: str, text: str) -> bytes:
     """:func:`markers` of a test module's text (a test file's, or a generated kit module's)."""
-    k = cache.key(cache.source_digest(), rel, text)
+    k = _markers_key(rel, text)
     found = cache.get("markers", k)
     if found is None:
         from ..reports import trace  # noqa: PLC0415  # only for a file not read before: ast and the IR's types
@@ -131,11 +135,7 @@ def inputs(
             found[("template", f"templates/{p.relative_to(TEMPLATES).as_posix()}")] = _sha(p.read_bytes())
     found.update({("source", name): sha for name, sha in cache.source_files().items()})
     if tests is not None and tests.is_dir():
-        for path, rel in test_files(tests, root or Path.cwd()):
-            try:
-                found[("markers", rel)] = _sha(markers(path, rel))
-            except (OSError, ValueError, SyntaxError):  # the matrix reports it (if the model gets that far)
-                found[("markers", rel)] = _hash_file(path)
+        found.update({("markers", rel): sha for rel, sha in _marker_hashes(test_files(tests, root or Path.cwd()))})
         evidence = tests / EVIDENCE  # which citations count as tested (the matrix applies it)
         if evidence.is_file():
             found[("evidence", _name(evidence, root or Path.cwd()))] = _hash_file(evidence)
@@ -143,6 +143,50 @@ def inputs(
     found.update({("option", f"--with {c}"): "applied" for c in with_})
     found.update({("option", f"--without {c}"): "reverted" for c in without})
     return found
+
+
+SHARED = 16  # test files not in the cache from which a second core reads half
+
+
+def _marker_hashes(files: list[tuple[Path, str]]) -> list[tuple[str, str]]:
+    """(name, hash of its clause markers) of each test file (of the file's bytes where it cannot be read as
+    text or parsed: the matrix reports it, if the model gets that far). The markers of a file not in the cache
+    are read with ``ast`` (2-5 ms a file); when many are missing (a cold cache) a forked child reads every other
+    one meanwhile and keeps them in the cache, where this process finds them."""
+    known: list[tuple[Path, str, str | None, bytes | None]] = []  # path, name, text, markers from the cache
+    for path, rel in files:
+        try:
+            text: str | None = path.read_text(encoding="utf-8")
+        except (OSError, ValueError):
+            text = None
+        known.append((path, rel, text, cache.get("markers", _markers_key(rel, text)) if text is not None else None))
+    missing = [(rel, text) for _, rel, text, found in known if text is not None and found is None]
+    if len(missing) >= SHARED and cache.directory() is not None:
+        from ..reports import trace  # noqa: F401, PLC0415  # imported once, before the fork
+        from . import background  # noqa: PLC0415
+
+        theirs = background.start(lambda: [_try_markers(rel, text) for rel, text in missing[1::2]])
+        for rel, text in missing[::2]:
+            _try_markers(rel, text)
+        theirs()
+    out = []
+    for path, rel, text, found in known:
+        try:
+            if text is None:
+                raise ValueError(rel)
+            out.append((rel, _sha(found if found is not None else text_markers(rel, text))))
+        except (ValueError, SyntaxError):
+            out.append((rel, _hash_file(path)))
+    return out
+
+
+def _try_markers(rel: str, text: str) -> bool:
+    """Read and keep a test module's markers; False when it does not parse (the matrix reports it)."""
+    try:
+        text_markers(rel, text)
+    except (ValueError, SyntaxError):
+        return False
+    return True
 
 
 def _hash_file(path: Path) -> str:

@@ -259,3 +259,25 @@ def test_progress_on_a_long_run_and_quiet(project: Path) -> None:
     assert "nmsgen: check the model" in r.stderr and "nmsgen: done in" in r.stderr, r.stderr
     r = nmsgen(project, "generate", "--out", "quiet", "--quiet", cache=Path("off"))
     assert r.returncode == 0 and "nmsgen:" not in r.stderr, r.stderr
+
+
+def test_markers_read_on_two_cores_are_those_read_on_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a cold cache a forked child reads every other test file's clause markers: the inputs are those
+    read by one process (a file that is not UTF-8 or does not parse is hashed by its bytes in both), and
+    the child's entries are the ones the next run finds."""
+    tests = tmp_path / "tests"
+    shutil.copytree(ROOT / "tests" / "incremental", tests / "incremental")
+    shutil.copytree(ROOT / "tests" / "emit", tests / "emit")
+    (tests / "test_broken.py").write_text("def test_x(:\n")
+    (tests / "test_latin1.py").write_bytes(b"# caf\xe9\ndef test_y():\n    pass\n")
+    counts = []
+    for shared, cache_dir in ((2, "two"), (10**9, "one"), (2, "two")):
+        monkeypatch.setattr(manifest, "SHARED", shared)
+        monkeypatch.setenv("NMSGEN_CACHE_DIR", str(tmp_path / cache_dir))
+        counts.append(manifest.inputs(ROOT / "spec", tests, root=tmp_path))
+    assert counts[0] == counts[1] == counts[2]
+    marked = {name: sha for (kind, name), sha in counts[0].items() if kind == "markers"}
+    assert len(marked) > 10  # so the child read some
+    assert marked["tests/test_broken.py"] == manifest._sha(b"def test_x(:\n")
+    assert marked["tests/test_latin1.py"] == manifest._sha(b"# caf\xe9\ndef test_y():\n    pass\n")
+    assert len(list((tmp_path / "two" / "markers").rglob("*"))) >= len(marked) - 2  # the child's entries kept
