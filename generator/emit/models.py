@@ -44,14 +44,12 @@ def models_view(document: dict[str, Any]) -> dict[str, Any]:
 
 def generate_models(document: dict[str, Any], package: str) -> str:
     """The models module, from the cache when datamodel-code-generator (the same version, run by the same
-    generator code) saw the same view before: it takes about a second per 50 types."""
+    generator code) saw the same view before: it takes about a second per 50 types. Made once when two processes
+    ask at the same time (the two sides of an impact report)."""
     view = json.dumps(models_view(document))
     k = cache.key(cache.version("datamodel-code-generator"), cache.source_digest(), package, view)
-    code = cache.get_text("models", k)
-    if code is None:
-        code = _datamodel_codegen(view, package)
-        cache.put_text("models", k, code)
-    return code
+    made = cache.made_once("models", k, lambda: _datamodel_codegen(view, package).encode("utf-8", "surrogatepass"))
+    return made.decode("utf-8", "surrogatepass")
 
 
 def preload() -> None:

@@ -24,14 +24,19 @@ Where: ``$NMSGEN_CACHE_DIR``, else ``$XDG_CACHE_HOME/nmsgen``, else ``~/.cache/n
 turns caching off. An entry is ``<kind>/<key[:2]>/<key>``: the SHA-256 of its payload, then the payload, written
 to a temporary file and renamed into place, so readers see a whole entry or none. A missing, unreadable or
 damaged entry is a miss, and a miss only costs the work again: the key holds everything the value depends on,
-so a hit is the value the work would produce.
+so a hit is the value the work would produce. An entry several processes of one run need at once (the models
+of both sides of an impact report) is made by one of them (:func:`made_once`: a ``<key>.lock`` file beside it
+while it is made).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import tempfile
+import time
+from collections.abc import Callable
 from functools import cache as memo
 from importlib import metadata
 from pathlib import Path
@@ -107,6 +112,78 @@ def put(kind: str, k: str, payload: bytes) -> None:
             raise
     except OSError:
         return
+
+
+WAIT = 120.0  # seconds a process waits for another one making the same entry
+
+
+def made_once(kind: str, k: str, make: Callable[[], bytes]) -> bytes:
+    """The entry ``k``, made by ``make`` and kept when the cache lacks it, once among processes that ask for it
+    at the same time (the two sides of a change request's impact report, made by two processes, often have the
+    same models): the first takes a lock file beside the entry (holding its process id) and makes it; the others
+    wait for the entry, and make it themselves when its maker has stopped without writing it or after
+    :data:`WAIT` seconds."""
+    found = get(kind, k)
+    if found is not None:
+        return found
+    root = directory()
+    if root is None:
+        return make()
+    lock = _path(root, kind, k) + ".lock"
+    try:
+        os.makedirs(os.path.dirname(lock), exist_ok=True)
+        fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+    except FileExistsError:
+        found = _awaited(kind, k, lock)
+        if found is not None:
+            return found
+        value = make()
+        put(kind, k, value)
+        return value
+    except OSError:  # a cache that cannot be written
+        return make()
+    try:
+        os.write(fd, str(os.getpid()).encode())
+        os.close(fd)
+        value = make()
+        put(kind, k, value)
+        return value
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(lock)
+
+
+def _awaited(kind: str, k: str, lock: str) -> bytes | None:
+    """The entry another process makes (its lock file ``lock`` names it), once written; None when it stops
+    without writing it (the lock gone, or its process gone: the stale lock is removed) or after :data:`WAIT`."""
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        found = get(kind, k)
+        if found is not None:
+            return found
+        try:
+            with open(lock, "rb") as fh:
+                holder = int(fh.read() or b"0")
+        except (OSError, ValueError):
+            holder = 0
+        if holder <= 0 and not os.path.exists(lock):
+            return get(kind, k)  # written just before the lock went, or never
+        if holder > 0 and not _alive(holder):
+            with contextlib.suppress(OSError):
+                os.unlink(lock)
+            return get(kind, k)
+        time.sleep(0.02)
+    return None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, owned by another user
+        return True
+    return True
 
 
 @memo
