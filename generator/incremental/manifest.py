@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -120,10 +120,20 @@ def text_markers(rel: str, text: str) -> bytes:
     return found
 
 
+Meanwhile = Callable[[Inputs], Callable[[], None] | None]
+
+
 def inputs(
-    spec: Path, tests: Path | None, with_: Sequence[str] = (), without: Sequence[str] = (), root: Path | None = None
+    spec: Path,
+    tests: Path | None,
+    with_: Sequence[str] = (),
+    without: Sequence[str] = (),
+    root: Path | None = None,
+    meanwhile: Meanwhile | None = None,
 ) -> Inputs:
-    """Every input of a run of ``generate`` on ``spec`` (with the clause markers of ``tests``)."""
+    """Every input of a run of ``generate`` on ``spec`` (with the clause markers of ``tests``). ``meanwhile``:
+    given the inputs but the markers, the work this process can do while a child reads the markers a cold cache
+    lacks (or None: then this process reads half of them); not done when the cache holds nearly all of them."""
     found: Inputs = {}
     if spec.exists():
         change_dir = changes_dir(spec)
@@ -134,25 +144,28 @@ def inputs(
         if p.is_file() and "__pycache__" not in p.parts:  # an installed package holds compiled scenarios.py
             found[("template", f"templates/{p.relative_to(TEMPLATES).as_posix()}")] = _sha(p.read_bytes())
     found.update({("source", name): sha for name, sha in cache.source_files().items()})
-    if tests is not None and tests.is_dir():
-        found.update({("markers", rel): sha for rel, sha in _marker_hashes(test_files(tests, root or Path.cwd()))})
-        evidence = tests / EVIDENCE  # which citations count as tested (the matrix applies it)
-        if evidence.is_file():
-            found[("evidence", _name(evidence, root or Path.cwd()))] = _hash_file(evidence)
     found.update({("tool", t): version(t) for t in TOOLS})
     found.update({("option", f"--with {c}"): "applied" for c in with_})
     found.update({("option", f"--without {c}"): "reverted" for c in without})
+    if tests is not None and tests.is_dir():
+        evidence = tests / EVIDENCE  # which citations count as tested (the matrix applies it)
+        if evidence.is_file():
+            found[("evidence", _name(evidence, root or Path.cwd()))] = _hash_file(evidence)
+        work = meanwhile(dict(found)) if meanwhile is not None else None
+        marked = _marker_hashes(test_files(tests, root or Path.cwd()), work)
+        found.update({("markers", rel): sha for rel, sha in marked})
     return found
 
 
-SHARED = 16  # test files not in the cache from which a second core reads half
+SHARED = 16  # test files not in the cache from which a second core reads half (or all, with work meanwhile)
 
 
-def _marker_hashes(files: list[tuple[Path, str]]) -> list[tuple[str, str]]:
+def _marker_hashes(files: list[tuple[Path, str]], meanwhile: Callable[[], None] | None = None) -> list[tuple[str, str]]:
     """(name, hash of its clause markers) of each test file (of the file's bytes where it cannot be read as
     text or parsed: the matrix reports it, if the model gets that far). The markers of a file not in the cache
     are read with ``ast`` (2-5 ms a file); when many are missing (a cold cache) a forked child reads every other
-    one meanwhile and keeps them in the cache, where this process finds them."""
+    one meanwhile and keeps them in the cache, where this process finds them; or every one, while this process
+    does the work ``meanwhile``."""
     known: list[tuple[Path, str, str | None, bytes | None]] = []  # path, name, text, markers from the cache
     for path, rel in files:
         try:
@@ -165,10 +178,14 @@ def _marker_hashes(files: list[tuple[Path, str]]) -> list[tuple[str, str]]:
         from ..reports import trace  # noqa: F401, PLC0415  # imported once, before the fork
         from . import background  # noqa: PLC0415
 
-        theirs = background.start(lambda: [_try_markers(rel, text) for rel, text in missing[1::2]])
-        for rel, text in missing[::2]:
-            _try_markers(rel, text)
-        theirs()
+        theirs = missing if meanwhile is not None else missing[1::2]
+        done = background.start(lambda: [_try_markers(rel, text) for rel, text in theirs])
+        if meanwhile is not None:
+            meanwhile()
+        else:
+            for rel, text in missing[::2]:
+                _try_markers(rel, text)
+        done()
     out = []
     for path, rel, text, found in known:
         try:

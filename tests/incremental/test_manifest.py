@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -262,22 +263,55 @@ def test_progress_on_a_long_run_and_quiet(project: Path) -> None:
 
 
 def test_markers_read_on_two_cores_are_those_read_on_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """With a cold cache a forked child reads every other test file's clause markers: the inputs are those
-    read by one process (a file that is not UTF-8 or does not parse is hashed by its bytes in both), and
-    the child's entries are the ones the next run finds."""
+    """With a cold cache a forked child reads every other test file's clause markers (or all of them, while
+    this process does the work given as ``meanwhile``): the inputs are those read by one process (a file that
+    is not UTF-8 or does not parse is hashed by its bytes in each), and the child's entries are the ones the
+    next run finds; with a warm cache the work meanwhile is not done."""
     tests = tmp_path / "tests"
     shutil.copytree(ROOT / "tests" / "incremental", tests / "incremental")
     shutil.copytree(ROOT / "tests" / "emit", tests / "emit")
     (tests / "test_broken.py").write_text("def test_x(:\n")
     (tests / "test_latin1.py").write_bytes(b"# caf\xe9\ndef test_y():\n    pass\n")
     counts = []
-    for shared, cache_dir in ((2, "two"), (10**9, "one"), (2, "two")):
+    known: list[manifest.Inputs] = []
+    work: list[str] = []
+
+    def meanwhile(inputs: manifest.Inputs) -> Callable[[], None]:
+        known.append(inputs)
+        return lambda: work.append("done")
+
+    for shared, cache_dir, then in ((2, "two", None), (10**9, "one", None), (2, "two", None), (2, "all", meanwhile)):
         monkeypatch.setattr(manifest, "SHARED", shared)
         monkeypatch.setenv("NMSGEN_CACHE_DIR", str(tmp_path / cache_dir))
-        counts.append(manifest.inputs(ROOT / "spec", tests, root=tmp_path))
-    assert counts[0] == counts[1] == counts[2]
+        counts.append(manifest.inputs(ROOT / "spec", tests, root=tmp_path, meanwhile=then))
+    assert counts[0] == counts[1] == counts[2] == counts[3]
+    assert work == ["done"] and known and not any(kind == "markers" for kind, _ in known[0])
+    monkeypatch.setattr(manifest, "SHARED", 2)
+    assert manifest.inputs(ROOT / "spec", tests, root=tmp_path, meanwhile=meanwhile) == counts[0]
+    assert work == ["done"]  # a warm cache: no child, no work meanwhile
     marked = {name: sha for (kind, name), sha in counts[0].items() if kind == "markers"}
     assert len(marked) > 10  # so the child read some
     assert marked["tests/test_broken.py"] == manifest._sha(b"def test_x(:\n")
     assert marked["tests/test_latin1.py"] == manifest._sha(b"# caf\xe9\ndef test_y():\n    pass\n")
     assert len(list((tmp_path / "two" / "markers").rglob("*"))) >= len(marked) - 2  # the child's entries kept
+
+
+@pytest.mark.slow
+def test_a_cold_cache_prepares_a_run_only_when_one_follows(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While a child reads the test markers of a cold cache, generate imports and compiles what a run needs, but
+    only when the inputs known without the markers already differ from the manifest's: an up-to-date check
+    stays light."""
+    monkeypatch.chdir(project)
+    monkeypatch.setattr(manifest, "SHARED", 1)
+    calls: list[str] = []
+    monkeypatch.setattr(cli, "_preload", lambda: calls.append("preload"))
+    runner = CliRunner()
+    monkeypatch.setenv("NMSGEN_CACHE_DIR", str(tmp_path / "cold-1"))
+    r = runner.invoke(cli.main, ["generate", "--out", "out", "--check"])
+    assert r.exit_code == 0 and "up to date" in r.stdout and calls == []
+    edit(project / "spec" / "types.yaml", "description: A thing.", "description: A thing, changed.")
+    monkeypatch.setenv("NMSGEN_CACHE_DIR", str(tmp_path / "cold-2"))
+    r = runner.invoke(cli.main, ["generate", "--out", "out"])
+    assert r.exit_code == 0 and "written" in r.stdout and calls == ["preload"]
