@@ -389,15 +389,14 @@ class _Emitter:
 
     def value(self, ex: m.Example) -> Any:
         """An example's value as JSON data (the model's YAML may hold what JSON writes otherwise: a tuple, a
-        key that is not a string), made once per example; a value JSON has no text for is left as it is."""
-        known = self._values.get(id(ex))
-        if known is None:
+        key that is not a string), made once per example; a value JSON has no text for keeps it (its tuples
+        become lists), as the document's round trip through json did."""
+        if id(ex) not in self._values:
             try:
-                known = json.loads(json.dumps(ex.value, ensure_ascii=False, allow_nan=False))
+                self._values[id(ex)] = json.loads(json.dumps(ex.value, ensure_ascii=False, allow_nan=False))
             except (TypeError, ValueError):
-                known = _json(ex.value)
-            self._values[id(ex)] = known
-        return known
+                self._values[id(ex)] = _json(ex.value)
+        return self._values[id(ex)]
 
     def response_examples(self, op: m.Operation, status: int) -> dict[str, Json]:
         """The examples shown under ``status``: those of spec/examples for it, then one derived from each answer
