@@ -76,10 +76,8 @@ def test_generated_modules_are_cut(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert parsed_whole == [], "every generated module is cut into blocks"
 
 
-def test_an_edited_method_is_the_only_block_parsed_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("NMSGEN_CACHE_DIR", str(tmp_path))
-    text = (ROOT / "generated" / "mcdata_store" / "client.py").read_text()
-    pyblocks.spans("client.py", text)
+def spy_on_parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The blocks pyblocks parses from now on (the list fills as it parses)."""
     parsed: list[str] = []
     real = pyblocks._parse_block
 
@@ -88,6 +86,14 @@ def test_an_edited_method_is_the_only_block_parsed_again(tmp_path: Path, monkeyp
         return real(block, tables)
 
     monkeypatch.setattr(pyblocks, "_parse_block", spy)
+    return parsed
+
+
+def test_an_edited_method_is_the_only_block_parsed_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NMSGEN_CACHE_DIR", str(tmp_path))
+    text = (ROOT / "generated" / "mcdata_store" / "client.py").read_text()
+    pyblocks.spans("client.py", text)
+    parsed = spy_on_parses(monkeypatch)
     edited = text.replace('"""Retrieve a stored object.', '"""Retrieve one stored object.', 1)
     assert edited != text
     assert pyblocks.spans("client.py", edited) == pyblocks.whole(edited)
@@ -104,14 +110,7 @@ def test_two_versions_of_a_module_keep_each_others_blocks(tmp_path: Path, monkey
     assert other != text
     pyblocks.spans("client.py", text)
     pyblocks.spans("client.py", other)
-    parsed: list[str] = []
-    real = pyblocks._parse_block
-
-    def spy(block: str, tables: bool) -> list[object]:
-        parsed.append(block)
-        return real(block, tables)
-
-    monkeypatch.setattr(pyblocks, "_parse_block", spy)
+    parsed = spy_on_parses(monkeypatch)
     for version in (text, other, text, other):
         assert pyblocks.spans("client.py", version) == pyblocks.whole(version)
     assert parsed == []
