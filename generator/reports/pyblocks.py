@@ -92,10 +92,10 @@ def _parse_block(text: str, tables: bool) -> list[Any]:
 
 def spans(path: str, text: str) -> list[Span]:
     """The spans of the module ``path`` (as :func:`whole` finds them), from its blocks: those parsed before come
-    from the cache (one entry per module path, holding the blocks of its last version and some of the version
-    before: :func:`_keep`). A block that does not
-    parse (a class line whose body starts at the next cut, prose at column 0 in a docstring) is joined with the
-    next one, up to :data:`JOINS` times per module; past that, the module is parsed whole."""
+    from the cache (one entry per module path, holding the blocks of its last version and some of another
+    version's: :func:`_keep`). A block that does not parse (a class line whose body starts at the next cut,
+    prose at column 0 in a docstring) is joined with the next one, up to :data:`JOINS` times per module; past
+    that, the module is parsed whole."""
     if "\r" in text:
         return whole(text)
     lines = text.split("\n")

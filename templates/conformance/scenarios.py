@@ -343,7 +343,9 @@ _BODIES: dict[str, dict[str, Any]] = {
     "RenameFolder": {"json": {"name": "kit-refused"}},
     "CreateObject": {"json": {"object": {"parentFolderPath": "/kit-refused", "attributes": {}, "flags": {}}}},
     "BulkCreateObjects": {
-        "files": [("root-fields", (None, json.dumps({"objectList": {"object": [{"attributes": {}}]}}), "application/json"))]
+        "files": [
+            ("root-fields", (None, json.dumps({"objectList": {"object": [{"attributes": {}}]}}), "application/json"))
+        ]
     },
     "ReplaceObjectFlags": {"json": {"flagList": {"flag": ["\\Flagged"]}}},
     "SetObjectFlag": {"json": {"empty": None}},
