@@ -184,11 +184,11 @@ def generate(
         )
         sys.exit(2)
     test_dir = tests if tests.is_dir() else None
-    recorded = manifest.read(out)
 
     def meanwhile(known: manifest.Inputs) -> Callable[[], None] | None:
         """While a child reads the test markers a cold cache lacks: when the inputs known so far already differ
         from the manifest's (a run will follow), import and compile what the run and its children need."""
+        recorded = manifest.read(out)
         if recorded is not None and all(recorded.inputs.get(k) == v for k, v in known.items()):
             return None  # only the markers can tell: perhaps up to date
         return _preload

@@ -19,6 +19,7 @@ are not cached yet).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -133,7 +134,7 @@ def inputs(
 ) -> Inputs:
     """Every input of a run of ``generate`` on ``spec`` (with the clause markers of ``tests``). ``meanwhile``:
     given the inputs but the markers, the work this process can do while a child reads the markers a cold cache
-    lacks (or None: then this process reads half of them); not done when the cache holds nearly all of them."""
+    lacks (or None: then this process reads half of them); asked only when the cache lacks many of them."""
     found: Inputs = {}
     if spec.exists():
         change_dir = changes_dir(spec)
@@ -151,8 +152,8 @@ def inputs(
         evidence = tests / EVIDENCE  # which citations count as tested (the matrix applies it)
         if evidence.is_file():
             found[("evidence", _name(evidence, root or Path.cwd()))] = _hash_file(evidence)
-        work = meanwhile(dict(found)) if meanwhile is not None else None
-        marked = _marker_hashes(test_files(tests, root or Path.cwd()), work)
+        prepare = functools.partial(meanwhile, dict(found)) if meanwhile is not None else None
+        marked = _marker_hashes(test_files(tests, root or Path.cwd()), prepare)
         found.update({("markers", rel): sha for rel, sha in marked})
     return found
 
@@ -160,12 +161,13 @@ def inputs(
 SHARED = 16  # test files not in the cache from which a second core reads half (or all, with work meanwhile)
 
 
-def _marker_hashes(files: list[tuple[Path, str]], meanwhile: Callable[[], None] | None = None) -> list[tuple[str, str]]:
+def _marker_hashes(
+    files: list[tuple[Path, str]], prepare: Callable[[], Callable[[], None] | None] | None = None
+) -> list[tuple[str, str]]:
     """(name, hash of its clause markers) of each test file (of the file's bytes where it cannot be read as
     text or parsed: the matrix reports it, if the model gets that far). The markers of a file not in the cache
-    are read with ``ast`` (2-5 ms a file); when many are missing (a cold cache) a forked child reads every other
-    one meanwhile and keeps them in the cache, where this process finds them; or every one, while this process
-    does the work ``meanwhile``."""
+    are read with ``ast`` (2-5 ms a file) and kept there; when many are missing (a cold cache) a forked child
+    reads every other one meanwhile, or every one while this process does the work ``prepare`` returns."""
     known: list[tuple[Path, str, str | None, bytes | None]] = []  # path, name, text, markers from the cache
     for path, rel in files:
         try:
@@ -174,36 +176,36 @@ def _marker_hashes(files: list[tuple[Path, str]], meanwhile: Callable[[], None] 
             text = None
         known.append((path, rel, text, cache.get("markers", _markers_key(rel, text)) if text is not None else None))
     missing = [(rel, text) for _, rel, text, found in known if text is not None and found is None]
+    made: dict[str, bytes] = {}  # markers read now, by file name
     if len(missing) >= SHARED and cache.directory() is not None:
         from ..reports import trace  # noqa: F401, PLC0415  # imported once, before the fork
         from . import background  # noqa: PLC0415
 
-        theirs = missing if meanwhile is not None else missing[1::2]
-        done = background.start(lambda: [_try_markers(rel, text) for rel, text in theirs])
-        if meanwhile is not None:
-            meanwhile()
+        work = prepare() if prepare is not None else None
+        theirs = missing if work is not None else missing[1::2]
+        done = background.start(lambda: [_markers_text(rel, text) for rel, text in theirs])
+        if work is not None:
+            work()
         else:
-            for rel, text in missing[::2]:
-                _try_markers(rel, text)
-        done()
+            made.update((rel, m.encode()) for rel, text in missing[::2] if (m := _markers_text(rel, text)) is not None)
+        made.update((rel, m.encode()) for (rel, _), m in zip(theirs, done(), strict=True) if m is not None)
     out = []
     for path, rel, text, found in known:
         try:
             if text is None:
                 raise ValueError(rel)
-            out.append((rel, _sha(found if found is not None else text_markers(rel, text))))
+            out.append((rel, _sha(found or made.get(rel) or text_markers(rel, text))))
         except (ValueError, SyntaxError):
             out.append((rel, _hash_file(path)))
     return out
 
 
-def _try_markers(rel: str, text: str) -> bool:
-    """Read and keep a test module's markers; False when it does not parse (the matrix reports it)."""
+def _markers_text(rel: str, text: str) -> str | None:
+    """A test module's markers (read and kept), as text; None when it does not parse (the matrix reports it)."""
     try:
-        text_markers(rel, text)
+        return text_markers(rel, text).decode()
     except (ValueError, SyntaxError):
-        return False
-    return True
+        return None
 
 
 def _hash_file(path: Path) -> str:
