@@ -75,27 +75,24 @@ class LoadedFile:
             self._located = None
         return self._positions
 
+    def _table(self) -> dict[NodePath, Position] | Located:
+        return self._located if self._located is not None else self.positions
+
+    def _position(self, found: Position | tuple[int, int]) -> Position:
+        return found if isinstance(found, Position) else Position(self.path, *found)
+
     def where(self, path: NodePath) -> Position:
         """Position of ``path`` or of its nearest located ancestor."""
-        located = self._located
-        if located is None:
-            positions = self.positions
-            p = path
-            while p not in positions and p:
-                p = p[:-1]
-            return positions.get(p, Position(self.path, 1, 1))
+        table = self._table()
         p = path
-        while p not in located and p:
+        while p not in table and p:
             p = p[:-1]
-        line, col = located.get(p, (1, 1))
-        return Position(self.path, line, col)
+        return self._position(table.get(p, (1, 1)))
 
     def under(self, prefix: NodePath) -> dict[NodePath, Position]:
         """The positions of the nodes under ``prefix`` (itself included), by their path below it."""
         n = len(prefix)
-        if self._located is None:
-            return {k[n:]: v for k, v in self.positions.items() if k[:n] == prefix}
-        return {k[n:]: Position(self.path, *v) for k, v in self._located.items() if k[:n] == prefix}
+        return {k[n:]: self._position(v) for k, v in self._table().items() if k[:n] == prefix}
 
 
 class _Abort(Exception):
