@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import functools
 import json
 import re
+from collections.abc import Iterable
 from typing import Any
 
 import yaml
 
-from ...incremental import cache
+from ...incremental import background, cache
 from ...ir import index
 from ...ir import model as m
 from .changes import Change, StoreDelta
@@ -201,11 +203,20 @@ def changed_units(old: str | None, new: str | None, path: str) -> list[str]:
     """The text of every unit (def, class, operation, schema) that differs between two versions of a file;
     cached (kind ``units``) by the generator's source, the path and both texts (parsing a YAML document is the
     slow part of a diff whose sides were generated before)."""
-    k = cache.key(cache.source_digest(), path, "-" if old is None else "+" + old, "-" if new is None else "+" + new)
+    k = _units_key(old, new, path)
     found = cache.get_text("units", k)
     if found is not None:
         units: list[str] = json.loads(found)
         return units
+    return _made_units(old, new, path, k)
+
+
+def _units_key(old: str | None, new: str | None, path: str) -> str:
+    return cache.key(cache.source_digest(), path, "-" if old is None else "+" + old, "-" if new is None else "+" + new)
+
+
+def _made_units(old: str | None, new: str | None, path: str, k: str) -> list[str]:
+    """:func:`changed_units` not found in the cache: computed, and kept there."""
     if path.endswith((".yaml", ".yml")):
         units = _changed_yaml(old, new)
     else:
@@ -228,11 +239,11 @@ _NAME = re.compile(r"[\w-]+")
 class Mentions:
     """:func:`_mentions` over a list of texts (any of them), with the texts scanned once: a token made of name
     characters only is mentioned exactly when it is one of the maximal runs of name characters (the set built
-    here); any other token is searched for, in the texts that contain it."""
+    here, or given: :func:`_names`); any other token is searched for, in the texts that contain it."""
 
-    def __init__(self, texts: list[str]) -> None:
+    def __init__(self, texts: list[str], names: Iterable[str] | None = None) -> None:
         self.texts = texts
-        self.names = {name for text in texts for name in _NAME.findall(text)}
+        self.names = set(_names(texts) if names is None else names)
 
     def __call__(self, token: str) -> bool:
         if token[:1] in "\"'":
@@ -240,6 +251,10 @@ class Mentions:
         if _NAME.fullmatch(token):
             return token in self.names
         return any(_whole(text, token) for text in self.texts)
+
+
+def _names(texts: list[str]) -> set[str]:
+    return {name for text in texts for name in _NAME.findall(text)}
 
 
 def _whole(text: str, token: str) -> bool:
@@ -267,19 +282,69 @@ def differing(old_files: dict[str, str], new_files: dict[str, str]) -> list[str]
 TWINS = {"openapi/openapi.yaml": "openapi/openapi.json"}
 
 
+# the work of a file's units per character of its two versions, roughly (relative: parsing Python is the dearest);
+# a diff whose units are not in the cache shares its files between this process and a child by these weights
+WEIGHT = {".py": 5, ".yaml": 4, ".yml": 4, ".html": 1, ".json": 0.6}
+SHARED = 400_000  # the weighted characters below which one process does it all (a fork costs a few ms)
+
+
+def _split(todo: dict[str, str], old_files: dict[str, str], new_files: dict[str, str]) -> tuple[list[str], list[str]]:
+    """The files of ``todo`` for this process and for a child: the dearest first, each to the side with less work
+    (none for the child when there is little to do)."""
+    cost = {
+        p: WEIGHT.get(p[p.rfind(".") :], 1) * (len(old_files.get(p) or "") + len(new_files.get(p) or "")) for p in todo
+    }
+    if sum(cost.values()) < SHARED:
+        return list(todo), []
+    sides: tuple[list[str], list[str]] = ([], [])
+    load = [0.0, 0.0]
+    for p in sorted(todo, key=lambda p: (-cost[p], p)):
+        side = 0 if load[0] <= load[1] else 1
+        sides[side].append(p)
+        load[side] += cost[p]
+    return sides
+
+
 def attribute(changes: list[Change], old_files: dict[str, str], new_files: dict[str, str]) -> list[Change]:
     """Each change with the differing files whose changed units mention one of its tokens."""
     files = differing(old_files, new_files)
     mentions: dict[str, Mentions] = {}
+    todo: dict[str, str] = {}  # path -> the key of its units, not in the cache
     for p in sorted(files, key=lambda p: p in TWINS):  # the JSON twins first
         twin = TWINS.get(p, "")
-        if twin in mentions and all(twin in side and p in side for side in (old_files, new_files)):
-            mentions[p] = mentions[twin]
+        if (twin in mentions or twin in todo) and all(twin in side and p in side for side in (old_files, new_files)):
+            continue  # answered by its twin (below)
+        k = _units_key(old_files.get(p), new_files.get(p), p)
+        found = cache.get_text("units", k)
+        if found is None:
+            todo[p] = k
         else:
-            mentions[p] = Mentions(changed_units(old_files.get(p), new_files.get(p), p))
+            mentions[p] = Mentions(json.loads(found))
+    mine, beside = _split(todo, old_files, new_files)
+    theirs = (
+        background.start(functools.partial(_units_and_names, beside, todo, old_files, new_files)) if beside else dict
+    )
+    for p in mine:
+        mentions[p] = Mentions(_made_units(old_files.get(p), new_files.get(p), p, todo[p]))
+    for p, (units, names) in theirs().items():
+        mentions[p] = Mentions(units, names)
+    for p, twin in TWINS.items():
+        if p in files and p not in mentions:
+            mentions[p] = mentions[twin]
     return [
         dataclasses.replace(c, files=tuple(p for p in files if any(mentions[p](t) for t in c.tokens))) for c in changes
     ]
+
+
+def _units_and_names(
+    paths: list[str], keys: dict[str, str], old_files: dict[str, str], new_files: dict[str, str]
+) -> dict[str, tuple[list[str], list[str]]]:
+    """For a child of :func:`attribute`: the changed units of ``paths`` and the names they mention."""
+    out: dict[str, tuple[list[str], list[str]]] = {}
+    for p in paths:
+        units = _made_units(old_files.get(p), new_files.get(p), p, keys[p])
+        out[p] = (units, sorted(_names(units)))
+    return out
 
 
 def store_delta(old: m.Model, new: m.Model) -> StoreDelta:
