@@ -38,7 +38,7 @@ def _split(path: Path_, value: Any) -> bool:
     return path in SPLIT and isinstance(value, dict) and bool(value) and all(isinstance(k, str) for k in value)
 
 
-Reprs = dict[int, tuple[Any, bytes]]  # id -> (the value, its text): the key texts of one document's pieces
+KeyTexts = dict[int, tuple[Any, bytes]]  # id -> (the value, its text): the key texts of one document's pieces
 
 
 def _text(value: Any) -> bytes:
@@ -51,28 +51,28 @@ def _text(value: Any) -> bytes:
         return b"r" + repr(value).encode("utf-8", "surrogatepass")
 
 
-def _repr(value: Any, reprs: Reprs | None) -> bytes:
+def _key_text(value: Any, key_texts: KeyTexts | None) -> bytes:
     """:func:`_text` of ``value``, once per value of a document written as both JSON and YAML (:func:`documents`;
     the memo holds the value itself, so its id stays its own)."""
-    if reprs is None:
+    if key_texts is None:
         return _text(value)
-    hit = reprs.get(id(value))
+    hit = key_texts.get(id(value))
     if hit is None or hit[0] is not value:
-        hit = reprs[id(value)] = (value, _text(value))
+        hit = key_texts[id(value)] = (value, _text(value))
     return hit[1]
 
 
-def json_text(doc: Any, reprs: Reprs | None = None) -> str:
+def json_text(doc: Any, key_texts: KeyTexts | None = None) -> str:
     """``json.dumps(doc, indent=2, ensure_ascii=False)``."""
-    return _json(doc, (), 0, reprs)
+    return _json(doc, (), 0, key_texts)
 
 
-def _json(value: Any, path: Path_, level: int, reprs: Reprs | None = None) -> str:
+def _json(value: Any, path: Path_, level: int, key_texts: KeyTexts | None = None) -> str:
     if _split(path, value):
         pad = "  " * (level + 1)
-        items = [f"{pad}{encode_basestring(k)}: {_json(v, (*path, k), level + 1, reprs)}" for k, v in value.items()]
+        items = [f"{pad}{encode_basestring(k)}: {_json(v, (*path, k), level + 1, key_texts)}" for k, v in value.items()]
         return "{\n" + ",\n".join(items) + "\n" + "  " * level + "}"
-    text = _piece("json-piece", [_repr(value, reprs)], lambda: json_indented(value))
+    text = _piece("json-piece", [_key_text(value, key_texts)], lambda: json_indented(value))
     return text.replace("\n", "\n" + "  " * level) if level else text
 
 
@@ -123,10 +123,10 @@ def _indented(value: Any, nl: str, out: list[str]) -> None:
         raise TypeError(value)
 
 
-def yaml_text(doc: dict[str, Any], dump: Callable[[Any], str], reprs: Reprs | None = None) -> str:
+def yaml_text(doc: dict[str, Any], dump: Callable[[Any], str], key_texts: KeyTexts | None = None) -> str:
     """``dump(doc)``, where ``dump`` writes block-style YAML without aliases (a mapping entry's text does not
     depend on its neighbours)."""
-    return _yaml(doc, (), dump, reprs) if _split((), doc) else dump(doc)
+    return _yaml(doc, (), dump, key_texts) if _split((), doc) else dump(doc)
 
 
 def _wrapped(path: Path_, inner: dict[str, Any]) -> dict[str, Any]:
@@ -135,16 +135,16 @@ def _wrapped(path: Path_, inner: dict[str, Any]) -> dict[str, Any]:
     return inner
 
 
-def _yaml(mapping: dict[str, Any], path: Path_, dump: Callable[[Any], str], reprs: Reprs | None = None) -> str:
+def _yaml(mapping: dict[str, Any], path: Path_, dump: Callable[[Any], str], key_texts: KeyTexts | None = None) -> str:
     out = []
     for k, v in mapping.items():
         sub = (*path, k)
         if _split(sub, v):
             # the key's own line, as written above its entries
             out.append(dump(_wrapped(sub, {"x": None})).split("\n")[len(path)] + "\n")
-            out.append(_yaml(v, sub, dump, reprs))
+            out.append(_yaml(v, sub, dump, key_texts))
         else:
-            out.append(_piece("yaml-piece", [repr(path), repr(k), _repr(v, reprs)], _entry(path, k, v, dump)))
+            out.append(_piece("yaml-piece", [repr(path), repr(k), _key_text(v, key_texts)], _entry(path, k, v, dump)))
     return "".join(out)
 
 
@@ -178,18 +178,18 @@ def yaml_dump(data: Any) -> str:
     return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False)
 
 
-def json_document(doc: dict[str, Any], reprs: Reprs | None = None) -> str:
+def json_document(doc: dict[str, Any], key_texts: KeyTexts | None = None) -> str:
     """The text of an OpenAPI document as JSON (indent 2), joined from cached pieces."""
-    return json_text(doc, reprs) + "\n"
+    return json_text(doc, key_texts) + "\n"
 
 
-def yaml_document(doc: dict[str, Any], reprs: Reprs | None = None) -> str:
+def yaml_document(doc: dict[str, Any], key_texts: KeyTexts | None = None) -> str:
     """The text of an OpenAPI document as YAML (block style, no aliases) under the generated-file header."""
-    return HEADER + yaml_text(doc, yaml_dump, reprs)
+    return HEADER + yaml_text(doc, yaml_dump, key_texts)
 
 
 def documents(doc: dict[str, Any]) -> tuple[str, str]:
     """:func:`json_document` and :func:`yaml_document` of one document, which is not changed meanwhile: each
-    piece's key text (its ``repr``) is made once for both."""
-    reprs: Reprs = {}
-    return json_document(doc, reprs), yaml_document(doc, reprs)
+    piece's key text (:func:`_text`) is made once for both."""
+    key_texts: KeyTexts = {}
+    return json_document(doc, key_texts), yaml_document(doc, key_texts)
