@@ -204,15 +204,20 @@ def changed_units(old: str | None, new: str | None, path: str) -> list[str]:
     cached (kind ``units``) by the generator's source, the path and both texts (parsing a YAML document is the
     slow part of a diff whose sides were generated before)."""
     k = _units_key(old, new, path)
-    found = cache.get_text("units", k)
-    if found is not None:
-        units: list[str] = json.loads(found)
-        return units
-    return _made_units(old, new, path, k)
+    units = _cached_units(k)
+    return units if units is not None else _made_units(old, new, path, k)
 
 
 def _units_key(old: str | None, new: str | None, path: str) -> str:
     return cache.key(cache.source_digest(), path, "-" if old is None else "+" + old, "-" if new is None else "+" + new)
+
+
+def _cached_units(k: str) -> list[str] | None:
+    found = cache.get_text("units", k)
+    if found is None:
+        return None
+    units: list[str] = json.loads(found)
+    return units
 
 
 def _made_units(old: str | None, new: str | None, path: str, k: str) -> list[str]:
@@ -315,11 +320,11 @@ def attribute(changes: list[Change], old_files: dict[str, str], new_files: dict[
         if (twin in mentions or twin in todo) and all(twin in side and p in side for side in (old_files, new_files)):
             continue  # answered by its twin (below)
         k = _units_key(old_files.get(p), new_files.get(p), p)
-        found = cache.get_text("units", k)
-        if found is None:
+        units = _cached_units(k)
+        if units is None:
             todo[p] = k
         else:
-            mentions[p] = Mentions(json.loads(found))
+            mentions[p] = Mentions(units)
     mine, beside = _split(todo, old_files, new_files)
     theirs = (
         background.start(functools.partial(_units_and_names, beside, todo, old_files, new_files)) if beside else dict
