@@ -69,6 +69,18 @@ def start(fn: Callable[[], Any], pickled: bool = False) -> Callable[[], Any]:
     return result
 
 
+def balance(cost: dict[str, float]) -> tuple[list[str], list[str]]:
+    """The names of ``cost`` shared between this process and a child: the dearest first, each to the side with
+    less work so far (greedy: the two loads end within the dearest item's cost of each other)."""
+    sides: tuple[list[str], list[str]] = ([], [])
+    load = [0.0, 0.0]
+    for name in sorted(cost, key=lambda n: (-cost[n], n)):
+        side = 0 if load[0] <= load[1] else 1
+        sides[side].append(name)
+        load[side] += cost[name]
+    return sides
+
+
 def _drop(state: dict[str, Any]) -> None:
     """A result nobody will read: stop the child (its cache entries are whole or absent) and reap it."""
     if "fd" in state:

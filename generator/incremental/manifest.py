@@ -182,12 +182,11 @@ def _marker_hashes(
         from . import background  # noqa: PLC0415
 
         work = prepare() if prepare is not None else None
-        theirs = missing if work is not None else missing[1::2]
+        mine, theirs = ([], missing) if work is not None else _halves(missing)
         done = background.start(lambda: [_markers_text(rel, text) for rel, text in theirs])
         if work is not None:
             work()
-        else:
-            made.update((rel, m.encode()) for rel, text in missing[::2] if (m := _markers_text(rel, text)) is not None)
+        made.update((rel, m.encode()) for rel, text in mine if (m := _markers_text(rel, text)) is not None)
         made.update((rel, m.encode()) for (rel, _), m in zip(theirs, done(), strict=True) if m is not None)
     out = []
     for path, rel, text, found in known:
@@ -198,6 +197,15 @@ def _marker_hashes(
         except (ValueError, SyntaxError):
             out.append((rel, _hash_file(path)))
     return out
+
+
+def _halves(missing: list[tuple[str, str]]) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The test files of ``missing`` for this process and for a child, balanced by their length."""
+    from . import background  # noqa: PLC0415
+
+    texts = dict(missing)
+    mine, theirs = background.balance({rel: len(text) for rel, text in missing})
+    return [(rel, texts[rel]) for rel in mine], [(rel, texts[rel]) for rel in theirs]
 
 
 def _markers_text(rel: str, text: str) -> str | None:

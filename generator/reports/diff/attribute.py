@@ -299,15 +299,7 @@ def _split(todo: dict[str, str], old_files: dict[str, str], new_files: dict[str,
     cost = {
         p: WEIGHT.get(p[p.rfind(".") :], 1) * (len(old_files.get(p) or "") + len(new_files.get(p) or "")) for p in todo
     }
-    if sum(cost.values()) < SHARED:
-        return list(todo), []
-    sides: tuple[list[str], list[str]] = ([], [])
-    load = [0.0, 0.0]
-    for p in sorted(todo, key=lambda p: (-cost[p], p)):
-        side = 0 if load[0] <= load[1] else 1
-        sides[side].append(p)
-        load[side] += cost[p]
-    return sides
+    return (list(todo), []) if sum(cost.values()) < SHARED else background.balance(cost)
 
 
 def attribute(changes: list[Change], old_files: dict[str, str], new_files: dict[str, str]) -> list[Change]:
@@ -348,7 +340,7 @@ def _units_and_names(
     out: dict[str, tuple[list[str], list[str]]] = {}
     for p in paths:
         units = _made_units(old_files.get(p), new_files.get(p), p, keys[p])
-        out[p] = (units, sorted(_names(units)))
+        out[p] = (units, list(_names(units)))  # a set in the end: any order
     return out
 
 
