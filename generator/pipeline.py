@@ -126,14 +126,15 @@ class Output:
 def realise(ix: index.Index, document: dict[str, Any], made: Callable[[], Code] | None = None) -> dict[str, str]:
     """The files that realise the model: the document, the models, the store interface, auth and server, their
     static runtime, the clients, the package's own pyproject.toml, and the conformance kit; the traceability
-    matrix finds its artifacts and kit tests in them. Three processes share the work (two cores): a child makes
-    the code that reads only the IR (:func:`code`; ``made``: started before, by :func:`check`) and scans it for
-    the matrix, a second child the 3GPP profile of the document, which nothing else reads, and this process the
-    document's texts and the models."""
+    matrix finds its artifacts and kit tests in them. Up to four processes share the work (two cores): a child
+    makes the code that reads only the IR (:func:`code`; ``made``: started before, by :func:`check`) and scans it
+    for the matrix, a second child the 3GPP profile of the document, which nothing else reads, a third the models
+    when the cache lacks them, and this process the document's texts."""
     published = background.start(functools.partial(emit_openapi_3gpp.emit, ix.model, document))
     made = made or start_code(ix)
+    models_made = start_models(ix, document)
     document_files = emit_openapi.emit(document)
-    models = format_python(emit_models.sources(ix, document))
+    models = format_python(emit_models.sources(ix, document, models_made()))
     python, scans = made()
     scan.remember(scans)
     return {
@@ -144,6 +145,18 @@ def realise(ix: index.Index, document: dict[str, Any], made: Callable[[], Code] 
         **python,
         **emit_package.emit(ix),
     }
+
+
+def start_models(ix: index.Index, document: dict[str, Any]) -> Callable[[], str]:
+    """The models module (:func:`emit_models.generate_models`): read from the cache now, or made by a child while
+    this process emits the document's texts (datamodel-code-generator takes 0.3-0.8 s); the returned function
+    gives it, waiting for the child."""
+    package = ix.model.api.package
+    found = emit_models.cached(document, package)
+    if found is not None:
+        return lambda: found
+    made: Callable[[], str] = background.start(functools.partial(emit_models.generate_models, document, package))
+    return made
 
 
 Code = tuple[dict[str, str], scan.Scans]  # the code's files and their scans for the matrix

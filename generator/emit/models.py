@@ -42,14 +42,25 @@ def models_view(document: dict[str, Any]) -> dict[str, Any]:
     return view
 
 
+def cached(document: dict[str, Any], package: str) -> str | None:
+    """The models module of :func:`generate_models` when the cache holds it, else None."""
+    found = cache.get("models", _models_key(json.dumps(models_view(document)), package))
+    return None if found is None else found.decode("utf-8", "surrogatepass")
+
+
 def generate_models(document: dict[str, Any], package: str) -> str:
     """The models module, from the cache when datamodel-code-generator (the same version, run by the same
     generator code) saw the same view before: it takes about a second per 50 types. Made once when two processes
     ask at the same time (the two sides of an impact report)."""
     view = json.dumps(models_view(document))
-    k = cache.key(cache.version("datamodel-code-generator"), cache.source_digest(), package, view)
-    made = cache.made_once("models", k, lambda: _datamodel_codegen(view, package).encode("utf-8", "surrogatepass"))
+    made = cache.made_once(
+        "models", _models_key(view, package), lambda: _datamodel_codegen(view, package).encode("utf-8", "surrogatepass")
+    )
     return made.decode("utf-8", "surrogatepass")
+
+
+def _models_key(view: str, package: str) -> str:
+    return cache.key(cache.version("datamodel-code-generator"), cache.source_digest(), package, view)
 
 
 def preload() -> None:
@@ -102,8 +113,9 @@ def emit(ix: Index, document: dict[str, Any]) -> dict[str, str]:
     return format_python(sources(ix, document))
 
 
-def sources(ix: Index, document: dict[str, Any]) -> Unformatted:
-    """The files before formatting (``format_python`` formats the files of every emitter at once)."""
+def sources(ix: Index, document: dict[str, Any], models: str | None = None) -> Unformatted:
+    """The files before formatting (``format_python`` formats the files of every emitter at once); ``models``: the
+    models module, made before (:func:`generate_models`)."""
     model = ix.model
     package, folder = model.api.package, model.package_dir
     return Unformatted(
@@ -112,7 +124,7 @@ def sources(ix: Index, document: dict[str, Any]) -> Unformatted:
             f"{folder}/_base.py": render(
                 "models/_base.py.jinja", choices_key=CHOICES_KEY, nullable_key=NULLABLE_KEY, rules_key=RULES_KEY
             ),
-            f"{folder}/models.py": generate_models(document, package),
+            f"{folder}/models.py": models if models is not None else generate_models(document, package),
             f"{folder}/py.typed": "",
         },
         package,
