@@ -46,6 +46,7 @@ STAGES = [
     ("generator.checks.verify", "example_errors", "the examples against their schemas"),
     ("generator.emit.openapi", "emit", "the document's texts (JSON, YAML)"),
     ("generator.emit.models", "sources", "the models (datamodel-code-generator)"),
+    ("generator.emit.models", "generate_models", "the models (datamodel-code-generator)"),  # started before sources
     ("generator.pipeline", "code", "store, auth, server, clients, kit (ruff, scans)"),
     ("generator.emit.openapi_3gpp", "emit", "the 3GPP profile"),
     ("generator.pipeline", "trace_matrix", "the traceability matrix"),
