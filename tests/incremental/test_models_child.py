@@ -1,9 +1,11 @@
 """The models module made by a forked child while the run emits the document's texts (generator/pipeline.py,
-``start_models``): the same module as made in this process, a child only when the cache lacks it, and a
-failure in the child raised here."""
+``start_models``): the same module as made in this process, a child only when the cache lacks it and this
+process has imported datamodel-code-generator (which the child inherits), and a failure in the child raised
+here."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +46,22 @@ def test_a_child_makes_the_models_only_when_the_cache_lacks_them(
     assert len(started) == 2
     assert pipeline.start_models(ix, document)() == expected, "read back from the cache the child filled"
     assert len(started) == 2, "the models in the cache: no child"
+
+
+def test_a_process_without_datamodel_code_generator_makes_the_models_itself(
+    checked: tuple[index.Index, dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A child would import it and lose it; a process that emits many models in a row runs it faster from its
+    second run on (tests/emit/test_golden.py: 40 emissions)."""
+    ix, document = checked
+    monkeypatch.setenv("NMSGEN_CACHE_DIR", "off")
+    expected = models.generate_models(document, ix.model.api.package)
+    started = _spy(monkeypatch)
+    with monkeypatch.context() as m:
+        m.delitem(sys.modules, "datamodel_code_generator")
+        made = pipeline.start_models(ix, document)
+    assert started == [], "made when asked, in this process"
+    assert made() == expected
 
 
 def test_a_failure_in_the_child_is_raised_here(
