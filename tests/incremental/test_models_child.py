@@ -73,6 +73,7 @@ def test_a_failure_in_the_child_is_raised_here(
     def broken(view: str, package: str) -> str:
         raise RuntimeError("datamodel-code-generator failed")
 
+    models.preload()  # imported, as a run of the CLI has it: a child makes the models
     monkeypatch.setattr(models, "_datamodel_codegen", broken)
     started = _spy(monkeypatch)
     made = pipeline.start_models(ix, document)
